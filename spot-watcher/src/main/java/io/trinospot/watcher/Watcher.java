@@ -1,0 +1,109 @@
+package io.trinospot.watcher;
+
+import io.trinospot.watcher.config.WatcherConfig;
+import io.trinospot.watcher.drain.DrainPolicy;
+import io.trinospot.watcher.drain.InterruptionHandler;
+import io.trinospot.watcher.drain.WorkerDrainHandler;
+import io.trinospot.watcher.imds.ImdsClient;
+import io.trinospot.watcher.imds.ImdsClientConfig;
+import io.trinospot.watcher.monitor.MonitorLoop;
+import io.trinospot.watcher.monitor.NoticeMonitor;
+import io.trinospot.watcher.monitor.RebalanceRecommendationMonitor;
+import io.trinospot.watcher.monitor.ScheduledMaintenanceMonitor;
+import io.trinospot.watcher.monitor.SpotInstanceActionMonitor;
+import io.trinospot.watcher.status.StatusServer;
+import io.trinospot.watcher.status.WatcherMetrics;
+import io.trinospot.watcher.trino.DryRunWorkerApi;
+import io.trinospot.watcher.trino.LazyWorkerApi;
+import io.trinospot.watcher.trino.WorkerApi;
+
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The running agent: three monitor loops feeding one drain handler, plus the status server.
+ */
+public final class Watcher
+        implements AutoCloseable
+{
+    private static final System.Logger LOG = System.getLogger(Watcher.class.getName());
+
+    private final WatcherMetrics metrics = new WatcherMetrics();
+    private final InterruptionHandler handler;
+    private final List<MonitorLoop> loops = new ArrayList<>();
+    private final Optional<StatusServer> statusServer;
+
+    public Watcher(WatcherConfig config)
+    {
+        this(config, InstantSource.system(), Optional.empty());
+    }
+
+    /**
+     * @param worker the worker API to use instead of the one read from the worker's config (tests)
+     */
+    public Watcher(WatcherConfig config, InstantSource clock, Optional<WorkerApi> worker)
+    {
+        requireNonNull(config, "config is null");
+        requireNonNull(clock, "clock is null");
+        WorkerApi api = worker.orElseGet(() -> {
+            LazyWorkerApi lazy = new LazyWorkerApi(config, clock);
+            lazy.tryResolve().ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, "{0}; will retry when a notice comes", problem));
+            return lazy;
+        });
+        if (config.dryRun()) {
+            api = new DryRunWorkerApi(api);
+        }
+        this.handler = new WorkerDrainHandler(
+                new WorkerDrainHandler.Settings(
+                        new DrainPolicy(config.safetyMargin(), config.drainEstimateFactor()),
+                        config.drainTaskPollInterval(),
+                        config.rebalanceDrainEnabled(),
+                        config.rebalanceUndrainAfter(),
+                        config.scheduledDrainEnabled(),
+                        config.scheduledDrainLeadTime()),
+                api,
+                metrics,
+                clock);
+        ImdsClient imds = new ImdsClient(ImdsClientConfig.from(config), clock);
+        List<NoticeMonitor> monitors = List.of(
+                new SpotInstanceActionMonitor(imds, clock),
+                new RebalanceRecommendationMonitor(imds, clock),
+                new ScheduledMaintenanceMonitor(imds, clock));
+        for (NoticeMonitor monitor : monitors) {
+            loops.add(new MonitorLoop(monitor, handler::onEvent, config.pollInterval(), config.maxBackoff(), clock, metrics).start());
+        }
+        this.statusServer = config.httpEnabled()
+                ? Optional.of(new StatusServer(config.httpBindAddress(), config.httpPort(), metrics, this::healthy))
+                : Optional.empty();
+        LOG.log(System.Logger.Level.INFO, "watching {0} every {1} ms{2}; status on {3}", config.imdsEndpoint(), config.pollInterval().toMillis(),
+                config.dryRun() ? " (dry run)" : "",
+                statusServer.map(server -> config.httpBindAddress() + ":" + server.port()).orElse("(disabled)"));
+    }
+
+    public boolean healthy()
+    {
+        return loops.stream().allMatch(MonitorLoop::isAlive);
+    }
+
+    public WatcherMetrics metrics()
+    {
+        return metrics;
+    }
+
+    public Optional<Integer> statusPort()
+    {
+        return statusServer.map(StatusServer::port);
+    }
+
+    @Override
+    public void close()
+    {
+        loops.forEach(MonitorLoop::close);
+        handler.close();
+        statusServer.ifPresent(StatusServer::close);
+    }
+}

@@ -1,0 +1,224 @@
+package io.trinospot.watcher.drain;
+
+import io.trinospot.watcher.monitor.InterruptionEvent;
+import io.trinospot.watcher.monitor.RebalanceRecommendation;
+import io.trinospot.watcher.monitor.ScheduledMaintenance;
+import io.trinospot.watcher.monitor.SpotInterruption;
+import io.trinospot.watcher.status.WatcherMetrics;
+import io.trinospot.watcher.trino.NodeState;
+import io.trinospot.watcher.trino.TrinoWorkerException;
+import io.trinospot.watcher.trino.WorkerApi;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Turns events into actions on the local worker, all on one thread so decisions never race:
+ * <ul>
+ * <li>Spot interruption: {@code SHUTTING_DOWN} at once (retried until the worker accepts it), then a task
+ * drain until the deadline;</li>
+ * <li>scheduled stop or reboot: the same, starting {@code leadTime} before {@code NotBefore};</li>
+ * <li>rebalance recommendation: {@code DRAINING}, and back to {@code ACTIVE} after {@code undrainAfter}
+ * unless an interruption came meanwhile.</li>
+ * </ul>
+ */
+public final class WorkerDrainHandler
+        implements InterruptionHandler
+{
+    private static final System.Logger LOG = System.getLogger(WorkerDrainHandler.class.getName());
+    private static final Duration STATE_RETRY_INTERVAL = Duration.ofMillis(250);
+
+    public record Settings(
+            DrainPolicy policy,
+            Duration taskPollInterval,
+            boolean rebalanceDrainEnabled,
+            Duration rebalanceUndrainAfter,
+            boolean scheduledDrainEnabled,
+            Duration scheduledDrainLeadTime)
+    {
+        public Settings
+        {
+            requireNonNull(policy, "policy is null");
+            requireNonNull(taskPollInterval, "taskPollInterval is null");
+            requireNonNull(rebalanceUndrainAfter, "rebalanceUndrainAfter is null");
+            requireNonNull(scheduledDrainLeadTime, "scheduledDrainLeadTime is null");
+        }
+    }
+
+    private final Settings settings;
+    private final WorkerApi worker;
+    private final WatcherMetrics metrics;
+    private final InstantSource clock;
+    private final ScheduledExecutorService executor;
+
+    // Confined to the executor thread.
+    private Optional<TaskDrain> drain = Optional.empty();
+    private Optional<ScheduledFuture<?>> undrain = Optional.empty();
+    private Optional<ScheduledFuture<?>> scheduledStart = Optional.empty();
+    private boolean rebalanceDraining;
+
+    public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock)
+    {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.worker = requireNonNull(worker, "worker is null");
+        this.metrics = requireNonNull(metrics, "metrics is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("drain").daemon().factory());
+    }
+
+    @Override
+    public void onEvent(InterruptionEvent event)
+    {
+        executor.execute(() -> {
+            try {
+                handle(event);
+            }
+            catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "handling " + event + " failed", e);
+            }
+        });
+    }
+
+    private void handle(InterruptionEvent event)
+    {
+        switch (event) {
+            case SpotInterruption spot -> startDrain("Spot " + spot.action() + " notice", spot.deadline(), spot.observedAt());
+            case ScheduledMaintenance maintenance -> scheduleMaintenanceDrain(maintenance);
+            case RebalanceRecommendation rebalance -> rebalance(rebalance);
+        }
+    }
+
+    private void scheduleMaintenanceDrain(ScheduledMaintenance event)
+    {
+        if (!settings.scheduledDrainEnabled() || !event.stopsOrReboots()) {
+            LOG.log(System.Logger.Level.INFO, "scheduled event {0} ({1}): not draining ({2})", event.eventId(), event.code(),
+                    settings.scheduledDrainEnabled() ? "it neither stops nor reboots the instance" : "scheduled drains are disabled");
+            return;
+        }
+        Instant start = event.notBefore().minus(settings.scheduledDrainLeadTime());
+        Duration wait = Duration.between(clock.instant(), start);
+        String cause = "scheduled " + event.code() + " " + event.eventId();
+        if (!wait.isPositive()) {
+            startDrain(cause, event.notBefore(), event.observedAt());
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "{0}: will drain from {1} (NotBefore {2})", cause, start, event.notBefore());
+        scheduledStart.ifPresent(future -> future.cancel(false));
+        scheduledStart = Optional.of(executor.schedule(() -> startDrain(cause, event.notBefore(), clock.instant()), wait.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private void startDrain(String cause, Instant deadline, Instant observedAt)
+    {
+        if (drain.isPresent() && !drain.get().deadline().isAfter(deadline)) {
+            LOG.log(System.Logger.Level.INFO, "{0} (deadline {1}): already draining for an earlier deadline {2}", cause, deadline, drain.get().deadline());
+            return;
+        }
+        undrain.ifPresent(future -> future.cancel(false));
+        undrain = Optional.empty();
+        rebalanceDraining = false;
+        LOG.log(System.Logger.Level.INFO, "{0}: instance goes away at {1}; shutting the worker down and draining its tasks (cutoff {2})",
+                cause, deadline, settings.policy().cutoff(deadline));
+        TaskDrain newDrain = new TaskDrain(cause, deadline, settings.policy(), worker, metrics);
+        drain = Optional.of(newDrain);
+        setStateUntilAccepted(NodeState.SHUTTING_DOWN, observedAt, deadline, () -> tickLoop(newDrain));
+    }
+
+    // The state change is what stops new work from arriving, so it is retried quickly until the worker takes it.
+    private void setStateUntilAccepted(NodeState state, Instant observedAt, Instant giveUpAt, Runnable then)
+    {
+        if (state != NodeState.SHUTTING_DOWN && drain.isPresent()) {
+            // An interruption arrived while a rebalance drain was still being retried; never step back from shutdown.
+            return;
+        }
+        try {
+            worker.setState(state);
+        }
+        catch (TrinoWorkerException e) {
+            metrics.stateChangeFailed(state.name());
+            metrics.trinoError("set-state");
+            if (clock.instant().isBefore(giveUpAt)) {
+                LOG.log(System.Logger.Level.WARNING, "setting worker state {0} failed, retrying: {1}", state, e.getMessage());
+                executor.schedule(() -> setStateUntilAccepted(state, observedAt, giveUpAt, then), STATE_RETRY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            else {
+                LOG.log(System.Logger.Level.ERROR, "setting worker state {0} failed; giving up: {1}", state, e.getMessage());
+            }
+            return;
+        }
+        Duration latency = Duration.between(observedAt, clock.instant());
+        metrics.stateChanged(state.name());
+        metrics.noticeToStateChange(latency);
+        LOG.log(System.Logger.Level.INFO, "worker state set to {0}, {1} ms after the notice was seen", state, latency.toMillis());
+        then.run();
+    }
+
+    private void tickLoop(TaskDrain target)
+    {
+        if (drain.orElse(null) != target) {
+            // Replaced by a drain with an earlier deadline.
+            return;
+        }
+        if (target.tick(clock.instant())) {
+            executor.schedule(() -> tickLoop(target), settings.taskPollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void rebalance(RebalanceRecommendation event)
+    {
+        if (!settings.rebalanceDrainEnabled()) {
+            LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): draining on rebalance is disabled", event.noticeTime());
+            return;
+        }
+        if (drain.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "rebalance recommendation: already shutting down, nothing to do");
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): draining the worker, back to ACTIVE after {1} unless interrupted",
+                event.noticeTime(), settings.rebalanceUndrainAfter());
+        Instant giveUpAt = clock.instant().plus(settings.rebalanceUndrainAfter());
+        setStateUntilAccepted(NodeState.DRAINING, event.observedAt(), giveUpAt, () -> {
+            rebalanceDraining = true;
+            undrain.ifPresent(future -> future.cancel(false));
+            undrain = Optional.of(executor.schedule(this::undrain, settings.rebalanceUndrainAfter().toMillis(), TimeUnit.MILLISECONDS));
+        });
+    }
+
+    private void undrain()
+    {
+        undrain = Optional.empty();
+        if (drain.isPresent() || !rebalanceDraining) {
+            return;
+        }
+        rebalanceDraining = false;
+        LOG.log(System.Logger.Level.INFO, "no interruption followed the rebalance recommendation; worker back to ACTIVE");
+        try {
+            worker.setState(NodeState.ACTIVE);
+            metrics.stateChanged(NodeState.ACTIVE.name());
+        }
+        catch (TrinoWorkerException e) {
+            metrics.stateChangeFailed(NodeState.ACTIVE.name());
+            metrics.trinoError("set-state");
+            LOG.log(System.Logger.Level.WARNING, "setting worker state ACTIVE failed: {0}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.trinospot.watcher.trino;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The parts of a worker's TaskInfo the drain policy needs.
+ *
+ * @param state Trino's TaskState name, e.g. RUNNING, FLUSHING, FINISHED
+ * @param startedAt when the task's first driver started (or, before that, when it was created)
+ */
+public record TaskSnapshot(
+        String taskId,
+        String state,
+        Optional<Instant> startedAt,
+        Duration elapsed,
+        int totalDrivers,
+        int queuedDrivers,
+        int runningDrivers,
+        int blockedDrivers,
+        int completedDrivers)
+{
+    private static final Set<String> DONE = Set.of("FINISHED", "CANCELED", "ABORTED", "FAILED", "CANCELING", "ABORTING", "FAILING");
+
+    public TaskSnapshot
+    {
+        requireNonNull(taskId, "taskId is null");
+        requireNonNull(state, "state is null");
+        requireNonNull(startedAt, "startedAt is null");
+        requireNonNull(elapsed, "elapsed is null");
+    }
+
+    /** Finished or on its way out: nothing to decide. */
+    public boolean isDone()
+    {
+        return DONE.contains(state);
+    }
+}
