@@ -1,0 +1,117 @@
+package io.trinospot.config.io;
+
+import io.trinospot.config.render.RenderedEtc;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Replaces an etc/ directory as a whole. The new content is written into a hidden directory beside the target and
+ * renamed into place, so a reader sees the old etc/ or the new one, never a half-written one. The old directory is
+ * first renamed aside, so for an instant between the two renames the target is absent (Java has no atomic exchange
+ * of two directories).
+ */
+public final class EtcWriter
+{
+    /** @param changed false when the directory already held exactly the rendered files and was left untouched */
+    public record Result(boolean changed, EtcDiff diff) {}
+
+    private EtcWriter() {}
+
+    public static Result write(RenderedEtc rendered, Path target)
+            throws IOException
+    {
+        Path absolute = target.toAbsolutePath().normalize();
+        Path parent = absolute.getParent();
+        if (parent == null) {
+            throw new IOException("cannot replace the root directory");
+        }
+        if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS)) {
+            throw new FileAlreadyExistsException(absolute.toString(), null, "exists and is not a directory");
+        }
+        EtcDiff diff = EtcDiff.compute(rendered, absolute);
+        boolean exists = Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS);
+        if (exists && diff.isEmpty()) {
+            return new Result(false, diff);
+        }
+        Files.createDirectories(parent);
+        String name = absolute.getFileName().toString();
+        Path staging = Files.createTempDirectory(parent, "." + name + ".new-");
+        try {
+            // temporary directories are private; etc/ must stay readable by the user Trino runs as
+            if (Files.getFileStore(staging).supportsFileAttributeView("posix")) {
+                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            writeAll(rendered, staging);
+            if (!exists) {
+                Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
+            }
+            else {
+                swap(staging, absolute, parent, name);
+            }
+        }
+        finally {
+            deleteRecursively(staging);
+        }
+        return new Result(true, diff);
+    }
+
+    private static void swap(Path staging, Path target, Path parent, String name)
+            throws IOException
+    {
+        Path old = Files.createTempDirectory(parent, "." + name + ".old-");
+        Files.delete(old);
+        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
+        }
+        catch (IOException e) {
+            // put the previous etc/ back rather than leave none
+            Files.move(old, target, StandardCopyOption.ATOMIC_MOVE);
+            throw e;
+        }
+        deleteRecursively(old);
+    }
+
+    private static void writeAll(RenderedEtc rendered, Path directory)
+            throws IOException
+    {
+        for (Map.Entry<String, String> file : rendered.files().entrySet()) {
+            Path path = directory.resolve(file.getKey());
+            Files.createDirectories(path.getParent());
+            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer bytes = ByteBuffer.wrap(file.getValue().getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                // durable before the rename makes it visible
+                channel.force(true);
+            }
+        }
+    }
+
+    static void deleteRecursively(Path path)
+            throws IOException
+    {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(path)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package io.trinospot.config.model;
+
+import io.airlift.units.Duration;
+
+import java.util.concurrent.TimeUnit;
+
+/** Values render uses for what the file leaves out; README.md lists them. */
+public final class Defaults
+{
+    public static final String NODE_ENVIRONMENT = "trino_spot";
+    public static final String NODE_DATA_DIR = "/var/trino/data";
+    public static final String HTTP_PORT = "8080";
+    /** Where a worker looks for the coordinator unless told otherwise; right for one-host test clusters only. */
+    public static final String WORKER_DISCOVERY_URI = "http://localhost:8080";
+    /**
+     * Trino's own default (2m) would use up the whole Spot notice, and Trino waits it twice while shutting down;
+     * 30s leaves a minute for tasks.
+     */
+    public static final String SHUTDOWN_GRACE_PERIOD = "30s";
+    public static final String LOGGER = "io.trino";
+    public static final String LOG_LEVEL = "INFO";
+    public static final String RETRY_POLICY = "NONE";
+    public static final String COMPRESSION_CODEC = "NONE";
+    /** Our exchange plugin's name (module exchange-plugin). */
+    public static final String EXCHANGE_MANAGER_NAME = "spot";
+
+    /** EC2 posts a Spot interruption notice this long before it reclaims the instance. */
+    public static final Duration SPOT_NOTICE = new Duration(2, TimeUnit.MINUTES);
+
+    private Defaults() {}
+}
