@@ -1,8 +1,10 @@
 package io.trinospot.config.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -32,7 +34,12 @@ import static java.util.Objects.requireNonNull;
  */
 public final class EmrExporter
 {
-    private static final ObjectMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    // two-space indents, "key": value, one line per entry: the layout people write these files in
+    private static final DefaultPrettyPrinter PRINTER = new DefaultPrettyPrinter(
+            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER))
+            .withArrayIndenter(new DefaultIndenter("  ", "\n"))
+            .withObjectIndenter(new DefaultIndenter("  ", "\n"));
 
     /** @param notes what was left out or may surprise on EMR, one finding each */
     public record Export(String json, Configurations configurations, List<Problem> notes)
@@ -80,7 +87,7 @@ public final class EmrExporter
         ArrayNode list = MAPPER.createArrayNode();
         configurations.classifications().forEach(c -> list.add(toJson(c)));
         try {
-            return MAPPER.writeValueAsString(list) + "\n";
+            return MAPPER.writer(PRINTER).writeValueAsString(list) + "\n";
         }
         catch (JsonProcessingException e) {
             // a tree of strings always serializes

@@ -26,6 +26,7 @@ public final class Defaults
 
     /** EC2 posts a Spot interruption notice this long before it reclaims the instance. */
     public static final Duration SPOT_NOTICE = new Duration(2, TimeUnit.MINUTES);
+    public static final String SPOT_NOTICE_TEXT = "2-minute";
 
     private Defaults() {}
 }

@@ -247,20 +247,18 @@ public final class Validator
             return;
         }
         Duration grace = Duration.valueOf(value.get());
-        Duration notice = Defaults.SPOT_NOTICE;
-        if (grace.compareTo(notice) >= 0) {
-            problems.add(Problem.error(TRINO_CONFIG, SHUTDOWN_GRACE_PERIOD, value.get() + " is not shorter than the " + notice.convertToMostSuccinctTimeUnit()
+        if (grace.compareTo(Defaults.SPOT_NOTICE) >= 0) {
+            problems.add(Problem.error(TRINO_CONFIG, SHUTDOWN_GRACE_PERIOD, value.get() + " is not shorter than the " + Defaults.SPOT_NOTICE_TEXT
                     + " Spot notice; a worker told to shut down would be killed before it drains"));
             return;
         }
-        Duration margin = config.property(SPOT_WATCHER, SpotWatcherKeys.SAFETY_MARGIN)
+        String margin = config.property(SPOT_WATCHER, SpotWatcherKeys.SAFETY_MARGIN)
                 .filter(m -> KeyType.DURATION.check(m).isEmpty())
-                .map(Duration::valueOf)
-                .orElse(Duration.valueOf(SpotWatcherKeys.defaults().get(SpotWatcherKeys.SAFETY_MARGIN)));
-        double used = grace.getValue(TimeUnit.MILLISECONDS) * 2 + margin.getValue(TimeUnit.MILLISECONDS);
-        if (used >= notice.getValue(TimeUnit.MILLISECONDS)) {
+                .orElse(SpotWatcherKeys.defaults().get(SpotWatcherKeys.SAFETY_MARGIN));
+        double used = grace.getValue(TimeUnit.MILLISECONDS) * 2 + Duration.valueOf(margin).getValue(TimeUnit.MILLISECONDS);
+        if (used >= Defaults.SPOT_NOTICE.getValue(TimeUnit.MILLISECONDS)) {
             problems.add(Problem.warning(TRINO_CONFIG, SHUTDOWN_GRACE_PERIOD, "Trino waits it twice while shutting down; twice " + value.get() + " plus the watcher's "
-                    + margin + " safety margin leaves no time for tasks within the " + notice.convertToMostSuccinctTimeUnit() + " Spot notice"));
+                    + margin + " safety margin leaves no time for tasks within the " + Defaults.SPOT_NOTICE_TEXT + " Spot notice"));
         }
     }
 
