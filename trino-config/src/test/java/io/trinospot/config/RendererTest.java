@@ -1,0 +1,143 @@
+package io.trinospot.config;
+
+import io.trinospot.config.model.Configurations;
+import io.trinospot.config.model.PropertyOverride;
+import io.trinospot.config.model.Role;
+import io.trinospot.config.render.RenderedEtc;
+import io.trinospot.config.render.TrinoEtcRenderer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Properties;
+
+import static io.trinospot.config.LegacyKeysTest.load;
+import static io.trinospot.config.TestConfigs.props;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RendererTest
+{
+    static final List<PropertyOverride> HDFS = List.of(PropertyOverride.parse("core-site:fs.defaultFS=hdfs://127.0.0.1:9000").orElseThrow());
+
+    @Test
+    void blogWorkerEtc()
+            throws Exception
+    {
+        List<PropertyOverride> overrides = List.of(HDFS.getFirst(), PropertyOverride.parse("discovery.uri=http://127.0.0.1:8080").orElseThrow());
+        RenderedEtc etc = TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, overrides);
+        assertThat(etc.files().keySet()).containsExactly(
+                "catalog/tpcds.properties", "config.properties", "exchange-manager.properties", "hadoop/core-site.xml",
+                "jvm.config", "log.properties", "node.properties", "spot-watcher.properties");
+        assertThat(etc.file("config.properties")).isEqualTo("""
+                # Rendered by trino-config from the trino-config classification; edits are overwritten.
+                # Role: worker.
+                coordinator=false
+                discovery.uri=http://127.0.0.1:8080
+                exchange.compression-codec=LZ4
+                http-server.http.port=8080
+                query.low-memory-killer.delay=0s
+                query.remote-task.max-error-duration=1m
+                retry-policy=TASK
+                shutdown.grace-period=30s
+                """);
+        assertThat(load(etc.file("exchange-manager.properties"))).containsOnly(
+                entry("exchange-manager.name", "spot"), entry("exchange.base-directories", "/exchange"), entry("exchange.use-local-hdfs", "true"));
+        assertThat(load(etc.file("catalog/tpcds.properties"))).containsOnly(entry("connector.name", "tpcds"));
+        assertThat(etc.file("hadoop/core-site.xml")).contains("<name>fs.defaultFS</name>\n    <value>hdfs://127.0.0.1:9000</value>");
+        assertThat(load(etc.file("node.properties"))).containsOnly(entry("node.environment", "trino_spot"), entry("node.data-dir", "/var/trino/data"));
+        assertThat(load(etc.file("log.properties"))).containsOnly(entry("io.trino", "INFO"));
+        assertThat(load(etc.file("spot-watcher.properties"))).containsOnly(
+                entry("watcher.imds.endpoint", "http://169.254.169.254"),
+                entry("watcher.poll-interval", "1s"),
+                entry("watcher.safety-margin", "15s"),
+                entry("watcher.rebalance.drain-enabled", "true"),
+                entry("watcher.rebalance.undrain-after", "10m"),
+                entry("watcher.trino.config-file", "etc/config.properties"));
+        assertThat(etc.file("jvm.config").lines().toList())
+                .startsWith("-Xmx2G")
+                .contains("--add-modules=jdk.incubator.vector", "-XX:+ExitOnOutOfMemoryError")
+                .noneMatch(line -> line.startsWith("#") || line.isBlank());
+    }
+
+    @Test
+    void coordinatorDiffersFromWorkerOnlyWhereRolesDo()
+            throws Exception
+    {
+        RenderedEtc coordinator = TrinoEtcRenderer.render(TestConfigs.blog(), Role.COORDINATOR, HDFS);
+        RenderedEtc worker = TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, HDFS);
+        Properties config = load(coordinator.file("config.properties"));
+        assertThat(config.getProperty("coordinator")).isEqualTo("true");
+        assertThat(config.getProperty("node-scheduler.include-coordinator")).isEqualTo("false");
+        assertThat(config.getProperty("discovery.uri")).isEqualTo("http://localhost:8080");
+        assertThat(coordinator.files()).doesNotContainKey("spot-watcher.properties");
+        // the settings that must match across the cluster do
+        Properties workerConfig = load(worker.file("config.properties"));
+        for (String key : List.of("retry-policy", "exchange.compression-codec")) {
+            assertThat(config.getProperty(key)).isEqualTo(workerConfig.getProperty(key)).isNotNull();
+        }
+        assertThat(coordinator.file("exchange-manager.properties")).isEqualTo(worker.file("exchange-manager.properties"));
+    }
+
+    @Test
+    void fileAndOverridesReplaceDefaults()
+            throws Exception
+    {
+        Configurations configurations = TestConfigs.of(
+                "trino-config", props("http-server.http.port", "9090", "shutdown.grace-period", "20s"),
+                "trino-node", props("node.environment", "lake", "node.data-dir", "/data/trino"),
+                "trino-log", props("io.trino", "WARN", "io.trino.execution", "DEBUG"),
+                "trino-spot-jvm", props("jvm.heap-size", "6G", "jvm.extra-options", " -Xss4m  -XX:+UseZGC "),
+                "trino-spot-watcher", props("watcher.poll-interval", "2s", "watcher.imds.endpoint", "http://127.0.0.1:1338"));
+        List<PropertyOverride> overrides = List.of(
+                PropertyOverride.parse("trino-node:node.id=w-1").orElseThrow(),
+                PropertyOverride.parse("discovery.uri=http://10.0.0.1:9090").orElseThrow());
+        RenderedEtc etc = TrinoEtcRenderer.render(configurations, Role.WORKER, overrides);
+        assertThat(load(etc.file("config.properties"))).contains(entry("http-server.http.port", "9090"), entry("shutdown.grace-period", "20s"),
+                entry("discovery.uri", "http://10.0.0.1:9090"));
+        assertThat(load(etc.file("node.properties"))).containsOnly(entry("node.environment", "lake"), entry("node.data-dir", "/data/trino"), entry("node.id", "w-1"));
+        assertThat(load(etc.file("log.properties"))).containsOnly(entry("io.trino", "WARN"), entry("io.trino.execution", "DEBUG"));
+        assertThat(etc.file("jvm.config").lines().toList()).startsWith("-Xmx6G").endsWith("-Xss4m", "-XX:+UseZGC");
+        assertThat(load(etc.file("spot-watcher.properties"))).contains(entry("watcher.poll-interval", "2s"), entry("watcher.imds.endpoint", "http://127.0.0.1:1338"),
+                entry("watcher.safety-margin", "15s"));
+        assertThat(etc.files()).doesNotContainKey("exchange-manager.properties");
+
+        // a coordinator's own discovery URI follows its port
+        assertThat(load(TrinoEtcRenderer.render(configurations, Role.COORDINATOR).file("config.properties")).getProperty("discovery.uri"))
+                .isEqualTo("http://localhost:9090");
+    }
+
+    @Test
+    void renderingIsDeterministic()
+            throws Exception
+    {
+        assertThat(TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, HDFS)).isEqualTo(TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, HDFS));
+    }
+
+    @Test
+    void refusesToRenderWithErrors()
+    {
+        // the blog's file names no HDFS: fine for EMR, not for a node of ours
+        assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER))
+                .isInstanceOf(InvalidConfigurationException.class)
+                .hasMessageContaining("error: [trino-exchange-manager] exchange.use-local-hdfs: no HDFS to resolve /exchange against");
+    }
+
+    @Test
+    void escapesValuesSoTrinoReadsThemBack()
+            throws Exception
+    {
+        String secret = " lead=ing:#!\\ ünïcode";
+        Configurations configurations = TestConfigs.of("trino-config", props("internal-communication.shared-secret", secret),
+                "trino-connector-web", props("connector.name", "http", "http.header", "a & <b>"),
+                "hdfs-site", props("dfs.client.use.datanode.hostname", "a & <b> \"c\" 'd'"));
+        RenderedEtc etc = TrinoEtcRenderer.render(configurations, Role.COORDINATOR);
+        assertThat(load(etc.file("config.properties")).getProperty("internal-communication.shared-secret")).isEqualTo(secret);
+        assertThat(etc.file("config.properties")).isASCII();
+        assertThat(etc.file("hadoop/hdfs-site.xml")).contains("<value>a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos;</value>");
+    }
+
+    static java.util.Map.Entry<Object, Object> entry(String key, String value)
+    {
+        return java.util.Map.entry(key, value);
+    }
+}
