@@ -1,0 +1,124 @@
+package io.trinospot.config;
+
+import io.trinospot.config.io.ConfigurationsParser;
+import io.trinospot.config.io.EmrExporter;
+import io.trinospot.config.model.Classifications;
+import io.trinospot.config.model.Configurations;
+import io.trinospot.config.model.PropertyOverride;
+import io.trinospot.config.model.Role;
+import io.trinospot.config.render.RenderedEtc;
+import io.trinospot.config.render.TrinoEtcRenderer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static io.trinospot.config.TestConfigs.lines;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code emr} output, rendered again, gives the same etc/ as the file it came from. */
+class RoundTripTest
+{
+    static final List<PropertyOverride> NODE = List.of(
+            PropertyOverride.parse("core-site:fs.defaultFS=hdfs://127.0.0.1:9000").orElseThrow(),
+            PropertyOverride.parse("discovery.uri=http://127.0.0.1:8080").orElseThrow());
+
+    @Test
+    void blog()
+            throws Exception
+    {
+        Configurations file = TestConfigs.blog();
+        EmrExporter.Export export = EmrExporter.export(file);
+        Configurations back = ConfigurationsParser.parse(export.json());
+        for (Role role : Role.values()) {
+            assertThat(TrinoEtcRenderer.render(back, role, NODE)).isEqualTo(TrinoEtcRenderer.render(file, role, NODE));
+        }
+        // the blog's file is already what EMR takes: nothing dropped or changed
+        assertThat(back).isEqualTo(file);
+    }
+
+    @Test
+    void fullFileKeepsEverythingEmrTakes()
+            throws Exception
+    {
+        Configurations file = ConfigurationsParser.parse(TestConfigs.resource("full-configurations.json"));
+        EmrExporter.Export export = EmrExporter.export(file);
+        Configurations back = ConfigurationsParser.parse(export.json());
+        assertThat(back.classifications()).noneMatch(c -> Classifications.isOwn(c.name()));
+        assertThat(back.property("trino-exchange-manager", "exchange-manager.name")).isEmpty();
+        assertThat(lines(export.notes())).contains(
+                "note: [trino-spot-watcher] left out: EMR rejects classifications it does not know; only render uses it",
+                "note: [trino-spot-jvm] left out: EMR rejects classifications it does not know; only render uses it",
+                "note: [trino-exchange-manager] exchange-manager.name: left out: EMR runs its own exchange manager; render sets it back",
+                "warning: [core-site] fs.defaultFS: on EMR this replaces the cluster's own HDFS");
+
+        // what EMR cannot take comes back from our own classifications, so only those files differ
+        Configurations own = new Configurations(file.classifications().stream().filter(c -> Classifications.isOwn(c.name())).toList());
+        Configurations backWithOwn = new Configurations(Stream.concat(back.classifications().stream(), own.classifications().stream()).toList());
+        for (Role role : Role.values()) {
+            RenderedEtc original = TrinoEtcRenderer.render(file, role, NODE);
+            assertThat(TrinoEtcRenderer.render(backWithOwn, role, NODE)).isEqualTo(original);
+            Map<String, String> withoutOwn = new TreeMap<>(TrinoEtcRenderer.render(back, role, NODE).files());
+            Map<String, String> expected = new TreeMap<>(original.files());
+            for (String ownFile : List.of("jvm.config", "spot-watcher.properties")) {
+                withoutOwn.remove(ownFile);
+                expected.remove(ownFile);
+            }
+            assertThat(withoutOwn).isEqualTo(expected).containsKey("exchange-manager.properties");
+        }
+    }
+
+    @Test
+    void emrIsIdempotent()
+            throws Exception
+    {
+        for (String fixture : List.of("blog-configurations.json", "full-configurations.json")) {
+            String once = EmrExporter.export(ConfigurationsParser.parse(TestConfigs.resource(fixture))).json();
+            assertThat(EmrExporter.export(ConfigurationsParser.parse(once)).json()).as(fixture).isEqualTo(once);
+        }
+    }
+
+    @Test
+    void throughTheCli(@TempDir Path dir)
+            throws IOException
+    {
+        Path original = dir.resolve("blog.json");
+        Files.write(original, TestConfigs.resource("blog-configurations.json"));
+        CliRunner emr = CliRunner.run("emr", "--configurations", original.toString());
+        assertThat(emr.exitCode()).isZero();
+        assertThat(emr.out()).startsWith("[\n  {\n    \"Classification\": \"trino-config\",\n    \"Properties\": {\n      \"retry-policy\": \"TASK\",");
+        Path exported = dir.resolve("emr.json");
+        Files.writeString(exported, emr.out());
+        for (Role role : Role.values()) {
+            Path a = dir.resolve("a-" + role.label());
+            Path b = dir.resolve("b-" + role.label());
+            String[] overrides = {"--set", "core-site:fs.defaultFS=hdfs://127.0.0.1:9000"};
+            assertThat(CliRunner.run(CliTest.append(new String[] {"render", "--configurations", original.toString(), "--role", role.label(), "--out", a.toString()}, overrides))
+                    .exitCode()).isZero();
+            assertThat(CliRunner.run(CliTest.append(new String[] {"render", "--configurations", exported.toString(), "--role", role.label(), "--out", b.toString()}, overrides))
+                    .exitCode()).isZero();
+            assertThat(tree(b)).isEqualTo(tree(a)).isNotEmpty();
+            // and the exported file's render sees the first render as up to date
+            assertThat(CliRunner.run(CliTest.append(new String[] {"render", "--configurations", exported.toString(), "--role", role.label(), "--out", a.toString(), "--check"},
+                    overrides)).exitCode()).isZero();
+        }
+    }
+
+    static Map<String, String> tree(Path root)
+            throws IOException
+    {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(p).toString(), Files.readString(p));
+            }
+        }
+        return files;
+    }
+}
