@@ -1,0 +1,176 @@
+package io.trinospot.harness;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/** What cluster to start. Build with {@link #builder()}. */
+public record ClusterSpec(
+        List<WorkerSpec> workers,
+        ExchangeKind exchange,
+        LakeStorage lake,
+        boolean hdfs,
+        String retryPolicy,
+        Map<String, String> coordinatorProperties,
+        Map<String, String> workerProperties,
+        String coordinatorHeap,
+        String workerHeap,
+        Optional<Path> workDir,
+        boolean detached)
+{
+    public ClusterSpec
+    {
+        workers = List.copyOf(requireNonNull(workers, "workers is null"));
+        requireNonNull(exchange, "exchange is null");
+        requireNonNull(lake, "lake is null");
+        requireNonNull(retryPolicy, "retryPolicy is null");
+        coordinatorProperties = Map.copyOf(coordinatorProperties);
+        workerProperties = Map.copyOf(workerProperties);
+        requireNonNull(coordinatorHeap, "coordinatorHeap is null");
+        requireNonNull(workerHeap, "workerHeap is null");
+        requireNonNull(workDir, "workDir is null");
+        if (workers.isEmpty()) {
+            throw new IllegalArgumentException("A cluster needs at least one worker");
+        }
+        if (workers.stream().map(WorkerSpec::name).distinct().count() != workers.size()) {
+            throw new IllegalArgumentException("Worker names must be unique: " + workers);
+        }
+        if (retryPolicy.equals("TASK") && exchange == ExchangeKind.NONE) {
+            throw new IllegalArgumentException("retry-policy=TASK needs an exchange manager: choose exchange local, s3 or hdfs");
+        }
+    }
+
+    public boolean needsS3()
+    {
+        return lake == LakeStorage.S3 || exchange == ExchangeKind.S3;
+    }
+
+    public boolean needsHdfs()
+    {
+        return hdfs || lake == LakeStorage.HDFS || exchange == ExchangeKind.HDFS;
+    }
+
+    public static Builder builder()
+    {
+        return new Builder();
+    }
+
+    public static final class Builder
+    {
+        private final List<WorkerSpec> workers = new ArrayList<>();
+        private ExchangeKind exchange = ExchangeKind.NONE;
+        private LakeStorage lake = LakeStorage.S3;
+        private boolean hdfs;
+        private String retryPolicy = "NONE";
+        private final Map<String, String> coordinatorProperties = new LinkedHashMap<>();
+        private final Map<String, String> workerProperties = new LinkedHashMap<>();
+        private String coordinatorHeap = "1536m";
+        private String workerHeap = "2g";
+        private Path workDir;
+        private boolean detached;
+
+        /** Adds {@code count} on-demand workers named worker-1, worker-2, ... */
+        public Builder workers(int count)
+        {
+            for (int i = 0; i < count; i++) {
+                workers.add(WorkerSpec.onDemand("worker-" + (workers.size() + 1)));
+            }
+            return this;
+        }
+
+        public Builder worker(WorkerSpec worker)
+        {
+            workers.add(worker);
+            return this;
+        }
+
+        public Builder exchange(ExchangeKind exchange)
+        {
+            this.exchange = exchange;
+            return this;
+        }
+
+        public Builder lake(LakeStorage lake)
+        {
+            this.lake = lake;
+            return this;
+        }
+
+        /** Start HDFS even if neither the lake nor the exchange needs it. */
+        public Builder hdfs(boolean hdfs)
+        {
+            this.hdfs = hdfs;
+            return this;
+        }
+
+        /** {@code retry-policy=TASK} on every node, with the given exchange. */
+        public Builder taskRetries(ExchangeKind exchange)
+        {
+            this.retryPolicy = "TASK";
+            this.exchange = exchange;
+            return this;
+        }
+
+        public Builder retryPolicy(String retryPolicy)
+        {
+            this.retryPolicy = retryPolicy;
+            return this;
+        }
+
+        /** A config.properties entry for every node. */
+        public Builder property(String key, String value)
+        {
+            coordinatorProperties.put(key, value);
+            workerProperties.put(key, value);
+            return this;
+        }
+
+        public Builder coordinatorProperty(String key, String value)
+        {
+            coordinatorProperties.put(key, value);
+            return this;
+        }
+
+        public Builder workerProperty(String key, String value)
+        {
+            workerProperties.put(key, value);
+            return this;
+        }
+
+        public Builder workerHeap(String heap)
+        {
+            this.workerHeap = heap;
+            return this;
+        }
+
+        public Builder coordinatorHeap(String heap)
+        {
+            this.coordinatorHeap = heap;
+            return this;
+        }
+
+        public Builder workDir(Path workDir)
+        {
+            this.workDir = workDir;
+            return this;
+        }
+
+        /** Leave the processes running when this JVM exits (the CLI's {@code cluster up}). */
+        public Builder detached(boolean detached)
+        {
+            this.detached = detached;
+            return this;
+        }
+
+        public ClusterSpec build()
+        {
+            return new ClusterSpec(workers, exchange, lake, hdfs, retryPolicy, coordinatorProperties, workerProperties,
+                    coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package io.trinospot.harness;
+
+import java.util.List;
+import java.util.Locale;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A set of benchmark tables to copy from a generator connector ({@code tpcds}, {@code tpch}) into the lake.
+ * Generator splits are pinned to one worker; lake copies can be read by any worker, which is what makes
+ * a lost worker's tasks movable.
+ */
+public record Dataset(String benchmark, String scale, List<String> tables)
+{
+    /** Tables of TPC-DS q39 (the blog's query). */
+    public static final List<String> TPCDS_Q39_TABLES = List.of("inventory", "item", "warehouse", "date_dim");
+    /** q39's tables plus the ones the scenario and benchmark queries join. */
+    public static final List<String> TPCDS_CORE_TABLES = List.of(
+            "inventory", "item", "warehouse", "date_dim", "store_sales", "store", "customer", "customer_address",
+            "customer_demographics", "household_demographics", "promotion", "time_dim", "store_returns", "catalog_sales", "web_sales");
+
+    public Dataset
+    {
+        requireNonNull(benchmark, "benchmark is null");
+        requireNonNull(scale, "scale is null");
+        tables = List.copyOf(requireNonNull(tables, "tables is null"));
+        if (!benchmark.equals("tpcds") && !benchmark.equals("tpch")) {
+            throw new IllegalArgumentException("Unknown benchmark '" + benchmark + "': expected tpcds or tpch");
+        }
+        if (!scale.matches("tiny|sf[0-9]+")) {
+            throw new IllegalArgumentException("Unknown scale '" + scale + "': expected tiny or sf<N>");
+        }
+        if (tables.isEmpty() || tables.stream().anyMatch(table -> !table.matches("[a-z_]+"))) {
+            throw new IllegalArgumentException("Bad table list: " + tables);
+        }
+    }
+
+    public static Dataset tpcds(String scale, List<String> tables)
+    {
+        return new Dataset("tpcds", scale.toLowerCase(Locale.ROOT), tables);
+    }
+
+    /** Schema name in the lake catalog, e.g. {@code tpcds_sf1}. */
+    public String lakeSchema()
+    {
+        return benchmark + "_" + scale;
+    }
+
+    /** Fully qualified source schema, e.g. {@code tpcds.sf1}. */
+    public String sourceSchema()
+    {
+        return benchmark + "." + scale;
+    }
+
+    /** Fully qualified lake schema, e.g. {@code lake.tpcds_sf1}. */
+    public String qualifiedLakeSchema()
+    {
+        return Lake.CATALOG + "." + lakeSchema();
+    }
+}

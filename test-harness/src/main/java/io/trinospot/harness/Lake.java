@@ -1,0 +1,74 @@
+package io.trinospot.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.logging.Logger;
+
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+/**
+ * Copies benchmark tables into the lake once and reuses them: the S3 server keeps its buckets under the
+ * runtime cache, and a marker per table records a copy that completed. A table without a marker is a
+ * copy that died half-way and is dropped and copied again.
+ */
+public final class Lake
+{
+    public static final String CATALOG = "lake";
+    private static final Logger LOG = Logger.getLogger(Lake.class.getName());
+
+    private Lake() {}
+
+    /** Makes sure every table of {@code dataset} is in the lake; returns how many were copied now. */
+    public static int ensure(TrinoCluster cluster, Dataset dataset)
+    {
+        if (cluster.spec().lake() != LakeStorage.S3) {
+            throw new IllegalStateException("The cluster has no lake catalog (lake=" + cluster.spec().lake() + ")");
+        }
+        Path markers = cluster.runtime().cacheDir().resolve("lake-loaded").resolve(dataset.lakeSchema());
+        try {
+            Files.createDirectories(markers);
+            try (FileChannel channel = FileChannel.open(cluster.runtime().cacheDir().resolve("lake.lock"), CREATE, WRITE);
+                    FileLock ignored = channel.lock()) {
+                return load(cluster, dataset, markers);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int load(TrinoCluster cluster, Dataset dataset, Path markers)
+            throws IOException
+    {
+        // The file metastore keeps managed tables under its own directory, s3://<lake bucket>/metastore/<schema>/<table>.
+        cluster.query("CREATE SCHEMA IF NOT EXISTS " + dataset.qualifiedLakeSchema());
+        Set<String> existing = new HashSet<>();
+        cluster.query("SELECT table_name FROM " + CATALOG + ".information_schema.tables WHERE table_schema = '" + dataset.lakeSchema() + "'")
+                .rows().forEach(row -> existing.add((String) row.getFirst()));
+        int copied = 0;
+        for (String table : dataset.tables()) {
+            Path marker = markers.resolve(table + ".done");
+            String target = dataset.qualifiedLakeSchema() + "." + table;
+            if (existing.contains(table) && Files.exists(marker)) {
+                continue;
+            }
+            if (existing.contains(table)) {
+                LOG.info("Dropping incomplete copy " + target);
+                cluster.query("DROP TABLE " + target);
+            }
+            long start = System.nanoTime();
+            QueryResult result = cluster.query("CREATE TABLE " + target + " WITH (format = 'ORC') AS SELECT * FROM " + dataset.sourceSchema() + "." + table);
+            Files.writeString(marker, result.onlyValue() + "\n");
+            LOG.info("Copied " + result.onlyValue() + " rows into " + target + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            copied++;
+        }
+        return copied;
+    }
+}

@@ -1,0 +1,118 @@
+package io.trinospot.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Where the third-party runtimes assembled by the {@code runtime} Maven module live: the Trino server
+ * (lib/ + plugin/), the HDFS class path and the s3proxy jar, plus the JDK that runs them.
+ */
+public record RuntimeLayout(Path runtimeDir, Path javaHome)
+{
+    public static final String RUNTIME_DIR_PROPERTY = "trinospot.runtime.dir";
+    public static final String RUNTIME_DIR_ENV = "TRINO_SPOT_RUNTIME_DIR";
+
+    public RuntimeLayout
+    {
+        requireNonNull(runtimeDir, "runtimeDir is null");
+        requireNonNull(javaHome, "javaHome is null");
+    }
+
+    /** Finds the runtime dir from the system property, the environment, or by walking up from the working directory. */
+    public static RuntimeLayout discover()
+    {
+        Path dir = Optional.ofNullable(System.getProperty(RUNTIME_DIR_PROPERTY))
+                .or(() -> Optional.ofNullable(System.getenv(RUNTIME_DIR_ENV)))
+                .map(Path::of)
+                .orElseGet(RuntimeLayout::searchUpwards);
+        RuntimeLayout layout = new RuntimeLayout(dir.toAbsolutePath().normalize(), Path.of(System.getProperty("java.home")));
+        layout.check();
+        return layout;
+    }
+
+    private static Path searchUpwards()
+    {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("runtime/target");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("Cannot find runtime/target above " + Path.of("").toAbsolutePath()
+                + ": build it with ./mvnw -pl runtime -am package, or set -D" + RUNTIME_DIR_PROPERTY);
+    }
+
+    private void check()
+    {
+        if (!Files.isDirectory(trinoLibDir())) {
+            throw new IllegalStateException("No Trino server assembled under " + trinoServerDir()
+                    + ": run ./mvnw -pl runtime -am package");
+        }
+        if (Runtime.version().feature() < 25) {
+            throw new IllegalStateException("Trino " + trinoVersion() + " needs JDK 25; this JVM is " + Runtime.version());
+        }
+    }
+
+    public String trinoVersion()
+    {
+        try {
+            return Files.readString(trinoServerDir().resolve("VERSION")).trim();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Path trinoServerDir()
+    {
+        return single("trino-server-");
+    }
+
+    public Path trinoLibDir()
+    {
+        return trinoServerDir().resolve("lib");
+    }
+
+    public Path trinoPluginDir()
+    {
+        return trinoServerDir().resolve("plugin");
+    }
+
+    public Path hadoopLibDir()
+    {
+        return single("hadoop-").resolve("lib");
+    }
+
+    public Path s3proxyJar()
+    {
+        return single("s3proxy-").resolve("s3proxy.jar");
+    }
+
+    /** Data that outlives one cluster, such as lake tables loaded once. */
+    public Path cacheDir()
+    {
+        return runtimeDir.resolve("cache");
+    }
+
+    public Path javaExecutable()
+    {
+        return javaHome.resolve("bin/java");
+    }
+
+    private Path single(String prefix)
+    {
+        try (var dirs = Files.list(runtimeDir)) {
+            return dirs.filter(path -> path.getFileName().toString().startsWith(prefix))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("No " + prefix + "* under " + runtimeDir + ": run ./mvnw -pl runtime -am package"));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

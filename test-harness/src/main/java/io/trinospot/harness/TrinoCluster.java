@@ -1,0 +1,421 @@
+package io.trinospot.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A real Trino cluster on this machine: one coordinator and N workers as separate JVMs on 127.0.0.1,
+ * plus the S3 server and HDFS it needs. Closing it stops every process it started; so does JVM exit,
+ * and a later harness reaps whatever a killed JVM left behind.
+ */
+public final class TrinoCluster
+        implements AutoCloseable
+{
+    private static final Logger LOG = Logger.getLogger(TrinoCluster.class.getName());
+    public static final String LAKE_BUCKET = "trino-spot-lake";
+    public static final String EXCHANGE_BUCKET = "trino-spot-exchange";
+    public static final String USER = "trinospot";
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+
+    private final String id;
+    private final ClusterSpec spec;
+    private final RuntimeLayout runtime;
+    private final Path workDir;
+    private final PortAllocator ports;
+    private final String ownerMarker;
+    private final String sharedSecret;
+    private final Map<String, TrinoNode> nodes = new LinkedHashMap<>();
+    private final Set<String> killed = ConcurrentHashMap.newKeySet();
+    private final List<AutoCloseable> services = new ArrayList<>();
+    private final Thread shutdownHook;
+    private S3Server s3;
+    private HdfsCluster hdfs;
+    private Duration startupTime = Duration.ZERO;
+
+    private TrinoCluster(String id, ClusterSpec spec, RuntimeLayout runtime, Path workDir)
+    {
+        this.id = requireNonNull(id, "id is null");
+        this.spec = requireNonNull(spec, "spec is null");
+        this.runtime = requireNonNull(runtime, "runtime is null");
+        this.workDir = requireNonNull(workDir, "workDir is null");
+        this.ports = new PortAllocator();
+        this.ownerMarker = spec.detached() ? ProcessReaper.detachedMarkerArgument(id) : ProcessReaper.markerArgument();
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        this.sharedSecret = HexFormat.of().formatHex(secret);
+        this.shutdownHook = new Thread(this::stopAll, "trino-cluster-" + id + "-shutdown");
+    }
+
+    public static TrinoCluster start(ClusterSpec spec)
+    {
+        return start(spec, RuntimeLayout.discover());
+    }
+
+    public static TrinoCluster start(ClusterSpec spec, RuntimeLayout runtime)
+    {
+        int reaped = ProcessReaper.reapOrphans();
+        if (reaped > 0) {
+            LOG.warning("Reaped " + reaped + " processes left by earlier harness runs");
+        }
+        String id = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-" + ProcessHandle.current().pid();
+        Path workDir = spec.workDir().orElseGet(() -> defaultWorkRoot().resolve("cluster-" + id)).toAbsolutePath();
+        TrinoCluster cluster = new TrinoCluster(id, spec, runtime, workDir);
+        if (!spec.detached()) {
+            Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+        }
+        try {
+            cluster.startAll();
+            return cluster;
+        }
+        catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    static Path defaultWorkRoot()
+    {
+        return Optional.ofNullable(System.getProperty("trinospot.work.dir")).map(Path::of)
+                .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "trino-spot"));
+    }
+
+    private void startAll()
+    {
+        long start = System.nanoTime();
+        try {
+            Files.createDirectories(workDir);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (spec.needsS3()) {
+            s3 = S3Server.start(runtime, ports, runtime.cacheDir().resolve("s3-data"), workDir.resolve("s3"), ownerMarker);
+            services.add(s3);
+            s3.createBucket(LAKE_BUCKET);
+            s3.createBucket(EXCHANGE_BUCKET);
+        }
+        if (spec.exchange() == ExchangeKind.HDFS) {
+            throw new UnsupportedOperationException("The HDFS exchange needs this project's exchange plugin, which is not built yet");
+        }
+        if (spec.lake() == LakeStorage.HDFS) {
+            throw new UnsupportedOperationException("Lake tables on HDFS are not supported yet: use the S3 lake");
+        }
+
+        int coordinatorPort = ports.allocate();
+        TrinoNode coordinator = new TrinoNode("coordinator", true, coordinatorPort, workDir.resolve("coordinator"), Map.of());
+        nodes.put(coordinator.name(), coordinator);
+        for (WorkerSpec worker : spec.workers()) {
+            nodes.put(worker.name(), new TrinoNode(worker.name(), false, ports.allocate(), workDir.resolve(worker.name()), worker.labels()));
+        }
+        for (TrinoNode node : nodes.values()) {
+            configure(node);
+            node.launch(runtime, ownerMarker);
+        }
+        // HDFS boots while the Trino JVMs do: nothing in Trino touches it before the first query.
+        if (spec.needsHdfs()) {
+            hdfs = HdfsCluster.start(runtime, ports, workDir.resolve("hdfs"), ownerMarker);
+            services.add(hdfs);
+        }
+        awaitActiveWorkers(spec.workers().size(), START_TIMEOUT);
+        startupTime = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("Cluster " + id + " up in " + startupTime.toMillis() + " ms: " + nodes.values());
+    }
+
+    private void configure(TrinoNode node)
+    {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("coordinator", String.valueOf(node.isCoordinator()));
+        config.put("http-server.http.port", String.valueOf(node.httpPort()));
+        config.put("discovery.uri", coordinator().uri().toString());
+        config.put("internal-communication.shared-secret", sharedSecret);
+        config.put("plugin.dir", runtime.trinoPluginDir().toString());
+        config.put("catalog.config-dir", node.etcDir().resolve("catalog").toString());
+        config.put("retry-policy", spec.retryPolicy());
+        if (node.isCoordinator()) {
+            config.put("node-scheduler.include-coordinator", "false");
+            config.putAll(spec.coordinatorProperties());
+        }
+        else {
+            config.putAll(spec.workerProperties());
+        }
+
+        Map<String, String> nodeProperties = Map.of(
+                "node.environment", "trinospot",
+                "node.id", node.name(),
+                "node.data-dir", node.nodeDir().resolve("data").toString(),
+                "node.internal-address", "127.0.0.1");
+
+        List<String> jvm = List.of(
+                "-Xmx" + (node.isCoordinator() ? spec.coordinatorHeap() : spec.workerHeap()),
+                "-XX:+UseG1GC",
+                "-XX:G1HeapRegionSize=32M",
+                "-XX:+ExplicitGCInvokesConcurrent",
+                "-XX:+ExitOnOutOfMemoryError",
+                "-XX:-OmitStackTraceInFastThrow",
+                "-XX:ReservedCodeCacheSize=256M",
+                "-XX:PerMethodRecompilationCutoff=10000",
+                "-XX:PerBytecodeRecompilationCutoff=10000",
+                "-XX:+EnableDynamicAgentLoading",
+                "-XX:TieredStopAtLevel=4",
+                "-Djdk.attach.allowAttachSelf=true",
+                "-Djdk.nio.maxCachedBufferSize=2000000",
+                "-Dfile.encoding=UTF-8",
+                "--add-modules=jdk.incubator.vector",
+                "--enable-native-access=ALL-UNNAMED",
+                "--sun-misc-unsafe-memory-access=allow");
+
+        Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
+        catalogs.put("tpch", Map.of("connector.name", "tpch"));
+        catalogs.put("tpcds", Map.of("connector.name", "tpcds"));
+        if (spec.lake() == LakeStorage.S3) {
+            Map<String, String> lake = new LinkedHashMap<>();
+            lake.put("connector.name", "hive");
+            lake.put("hive.metastore", "file");
+            lake.put("hive.metastore.catalog.dir", "s3://" + LAKE_BUCKET + "/metastore");
+            lake.put("hive.storage-format", "ORC");
+            lake.put("hive.non-managed-table-writes-enabled", "true");
+            lake.putAll(s3.trinoFileSystemProperties());
+            catalogs.put(Lake.CATALOG, lake);
+        }
+
+        node.writeEtc(config, nodeProperties, jvm, catalogs, exchangeManagerProperties());
+    }
+
+    private Map<String, String> exchangeManagerProperties()
+    {
+        return switch (spec.exchange()) {
+            case NONE -> Map.of();
+            case LOCAL -> Map.of(
+                    "exchange-manager.name", "filesystem",
+                    "exchange.base-directories", workDir.resolve("exchange").toUri().toString());
+            case S3 -> Map.of(
+                    "exchange-manager.name", "filesystem",
+                    "exchange.base-directories", "s3://" + EXCHANGE_BUCKET + "/" + id,
+                    "exchange.s3.endpoint", s3.endpoint().toString(),
+                    "exchange.s3.region", S3Server.REGION,
+                    "exchange.s3.path-style-access", "true",
+                    "exchange.s3.aws-access-key", S3Server.ACCESS_KEY,
+                    "exchange.s3.aws-secret-key", S3Server.SECRET_KEY);
+            case HDFS -> throw new UnsupportedOperationException("HDFS exchange");
+        };
+    }
+
+    /** Blocks until {@code count} workers are active in {@code system.runtime.nodes}; fails fast if a node dies. */
+    public void awaitActiveWorkers(int count, Duration timeout)
+    {
+        Waits.until(count + " active workers", timeout, null, () -> {
+            String dead = deadNodesReport();
+            if (!dead.isEmpty()) {
+                throw new IllegalStateException("A node died while waiting for " + count + " active workers: " + dead);
+            }
+            try {
+                return activeWorkers().size() >= count;
+            }
+            catch (RuntimeException e) {
+                return false;
+            }
+        });
+    }
+
+    /** Names of workers the coordinator sees as active. */
+    public List<String> activeWorkers()
+    {
+        return nodeStates().entrySet().stream()
+                .filter(entry -> !entry.getKey().equals("coordinator") && entry.getValue().equals("active"))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** node id → state (active, draining, shutting_down, ...) as the coordinator reports it. */
+    public Map<String, String> nodeStates()
+    {
+        QueryResult result = query("SELECT node_id, state FROM system.runtime.nodes");
+        return result.rows().stream().collect(Collectors.toMap(row -> (String) row.get(0), row -> (String) row.get(1), (a, b) -> a, LinkedHashMap::new));
+    }
+
+    public Connection connect()
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        return DriverManager.getConnection("jdbc:trino://127.0.0.1:" + coordinator().httpPort(), properties);
+    }
+
+    /** Runs one statement and returns all rows; on failure the message includes the state of dead nodes. */
+    public QueryResult query(String sql)
+    {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            return QueryResult.run(statement, sql);
+        }
+        catch (SQLException e) {
+            throw new QueryFailedException(sql, e, deadNodesReport());
+        }
+    }
+
+    /** Log tails of nodes that died without being killed on purpose. */
+    public String deadNodesReport()
+    {
+        return nodes.values().stream()
+                .filter(node -> node.hasStarted() && !node.isAlive() && !killed.contains(node.name()))
+                .map(node -> node.process().deathReport())
+                .collect(Collectors.joining("\n\n"));
+    }
+
+    /** SIGKILLs a node; it stays down. */
+    public void kill(String nodeName)
+    {
+        TrinoNode node = node(nodeName);
+        killed.add(nodeName);
+        node.kill();
+        LOG.info("Killed " + node);
+    }
+
+    public TrinoNode node(String name)
+    {
+        TrinoNode node = nodes.get(name);
+        if (node == null) {
+            throw new IllegalArgumentException("No node '" + name + "' in this cluster; nodes: " + nodes.keySet());
+        }
+        return node;
+    }
+
+    public TrinoNode coordinator()
+    {
+        return nodes.get("coordinator");
+    }
+
+    public List<TrinoNode> workers()
+    {
+        return nodes.values().stream().filter(node -> !node.isCoordinator()).toList();
+    }
+
+    public List<TrinoNode> nodes()
+    {
+        return List.copyOf(nodes.values());
+    }
+
+    /** Every process this cluster started: nodes and storage servers. */
+    public List<ManagedProcess> processes()
+    {
+        List<ManagedProcess> processes = new ArrayList<>();
+        nodes.values().forEach(node -> processes.add(node.process()));
+        if (s3 != null) {
+            processes.add(s3.process());
+        }
+        if (hdfs != null) {
+            processes.addAll(hdfs.processes());
+        }
+        return processes;
+    }
+
+    public Optional<S3Server> s3()
+    {
+        return Optional.ofNullable(s3);
+    }
+
+    public Optional<HdfsCluster> hdfs()
+    {
+        return Optional.ofNullable(hdfs);
+    }
+
+    public String id()
+    {
+        return id;
+    }
+
+    public ClusterSpec spec()
+    {
+        return spec;
+    }
+
+    public Path workDir()
+    {
+        return workDir;
+    }
+
+    public RuntimeLayout runtime()
+    {
+        return runtime;
+    }
+
+    public String sharedSecret()
+    {
+        return sharedSecret;
+    }
+
+    public Duration startupTime()
+    {
+        return startupTime;
+    }
+
+    public String ownerMarker()
+    {
+        return ownerMarker;
+    }
+
+    private synchronized void stopAll()
+    {
+        // Workers first so the coordinator does not log every one of them as lost; all in parallel to be quick.
+        List<Thread> stoppers = new ArrayList<>();
+        for (TrinoNode node : nodes.values()) {
+            stoppers.add(Thread.ofVirtual().start(node::stop));
+        }
+        stoppers.forEach(TrinoCluster::join);
+        for (AutoCloseable service : services.reversed()) {
+            try {
+                service.close();
+            }
+            catch (Exception e) {
+                LOG.warning("Stopping " + service + " failed: " + e);
+            }
+        }
+        services.clear();
+        ports.close();
+    }
+
+    private static void join(Thread thread)
+    {
+        try {
+            thread.join();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        stopAll();
+        if (!spec.detached()) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
+            catch (IllegalStateException e) {
+                // already shutting down: the hook is running or has run
+            }
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.trinospot.harness;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Must-show 2: with retry-policy=TASK and Trino's filesystem exchange on a local directory, a worker
+ * SIGKILLed while q39 runs (and never restarted) does not change the query's rows.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class WorkerKillIT
+{
+    private static final String VICTIM = "worker-1";
+
+    private TrinoCluster cluster;
+
+    @BeforeAll
+    void startCluster()
+    {
+        cluster = TrinoCluster.start(ClusterSpec.builder()
+                .workers(3)
+                .taskRetries(ExchangeKind.LOCAL)
+                .lake(LakeStorage.S3)
+                // A dead worker's tasks are given up on after this; Trino's default under TASK retries is 1m.
+                .property("query.remote-task.max-error-duration", "10s")
+                .build());
+        Lake.ensure(cluster, TestDatasets.Q39_SF1);
+    }
+
+    @AfterAll
+    void stopCluster()
+    {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void q39SurvivesSigkilledWorker()
+            throws Exception
+    {
+        String q39 = Queries.tpcdsQ39(TestDatasets.Q39_SF1.qualifiedLakeSchema());
+        QueryResult faultFree = cluster.query(q39);
+        assertThat(faultFree.rowCount()).isGreaterThan(0);
+
+        CompletableFuture<QueryResult> underFault = CompletableFuture.supplyAsync(() -> cluster.query(q39));
+        // Kill only once the victim is really working on this query, so the kill destroys in-flight work.
+        Waits.until("a running task of q39 on " + VICTIM, Duration.ofSeconds(60), null, () -> runningTasksOn(VICTIM) > 0 || underFault.isDone());
+        assertThat(underFault).as("q39 finished before the victim ran any task").isNotDone();
+        long killedAt = System.nanoTime();
+        cluster.kill(VICTIM);
+        assertThat(cluster.node(VICTIM).isAlive()).isFalse();
+
+        QueryResult result = underFault.get(5, TimeUnit.MINUTES);
+        Duration recovery = Duration.ofNanos(System.nanoTime() - killedAt);
+        System.out.printf("q39 TASK retries: fault-free %d ms; with %s killed %d ms (kill to completion %d ms), %d rows%n",
+                faultFree.wallTime().toMillis(), VICTIM, result.wallTime().toMillis(), recovery.toMillis(), result.rowCount());
+
+        ResultComparison.assertSameRows(faultFree, result);
+        assertThat(cluster.node(VICTIM).isAlive()).as("the victim must stay dead").isFalse();
+        Waits.until("coordinator to drop " + VICTIM, Duration.ofSeconds(120), null, () -> !cluster.activeWorkers().contains(VICTIM));
+    }
+
+    private long runningTasksOn(String node)
+    {
+        return (long) cluster.query("SELECT count(*) FROM system.runtime.tasks t JOIN system.runtime.queries q ON t.query_id = q.query_id "
+                + "WHERE t.node_id = '" + node + "' AND t.state = 'RUNNING' AND q.state = 'RUNNING' AND q.query LIKE '%inv_quantity_on_hand%' "
+                + "AND q.query NOT LIKE '%system.runtime%'").onlyValue();
+    }
+}
