@@ -345,6 +345,16 @@ public final class ImdsEmulator
         inject(Fault.malformed().during(window));
     }
 
+    /** Faults injected and not yet used up (count left, or window still open). */
+    public int pendingFaults()
+    {
+        Instant now = clock.instant();
+        synchronized (faultLock) {
+            faults.removeIf(active -> active.expired(now));
+            return faults.size();
+        }
+    }
+
     public void clearFaults()
     {
         synchronized (faultLock) {

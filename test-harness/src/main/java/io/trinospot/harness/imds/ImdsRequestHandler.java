@@ -56,15 +56,18 @@ final class ImdsRequestHandler
             boolean tokenPresent = exchange.getRequestHeaders().getFirst(ImdsEmulator.TOKEN_HEADER) != null;
 
             Optional<Fault> deciding = Optional.empty();
+            boolean delayed = false;
             for (Fault fault : emulator.takeFaults(path)) {
                 if (fault.kind() == Fault.Kind.DELAY) {
                     sleep(fault);
+                    delayed = true;
                 }
                 else {
                     deciding = Optional.of(fault);
                 }
             }
-            Optional<Fault.Kind> faultKind = deciding.map(Fault::kind);
+            // The log names the fault that decided the answer, or DELAY when a delay was all that happened.
+            Optional<Fault.Kind> faultKind = deciding.map(Fault::kind).or(delayed ? () -> Optional.of(Fault.Kind.DELAY) : Optional::empty);
 
             Answer answer;
             if (deciding.isPresent() && deciding.get().kind() == Fault.Kind.DROP) {

@@ -9,7 +9,7 @@ import static java.util.Objects.requireNonNull;
  * One request the emulator saw (control requests are not logged).
  *
  * @param status the HTTP status answered, or {@link #DROPPED} when the connection was closed without an answer
- * @param fault the injected fault that shaped the answer, if any
+ * @param fault the injected fault that decided the answer, or {@code DELAY} if only a delay applied
  */
 public record RecordedRequest(
         Instant receivedAt,

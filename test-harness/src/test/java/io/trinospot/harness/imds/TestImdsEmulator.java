@@ -229,8 +229,10 @@ class TestImdsEmulator
     {
         String token = token(600);
         emulator.failNext(2, 503);
+        assertThat(emulator.pendingFaults()).isEqualTo(1);
         assertThat(get("/latest/meta-data/instance-id", token).statusCode()).isEqualTo(503);
         assertThat(get("/latest/meta-data/instance-id", token).statusCode()).isEqualTo(503);
+        assertThat(emulator.pendingFaults()).isZero();
         assertThat(get("/latest/meta-data/instance-id", token).statusCode()).isEqualTo(200);
         assertThat(emulator.requests(request -> request.fault().isPresent())).hasSize(2);
     }
