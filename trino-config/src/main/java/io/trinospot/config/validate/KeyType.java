@@ -18,6 +18,11 @@ public sealed interface KeyType
 {
     Optional<String> check(String value);
 
+    /** Free text, e.g. a list of JVM options. */
+    KeyType TEXT = new Simple(_ -> Optional.empty());
+
+    KeyType NON_EMPTY = new Simple(value -> value.isBlank() ? Optional.of("must not be empty") : Optional.empty());
+
     /** Airlift's Duration syntax, exactly as Trino parses it. */
     KeyType DURATION = new Simple(value -> {
         try {

@@ -88,10 +88,10 @@ public final class KnownKeys
                     SpotWatcherKeys.SAFETY_MARGIN, DURATION,
                     SpotWatcherKeys.REBALANCE_DRAIN_ENABLED, BOOLEAN,
                     SpotWatcherKeys.REBALANCE_UNDRAIN_AFTER, DURATION,
-                    SpotWatcherKeys.TRINO_CONFIG_FILE, new KeyType.Matching(java.util.regex.Pattern.compile(".+"), "is empty")),
+                    SpotWatcherKeys.TRINO_CONFIG_FILE, KeyType.NON_EMPTY),
             SPOT_JVM, Map.of(
                     JvmKeys.HEAP_SIZE, KeyType.JVM_SIZE,
-                    JvmKeys.EXTRA_OPTIONS, new KeyType.Matching(java.util.regex.Pattern.compile(".*"), "")));
+                    JvmKeys.EXTRA_OPTIONS, KeyType.TEXT));
 
     /** Keys that only work in one classification; found elsewhere they are ignored or break start-up. */
     private static final Map<String, String> HOMES = Map.ofEntries(
