@@ -67,7 +67,7 @@ public final class TrinoConfigCli
             print(e.problems(), err);
             return PROBLEMS;
         }
-        catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        catch (RuntimeException | LinkageError | StackOverflowError | OutOfMemoryError e) {
             // a bug of ours; still one line, so scripts and logs stay clean
             err.println(Problem.error("internal", null, "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + " (a bug in trino-config)").line());
