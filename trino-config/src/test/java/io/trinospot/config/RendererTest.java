@@ -7,6 +7,7 @@ import io.trinospot.config.render.RenderedEtc;
 import io.trinospot.config.render.TrinoEtcRenderer;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
@@ -104,6 +105,21 @@ class RendererTest
         // a coordinator's own discovery URI follows its port
         assertThat(load(TrinoEtcRenderer.render(configurations, Role.COORDINATOR).file("config.properties")).getProperty("discovery.uri"))
                 .isEqualTo("http://localhost:9090");
+    }
+
+    @Test
+    void jvmConfigStartsThisJdk()
+            throws Exception
+    {
+        Configurations configurations = TestConfigs.of("trino-spot-jvm", props("jvm.heap-size", "64m", "jvm.extra-options", "-Xss2m"));
+        List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(TrinoEtcRenderer.render(configurations, Role.WORKER).file("jvm.config").lines().toList());
+        command.add("-version");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(output).doesNotContain("Unrecognized", "Error");
     }
 
     @Test

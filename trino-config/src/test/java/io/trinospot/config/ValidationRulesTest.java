@@ -105,6 +105,8 @@ class ValidationRulesTest
                         "error: [trino-spot-watcher] watcher.imds.endpoint: '169.254.169.254' is not an http:// or https:// URI with a host"),
                 row("jvm heap", set(BASE, "trino-spot-jvm", "jvm.heap-size", "2GB"),
                         "error: [trino-spot-jvm] jvm.heap-size: '2GB' is not a JVM size such as 2G or 4096m"),
+                row("jvm options", set(BASE, "trino-spot-jvm", "jvm.extra-options", "-Xss4m UseZGC"),
+                        "error: [trino-spot-jvm] jvm.extra-options: 'UseZGC' is not a JVM option (options start with -)"),
                 row("jvm unknown key", set(BASE, "trino-spot-jvm", "jvm.options", "-Xss4m"),
                         "error: [trino-spot-jvm] jvm.options: unknown key; known: jvm.extra-options, jvm.heap-size"),
                 row("nested configurations", BASE.update("trino-config", c -> new Classification(c.name(), c.properties(),

@@ -18,8 +18,11 @@ public sealed interface KeyType
 {
     Optional<String> check(String value);
 
-    /** Free text, e.g. a list of JVM options. */
-    KeyType TEXT = new Simple(_ -> Optional.empty());
+    /** JVM options separated by spaces; a word without a dash would be taken as the main class. */
+    KeyType JVM_OPTIONS = new Simple(value -> java.util.Arrays.stream(value.strip().split("\\s+"))
+            .filter(option -> !option.isEmpty() && !option.startsWith("-"))
+            .findFirst()
+            .map(option -> "'" + option + "' is not a JVM option (options start with -)"));
 
     KeyType NON_EMPTY = new Simple(value -> value.isBlank() ? Optional.of("must not be empty") : Optional.empty());
 

@@ -91,7 +91,7 @@ public final class KnownKeys
                     SpotWatcherKeys.TRINO_CONFIG_FILE, KeyType.NON_EMPTY),
             SPOT_JVM, Map.of(
                     JvmKeys.HEAP_SIZE, KeyType.JVM_SIZE,
-                    JvmKeys.EXTRA_OPTIONS, KeyType.TEXT));
+                    JvmKeys.EXTRA_OPTIONS, KeyType.JVM_OPTIONS));
 
     /** Keys that only work in one classification; found elsewhere they are ignored or break start-up. */
     private static final Map<String, String> HOMES = Map.ofEntries(
