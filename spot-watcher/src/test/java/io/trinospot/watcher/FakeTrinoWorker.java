@@ -1,0 +1,136 @@
+package io.trinospot.watcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Stands in for a worker's HTTP API: checks the internal bearer token the way a worker would (its own HKDF,
+ * written independently of the watcher's), records state changes and task failures, serves a task list.
+ */
+public final class FakeTrinoWorker
+        implements AutoCloseable
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final byte[] key;
+    public final List<String> states = new CopyOnWriteArrayList<>();
+    public final List<JsonNode> failures = new CopyOnWriteArrayList<>();
+    public final List<String> failedTaskIds = new CopyOnWriteArrayList<>();
+    public volatile String taskListJson = "[]";
+    public volatile int unauthorized;
+
+    public FakeTrinoWorker(String sharedSecret)
+            throws Exception
+    {
+        this.key = hkdf(sharedSecret.getBytes(StandardCharsets.UTF_8));
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/v1/info/state", exchange -> {
+            if (authorized(exchange)) {
+                states.add(JSON.readTree(exchange.getRequestBody().readAllBytes()).asText());
+                respond(exchange, 200, "");
+            }
+        });
+        server.createContext("/v1/task", exchange -> {
+            if (!authorized(exchange)) {
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            if (exchange.getRequestMethod().equals("GET") && path.equals("/v1/task")) {
+                respond(exchange, 200, taskListJson);
+            }
+            else if (exchange.getRequestMethod().equals("POST") && path.endsWith("/fail")) {
+                failures.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
+                failedTaskIds.add(path.substring("/v1/task/".length(), path.length() - "/fail".length()));
+                respond(exchange, 200, "{}");
+            }
+            else {
+                respond(exchange, 404, "");
+            }
+        });
+        server.start();
+    }
+
+    public int port()
+    {
+        return server.getAddress().getPort();
+    }
+
+    private boolean authorized(HttpExchange exchange)
+            throws IOException
+    {
+        String token = exchange.getRequestHeaders().getFirst("X-Trino-Internal-Bearer");
+        if (token != null && valid(token)) {
+            return true;
+        }
+        unauthorized++;
+        respond(exchange, 401, "");
+        return false;
+    }
+
+    private boolean valid(String token)
+    {
+        try {
+            String[] parts = token.split("\\.");
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            byte[] signature = mac.doFinal((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            JsonNode payload = JSON.readTree(Base64.getUrlDecoder().decode(parts[1]));
+            return MessageDigest.isEqual(signature, Base64.getUrlDecoder().decode(parts[2]))
+                    && payload.get("exp").asLong() > Instant.now().getEpochSecond()
+                    && payload.hasNonNull("sub");
+        }
+        catch (Exception e) {
+            return false;
+        }
+    }
+
+    // RFC 5869 with no salt and info "internal-communication", 32 bytes: a single expand block.
+    private static byte[] hkdf(byte[] secret)
+            throws Exception
+    {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(new byte[32], "HmacSHA256"));
+        byte[] prk = mac.doFinal(secret);
+        mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+        mac.update("internal-communication".getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 1);
+        return mac.doFinal();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body)
+            throws IOException
+    {
+        try (exchange) {
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        server.stop(0);
+    }
+}

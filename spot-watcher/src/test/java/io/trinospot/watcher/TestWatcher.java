@@ -1,0 +1,97 @@
+package io.trinospot.watcher;
+
+import io.trinospot.harness.imds.ImdsEmulator;
+import io.trinospot.harness.imds.SpotAction;
+import io.trinospot.watcher.config.WatcherConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The assembled agent against the emulator and a fake worker, configured the way a node would be.
+ */
+class TestWatcher
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void spotNoticeShutsTheWorkerDownAndShowsInMetrics()
+            throws Exception
+    {
+        try (ImdsEmulator imds = ImdsEmulator.start();
+                FakeTrinoWorker worker = new FakeTrinoWorker("secret-for-test")) {
+            Path trinoConfig = dir.resolve("config.properties");
+            Files.writeString(trinoConfig, "coordinator=false\nhttp-server.http.port=" + worker.port() + "\ninternal-communication.shared-secret=secret-for-test\n");
+            WatcherConfig config = WatcherConfig.fromProperties(Map.of(
+                    "watcher.imds.endpoint", imds.endpoint().toString(),
+                    "watcher.poll-interval", "50ms",
+                    "watcher.max-backoff", "200ms",
+                    "watcher.trino.config-file", trinoConfig.toString(),
+                    "watcher.http.port", "0"));
+            try (Watcher watcher = new Watcher(config, InstantSource.system(), Optional.empty())) {
+                HttpClient http = HttpClient.newHttpClient();
+                URI status = URI.create("http://127.0.0.1:" + watcher.statusPort().orElseThrow());
+                Await.until("first successful poll", () -> watcher.metrics().lastSuccessfulPoll().isPresent());
+                assertThat(http.send(HttpRequest.newBuilder(status.resolve("/healthz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                        .isEqualTo(200);
+
+                imds.postSpotNoticeIn(SpotAction.TERMINATE, Duration.ofMinutes(2));
+                Await.until("worker told to shut down", () -> worker.states.contains("SHUTTING_DOWN"));
+                assertThat(worker.unauthorized).isZero();
+
+                String metrics = http.send(HttpRequest.newBuilder(status.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(metrics)
+                        .contains("trinospot_watcher_notices_seen_total{kind=\"spot-interruption\"} 1")
+                        .contains("trinospot_watcher_state_changes_total{state=\"SHUTTING_DOWN\"} 1")
+                        .contains("trinospot_watcher_notice_to_state_change_seconds_count 1");
+                assertThat(worker.states).containsExactly("SHUTTING_DOWN");
+            }
+        }
+    }
+
+    @Test
+    void dryRunChangesNothing()
+            throws Exception
+    {
+        try (ImdsEmulator imds = ImdsEmulator.start();
+                FakeTrinoWorker worker = new FakeTrinoWorker("s")) {
+            WatcherConfig config = WatcherConfig.fromProperties(Map.of(
+                    "watcher.imds.endpoint", imds.endpoint().toString(),
+                    "watcher.poll-interval", "50ms",
+                    "watcher.max-backoff", "200ms",
+                    "watcher.trino.port", String.valueOf(worker.port()),
+                    "watcher.trino.shared-secret", "s",
+                    "watcher.http.enabled", "false",
+                    "watcher.dry-run", "true"));
+            try (Watcher watcher = new Watcher(config, InstantSource.system(), Optional.empty())) {
+                imds.postSpotNoticeIn(SpotAction.TERMINATE, Duration.ofMinutes(2));
+                Await.until("the notice is handled", () -> watcher.metrics().counter("trinospot_watcher_state_changes_total", "state", "SHUTTING_DOWN") == 1);
+                assertThat(worker.states).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void usageErrors()
+    {
+        assertThat(WatcherMain.run(List.of())).isEqualTo(2);
+        assertThat(WatcherMain.run(List.of("run"))).isEqualTo(2);
+        assertThat(WatcherMain.run(List.of("run", "--config"))).isEqualTo(2);
+        assertThat(WatcherMain.run(List.of("run", "--bogus"))).isEqualTo(2);
+        assertThat(WatcherMain.run(List.of("run", "--config", dir.resolve("missing.properties").toString()))).isEqualTo(1);
+    }
+}

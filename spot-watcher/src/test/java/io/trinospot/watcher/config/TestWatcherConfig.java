@@ -1,0 +1,120 @@
+package io.trinospot.watcher.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestWatcherConfig
+{
+    @TempDir
+    Path dir;
+
+    @Test
+    void defaults()
+    {
+        WatcherConfig config = WatcherConfig.defaults();
+        assertThat(config.imdsEndpoint()).isEqualTo(URI.create("http://169.254.169.254"));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.safetyMargin()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(config.rebalanceDrainEnabled()).isTrue();
+        assertThat(config.rebalanceUndrainAfter()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.imdsRequestTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.imdsAllowV1()).isFalse();
+        assertThat(config.trinoConfigFile()).isEqualTo(Path.of("etc/config.properties"));
+        assertThat(config.drainErrorCode()).isEqualTo("REMOTE_HOST_GONE");
+        assertThat(config.dryRun()).isFalse();
+    }
+
+    @Test
+    void overridesFromFile()
+            throws Exception
+    {
+        Path file = dir.resolve("watcher.properties");
+        Files.writeString(file, """
+                watcher.imds.endpoint=http://127.0.0.1:1234/
+                watcher.poll-interval=250ms
+                watcher.safety-margin=20s
+                watcher.rebalance.drain-enabled=false
+                watcher.rebalance.undrain-after=1.5m
+                watcher.trino.port=8081
+                watcher.dry-run=true
+                """);
+        WatcherConfig config = WatcherConfig.load(file);
+        assertThat(config.imdsEndpoint()).isEqualTo(URI.create("http://127.0.0.1:1234"));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(250));
+        assertThat(config.safetyMargin()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(config.rebalanceDrainEnabled()).isFalse();
+        assertThat(config.rebalanceUndrainAfter()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.trinoPort()).hasValue(8081);
+        assertThat(config.dryRun()).isTrue();
+    }
+
+    @Test
+    void rejectsTyposAndBadValues()
+    {
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.pol-interval", "1s")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("watcher.pol-interval");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.poll-interval", "1")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("watcher.poll-interval");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.imds.token-ttl", "7h")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.drain.error-code", "USER_CANCELED")))
+                .isInstanceOf(ConfigException.class);
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.dry-run", "yes")))
+                .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void readsPortAndSecretFromTrinoConfig()
+            throws Exception
+    {
+        Path trinoConfig = dir.resolve("config.properties");
+        Files.writeString(trinoConfig, "coordinator=false\nhttp-server.http.port=8085\ninternal-communication.shared-secret=abc123\n");
+        TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(
+                WatcherConfig.fromProperties(Map.of("watcher.trino.config-file", trinoConfig.toString())));
+        assertThat(settings.baseUri()).isEqualTo(URI.create("http://127.0.0.1:8085"));
+        assertThat(settings.sharedSecret()).isEqualTo("abc123");
+        assertThat(settings.toString()).doesNotContain("abc123");
+    }
+
+    @Test
+    void fallsBackToNodeEnvironmentLikeTrino()
+            throws Exception
+    {
+        Path trinoConfig = dir.resolve("config.properties");
+        Path nodeProperties = dir.resolve("node.properties");
+        Files.writeString(trinoConfig, "http-server.http.port=8086\n");
+        Files.writeString(nodeProperties, "node.environment=spotlab\n");
+        TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(Map.of(
+                "watcher.trino.config-file", trinoConfig.toString(),
+                "watcher.trino.node-properties-file", nodeProperties.toString())));
+        assertThat(settings.sharedSecret()).isEqualTo("spotlab");
+    }
+
+    @Test
+    void missingWorkerConfigIsAClearError()
+    {
+        assertThatThrownBy(() -> TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(Map.of(
+                "watcher.trino.config-file", dir.resolve("absent.properties").toString()))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http-server.http.port")
+                .hasMessageContaining("not found");
+    }
+
+    @Test
+    void durations()
+    {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
+        assertThat(Durations.format(Duration.ofMinutes(10))).isEqualTo("10m");
+        assertThatThrownBy(() -> Durations.parse("soon")).isInstanceOf(IllegalArgumentException.class);
+    }
+}

@@ -1,0 +1,130 @@
+package io.trinospot.watcher.drain;
+
+import io.trinospot.watcher.trino.TaskSnapshot;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static io.trinospot.watcher.drain.TaskDecision.Action.FAIL_AT_CUTOFF;
+import static io.trinospot.watcher.drain.TaskDecision.Action.FAIL_EARLY;
+import static io.trinospot.watcher.drain.TaskDecision.Action.LET_FINISH;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestDrainPolicy
+{
+    private static final Instant NOW = Instant.parse("2026-11-22T10:00:00Z");
+    private static final Instant DEADLINE = NOW.plusSeconds(120);
+    private final DrainPolicy policy = new DrainPolicy(Duration.ofSeconds(15), 1.5);
+
+    @Test
+    void taskThatFinishesWellBeforeCutoffIsLetFinish()
+    {
+        // 8/10 drivers in 40 s: ~10 s to go, x1.5 = 15 s < 105 s to cutoff.
+        assertThat(decide(task("a", "RUNNING", 40, 10, 8))).isEqualTo(LET_FINISH);
+    }
+
+    @Test
+    void taskThatCannotFinishIsFailedEarly()
+    {
+        // 1/10 drivers in 30 s: ~270 s to go.
+        assertThat(decide(task("b", "RUNNING", 30, 10, 1))).isEqualTo(FAIL_EARLY);
+    }
+
+    @Test
+    void estimateFactorTipsABorderlineTask()
+    {
+        // 5/10 in 80 s: 80 s to go; fits the 105 s to cutoff alone, not with factor 1.5 (120 s).
+        TaskSnapshot borderline = task("c", "RUNNING", 80, 10, 5);
+        assertThat(new DrainPolicy(Duration.ofSeconds(15), 1.0).decide(List.of(borderline), NOW, DEADLINE).getFirst().action()).isEqualTo(LET_FINISH);
+        assertThat(decide(borderline)).isEqualTo(FAIL_EARLY);
+    }
+
+    @Test
+    void safetyMarginShrinksTheTimeAvailable()
+    {
+        // 9/10 in 90 s: 10 s to go x1.5 = 15 s; 20 s left to the deadline.
+        Instant now = DEADLINE.minusSeconds(20);
+        TaskSnapshot task = new TaskSnapshot("d", "RUNNING", Optional.of(now.minusSeconds(90)), Duration.ofSeconds(90), 10, 0, 1, 0, 9);
+        assertThat(new DrainPolicy(Duration.ZERO, 1.5).decide(List.of(task), now, DEADLINE).getFirst().action()).isEqualTo(LET_FINISH);
+        assertThat(new DrainPolicy(Duration.ofSeconds(10), 1.5).decide(List.of(task), now, DEADLINE).getFirst().action()).isEqualTo(FAIL_EARLY);
+    }
+
+    @Test
+    void taskWithoutProgressIsFailedEarly()
+    {
+        assertThat(decide(task("e", "PLANNED", 0, 0, 0))).isEqualTo(FAIL_EARLY);
+        assertThat(decide(task("f", "RUNNING", 5, 10, 0))).isEqualTo(FAIL_EARLY);
+    }
+
+    @Test
+    void flushingTaskIsLetFinishUntilCutoff()
+    {
+        TaskSnapshot flushing = task("g", "FLUSHING", 60, 10, 10);
+        assertThat(decide(flushing)).isEqualTo(LET_FINISH);
+        assertThat(policy.decide(List.of(flushing), DEADLINE.minusSeconds(15), DEADLINE).getFirst().action()).isEqualTo(FAIL_AT_CUTOFF);
+    }
+
+    @Test
+    void everythingStillRunningFailsAtCutoff()
+    {
+        List<TaskSnapshot> tasks = List.of(task("h", "RUNNING", 100, 10, 9), task("i", "RUNNING", 1, 10, 1));
+        assertThat(policy.decide(tasks, DEADLINE.minusSeconds(15), DEADLINE))
+                .extracting(TaskDecision::action)
+                .containsExactly(FAIL_AT_CUTOFF, FAIL_AT_CUTOFF);
+        assertThat(policy.decide(tasks, DEADLINE.plusSeconds(5), DEADLINE))
+                .extracting(TaskDecision::action)
+                .containsExactly(FAIL_AT_CUTOFF, FAIL_AT_CUTOFF);
+    }
+
+    @Test
+    void finishedAndFailingTasksAreIgnored()
+    {
+        List<TaskSnapshot> tasks = List.of(
+                task("j", "FINISHED", 10, 10, 10),
+                task("k", "FAILED", 10, 10, 2),
+                task("l", "CANCELING", 10, 10, 2),
+                task("m", "RUNNING", 30, 10, 1));
+        assertThat(policy.decide(tasks, NOW, DEADLINE)).extracting(TaskDecision::taskId).containsExactly("m");
+    }
+
+    @Test
+    void usesElapsedWhenStartIsUnknown()
+    {
+        TaskSnapshot noStart = new TaskSnapshot("n", "RUNNING", Optional.empty(), Duration.ofSeconds(400), 10, 0, 1, 0, 5);
+        assertThat(decide(noStart)).isEqualTo(FAIL_EARLY);
+        TaskSnapshot quick = new TaskSnapshot("o", "RUNNING", Optional.empty(), Duration.ofSeconds(4), 10, 0, 1, 0, 5);
+        assertThat(decide(quick)).isEqualTo(LET_FINISH);
+    }
+
+    @Test
+    void reasonsExplainTheDecision()
+    {
+        TaskDecision decision = policy.decide(List.of(task("p", "RUNNING", 30, 10, 1)), NOW, DEADLINE).getFirst();
+        assertThat(decision.reason()).contains("1/10 drivers", "until cutoff");
+    }
+
+    @Test
+    void rejectsNonsenseSettings()
+    {
+        assertThatThrownBy(() -> new DrainPolicy(Duration.ofSeconds(-1), 1.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DrainPolicy(Duration.ZERO, 0.5)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new DrainPolicy(Duration.ZERO, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private TaskDecision.Action decide(TaskSnapshot task)
+    {
+        List<TaskDecision> decisions = policy.decide(List.of(task), NOW, DEADLINE);
+        assertThat(decisions).hasSize(1);
+        return decisions.getFirst().action();
+    }
+
+    static TaskSnapshot task(String id, String state, long runningSeconds, int total, int completed)
+    {
+        return new TaskSnapshot(id, state, Optional.of(NOW.minusSeconds(runningSeconds)), Duration.ofSeconds(runningSeconds), total, 0,
+                total - completed, 0, completed);
+    }
+}

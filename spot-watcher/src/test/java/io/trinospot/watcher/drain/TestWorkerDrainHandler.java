@@ -1,0 +1,186 @@
+package io.trinospot.watcher.drain;
+
+import io.trinospot.watcher.Await;
+import io.trinospot.watcher.monitor.RebalanceRecommendation;
+import io.trinospot.watcher.monitor.ScheduledMaintenance;
+import io.trinospot.watcher.monitor.SpotInterruption;
+import io.trinospot.watcher.status.WatcherMetrics;
+import io.trinospot.watcher.trino.NodeState;
+import io.trinospot.watcher.trino.TaskSnapshot;
+import io.trinospot.watcher.trino.TrinoWorkerException;
+import io.trinospot.watcher.trino.WorkerApi;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestWorkerDrainHandler
+{
+    private final RecordingWorker worker = new RecordingWorker();
+    private final WatcherMetrics metrics = new WatcherMetrics();
+    private WorkerDrainHandler handler;
+
+    @AfterEach
+    void tearDown()
+    {
+        if (handler != null) {
+            handler.close();
+        }
+    }
+
+    private WorkerDrainHandler handler(Duration margin, Duration undrainAfter)
+    {
+        handler = new WorkerDrainHandler(
+                new WorkerDrainHandler.Settings(new DrainPolicy(margin, 1.5), Duration.ofMillis(50), true, undrainAfter, true, Duration.ofMinutes(2)),
+                worker, metrics, InstantSource.system());
+        return handler;
+    }
+
+    @Test
+    void spotNoticeShutsDownAndFailsOnlyTasksThatCannotFinish()
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(
+                running("finishes", now.minusSeconds(10), 10, 9),
+                running("doomed", now.minusSeconds(60), 10, 1),
+                running("fresh", now, 4, 0));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("doomed and fresh tasks failed", () -> worker.failed.size() == 2);
+        assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
+        assertThat(worker.failed).containsExactlyInAnyOrder("doomed", "fresh");
+        assertThat(worker.messages).allSatisfy(message -> assertThat(message).contains("Spot interruption"));
+        Await.until("the finishing task was counted", () -> metrics.counter("trinospot_watcher_tasks_let_finish_total") == 1);
+        assertThat(metrics.counter("trinospot_watcher_tasks_failed_early_total")).isEqualTo(2);
+        assertThat(metrics.render()).contains("trinospot_watcher_notice_to_state_change_seconds_count 1");
+    }
+
+    @Test
+    void whateverStillRunsFailsAtDeadlineMinusMargin()
+    {
+        Instant now = Instant.now();
+        // Flushing tasks are let finish, but not past the cutoff.
+        worker.tasks = List.of(new TaskSnapshot("slowpoke", "FLUSHING", Optional.of(now.minusSeconds(10)), Duration.ofSeconds(10), 10, 0, 0, 0, 10));
+        handler(Duration.ofSeconds(2), Duration.ofMinutes(10)).onEvent(new SpotInterruption("terminate", now.plusMillis(2500), now));
+        Await.until("the task is failed at the cutoff", () -> worker.failed.contains("slowpoke"));
+        assertThat(metrics.counter("trinospot_watcher_tasks_let_finish_total")).isEqualTo(1);
+        assertThat(metrics.counter("trinospot_watcher_tasks_failed_at_deadline_total")).isEqualTo(1);
+        assertThat(metrics.counter("trinospot_watcher_tasks_failed_early_total")).isZero();
+        assertThat(worker.failed).containsExactly("slowpoke");
+    }
+
+    @Test
+    void stateChangeIsRetriedUntilTheWorkerAcceptsIt()
+    {
+        worker.failSetState.set(3);
+        Instant now = Instant.now();
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(new SpotInterruption("stop", now.plusSeconds(120), now));
+        Await.until("SHUTTING_DOWN accepted", () -> worker.states.contains(NodeState.SHUTTING_DOWN));
+        assertThat(metrics.counter("trinospot_watcher_state_change_failures_total", "state", "SHUTTING_DOWN")).isEqualTo(3);
+    }
+
+    @Test
+    void rebalanceDrainsThenReturnsToActive()
+    {
+        handler(Duration.ofSeconds(15), Duration.ofMillis(300)).onEvent(new RebalanceRecommendation(Instant.now(), Instant.now()));
+        Await.until("back to ACTIVE", () -> worker.states.size() == 2);
+        assertThat(worker.states).containsExactly(NodeState.DRAINING, NodeState.ACTIVE);
+    }
+
+    @Test
+    void interruptionAfterRebalanceNeverGoesBackToActive()
+    {
+        WorkerDrainHandler handler = handler(Duration.ofSeconds(15), Duration.ofMillis(300));
+        Instant now = Instant.now();
+        handler.onEvent(new RebalanceRecommendation(now, now));
+        Await.until("DRAINING", () -> worker.states.contains(NodeState.DRAINING));
+        handler.onEvent(new SpotInterruption("terminate", now.plusSeconds(120), Instant.now()));
+        Await.until("SHUTTING_DOWN", () -> worker.states.contains(NodeState.SHUTTING_DOWN));
+        // Let the undrain time pass, then check nothing stepped back.
+        Instant undrainDue = now.plusMillis(300);
+        Await.until("undrain time passed", () -> Instant.now().isAfter(undrainDue.plusMillis(200)));
+        assertThat(worker.states).containsExactly(NodeState.DRAINING, NodeState.SHUTTING_DOWN);
+    }
+
+    @Test
+    void scheduledStopWithinLeadTimeDrainsNow()
+    {
+        Instant now = Instant.now();
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(
+                new ScheduledMaintenance("instance-event-1", "instance-stop", "stop", now.plusSeconds(60), Optional.empty(), now));
+        Await.until("SHUTTING_DOWN", () -> worker.states.contains(NodeState.SHUTTING_DOWN));
+    }
+
+    @Test
+    void maintenanceThatKeepsTheInstanceIsIgnored()
+    {
+        Instant now = Instant.now();
+        WorkerDrainHandler handler = handler(Duration.ofSeconds(15), Duration.ofMinutes(10));
+        handler.onEvent(new ScheduledMaintenance("instance-event-2", "system-maintenance", "network", now.plusSeconds(30), Optional.empty(), now));
+        // A later rebalance still works: proves the handler thread processed (and ignored) the maintenance event first.
+        handler.onEvent(new RebalanceRecommendation(now, now));
+        Await.until("DRAINING", () -> worker.states.contains(NodeState.DRAINING));
+        assertThat(worker.states).containsExactly(NodeState.DRAINING);
+    }
+
+    @Test
+    void secondInterruptionWithLaterDeadlineIsIgnored()
+    {
+        Instant now = Instant.now();
+        WorkerDrainHandler handler = handler(Duration.ofSeconds(15), Duration.ofMinutes(10));
+        handler.onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        handler.onEvent(new ScheduledMaintenance("instance-event-3", "instance-stop", "stop", now.plusSeconds(110).plusSeconds(60), Optional.empty(), now));
+        handler.onEvent(new RebalanceRecommendation(now, now));
+        Await.until("SHUTTING_DOWN", () -> worker.states.contains(NodeState.SHUTTING_DOWN));
+        Await.until("tasks were polled twice", () -> worker.taskPolls.get() >= 2);
+        assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
+    }
+
+    private static TaskSnapshot running(String id, Instant started, int total, int completed)
+    {
+        return new TaskSnapshot(id, "RUNNING", Optional.of(started), Duration.between(started, Instant.now()), total, 0, total - completed, 0, completed);
+    }
+
+    private static final class RecordingWorker
+            implements WorkerApi
+    {
+        final List<NodeState> states = new CopyOnWriteArrayList<>();
+        final List<String> failed = new CopyOnWriteArrayList<>();
+        final List<String> messages = new CopyOnWriteArrayList<>();
+        final AtomicInteger failSetState = new AtomicInteger();
+        final AtomicInteger taskPolls = new AtomicInteger();
+        volatile List<TaskSnapshot> tasks = List.of();
+
+        @Override
+        public void setState(NodeState state)
+                throws TrinoWorkerException
+        {
+            if (failSetState.getAndDecrement() > 0) {
+                throw new TrinoWorkerException("connection refused");
+            }
+            states.add(state);
+        }
+
+        @Override
+        public List<TaskSnapshot> tasks()
+        {
+            taskPolls.incrementAndGet();
+            // A failed task is gone from the running set, as on a real worker.
+            return tasks.stream().filter(task -> !failed.contains(task.taskId())).toList();
+        }
+
+        @Override
+        public void failTask(String taskId, String message)
+        {
+            failed.add(taskId);
+            messages.add(message);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.trinospot.watcher.trino;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.trinospot.watcher.FakeTrinoWorker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestTrinoWorkerClient
+{
+    // The shape of one TaskInfo from GET /v1/task, trimmed to the fields that matter here.
+    private static final String TASKS = """
+            [{"taskStatus":{"taskId":"20261122_100000_00001_abcde.1.0.0","state":"RUNNING","self":"http://127.0.0.1/v1/task/x"},
+              "stats":{"createTime":"2026-11-22T09:59:50.000Z","firstStartTime":"2026-11-22T09:59:51.500Z","elapsedTime":"10.00s",
+                       "totalDrivers":12,"queuedDrivers":2,"runningDrivers":4,"blockedDrivers":1,"completedDrivers":6}},
+             {"taskStatus":{"taskId":"20261122_100000_00001_abcde.2.3.1","state":"FINISHED"},
+              "stats":{"createTime":1795341590.5,"elapsedTime":"1.50m","totalDrivers":3,"completedDrivers":3}}]
+            """;
+
+    private FakeTrinoWorker worker;
+    private TrinoWorkerClient client;
+
+    @BeforeEach
+    void setUp()
+            throws Exception
+    {
+        worker = new FakeTrinoWorker("cluster-secret");
+        client = new TrinoWorkerClient(URI.create("http://127.0.0.1:" + worker.port()), "cluster-secret", "REMOTE_HOST_GONE",
+                Duration.ofSeconds(5), InstantSource.system());
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        worker.close();
+    }
+
+    @Test
+    void setsStateAsJsonString()
+            throws Exception
+    {
+        client.setState(NodeState.SHUTTING_DOWN);
+        client.setState(NodeState.DRAINING);
+        client.setState(NodeState.ACTIVE);
+        assertThat(worker.states).containsExactly("SHUTTING_DOWN", "DRAINING", "ACTIVE");
+        assertThat(worker.unauthorized).isZero();
+    }
+
+    @Test
+    void readsTasks()
+            throws Exception
+    {
+        worker.taskListJson = TASKS;
+        List<TaskSnapshot> tasks = client.tasks();
+        assertThat(tasks).hasSize(2);
+        TaskSnapshot running = tasks.getFirst();
+        assertThat(running.taskId()).isEqualTo("20261122_100000_00001_abcde.1.0.0");
+        assertThat(running.state()).isEqualTo("RUNNING");
+        assertThat(running.startedAt()).contains(Instant.parse("2026-11-22T09:59:51.500Z"));
+        assertThat(running.elapsed()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(running.totalDrivers()).isEqualTo(12);
+        assertThat(running.completedDrivers()).isEqualTo(6);
+        assertThat(running.isDone()).isFalse();
+        TaskSnapshot finished = tasks.get(1);
+        assertThat(finished.isDone()).isTrue();
+        assertThat(finished.startedAt()).contains(Instant.ofEpochMilli(1795341590500L));
+        assertThat(finished.elapsed()).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void failsTaskWithRetryableSpotError()
+            throws Exception
+    {
+        client.failTask("20261122_100000_00001_abcde.1.0.0", "Spot interruption: going away");
+        assertThat(worker.failedTaskIds).containsExactly("20261122_100000_00001_abcde.1.0.0");
+        JsonNode failure = worker.failures.getFirst().get("failureInfo");
+        assertThat(failure.get("message").asText()).contains("Spot interruption");
+        assertThat(failure.get("errorCode").get("name").asText()).isEqualTo("REMOTE_HOST_GONE");
+        assertThat(failure.get("errorCode").get("code").asInt()).isEqualTo(65558);
+        assertThat(failure.get("errorCode").get("type").asText()).isEqualTo("INTERNAL_ERROR");
+    }
+
+    @Test
+    void wrongSecretIsReportedClearly()
+    {
+        TrinoWorkerClient wrong = new TrinoWorkerClient(URI.create("http://127.0.0.1:" + worker.port()), "other-secret", "GENERIC_INTERNAL_ERROR",
+                Duration.ofSeconds(5), InstantSource.system());
+        assertThatThrownBy(() -> wrong.setState(NodeState.SHUTTING_DOWN))
+                .isInstanceOf(TrinoWorkerException.class)
+                .hasMessageContaining("401")
+                .hasMessageContaining("shared secret");
+        assertThat(worker.states).isEmpty();
+    }
+
+    @Test
+    void garbageTaskListIsAnError()
+    {
+        worker.taskListJson = "{\"not\":\"a list\"}";
+        assertThatThrownBy(client::tasks).isInstanceOf(TrinoWorkerException.class);
+    }
+
+    @Test
+    void airliftDurations()
+    {
+        assertThat(TrinoWorkerClient.duration("12.50ms")).isEqualTo(Duration.ofNanos(12_500_000));
+        assertThat(TrinoWorkerClient.duration("2.00h")).isEqualTo(Duration.ofHours(2));
+        assertThat(TrinoWorkerClient.duration("junk")).isEqualTo(Duration.ZERO);
+    }
+}
