@@ -14,7 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -27,6 +29,9 @@ public final class EtcWriter
 {
     /** @param changed false when the directory already held exactly the rendered files and was left untouched */
     public record Result(boolean changed, EtcDiff diff) {}
+
+    /** Subdirectories render writes; an etc/ holding any other is not replaced. */
+    private static final Set<String> MANAGED_DIRECTORIES = Set.of("catalog", "hadoop");
 
     private EtcWriter() {}
 
@@ -41,6 +46,7 @@ public final class EtcWriter
         if (Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS)) {
             throw new FileAlreadyExistsException(absolute.toString(), null, "exists and is not a directory");
         }
+        checkReplaceable(absolute);
         EtcDiff diff = EtcDiff.compute(rendered, absolute);
         boolean exists = Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS);
         if (exists && diff.isEmpty()) {
@@ -66,6 +72,33 @@ public final class EtcWriter
             deleteRecursively(staging);
         }
         return new Result(true, diff);
+    }
+
+    /**
+     * Render replaces the whole directory, so a mistyped --out (".", a home directory) would delete it: only an empty
+     * directory or one that looks like a Trino etc/ is replaced.
+     */
+    private static void checkReplaceable(Path target)
+            throws IOException
+    {
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> entries;
+        try (Stream<Path> list = Files.list(target)) {
+            entries = list.toList();
+        }
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (!Files.isRegularFile(target.resolve("config.properties"), LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("refusing to replace a directory that is not a Trino etc/ (not empty, no config.properties)");
+        }
+        for (Path entry : entries) {
+            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && !MANAGED_DIRECTORIES.contains(entry.getFileName().toString())) {
+                throw new IOException("refusing to replace " + target + ": it holds the directory " + entry.getFileName() + ", which render does not manage");
+            }
+        }
     }
 
     private static void swap(Path staging, Path target, Path parent, String name)

@@ -34,19 +34,19 @@ class EtcWriterTest
             throws IOException
     {
         Path target = dir.resolve("etc");
-        EtcWriter.Result first = EtcWriter.write(etc("a.properties", "a=1\n", "catalog/x.properties", "x=1\n"), target);
+        EtcWriter.Result first = EtcWriter.write(etc("config.properties", "a=1\n", "catalog/x.properties", "x=1\n"), target);
         assertThat(first.changed()).isTrue();
         assertThat(first.diff().changes()).extracting(EtcDiff.FileChange::kind).containsExactly(EtcDiff.Kind.ADDED, EtcDiff.Kind.ADDED);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rwxr-xr-x");
 
-        EtcWriter.Result second = EtcWriter.write(etc("a.properties", "a=2\nb=3\n"), target);
+        EtcWriter.Result second = EtcWriter.write(etc("config.properties", "a=2\nb=3\n"), target);
         assertThat(second.diff().changes()).containsExactly(
-                new EtcDiff.FileChange("a.properties", EtcDiff.Kind.CHANGED, List.of("-a=1", "+a=2", "+b=3")),
+                new EtcDiff.FileChange("config.properties", EtcDiff.Kind.CHANGED, List.of("-a=1", "+a=2", "+b=3")),
                 new EtcDiff.FileChange("catalog/x.properties", EtcDiff.Kind.REMOVED, List.of("-x=1")));
-        assertThat(target.resolve("a.properties")).content().isEqualTo("a=2\nb=3\n");
+        assertThat(target.resolve("config.properties")).content().isEqualTo("a=2\nb=3\n");
         assertThat(target.resolve("catalog")).doesNotExist();
 
-        assertThat(EtcWriter.write(etc("a.properties", "a=2\nb=3\n"), target).changed()).isFalse();
+        assertThat(EtcWriter.write(etc("config.properties", "a=2\nb=3\n"), target).changed()).isFalse();
         try (Stream<Path> siblings = Files.list(dir)) {
             assertThat(siblings).containsExactly(target);
         }
@@ -66,6 +66,25 @@ class EtcWriterTest
             assertThat(siblings).containsExactly(target);
             assertThat(inside).hasSize(1);
         }
+    }
+
+    @Test
+    void refusesToReplaceWhatIsNotAnEtc()
+            throws IOException
+    {
+        Path home = dir.resolve("home");
+        Files.createDirectories(home.resolve("src"));
+        Files.writeString(home.resolve("notes.txt"), "keep me\n");
+        assertThatThrownBy(() -> EtcWriter.write(etc("config.properties", "a=1\n"), home))
+                .hasMessage("refusing to replace a directory that is not a Trino etc/ (not empty, no config.properties)");
+        Files.writeString(home.resolve("config.properties"), "a=0\n");
+        assertThatThrownBy(() -> EtcWriter.write(etc("config.properties", "a=1\n"), home))
+                .hasMessage("refusing to replace " + home + ": it holds the directory src, which render does not manage");
+        assertThat(home.resolve("notes.txt")).content().isEqualTo("keep me\n");
+        assertThat(home.resolve("config.properties")).content().isEqualTo("a=0\n");
+
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThat(EtcWriter.write(etc("config.properties", "a=1\n"), empty).changed()).isTrue();
     }
 
     @Test
