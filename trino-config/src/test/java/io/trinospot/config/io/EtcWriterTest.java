@@ -41,8 +41,8 @@ class EtcWriterTest
 
         EtcWriter.Result second = EtcWriter.write(etc("config.properties", "a=2\nb=3\n"), target);
         assertThat(second.diff().changes()).containsExactly(
-                new EtcDiff.FileChange("config.properties", EtcDiff.Kind.CHANGED, List.of("-a=1", "+a=2", "+b=3")),
-                new EtcDiff.FileChange("catalog/x.properties", EtcDiff.Kind.REMOVED, List.of("-x=1")));
+                new EtcDiff.FileChange("catalog/x.properties", EtcDiff.Kind.REMOVED, List.of("-x=1")),
+                new EtcDiff.FileChange("config.properties", EtcDiff.Kind.CHANGED, List.of("-a=1", "+a=2", "+b=3")));
         assertThat(target.resolve("config.properties")).content().isEqualTo("a=2\nb=3\n");
         assertThat(target.resolve("catalog")).doesNotExist();
 
