@@ -79,7 +79,7 @@ public final class Watcher
         this.statusServer = config.httpEnabled()
                 ? Optional.of(new StatusServer(config.httpBindAddress(), config.httpPort(), metrics, this::healthy))
                 : Optional.empty();
-        LOG.log(System.Logger.Level.INFO, "watching {0} every {1} ms{2}; status on {3}", config.imdsEndpoint(), config.pollInterval().toMillis(),
+        LOG.log(System.Logger.Level.INFO, "watching {0} every {1} ms{2}; status on {3}", config.imdsEndpoint(), String.valueOf(config.pollInterval().toMillis()),
                 config.dryRun() ? " (dry run)" : "",
                 statusServer.map(server -> config.httpBindAddress() + ":" + server.port()).orElse("(disabled)"));
     }

@@ -156,7 +156,7 @@ public final class WorkerDrainHandler
         Duration latency = Duration.between(observedAt, clock.instant());
         metrics.stateChanged(state.name());
         metrics.noticeToStateChange(latency);
-        LOG.log(System.Logger.Level.INFO, "worker state set to {0}, {1} ms after the notice was seen", state, latency.toMillis());
+        LOG.log(System.Logger.Level.INFO, "worker state set to {0}, {1} ms after the notice was seen", state, String.valueOf(latency.toMillis()));
         then.run();
     }
 
