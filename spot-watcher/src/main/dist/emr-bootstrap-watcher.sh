@@ -39,8 +39,10 @@ fi
 INSTALL_DIR=/opt/trino-spot-watcher
 CONF_DIR=/etc/trino-spot-watcher
 sudo mkdir -p "$INSTALL_DIR" "$CONF_DIR"
-aws s3 cp "$JAR_URI" /tmp/spot-watcher.jar
-sudo install -m 0644 /tmp/spot-watcher.jar "$INSTALL_DIR/spot-watcher.jar"
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+aws s3 cp "$JAR_URI" "$WORK/spot-watcher.jar"
+sudo install -m 0644 "$WORK/spot-watcher.jar" "$INSTALL_DIR/spot-watcher.jar"
 
 # EMR keeps Trino's configuration here; the watcher reads the worker's port and internal secret from it.
 sudo tee "$CONF_DIR/watcher.properties" >/dev/null <<PROPS
@@ -56,8 +58,8 @@ SCRIPT_DIR=$(cd "$(dirname "$0")" && pwd)
 if [ -r "$SCRIPT_DIR/trino-spot-watcher.service" ]; then
   sudo install -m 0644 "$SCRIPT_DIR/trino-spot-watcher.service" /etc/systemd/system/trino-spot-watcher.service
 else
-  aws s3 cp "$(dirname "$JAR_URI")/trino-spot-watcher.service" /tmp/trino-spot-watcher.service
-  sudo install -m 0644 /tmp/trino-spot-watcher.service /etc/systemd/system/trino-spot-watcher.service
+  aws s3 cp "$(dirname "$JAR_URI")/trino-spot-watcher.service" "$WORK/trino-spot-watcher.service"
+  sudo install -m 0644 "$WORK/trino-spot-watcher.service" /etc/systemd/system/trino-spot-watcher.service
 fi
 if ! command -v java >/dev/null 2>&1; then
   # The watcher needs Java 25, the JDK Trino 483 itself runs on.
