@@ -37,7 +37,7 @@ public final class TrinoCluster
     public static final String LAKE_BUCKET = "trino-spot-lake";
     public static final String EXCHANGE_BUCKET = "trino-spot-exchange";
     public static final String USER = "trinospot";
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
 
     private final String id;
     private final ClusterSpec spec;
