@@ -31,13 +31,16 @@ public final class ClusterCli
 {
     private static final String USAGE = """
             usage: trino-spot cluster <command>
-              up [--workers N] [--exchange none|local|hdfs|s3] [--lake s3|hdfs|none] [--scale tiny|sf1]
+              up [--workers N] [--exchange none|local|hdfs|s3] [--lake s3|hdfs|none] [--scale tiny|sf1] [--tables t1,t2,...]
                                  start a cluster in the background; with an exchange, retry-policy=TASK
               status             nodes, their state and processes
               sql "SELECT ..."   run one statement and print its rows
               kill <node>        SIGKILL one node (e.g. worker-1); it stays down
               down               stop everything the cluster started
             """;
+
+    // q39's tables and the star around store_sales: enough to try things, quick to copy on first use
+    private static final List<String> DEFAULT_TABLES = List.of("store_sales", "store", "customer", "item", "date_dim", "inventory", "warehouse");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -105,6 +108,7 @@ public final class ClusterCli
         ExchangeKind exchange = ExchangeKind.NONE;
         LakeStorage lake = LakeStorage.S3;
         String scale = "tiny";
+        List<String> tables = DEFAULT_TABLES;
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             String value = i + 1 < args.size() ? args.get(i + 1) : null;
@@ -116,6 +120,7 @@ public final class ClusterCli
                 case "--exchange" -> exchange = ExchangeKind.parse(value);
                 case "--lake" -> lake = LakeStorage.parse(value);
                 case "--scale" -> scale = value;
+                case "--tables" -> tables = List.of(value.split(","));
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
             i++;
@@ -125,7 +130,7 @@ public final class ClusterCli
             err.println("trino-spot cluster: a cluster is already running (" + existing.get().coordinatorUrl() + "); run 'trino-spot cluster down' first");
             return 1;
         }
-        Dataset dataset = Dataset.tpcds(scale, Dataset.TPCDS_CORE_TABLES);
+        Dataset dataset = Dataset.tpcds(scale, tables);
 
         ClusterSpec.Builder spec = ClusterSpec.builder()
                 .workers(workers)
