@@ -27,6 +27,7 @@ final class TaskDrain
     private final WatcherMetrics metrics;
     private final Set<String> failed = new HashSet<>();
     private final Set<String> letFinish = new HashSet<>();
+    private int listFailures;
 
     TaskDrain(String cause, Instant deadline, DrainPolicy policy, WorkerApi worker, WatcherMetrics metrics)
     {
@@ -57,9 +58,14 @@ final class TaskDrain
         }
         catch (TrinoWorkerException e) {
             metrics.trinoError("list-tasks");
-            LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot list tasks: {1}", cause, e.getMessage());
+            // After its own graceful shutdown the worker is gone for good: say so once, not every tick.
+            if (listFailures++ % 30 == 0) {
+                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot list tasks ({1} times in a row; the worker may have shut down): {2}",
+                        cause, String.valueOf(listFailures), e.getMessage());
+            }
             return true;
         }
+        listFailures = 0;
         for (TaskDecision decision : policy.decide(tasks, now, deadline)) {
             if (failed.contains(decision.taskId())) {
                 continue;

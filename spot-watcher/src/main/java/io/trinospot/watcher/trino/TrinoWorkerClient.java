@@ -1,10 +1,13 @@
 package io.trinospot.watcher.trino;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -16,9 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -74,10 +79,19 @@ public final class TrinoWorkerClient
     public List<TaskSnapshot> tasks()
             throws TrinoWorkerException
     {
-        HttpResponse<String> response = send(request("/v1/task").header("Accept", "application/json").GET());
-        expectSuccess("GET /v1/task", response);
-        try {
-            return parseTasks(JSON.readTree(response.body()));
+        // The list holds every TaskInfo the worker still retains (finished ones for 15 minutes), with full
+        // pipeline statistics: several MB on a busy worker. It is parsed as a stream, keeping only what the policy
+        // reads, so it fits the agent's small heap.
+        HttpRequest built = request("/v1/task").header("Accept", "application/json").GET().build();
+        HttpResponse<InputStream> response = sendForStream(built);
+        try (InputStream body = response.body()) {
+            if (response.statusCode() / 100 != 2) {
+                byte[] head = body.readNBytes(200);
+                expectSuccess("GET /v1/task", response.statusCode(), new String(head, StandardCharsets.UTF_8));
+            }
+            try (JsonParser parser = JSON.getFactory().createParser(body)) {
+                return parseTasks(parser);
+            }
         }
         catch (IOException | RuntimeException e) {
             throw new TrinoWorkerException("GET /v1/task: cannot read task list: " + e.getMessage(), e);
@@ -106,32 +120,81 @@ public final class TrinoWorkerClient
         expectSuccess("POST " + path, response);
     }
 
-    static List<TaskSnapshot> parseTasks(JsonNode root)
+    static List<TaskSnapshot> parseTasks(JsonParser parser)
+            throws IOException
     {
-        if (!root.isArray()) {
+        if (parser.nextToken() != JsonToken.START_ARRAY) {
             throw new IllegalArgumentException("expected a JSON array of TaskInfo");
         }
         List<TaskSnapshot> tasks = new ArrayList<>();
-        for (JsonNode info : root) {
-            JsonNode status = info.path("taskStatus");
-            JsonNode stats = info.path("stats");
-            String taskId = status.path("taskId").asText(null);
-            if (taskId == null) {
-                throw new IllegalArgumentException("TaskInfo without taskStatus.taskId");
-            }
-            Optional<Instant> started = instant(stats.get("firstStartTime")).or(() -> instant(stats.get("createTime")));
-            tasks.add(new TaskSnapshot(
-                    taskId,
-                    status.path("state").asText("UNKNOWN"),
-                    started,
-                    duration(stats.path("elapsedTime").asText("0s")),
-                    stats.path("totalDrivers").asInt(0),
-                    stats.path("queuedDrivers").asInt(0),
-                    stats.path("runningDrivers").asInt(0),
-                    stats.path("blockedDrivers").asInt(0),
-                    stats.path("completedDrivers").asInt(0)));
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            tasks.add(parseTask(parser));
+        }
+        if (parser.currentToken() != JsonToken.END_ARRAY) {
+            throw new IllegalArgumentException("expected a JSON array of TaskInfo objects");
         }
         return tasks;
+    }
+
+    // One TaskInfo, the parser on its START_OBJECT: only taskStatus.{taskId,state} and a few stats are kept.
+    private static TaskSnapshot parseTask(JsonParser parser)
+            throws IOException
+    {
+        Map<String, JsonNode> status = Map.of();
+        Map<String, JsonNode> stats = Map.of();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            parser.nextToken();
+            switch (field) {
+                case "taskStatus" -> status = scalars(parser, Set.of("taskId", "state"));
+                case "stats" -> stats = scalars(parser, Set.of("createTime", "firstStartTime", "elapsedTime",
+                        "totalDrivers", "queuedDrivers", "runningDrivers", "blockedDrivers", "completedDrivers"));
+                default -> parser.skipChildren();
+            }
+        }
+        JsonNode taskId = status.get("taskId");
+        if (taskId == null || !taskId.isTextual()) {
+            throw new IllegalArgumentException("TaskInfo without taskStatus.taskId");
+        }
+        Map<String, JsonNode> taskStats = stats;
+        Optional<Instant> started = instant(taskStats.get("firstStartTime")).or(() -> instant(taskStats.get("createTime")));
+        return new TaskSnapshot(
+                taskId.asText(),
+                Optional.ofNullable(status.get("state")).map(JsonNode::asText).orElse("UNKNOWN"),
+                started,
+                duration(Optional.ofNullable(stats.get("elapsedTime")).map(JsonNode::asText).orElse("0s")),
+                intValue(stats.get("totalDrivers")),
+                intValue(stats.get("queuedDrivers")),
+                intValue(stats.get("runningDrivers")),
+                intValue(stats.get("blockedDrivers")),
+                intValue(stats.get("completedDrivers")));
+    }
+
+    // Reads the object the parser is on, keeping the wanted scalar fields and skipping everything else.
+    private static Map<String, JsonNode> scalars(JsonParser parser, Set<String> wanted)
+            throws IOException
+    {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
+            return Map.of();
+        }
+        Map<String, JsonNode> values = new HashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken value = parser.nextToken();
+            if (wanted.contains(name) && value.isScalarValue()) {
+                values.put(name, JSON.readTree(parser));
+            }
+            else {
+                parser.skipChildren();
+            }
+        }
+        return values;
+    }
+
+    private static int intValue(JsonNode node)
+    {
+        return node == null ? 0 : node.asInt(0);
     }
 
     private static Optional<Instant> instant(JsonNode node)
@@ -197,10 +260,30 @@ public final class TrinoWorkerClient
         }
     }
 
+    private HttpResponse<InputStream> sendForStream(HttpRequest built)
+            throws TrinoWorkerException
+    {
+        try {
+            return http.send(built, HttpResponse.BodyHandlers.ofInputStream());
+        }
+        catch (IOException e) {
+            throw new TrinoWorkerException(built.method() + " " + built.uri() + ": " + e, e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrinoWorkerException(built.method() + " " + built.uri() + ": interrupted", e);
+        }
+    }
+
     private static void expectSuccess(String what, HttpResponse<String> response)
             throws TrinoWorkerException
     {
-        int status = response.statusCode();
+        expectSuccess(what, response.statusCode(), response.body());
+    }
+
+    private static void expectSuccess(String what, int status, String responseBody)
+            throws TrinoWorkerException
+    {
         if (status / 100 == 2) {
             return;
         }
@@ -209,7 +292,7 @@ public final class TrinoWorkerClient
             case 403 -> " (not allowed: the request was not recognised as internal)";
             default -> "";
         };
-        String body = response.body() == null ? "" : response.body();
+        String body = responseBody == null ? "" : responseBody;
         throw new TrinoWorkerException(what + " answered " + status + hint + ": " + body.substring(0, Math.min(200, body.length())));
     }
 }

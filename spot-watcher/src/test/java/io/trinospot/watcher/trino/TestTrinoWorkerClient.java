@@ -109,6 +109,39 @@ class TestTrinoWorkerClient
     }
 
     @Test
+    void largeTaskInfoIsReadAsAStream()
+            throws Exception
+    {
+        // Real TaskInfo as Trino 483 writes it: nanosecond ISO times, big nested pipeline statistics, a status
+        // object with nested fields before the ones we read. Thousands of such tasks must not need a big heap.
+        String pipelines = "[" + String.join(",", java.util.Collections.nCopies(200,
+                "{\"pipelineId\":0,\"operatorSummaries\":[{\"operatorType\":\"ScanFilterAndProjectOperator\",\"info\":{\"a\":[1,2,{\"b\":\"x\"}]}}],\"drivers\":[]}")) + "]";
+        String one = """
+                {"taskStatus":{"outputBufferStatus":{"overutilized":false,"exchangeSinkInstanceHandleUpdateRequired":false},"taskId":"q.%d.0.0","state":"RUNNING","failures":[]},
+                 "outputBuffers":{"type":"PARTITIONED","state":"OPEN","pages":[1,2,3]},
+                 "stats":{"pipelines":%s,"createTime":"2026-11-22T00:48:45.197039879Z","firstStartTime":"2026-11-22T00:48:46.000000001Z",
+                          "elapsedTime":"2.00s","totalDrivers":24,"completedDrivers":15,"runningDrivers":9,"queuedDrivers":0,"blockedDrivers":0},
+                 "needsPlan":false}""";
+        StringBuilder json = new StringBuilder("[");
+        for (int i = 0; i < 300; i++) {
+            json.append(i == 0 ? "" : ",").append(one.formatted(i, pipelines));
+        }
+        json.append("]");
+        worker.taskListJson = json.toString();
+
+        List<TaskSnapshot> tasks = client.tasks();
+
+        assertThat(tasks).hasSize(300);
+        TaskSnapshot first = tasks.getFirst();
+        assertThat(first.taskId()).isEqualTo("q.0.0.0");
+        assertThat(first.state()).isEqualTo("RUNNING");
+        assertThat(first.startedAt()).contains(Instant.parse("2026-11-22T00:48:46.000000001Z"));
+        assertThat(first.totalDrivers()).isEqualTo(24);
+        assertThat(first.completedDrivers()).isEqualTo(15);
+        assertThat(first.runningDrivers()).isEqualTo(9);
+    }
+
+    @Test
     void airliftDurations()
     {
         assertThat(TrinoWorkerClient.duration("12.50ms")).isEqualTo(Duration.ofNanos(12_500_000));

@@ -1,0 +1,125 @@
+package io.trinospot.watcher.e2e;
+
+import io.trinospot.harness.Lake;
+import io.trinospot.harness.Queries;
+import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.SpotFleet;
+import io.trinospot.harness.TrinoCluster;
+import io.trinospot.harness.Waits;
+import io.trinospot.harness.TrinoNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Must-show 2, 3 and 4 of issue 4 on a real cluster (coordinator + 3 workers, each with its spot-watcher agent
+ * and IMDS emulator; lake tables; retry-policy=TASK). The notice window is shorter than EC2's two minutes to
+ * keep the build quick ({@code -Dtrinospot.spot.window=120s} for the real thing); the benchmark uses 120 s.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SpotInterruptionIT
+{
+    private static final String VICTIM = "worker-1";
+    private static final Duration WINDOW = Duration.ofSeconds(Long.parseLong(System.getProperty("trinospot.spot.window", "40s").replace("s", "")));
+    private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
+    // The coordinator polls node states every 5 s (fixed in Trino 483), so this is what "within 2 s" can mean there.
+    private static final Duration COORDINATOR_POLL = Duration.ofSeconds(5);
+
+    private TrinoCluster cluster;
+    private SpotFleet fleet;
+    private SpotScenario scenario;
+    private SpotScenario.RoundResult withWatcher;
+
+    @BeforeAll
+    void start()
+    {
+        cluster = TrinoCluster.start(SpotScenario.clusterSpec());
+        Lake.ensure(cluster, SpotScenario.Q39_SF1);
+        String q39 = Queries.tpcdsQ39(SpotScenario.Q39_SF1.qualifiedLakeSchema());
+        cluster.query(q39);
+        QueryResult reference = cluster.query(q39);
+        System.out.printf("q39 fault-free on 3 workers: %d ms, %d rows%n", reference.wallTime().toMillis(), reference.rowCount());
+        fleet = SpotFleet.start(cluster, cluster.workers().stream().map(TrinoNode::name).toList(), SpotScenario.watcherSettings(UNDRAIN_AFTER));
+        scenario = new SpotScenario(cluster, fleet, q39, reference);
+    }
+
+    @AfterAll
+    void stop()
+    {
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void rebalanceRecommendationDrainsThenReactivates()
+    {
+        String worker = "worker-3";
+        Instant posted = Instant.now();
+        fleet.imds(worker).postRebalanceRecommendation(posted);
+        Waits.until(worker + " draining", COORDINATOR_POLL.plusSeconds(5), null, () -> isDraining(scenario.nodeState(worker)));
+        Duration toDraining = Duration.between(posted, Instant.now());
+        Waits.until(worker + " active again", UNDRAIN_AFTER.plus(COORDINATOR_POLL).plusSeconds(10), null, () -> "active".equals(scenario.nodeState(worker)));
+        Duration toActive = Duration.between(posted, Instant.now());
+        System.out.printf("rebalance on %s: draining after %d ms, active again after %d ms (undrain-after %d s)%n",
+                worker, toDraining.toMillis(), toActive.toMillis(), UNDRAIN_AFTER.toSeconds());
+        assertThat(toActive).isGreaterThanOrEqualTo(UNDRAIN_AFTER);
+        assertThat(fleet.metric(worker, "trinospot_watcher_notices_seen_total")).isEqualTo(1.0);
+        fleet.imds(worker).clearRebalanceRecommendation();
+    }
+
+    @Test
+    @Order(2)
+    void spotNoticeDrainsWorkerAndQueriesStayCorrect()
+    {
+        withWatcher = scenario.run(new SpotScenario.RoundSpec(VICTIM, WINDOW, true, false));
+        System.out.println("with watcher: " + withWatcher.summary());
+        System.out.println("watcher log:\n" + fleet.watcher(VICTIM).logTail(40));
+
+        assertThat(withWatcher.queryFailures()).as("q39 runs that failed").isZero();
+        assertThat(withWatcher.workerShutdownLatency()).as("worker SHUTTING_DOWN").hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(2)));
+        // The watcher's part is the worker state above; the coordinator adds up to one 5 s poll of its own.
+        assertThat(withWatcher.coordinatorShutdownLatency()).as("coordinator shows shutting_down")
+                .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(2).plus(COORDINATOR_POLL)));
+        assertThat(withWatcher.startedAfterShutdownVisible()).as("tasks started on the victim after it showed shutting_down").isEmpty();
+        assertThat(withWatcher.notRescheduled()).as("doomed tasks never retried elsewhere").isZero();
+        if (withWatcher.doomedTasks() > 0) {
+            assertThat(withWatcher.lastRescheduleLatency()).hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(10)));
+        }
+        assertThat(fleet.metric(VICTIM, "trinospot_watcher_trino_errors_total")).as("worker API errors").isZero();
+    }
+
+    @Test
+    @Order(3)
+    void baselineWithoutWatcher()
+    {
+        fleet.replaceWorker(VICTIM, Duration.ofMinutes(3));
+        SpotScenario.RoundResult baseline = scenario.run(new SpotScenario.RoundSpec(VICTIM, WINDOW, false, false));
+        System.out.println("baseline: " + baseline.summary());
+        if (withWatcher != null) {
+            System.out.printf("side by side (window %d s): thrown-away task-seconds %.1f with watcher vs %.1f without; query in flight at the kill %s vs %s%n",
+                    WINDOW.toSeconds(), withWatcher.thrownAwaySeconds(), baseline.thrownAwaySeconds(),
+                    SpotScenario.ms(withWatcher.queryAtKillWall()), SpotScenario.ms(baseline.queryAtKillWall()));
+        }
+        assertThat(baseline.queryFailures()).as("q39 runs that failed").isZero();
+    }
+
+    private static boolean isDraining(String state)
+    {
+        return "draining".equals(state) || "drained".equals(state);
+    }
+}

@@ -1,0 +1,303 @@
+package io.trinospot.watcher.e2e;
+
+import io.trinospot.harness.ClusterSpec;
+import io.trinospot.harness.Dataset;
+import io.trinospot.harness.ExchangeKind;
+import io.trinospot.harness.LakeStorage;
+import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.ResultComparison;
+import io.trinospot.harness.SpotFleet;
+import io.trinospot.harness.TrinoCluster;
+import io.trinospot.harness.Waits;
+import io.trinospot.harness.imds.SpotAction;
+import io.trinospot.watcher.e2e.TaskTracker.TaskRecord;
+import io.trinospot.watcher.trino.InternalJwt;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Spot scenario on a real cluster: q39 runs back to back on lake tables under {@code retry-policy=TASK};
+ * one worker gets a Spot notice (or, for the baseline, nothing) and is SIGKILLed when the notice's time comes.
+ * Measures what the issue asks for from the coordinator's and the worker's point of view.
+ */
+final class SpotScenario
+{
+    static final Dataset Q39_SF1 = Dataset.tpcds("sf1", Dataset.TPCDS_Q39_TABLES);
+    // Trino's default is 2m: with a two-minute notice the worker would still be waiting when the instance goes.
+    // It must stay above the coordinator's 5 s node-state poll so the coordinator sees the shutdown in time.
+    static final String WORKER_GRACE_PERIOD = "10s";
+
+    static ClusterSpec clusterSpec()
+    {
+        return ClusterSpec.builder()
+                .workers(3)
+                .taskRetries(ExchangeKind.LOCAL)
+                .lake(LakeStorage.S3)
+                // Same as WorkerKillIT: a dead worker's tasks are given up on after 10 s (Trino's FTE default is 1m).
+                .property("query.remote-task.max-error-duration", "10s")
+                .workerProperty("shutdown.grace-period", WORKER_GRACE_PERIOD)
+                .build();
+    }
+
+    static Map<String, String> watcherSettings(Duration undrainAfter)
+    {
+        return Map.of("watcher.rebalance.undrain-after", undrainAfter.toSeconds() + "s");
+    }
+
+    /**
+     * @param notice whether the victim's emulator posts a Spot notice (false: the baseline, the worker is just killed)
+     * @param compressedBaseline baseline only: kill as soon as the victim runs q39 tasks and treat that moment
+     * minus the window as the notice, instead of waiting out the window (nothing reacts during it without a watcher)
+     */
+    record RoundSpec(String victim, Duration window, boolean notice, boolean compressedBaseline)
+    {
+        RoundSpec
+        {
+            requireNonNull(victim, "victim is null");
+            requireNonNull(window, "window is null");
+        }
+    }
+
+    /**
+     * One round's measurements. Optional latencies are empty when the event never happened (e.g. no notice).
+     *
+     * @param workerShutdownLatency notice posted → the worker itself reports SHUTTING_DOWN
+     * @param coordinatorShutdownLatency notice posted → {@code system.runtime.nodes} shows shutting_down
+     * @param doomedTasks victim tasks that did not finish there (failed by the watcher or lost in the kill)
+     * @param notRescheduled doomed tasks of which no later attempt was seen on another worker
+     * @param lastRescheduleLatency notice → the last doomed task's new attempt was created elsewhere
+     * @param startedAfterShutdownVisible victim tasks created after the coordinator showed it shutting_down
+     * @param thrownAwaySeconds wall seconds of work done by the doomed tasks on the victim
+     * @param victimExitedBeforeKill whether the worker had already exited (graceful shutdown) when its time came
+     */
+    record RoundResult(
+            RoundSpec spec,
+            Instant notice,
+            Instant kill,
+            Optional<Duration> workerShutdownLatency,
+            Optional<Duration> coordinatorShutdownLatency,
+            int doomedTasks,
+            int notRescheduled,
+            Optional<Duration> lastRescheduleLatency,
+            int failedOnVictimBeforeCutoff,
+            List<String> startedAfterShutdownVisible,
+            double thrownAwaySeconds,
+            Optional<Duration> queryAtNoticeWall,
+            Optional<Duration> queryAtKillWall,
+            int queries,
+            int queryFailures,
+            boolean victimExitedBeforeKill)
+    {
+        String summary()
+        {
+            return "%s %s: worker shutting down %s, coordinator %s; doomed tasks %d (not rescheduled %d), last rescheduled %s; started after shutdown visible %d; thrown away %.1f task-s; query at notice %s, at kill %s; %d queries, %d failed; exited before kill %s"
+                    .formatted(spec.notice() ? "notice" : "baseline", spec.victim(), ms(workerShutdownLatency), ms(coordinatorShutdownLatency),
+                            doomedTasks, notRescheduled, ms(lastRescheduleLatency), startedAfterShutdownVisible.size(), thrownAwaySeconds,
+                            ms(queryAtNoticeWall), ms(queryAtKillWall), queries, queryFailures, victimExitedBeforeKill);
+        }
+    }
+
+    private final TrinoCluster cluster;
+    private final SpotFleet fleet;
+    private final String sql;
+    private final QueryResult reference;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).proxy(HttpClient.Builder.NO_PROXY).build();
+
+    SpotScenario(TrinoCluster cluster, SpotFleet fleet, String sql, QueryResult reference)
+    {
+        this.cluster = requireNonNull(cluster, "cluster is null");
+        this.fleet = requireNonNull(fleet, "fleet is null");
+        this.sql = requireNonNull(sql, "sql is null");
+        this.reference = requireNonNull(reference, "reference is null");
+    }
+
+    RoundResult run(RoundSpec spec)
+    {
+        String victim = spec.victim();
+        try (TaskTracker tracker = new TaskTracker(cluster, Duration.ofMillis(500))) {
+            QueryStream stream = new QueryStream(cluster, sql);
+            Instant notice;
+            Instant kill;
+            CompletableFuture<Optional<Instant>> workerShutdownAt = CompletableFuture.completedFuture(Optional.empty());
+            CompletableFuture<Optional<Instant>> coordinatorShutdownAt = CompletableFuture.completedFuture(Optional.empty());
+            boolean exitedBeforeKill = false;
+            try {
+                // Strike while the victim is busy with q39, so there is work to lose or to move.
+                Waits.until("a running q39 task on " + victim, Duration.ofMinutes(3), null,
+                        () -> tracker.tasks().stream().anyMatch(task -> task.node().equals(victim) && task.state().equals("RUNNING")));
+                if (spec.notice()) {
+                    notice = Instant.now();
+                    fleet.imds(victim).postSpotNotice(SpotAction.TERMINATE, notice.plus(spec.window()));
+                    // Two pollers of their own: a slow coordinator query must not delay seeing the worker's state.
+                    Instant watchUntil = notice.plus(Duration.ofSeconds(15));
+                    workerShutdownAt = firstTime(watchUntil, Duration.ofMillis(20), () -> workerState(victim).filter("SHUTTING_DOWN"::equals).isPresent());
+                    coordinatorShutdownAt = firstTime(watchUntil, Duration.ofMillis(100), () -> "shutting_down".equals(nodeState(victim)));
+                    Instant due = notice.plus(spec.window());
+                    while (Instant.now().isBefore(due) && cluster.node(victim).isAlive()) {
+                        Waits.sleep(Duration.ofMillis(200));
+                    }
+                    exitedBeforeKill = !cluster.node(victim).isAlive();
+                    kill = Instant.now();
+                    cluster.kill(victim);
+                }
+                else {
+                    if (spec.compressedBaseline()) {
+                        kill = Instant.now();
+                        notice = kill.minus(spec.window());
+                    }
+                    else {
+                        notice = Instant.now();
+                        Waits.sleep(spec.window());
+                        kill = Instant.now();
+                    }
+                    cluster.kill(victim);
+                }
+                // Let the query in flight at the kill finish (the stream stops after it).
+                Waits.until("the query in flight at the kill to end", Duration.ofMinutes(5), null,
+                        () -> stream.runs().stream().anyMatch(run -> !run.start().isAfter(kill) && !run.end().isBefore(kill)) || stream.runs().stream().anyMatch(run -> run.start().isAfter(kill)));
+            }
+            finally {
+                stream.close();
+            }
+            tracker.poll();
+            return analyse(spec, notice, kill, workerShutdownAt.join(), coordinatorShutdownAt.join(), exitedBeforeKill, stream.runs(), tracker.tasks());
+        }
+    }
+
+    private RoundResult analyse(RoundSpec spec, Instant notice, Instant kill, Optional<Instant> workerShutdownAt, Optional<Instant> coordinatorShutdownAt,
+            boolean exitedBeforeKill, List<QueryStream.Run> runs, List<TaskRecord> allTasks)
+    {
+        int failures = 0;
+        for (QueryStream.Run run : runs) {
+            if (run.failure().isPresent()) {
+                failures++;
+                System.out.println("q39 failed: " + run.failure().get());
+                continue;
+            }
+            ResultComparison.assertSameRows(reference, run.result().orElseThrow());
+        }
+        Set<String> queryIds = runs.stream().flatMap(run -> run.result().stream()).map(QueryResult::queryId).collect(Collectors.toSet());
+        List<TaskRecord> tasks = allTasks.stream().filter(task -> queryIds.contains(task.queryId())).toList();
+        List<TaskRecord> onVictim = tasks.stream().filter(task -> task.node().equals(spec.victim())).toList();
+        List<TaskRecord> doomed = onVictim.stream().filter(task -> !task.finished()).toList();
+
+        int notRescheduled = 0;
+        Optional<Instant> lastRescheduled = Optional.empty();
+        for (TaskRecord task : doomed) {
+            Optional<TaskRecord> retry = tasks.stream()
+                    .filter(other -> other.work().equals(task.work()) && other.attempt() > task.attempt() && !other.node().equals(spec.victim()))
+                    .min(Comparator.comparing(TaskRecord::created));
+            if (retry.isEmpty()) {
+                notRescheduled++;
+                System.out.println("no retry seen for " + task);
+                continue;
+            }
+            if (lastRescheduled.isEmpty() || retry.get().created().isAfter(lastRescheduled.get())) {
+                lastRescheduled = Optional.of(retry.get().created());
+            }
+        }
+        Instant cutoff = notice.plus(spec.window()).minusSeconds(15);
+        int failedBeforeCutoff = (int) onVictim.stream().filter(task -> task.state().equals("FAILED") && task.end().map(end -> end.isBefore(cutoff)).orElse(false)).count();
+        List<String> startedAfter = coordinatorShutdownAt
+                .map(visible -> onVictim.stream().filter(task -> task.created().isAfter(visible)).map(TaskRecord::taskId).toList())
+                .orElse(List.of());
+        double thrownAway = doomed.stream().mapToDouble(task -> task.workSeconds(kill)).sum();
+        List<TaskRecord> sorted = new ArrayList<>(onVictim);
+        sorted.sort(Comparator.comparing(TaskRecord::created));
+        sorted.forEach(task -> System.out.println("  victim task " + task));
+
+        return new RoundResult(
+                spec,
+                notice,
+                kill,
+                workerShutdownAt.map(at -> Duration.between(notice, at)),
+                coordinatorShutdownAt.map(at -> Duration.between(notice, at)),
+                doomed.size(),
+                notRescheduled,
+                lastRescheduled.map(at -> Duration.between(notice, at)),
+                failedBeforeCutoff,
+                startedAfter,
+                thrownAway,
+                spec.notice() ? find(runs, notice) : Optional.empty(),
+                find(runs, kill),
+                runs.size(),
+                failures,
+                exitedBeforeKill);
+    }
+
+    /** Polls {@code condition} on a thread of its own; completes with the first time it held, or empty at {@code until}. */
+    private static CompletableFuture<Optional<Instant>> firstTime(Instant until, Duration interval, BooleanSupplier condition)
+    {
+        return CompletableFuture.supplyAsync(() -> {
+            while (Instant.now().isBefore(until)) {
+                if (condition.getAsBoolean()) {
+                    return Optional.of(Instant.now());
+                }
+                Waits.sleep(interval);
+            }
+            return Optional.empty();
+        }, runnable -> Thread.ofVirtual().start(runnable));
+    }
+
+    private static Optional<Duration> find(List<QueryStream.Run> runs, Instant moment)
+    {
+        return runs.stream().filter(run -> run.covers(moment)).findFirst().map(QueryStream.Run::wall);
+    }
+
+    /** The worker's own state, as its HTTP API reports it (internal token: the endpoint is not public). */
+    Optional<String> workerState(String worker)
+    {
+        try {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.node(worker).uri() + "/v1/info/state"))
+                    .timeout(Duration.ofSeconds(1))
+                    .header(InternalJwt.HEADER, new InternalJwt(cluster.sharedSecret(), "harness").mint(Instant.now(), Duration.ofMinutes(5)))
+                    .GET()
+                    .build();
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            return Optional.of(response.body().replace("\"", "").trim());
+        }
+        catch (IOException e) {
+            return Optional.empty();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    /** The coordinator's view of a node's state, or null if it does not list it. */
+    String nodeState(String worker)
+    {
+        try {
+            return cluster.nodeStates().get(worker);
+        }
+        catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    static String ms(Optional<Duration> duration)
+    {
+        return duration.map(value -> value.toMillis() + " ms").orElse("-");
+    }
+}
