@@ -22,12 +22,12 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class PlannerTest
+public class PlannerTest
 {
     private static final Map<String, String> CLUSTER = Map.of("Name", "MyTrinoCluster");
 
     /** The blog's topology plus instances no template may touch: another cluster's Spot node and a stopped one. */
-    static final List<LocalInstance> BLOG_FLEET = List.of(
+    public static final List<LocalInstance> BLOG_FLEET = List.of(
             instance("coordinator", "MASTER", Lifecycle.ON_DEMAND, InstanceState.RUNNING),
             instance("core-1", "CORE", Lifecycle.ON_DEMAND, InstanceState.RUNNING),
             instance("core-2", "CORE", Lifecycle.ON_DEMAND, InstanceState.RUNNING),
@@ -263,7 +263,7 @@ class PlannerTest
         return new LocalInstance(name, Map.of("Name", "MyTrinoCluster", "aws:elasticmapreduce:instance-group-role", role), lifecycle, state);
     }
 
-    static ExperimentTemplate template(String name)
+    public static ExperimentTemplate template(String name)
             throws Exception
     {
         try (InputStream in = PlannerTest.class.getResourceAsStream("/templates/" + name)) {

@@ -1,0 +1,110 @@
+package io.trinospot.fis.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Everything one experiment run produced, in offsets from {@code startedAt}: what each node went through, what the
+ * experiment did, how the query progressed, and whether the query's answer was right.
+ *
+ * @param length how long the run lasted; the timeline's width
+ */
+public record ExperimentReport(
+        String title,
+        String template,
+        Instant startedAt,
+        Duration length,
+        List<Node> nodes,
+        List<Event> events,
+        List<ProgressSample> progress,
+        Verdict verdict)
+{
+    public ExperimentReport
+    {
+        requireNonNull(title, "title is null");
+        requireNonNull(template, "template is null");
+        requireNonNull(startedAt, "startedAt is null");
+        requireNonNull(length, "length is null");
+        nodes = List.copyOf(requireNonNull(nodes, "nodes is null"));
+        events = List.copyOf(requireNonNull(events, "events is null"));
+        progress = List.copyOf(requireNonNull(progress, "progress is null"));
+        requireNonNull(verdict, "verdict is null");
+    }
+
+    /**
+     * A node and the states it went through.
+     *
+     * @param role coordinator, worker, ...
+     * @param lifecycle spot or on-demand
+     * @param states each change of state; a state lasts until the next one or the end of the run
+     */
+    public record Node(String name, String role, String lifecycle, List<StateChange> states)
+    {
+        public Node
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(role, "role is null");
+            requireNonNull(lifecycle, "lifecycle is null");
+            states = List.copyOf(requireNonNull(states, "states is null"));
+        }
+    }
+
+    public record StateChange(Duration at, NodeState state)
+    {
+        public StateChange
+        {
+            requireNonNull(at, "at is null");
+            requireNonNull(state, "state is null");
+        }
+    }
+
+    /** @param node the node it concerns; empty for query-wide events */
+    public record Event(Duration at, EventKind kind, Optional<String> node, String detail)
+    {
+        public Event
+        {
+            requireNonNull(at, "at is null");
+            requireNonNull(kind, "kind is null");
+            requireNonNull(node, "node is null");
+            requireNonNull(detail, "detail is null");
+        }
+    }
+
+    /**
+     * The query's progress at one moment.
+     *
+     * @param completed fraction of splits completed, 0 to 1
+     * @param tasksFailed tasks failed so far
+     * @param tasksRetried tasks rescheduled after a failure so far
+     */
+    public record ProgressSample(Duration at, double completed, int tasksFailed, int tasksRetried)
+    {
+        public ProgressSample
+        {
+            requireNonNull(at, "at is null");
+            if (completed < 0 || completed > 1) {
+                throw new IllegalArgumentException("completed must be between 0 and 1");
+            }
+        }
+    }
+
+    /**
+     * Whether the query under faults gave the fault-free answer.
+     *
+     * @param correct the result equals the fault-free run's
+     * @param summary one line for people, e.g. "243 rows, same as the fault-free run"
+     */
+    public record Verdict(boolean correct, String summary, Optional<Duration> runtime, Optional<Duration> faultFreeRuntime)
+    {
+        public Verdict
+        {
+            requireNonNull(summary, "summary is null");
+            requireNonNull(runtime, "runtime is null");
+            requireNonNull(faultFreeRuntime, "faultFreeRuntime is null");
+        }
+    }
+}

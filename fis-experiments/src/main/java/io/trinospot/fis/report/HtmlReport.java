@@ -1,0 +1,215 @@
+package io.trinospot.fis.report;
+
+import io.trinospot.fis.template.IsoDurations;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Renders a report as one self-contained page: inline CSS and an inline SVG timeline, no scripts, no fonts, no
+ * links, so it opens from a file, an e-mail or a CI artifact exactly as written. The markup is well-formed XML so
+ * tools (and the tests) can parse it.
+ */
+public final class HtmlReport
+{
+    static final int WIDTH = 1000;
+    static final int LABEL = 170;
+    static final int PLOT = WIDTH - LABEL - 20;
+    static final int ROW = 26;
+    static final int PROGRESS_HEIGHT = 120;
+
+    private HtmlReport() {}
+
+    public static String render(ExperimentReport report)
+    {
+        StringBuilder page = new StringBuilder();
+        page.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n<title>")
+                .append(escape(report.title())).append("</title>\n<style>\n")
+                .append("body{font-family:sans-serif;margin:24px;color:#222}h1{font-size:20px}table{border-collapse:collapse;font-size:13px}")
+                .append("td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}.pass{background:#e3f4e8;border:2px solid #3a9d5d}")
+                .append(".fail{background:#fbe4e4;border:2px solid #c0392b}.verdict{padding:10px 14px;margin:12px 0;font-size:15px}")
+                .append("svg text{font-size:11px;font-family:sans-serif}\n</style>\n</head>\n<body>\n");
+        page.append("<h1>").append(escape(report.title())).append("</h1>\n");
+        page.append("<p>Template: ").append(escape(report.template())).append("<br/>Started ").append(escape(report.startedAt().toString()))
+                .append(", lasted ").append(IsoDurations.format(seconds(report.length()))).append("</p>\n");
+        verdict(page, report.verdict());
+        page.append(timeline(report)).append('\n');
+        events(page, report);
+        page.append("</body>\n</html>\n");
+        return page.toString();
+    }
+
+    private static void verdict(StringBuilder page, ExperimentReport.Verdict verdict)
+    {
+        page.append("<div class=\"verdict ").append(verdict.correct() ? "pass" : "fail").append("\" id=\"verdict\"><b>")
+                .append(verdict.correct() ? "PASS: query correct" : "FAIL: query not correct").append("</b> &#8212; ").append(escape(verdict.summary()));
+        verdict.runtime().ifPresent(runtime -> page.append("<br/>Runtime under faults: ").append(IsoDurations.format(seconds(runtime))));
+        verdict.faultFreeRuntime().ifPresent(runtime -> page.append("; fault-free: ").append(IsoDurations.format(seconds(runtime))));
+        page.append("</div>\n");
+    }
+
+    /** Node rows (one coloured bar per state), event marks on them, then the query's progress underneath. */
+    static String timeline(ExperimentReport report)
+    {
+        int nodesTop = 30;
+        int progressTop = nodesTop + report.nodes().size() * ROW + 30;
+        int height = progressTop + PROGRESS_HEIGHT + 40;
+        double length = Math.max(1, report.length().toMillis());
+        StringBuilder svg = new StringBuilder();
+        svg.append("<svg id=\"timeline\" width=\"").append(WIDTH).append("\" height=\"").append(height)
+                .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height).append("\" role=\"img\">\n");
+        svg.append("<title>Timeline of ").append(escape(report.title())).append("</title>\n");
+        axis(svg, report.length(), nodesTop - 8, progressTop + PROGRESS_HEIGHT + 16);
+
+        for (int i = 0; i < report.nodes().size(); i++) {
+            ExperimentReport.Node node = report.nodes().get(i);
+            int y = nodesTop + i * ROW;
+            svg.append("<text x=\"4\" y=\"").append(y + 16).append("\">").append(escape(node.name())).append(" (")
+                    .append(escape(node.lifecycle())).append(")</text>\n");
+            List<ExperimentReport.StateChange> states = node.states();
+            for (int s = 0; s < states.size(); s++) {
+                Duration from = states.get(s).at();
+                Duration to = s + 1 < states.size() ? states.get(s + 1).at() : report.length();
+                double x = x(from, length);
+                double w = Math.max(0.5, x(to, length) - x);
+                NodeState state = states.get(s).state();
+                svg.append("<rect class=\"state\" data-node=\"").append(escape(node.name())).append("\" data-state=\"").append(state.label())
+                        .append("\" x=\"").append(f(x)).append("\" y=\"").append(y + 4).append("\" width=\"").append(f(w)).append("\" height=\"")
+                        .append(ROW - 8).append("\" fill=\"").append(state.color()).append("\"><title>").append(escape(node.name())).append(": ")
+                        .append(state.label()).append(" from +").append(IsoDurations.format(seconds(from))).append("</title></rect>\n");
+            }
+        }
+        for (ExperimentReport.Event event : report.events()) {
+            int index = event.node().map(name -> indexOf(report, name)).orElse(-1);
+            double x = x(event.at(), length);
+            int top = index >= 0 ? nodesTop + index * ROW + 1 : nodesTop;
+            int bottom = index >= 0 ? top + ROW - 2 : progressTop + PROGRESS_HEIGHT;
+            svg.append("<line class=\"event\" data-kind=\"").append(event.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .append("\" x1=\"").append(f(x)).append("\" x2=\"").append(f(x)).append("\" y1=\"").append(top).append("\" y2=\"").append(bottom)
+                    .append("\" stroke=\"").append(color(event.kind())).append("\" stroke-width=\"").append(index >= 0 ? 3 : 1)
+                    .append(index >= 0 ? "" : "\" stroke-dasharray=\"4 3").append("\"><title>+").append(IsoDurations.format(seconds(event.at()))).append(' ')
+                    .append(escape(event.kind().label())).append(event.node().map(node -> " " + escape(node)).orElse("")).append(": ")
+                    .append(escape(event.detail())).append("</title></line>\n");
+        }
+        progress(svg, report, progressTop, length);
+        svg.append("</svg>");
+        return svg.toString();
+    }
+
+    private static void progress(StringBuilder svg, ExperimentReport report, int top, double length)
+    {
+        int bottom = top + PROGRESS_HEIGHT;
+        svg.append("<text x=\"4\" y=\"").append(top + 12).append("\">query progress</text>\n");
+        svg.append("<text x=\"4\" y=\"").append(top + 28).append("\" fill=\"#c0392b\">tasks failed</text>\n");
+        svg.append("<text x=\"4\" y=\"").append(top + 44).append("\" fill=\"#e07b24\">tasks retried</text>\n");
+        svg.append("<rect x=\"").append(LABEL).append("\" y=\"").append(top).append("\" width=\"").append(PLOT).append("\" height=\"").append(PROGRESS_HEIGHT)
+                .append("\" fill=\"none\" stroke=\"#ccc\"/>\n");
+        List<ExperimentReport.ProgressSample> samples = report.progress();
+        if (samples.isEmpty()) {
+            return;
+        }
+        int maxTasks = Math.max(1, samples.stream().mapToInt(sample -> Math.max(sample.tasksFailed(), sample.tasksRetried())).max().orElse(1));
+        polyline(svg, "progress", "#2d6cdf", samples.stream().map(sample -> point(sample.at(), sample.completed(), top, length)).toList());
+        polyline(svg, "tasks-failed", "#c0392b", samples.stream().map(sample -> point(sample.at(), (double) sample.tasksFailed() / maxTasks, top, length)).toList());
+        polyline(svg, "tasks-retried", "#e07b24", samples.stream().map(sample -> point(sample.at(), (double) sample.tasksRetried() / maxTasks, top, length)).toList());
+        ExperimentReport.ProgressSample last = samples.getLast();
+        svg.append("<text x=\"").append(LABEL + 4).append("\" y=\"").append(bottom + 28).append("\">")
+                .append(String.format(Locale.ROOT, "%.0f%% complete, %d task(s) failed, %d retried", last.completed() * 100, last.tasksFailed(), last.tasksRetried()))
+                .append("</text>\n");
+    }
+
+    private static String point(Duration at, double fraction, int top, double length)
+    {
+        return f(x(at, length)) + "," + f(top + PROGRESS_HEIGHT - fraction * PROGRESS_HEIGHT);
+    }
+
+    private static void polyline(StringBuilder svg, String name, String color, List<String> points)
+    {
+        svg.append("<polyline class=\"").append(name).append("\" fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"")
+                .append(String.join(" ", points)).append("\"/>\n");
+    }
+
+    private static void axis(StringBuilder svg, Duration length, int top, int bottom)
+    {
+        // a tick every 30 s up to 5 min, then every minute, so labels never crowd
+        long step = length.toSeconds() <= 300 ? 30 : 60 * Math.max(1, length.toMinutes() / 10);
+        for (long s = 0; s <= length.toSeconds(); s += step) {
+            double x = x(Duration.ofSeconds(s), Math.max(1, length.toMillis()));
+            svg.append("<line x1=\"").append(f(x)).append("\" x2=\"").append(f(x)).append("\" y1=\"").append(top).append("\" y2=\"").append(bottom)
+                    .append("\" stroke=\"#eee\"/>\n<text x=\"").append(f(x + 2)).append("\" y=\"").append(top).append("\" fill=\"#666\">+")
+                    .append(IsoDurations.format(Duration.ofSeconds(s))).append("</text>\n");
+        }
+    }
+
+    private static void events(StringBuilder page, ExperimentReport report)
+    {
+        page.append("<h2>Events</h2>\n<table id=\"events\">\n<tr><th>at</th><th>event</th><th>node</th><th>detail</th></tr>\n");
+        for (ExperimentReport.Event event : report.events()) {
+            page.append("<tr><td>+").append(IsoDurations.format(seconds(event.at()))).append("</td><td>").append(escape(event.kind().label()))
+                    .append("</td><td>").append(escape(event.node().orElse(""))).append("</td><td>").append(escape(event.detail())).append("</td></tr>\n");
+        }
+        page.append("</table>\n");
+    }
+
+    private static String color(EventKind kind)
+    {
+        return switch (kind) {
+            case REBALANCE -> "#8e44ad";
+            case SPOT_NOTICE -> "#e07b24";
+            case INTERRUPT, TERMINATE, TASK_FAILED -> "#c0392b";
+            case STOP, REBOOT -> "#34495e";
+            case START, NODE_JOINED -> "#3a9d5d";
+            case QUERY_STARTED, QUERY_FINISHED -> "#2d6cdf";
+        };
+    }
+
+    private static int indexOf(ExperimentReport report, String node)
+    {
+        for (int i = 0; i < report.nodes().size(); i++) {
+            if (report.nodes().get(i).name().equals(node)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static double x(Duration at, double lengthMillis)
+    {
+        return LABEL + Math.min(1, Math.max(0, at.toMillis() / lengthMillis)) * PLOT;
+    }
+
+    private static Duration seconds(Duration duration)
+    {
+        return Duration.ofSeconds(duration.toSeconds());
+    }
+
+    private static String f(double value)
+    {
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    /** XML escaping, so any node name or error message stays text. */
+    static String escape(String text)
+    {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            switch (c) {
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> {
+                    if (c < 0x20 && c != '\n' && c != '\t') {
+                        out.append('?'); // not allowed in XML 1.0 at all
+                    }
+                    else {
+                        out.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        return out.toString();
+    }
+}

@@ -1,0 +1,50 @@
+package io.trinospot.fis.report;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static io.trinospot.fis.report.ExperimentReport.Event;
+import static io.trinospot.fis.report.ExperimentReport.Node;
+import static io.trinospot.fis.report.ExperimentReport.ProgressSample;
+import static io.trinospot.fis.report.ExperimentReport.StateChange;
+
+/** A report shaped like the blog's run: 4 Spot workers noticed at +20 s, killed at +2m20s, q39 finishing on the rest. */
+final class SampleReports
+{
+    private SampleReports() {}
+
+    static ExperimentReport blogRun(boolean correct)
+    {
+        List<Node> nodes = new ArrayList<>();
+        nodes.add(new Node("coordinator", "coordinator", "on-demand", List.of(new StateChange(Duration.ZERO, NodeState.ACTIVE))));
+        nodes.add(new Node("core-1", "worker", "on-demand", List.of(new StateChange(Duration.ZERO, NodeState.ACTIVE))));
+        nodes.add(new Node("core-2", "worker", "on-demand", List.of(new StateChange(Duration.ZERO, NodeState.ACTIVE))));
+        List<Event> events = new ArrayList<>();
+        events.add(new Event(Duration.ZERO, EventKind.QUERY_STARTED, Optional.empty(), "TPC-DS q39 on lake.tpcds_sf1"));
+        for (int i = 1; i <= 4; i++) {
+            String name = "spot-" + i;
+            nodes.add(new Node(name, "worker", "spot", List.of(
+                    new StateChange(Duration.ZERO, NodeState.ACTIVE),
+                    new StateChange(Duration.ofSeconds(22), NodeState.SHUTTING_DOWN),
+                    new StateChange(Duration.ofSeconds(140), NodeState.GONE))));
+            events.add(new Event(Duration.ofSeconds(20), EventKind.REBALANCE, Optional.of(name), "InterruptSpotNodes"));
+            events.add(new Event(Duration.ofSeconds(20), EventKind.SPOT_NOTICE, Optional.of(name), "InterruptSpotNodes: interruption at +PT2M20S"));
+            events.add(new Event(Duration.ofSeconds(140), EventKind.INTERRUPT, Optional.of(name), "InterruptSpotNodes"));
+        }
+        events.add(new Event(Duration.ofSeconds(141), EventKind.TASK_FAILED, Optional.of("spot-3"), "task 20261122_1.3.0.0 failed: <REMOTE_HOST_GONE> & retried"));
+        events.add(new Event(Duration.ofSeconds(190), EventKind.QUERY_FINISHED, Optional.empty(), "243 rows"));
+        List<ProgressSample> progress = List.of(
+                new ProgressSample(Duration.ZERO, 0, 0, 0),
+                new ProgressSample(Duration.ofSeconds(60), 0.35, 0, 0),
+                new ProgressSample(Duration.ofSeconds(140), 0.7, 1, 0),
+                new ProgressSample(Duration.ofSeconds(150), 0.75, 1, 1),
+                new ProgressSample(Duration.ofSeconds(190), 1, 1, 1));
+        return new ExperimentReport("Spot interruption of all Spot workers during q39", "EMR_Trino_Interrupter",
+                Instant.parse("2026-11-22T10:00:00Z"), Duration.ofSeconds(200), nodes, events, progress,
+                new ExperimentReport.Verdict(correct, correct ? "243 rows, same as the fault-free run" : "240 rows, fault-free run had 243",
+                        Optional.of(Duration.ofSeconds(190)), Optional.of(Duration.ofSeconds(140))));
+    }
+}
