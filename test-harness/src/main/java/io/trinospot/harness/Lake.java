@@ -28,12 +28,16 @@ public final class Lake
     /** Makes sure every table of {@code dataset} is in the lake; returns how many were copied now. */
     public static int ensure(TrinoCluster cluster, Dataset dataset)
     {
-        if (cluster.spec().lake() != LakeStorage.S3) {
-            throw new IllegalStateException("The cluster has no lake catalog (lake=" + cluster.spec().lake() + ")");
+        if (cluster.spec().lake() == LakeStorage.NONE) {
+            throw new IllegalStateException("The cluster has no lake catalog (lake=NONE)");
         }
-        Path markers = cluster.runtime().cacheDir().resolve("lake-loaded").resolve(dataset.lakeSchema());
+        // The S3 lake outlives clusters (its bucket is under the runtime cache); an HDFS lake lives and dies with its cluster.
+        Path markers = cluster.spec().lake() == LakeStorage.S3
+                ? cluster.runtime().cacheDir().resolve("lake-loaded").resolve(dataset.lakeSchema())
+                : cluster.workDir().resolve("lake-loaded").resolve(dataset.lakeSchema());
         try {
             Files.createDirectories(markers);
+            Files.createDirectories(cluster.runtime().cacheDir());
             try (FileChannel channel = FileChannel.open(cluster.runtime().cacheDir().resolve("lake.lock"), CREATE, WRITE);
                     FileLock ignored = channel.lock()) {
                 return load(cluster, dataset, markers);

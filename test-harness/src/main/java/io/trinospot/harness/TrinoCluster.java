@@ -119,8 +119,10 @@ public final class TrinoCluster
         if (spec.exchange() == ExchangeKind.HDFS) {
             throw new UnsupportedOperationException("The HDFS exchange needs this project's exchange plugin, which is not built yet");
         }
-        if (spec.lake() == LakeStorage.HDFS) {
-            throw new UnsupportedOperationException("Lake tables on HDFS are not supported yet: use the S3 lake");
+        // Catalogs on HDFS need the NameNode's address in their etc/, so HDFS comes first then.
+        boolean hdfsFirst = spec.lake() == LakeStorage.HDFS;
+        if (spec.needsHdfs() && hdfsFirst) {
+            startHdfs();
         }
 
         int coordinatorPort = ports.allocate();
@@ -134,13 +136,18 @@ public final class TrinoCluster
             node.launch(runtime, ownerMarker);
         }
         // HDFS boots while the Trino JVMs do: nothing in Trino touches it before the first query.
-        if (spec.needsHdfs()) {
-            hdfs = HdfsCluster.start(runtime, ports, workDir.resolve("hdfs"), ownerMarker);
-            services.add(hdfs);
+        if (spec.needsHdfs() && !hdfsFirst) {
+            startHdfs();
         }
         awaitActiveWorkers(spec.workers().size(), START_TIMEOUT);
         startupTime = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Cluster " + id + " up in " + startupTime.toMillis() + " ms: " + nodes.values());
+    }
+
+    private void startHdfs()
+    {
+        hdfs = HdfsCluster.start(runtime, ports, workDir.resolve("hdfs"), ownerMarker);
+        services.add(hdfs);
     }
 
     private void configure(TrinoNode node)
@@ -198,6 +205,16 @@ public final class TrinoCluster
             lake.put("hive.non-managed-table-writes-enabled", "true");
             lake.putAll(s3.trinoFileSystemProperties());
             catalogs.put(Lake.CATALOG, lake);
+        }
+        else if (spec.lake() == LakeStorage.HDFS) {
+            // Trino's legacy HDFS file system (plugin/hive/hdfs); a fresh HDFS per cluster, so tables are copied each time.
+            catalogs.put(Lake.CATALOG, Map.of(
+                    "connector.name", "hive",
+                    "hive.metastore", "file",
+                    "hive.metastore.catalog.dir", hdfs.defaultFs() + "/" + LAKE_BUCKET + "/metastore",
+                    "hive.storage-format", "ORC",
+                    "fs.hadoop.enabled", "true",
+                    "hive.config.resources", hdfs.confDir().resolve("core-site.xml") + "," + hdfs.confDir().resolve("hdfs-site.xml")));
         }
 
         node.writeEtc(config, nodeProperties, jvm, catalogs, exchangeManagerProperties());
