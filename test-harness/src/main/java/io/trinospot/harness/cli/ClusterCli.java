@@ -144,7 +144,7 @@ public final class ClusterCli
         TrinoCluster cluster = TrinoCluster.start(spec.build());
         ClusterState.of(cluster).write(stateFile());
         out.printf("Cluster up in %.1f s%n", cluster.startupTime().toMillis() / 1000.0);
-        if (lake == LakeStorage.S3) {
+        if (lake != LakeStorage.NONE) {
             out.println("Loading TPC-DS " + scale + " into " + dataset.qualifiedLakeSchema() + " (once; reused later) ...");
             int copied = Lake.ensure(cluster, dataset);
             out.println(copied == 0 ? "Lake tables already there." : "Copied " + copied + " tables.");
