@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -36,7 +37,7 @@ public final class Planner
     {
         // SplittableRandom mixes its seed; java.util.Random's first draws barely differ between seeds 0, 1, 2, ...
         RandomGenerator random = new SplittableRandom(seed);
-        Map<String, List<String>> selected = new LinkedHashMap<>();
+        SequencedMap<String, List<String>> selected = new LinkedHashMap<>();
         for (var target : template.targets().values()) {
             selected.put(target.name(), TargetResolver.resolve(target, instances, random).stream().map(LocalInstance::name).toList());
         }

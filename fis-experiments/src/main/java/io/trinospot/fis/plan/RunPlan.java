@@ -1,8 +1,10 @@
 package io.trinospot.fis.plan;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.SequencedMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -14,12 +16,13 @@ import static java.util.Objects.requireNonNull;
  * @param notes things the run will do differently from FIS on AWS, or skip
  * @param duration offset of the last step
  */
-public record RunPlan(String description, long seed, Map<String, List<String>> selected, List<Step> steps, List<String> notes, Duration duration)
+public record RunPlan(String description, long seed, SequencedMap<String, List<String>> selected, List<Step> steps, List<String> notes, Duration duration)
 {
     public RunPlan
     {
         requireNonNull(description, "description is null");
-        selected = Map.copyOf(requireNonNull(selected, "selected is null"));
+        // kept in template order, which is the order people read the template in
+        selected = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(requireNonNull(selected, "selected is null")));
         steps = List.copyOf(requireNonNull(steps, "steps is null"));
         notes = List.copyOf(requireNonNull(notes, "notes is null"));
         requireNonNull(duration, "duration is null");
