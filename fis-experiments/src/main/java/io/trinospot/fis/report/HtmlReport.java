@@ -52,7 +52,7 @@ public final class HtmlReport
     /** Node rows (one coloured bar per state), event marks on them, then the query's progress underneath. */
     static String timeline(ExperimentReport report)
     {
-        int nodesTop = 30;
+        int nodesTop = 52;
         int progressTop = nodesTop + report.nodes().size() * ROW + 30;
         int height = progressTop + PROGRESS_HEIGHT + 40;
         double length = Math.max(1, report.length().toMillis());
@@ -60,6 +60,7 @@ public final class HtmlReport
         svg.append("<svg id=\"timeline\" width=\"").append(WIDTH).append("\" height=\"").append(height)
                 .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height).append("\" role=\"img\">\n");
         svg.append("<title>Timeline of ").append(escape(report.title())).append("</title>\n");
+        legend(svg);
         axis(svg, report.length(), nodesTop - 8, progressTop + PROGRESS_HEIGHT + 16);
 
         for (int i = 0; i < report.nodes().size(); i++) {
@@ -111,12 +112,26 @@ public final class HtmlReport
         }
         int maxTasks = Math.max(1, samples.stream().mapToInt(sample -> Math.max(sample.tasksFailed(), sample.tasksRetried())).max().orElse(1));
         polyline(svg, "progress", "#2d6cdf", samples.stream().map(sample -> point(sample.at(), sample.completed(), top, length)).toList());
-        polyline(svg, "tasks-failed", "#c0392b", samples.stream().map(sample -> point(sample.at(), (double) sample.tasksFailed() / maxTasks, top, length)).toList());
-        polyline(svg, "tasks-retried", "#e07b24", samples.stream().map(sample -> point(sample.at(), (double) sample.tasksRetried() / maxTasks, top, length)).toList());
+        polyline(svg, "tasks-failed", "#c0392b", steps(samples, sample -> (double) sample.tasksFailed() / maxTasks, top, length));
+        polyline(svg, "tasks-retried", "#e07b24", steps(samples, sample -> (double) sample.tasksRetried() / maxTasks, top, length));
         ExperimentReport.ProgressSample last = samples.getLast();
         svg.append("<text x=\"").append(LABEL + 4).append("\" y=\"").append(bottom + 28).append("\">")
                 .append(String.format(Locale.ROOT, "%.0f%% complete, %d task(s) failed, %d retried", last.completed() * 100, last.tasksFailed(), last.tasksRetried()))
                 .append("</text>\n");
+    }
+
+    /** Counters change at a sample, not gradually between samples: draw them as stairs. */
+    private static List<String> steps(List<ExperimentReport.ProgressSample> samples, java.util.function.ToDoubleFunction<ExperimentReport.ProgressSample> value,
+            int top, double length)
+    {
+        List<String> points = new java.util.ArrayList<>();
+        for (int i = 0; i < samples.size(); i++) {
+            if (i > 0) {
+                points.add(point(samples.get(i).at(), value.applyAsDouble(samples.get(i - 1)), top, length));
+            }
+            points.add(point(samples.get(i).at(), value.applyAsDouble(samples.get(i)), top, length));
+        }
+        return points;
     }
 
     private static String point(Duration at, double fraction, int top, double length)
@@ -128,6 +143,21 @@ public final class HtmlReport
     {
         svg.append("<polyline class=\"").append(name).append("\" fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"")
                 .append(String.join(" ", points)).append("\"/>\n");
+    }
+
+    private static void legend(StringBuilder svg)
+    {
+        int x = LABEL;
+        for (NodeState state : NodeState.values()) {
+            svg.append("<rect x=\"").append(x).append("\" y=\"6\" width=\"12\" height=\"12\" fill=\"").append(state.color()).append("\"/>")
+                    .append("<text x=\"").append(x + 16).append("\" y=\"16\">").append(state.label()).append("</text>\n");
+            x += 26 + state.label().length() * 7;
+        }
+        for (EventKind kind : List.of(EventKind.REBALANCE, EventKind.SPOT_NOTICE, EventKind.INTERRUPT, EventKind.START)) {
+            svg.append("<rect x=\"").append(x).append("\" y=\"4\" width=\"3\" height=\"16\" fill=\"").append(color(kind)).append("\"/>")
+                    .append("<text x=\"").append(x + 7).append("\" y=\"16\">").append(escape(kind.label())).append("</text>\n");
+            x += 17 + kind.label().length() * 6;
+        }
     }
 
     private static void axis(StringBuilder svg, Duration length, int top, int bottom)
