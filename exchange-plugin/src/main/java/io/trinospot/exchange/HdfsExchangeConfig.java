@@ -1,0 +1,119 @@
+package io.trinospot.exchange;
+
+import io.airlift.configuration.Config;
+import io.airlift.configuration.ConfigDescription;
+import io.airlift.units.DataSize;
+import io.airlift.units.MaxDataSize;
+import io.airlift.units.MinDataSize;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
+import static io.airlift.units.DataSize.Unit.KILOBYTE;
+import static io.airlift.units.DataSize.Unit.MEGABYTE;
+
+/** Settings of the HDFS storage ({@code hdfs://} base directories). */
+public class HdfsExchangeConfig
+{
+    private Integer replication;
+    private DataSize blockSize;
+    private DataSize writeBufferSize = DataSize.of(1, MEGABYTE);
+    private DataSize readBufferSize = DataSize.of(4, MEGABYTE);
+    private DataSize ioBufferSize = DataSize.of(128, KILOBYTE);
+    private int ioThreads = 32;
+
+    // null: the HDFS configuration decides
+    @Min(1)
+    @Max(Short.MAX_VALUE)
+    public Integer getReplication()
+    {
+        return replication;
+    }
+
+    @Config("exchange.hdfs.replication")
+    @ConfigDescription("Replication factor of spool files; unset uses dfs.replication of the HDFS configuration")
+    public HdfsExchangeConfig setReplication(Integer replication)
+    {
+        this.replication = replication;
+        return this;
+    }
+
+    // null: the HDFS configuration decides
+    @MinDataSize("1MB")
+    @MaxDataSize("2GB")
+    public DataSize getBlockSize()
+    {
+        return blockSize;
+    }
+
+    @Config("exchange.hdfs.block-size")
+    @ConfigDescription("HDFS block size of spool files; unset uses dfs.blocksize of the HDFS configuration")
+    public HdfsExchangeConfig setBlockSize(DataSize blockSize)
+    {
+        this.blockSize = blockSize;
+        return this;
+    }
+
+    @NotNull
+    @MinDataSize("4kB")
+    @MaxDataSize("64MB")
+    public DataSize getWriteBufferSize()
+    {
+        return writeBufferSize;
+    }
+
+    @Config("exchange.hdfs.write-buffer-size")
+    @ConfigDescription("Data a sink collects per file before handing it to HDFS; a sink holds a few of these per output partition")
+    public HdfsExchangeConfig setWriteBufferSize(DataSize writeBufferSize)
+    {
+        this.writeBufferSize = writeBufferSize;
+        return this;
+    }
+
+    @NotNull
+    @MinDataSize("4kB")
+    @MaxDataSize("256MB")
+    public DataSize getReadBufferSize()
+    {
+        return readBufferSize;
+    }
+
+    @Config("exchange.hdfs.read-buffer-size")
+    @ConfigDescription("Data each reader prefetches from HDFS ahead of Trino")
+    public HdfsExchangeConfig setReadBufferSize(DataSize readBufferSize)
+    {
+        this.readBufferSize = readBufferSize;
+        return this;
+    }
+
+    @NotNull
+    @MinDataSize("4kB")
+    @MaxDataSize("16MB")
+    public DataSize getIoBufferSize()
+    {
+        return ioBufferSize;
+    }
+
+    @Config("exchange.hdfs.io-buffer-size")
+    @ConfigDescription("Buffer size of HDFS input and output streams (io.file.buffer.size)")
+    public HdfsExchangeConfig setIoBufferSize(DataSize ioBufferSize)
+    {
+        this.ioBufferSize = ioBufferSize;
+        return this;
+    }
+
+    @Min(1)
+    @Max(1024)
+    public int getIoThreads()
+    {
+        return ioThreads;
+    }
+
+    @Config("exchange.hdfs.io-threads")
+    @ConfigDescription("Threads doing blocking HDFS calls; Trino's threads only ever get futures")
+    public HdfsExchangeConfig setIoThreads(int ioThreads)
+    {
+        this.ioThreads = ioThreads;
+        return this;
+    }
+}

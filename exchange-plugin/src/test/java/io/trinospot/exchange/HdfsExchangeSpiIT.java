@@ -1,0 +1,231 @@
+package io.trinospot.exchange;
+
+import io.airlift.slice.Slice;
+import io.trino.spi.exchange.Exchange;
+import io.trino.spi.exchange.ExchangeManager;
+import io.trino.spi.exchange.ExchangeSinkHandle;
+import io.trinospot.harness.HdfsCluster;
+import io.trinospot.harness.PortAllocator;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.FileNotFoundException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.trinospot.exchange.SpiDriver.Page;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Must-show 1 on real HDFS daemons (NameNode + DataNode processes from the harness). */
+class HdfsExchangeSpiIT
+        extends AbstractExchangeSpiIT
+{
+    private PortAllocator ports;
+    private HdfsCluster hdfs;
+    private ExchangeManager manager;
+    private FileSystem fileSystem;
+
+    @BeforeAll
+    void start()
+            throws Exception
+    {
+        ports = new PortAllocator();
+        java.nio.file.Path workDir = StorageServers.workDir("hdfs-spi");
+        hdfs = StorageServers.startHdfs(ports, workDir);
+        Map<String, String> config = StorageServers.hdfsConfig(hdfs, "/exchange-a,/exchange-b");
+        // 1 MB blocks (HDFS's minimum) so ordinary test data spans several blocks.
+        config.put("exchange.hdfs.block-size", "1MB");
+        config.put("exchange.hdfs.write-buffer-size", "64kB");
+        manager = SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), config);
+        Configuration configuration = new Configuration();
+        configuration.addResource(new Path(hdfs.confDir().resolve("core-site.xml").toUri()));
+        configuration.addResource(new Path(hdfs.confDir().resolve("hdfs-site.xml").toUri()));
+        configuration.setBoolean("fs.hdfs.impl.disable.cache", true);
+        fileSystem = FileSystem.get(hdfs.defaultFs(), configuration);
+    }
+
+    @AfterAll
+    void stop()
+            throws Exception
+    {
+        if (manager != null) {
+            manager.shutdown();
+        }
+        if (fileSystem != null) {
+            fileSystem.close();
+        }
+        if (hdfs != null) {
+            hdfs.close();
+        }
+        if (ports != null) {
+            ports.close();
+        }
+    }
+
+    @Override
+    protected ExchangeManager manager()
+    {
+        return manager;
+    }
+
+    @Override
+    protected List<String> listSpooledFiles()
+            throws Exception
+    {
+        List<String> files = new ArrayList<>();
+        for (String base : List.of("/exchange-a", "/exchange-b")) {
+            try {
+                RemoteIterator<LocatedFileStatus> iterator = fileSystem.listFiles(new Path(base), true);
+                while (iterator.hasNext()) {
+                    files.add(iterator.next().getPath().toUri().toString());
+                }
+            }
+            catch (FileNotFoundException e) {
+                // not created yet
+            }
+        }
+        return files;
+    }
+
+    @Override
+    protected void deleteFile(String path)
+            throws Exception
+    {
+        assertThat(fileSystem.delete(new Path(URI.create(path)), false)).isTrue();
+    }
+
+    @Test
+    void relativeBaseDirectoriesResolveAgainstDefaultFs()
+            throws Exception
+    {
+        // use-local-hdfs turned /exchange-a into hdfs://127.0.0.1:<port>/exchange-a at start-up
+        assertThat(fileSystem.exists(new Path("/exchange-a"))).isTrue();
+        assertThat(fileSystem.exists(new Path("/exchange-b"))).isTrue();
+    }
+
+    @Test
+    void dataLargerThanOneBlock()
+            throws Exception
+    {
+        Exchange exchange = SpiDriver.exchange(manager, SpiDriver.queryId(NOW, 20), 1);
+        ExchangeSinkHandle sink = exchange.addSink(0);
+        exchange.noMoreSinks();
+        // ~6 MB into a single partition file over 1 MB blocks
+        List<Page> pages = pages(1, 3000, 2800, 21);
+        SpiDriver.write(manager, SpiDriver.instantiate(exchange, sink, 0), pages, true);
+        exchange.sinkFinished(sink, 0);
+        exchange.allRequiredSinksFinished();
+        String marker = exchange.getId().getId();
+        String dataFile = spooledFilesOf(marker).stream().filter(path -> path.endsWith(".data")).findFirst().orElseThrow();
+        org.apache.hadoop.fs.FileStatus status = fileSystem.getFileStatus(new Path(URI.create(dataFile)));
+        assertThat(status.getBlockSize()).isEqualTo(1024 * 1024);
+        assertThat(fileSystem.getFileBlockLocations(status, 0, status.getLen())).hasSizeGreaterThan(4);
+
+        List<Slice> read = SpiDriver.read(manager, SpiDriver.sourceHandles(exchange), SpiDriver.selector(exchange, Map.of(0, 0)));
+        assertThat(read.stream().map(AbstractExchangeSpiIT::digest).toList())
+                .containsExactlyElementsOf(pages.stream().map(page -> digest(page.data())).toList());
+        exchange.close();
+    }
+
+    @Test
+    void hadoopConfDirWorksLikeConfigResources()
+            throws Exception
+    {
+        Map<String, String> config = new HashMap<>();
+        config.put("exchange.base-directories", "/exchange-env");
+        config.put("exchange.use-local-hdfs", "true");
+        ExchangeManager fromEnv = SpiDriver.create(new SpotExchangeManagerFactory(Map.of("HADOOP_CONF_DIR", hdfs.confDir().toString())), config);
+        try {
+            Exchange exchange = SpiDriver.exchange(fromEnv, SpiDriver.queryId(NOW, 30), 1);
+            ExchangeSinkHandle sink = exchange.addSink(0);
+            exchange.noMoreSinks();
+            SpiDriver.write(fromEnv, SpiDriver.instantiate(exchange, sink, 0), List.of(Page.of(0, "via HADOOP_CONF_DIR")), true);
+            exchange.sinkFinished(sink, 0);
+            exchange.allRequiredSinksFinished();
+            assertThat(SpiDriver.read(fromEnv, SpiDriver.sourceHandles(exchange), SpiDriver.selector(exchange, Map.of(0, 0))).getFirst().toStringUtf8()).isEqualTo("via HADOOP_CONF_DIR");
+            assertThat(fileSystem.exists(new Path("/exchange-env"))).isTrue();
+            exchange.close();
+        }
+        finally {
+            fromEnv.shutdown();
+        }
+    }
+
+    @Test
+    void unreachableNameNodeFailsStartupNamingTheKey()
+            throws Exception
+    {
+        java.nio.file.Path conf = StorageServers.workDir("hdfs-unreachable").resolve("core-site.xml");
+        int closedPort = ports.allocate();
+        Files.writeString(conf, """
+                <configuration>
+                  <property><name>fs.defaultFS</name><value>hdfs://127.0.0.1:%d</value></property>
+                  <property><name>ipc.client.connect.max.retries</name><value>0</value></property>
+                  <property><name>ipc.client.connect.max.retries.on.timeouts</name><value>0</value></property>
+                </configuration>
+                """.formatted(closedPort));
+        Map<String, String> config = Map.of(
+                "exchange.base-directories", "/exchange",
+                "exchange.use-local-hdfs", "true",
+                "hdfs.config.resources", conf.toString());
+        assertThatThrownBy(() -> SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), config))
+                .hasMessageContaining("exchange.base-directories")
+                .hasMessageContaining("hdfs://127.0.0.1:" + closedPort);
+    }
+
+    @Test
+    void orphanCleanupRemovesOnlyOldUnownedDirectories()
+            throws Exception
+    {
+        // A "crashed coordinator": its manager created exchanges of an old query and never closed them.
+        Map<String, String> config = StorageServers.hdfsConfig(hdfs, "/exchange-orphans");
+        config.put("exchange.orphan-cleanup.enabled", "false");
+        ExchangeManager crashed = SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), config);
+        writeOne(crashed, SpiDriver.queryId("20200101_000000", 1), "orphan");
+        writeOne(crashed, SpiDriver.queryId("20990101_000000", 2), "young foreign query");
+        crashed.shutdown();
+
+        // The live coordinator still runs an old query: its data must survive.
+        SpotExchangeManager live = (SpotExchangeManager) SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), config);
+        try {
+            Exchange running = writeOne(live, SpiDriver.queryId("20200101_000000", 3), "running");
+            List<URI> deleted = live.orphanCleaner().runOnce();
+            assertThat(deleted).hasSize(1);
+            assertThat(deleted.getFirst().toString()).contains("20200101_000000_00001_abcde");
+            List<String> remaining = new ArrayList<>();
+            RemoteIterator<LocatedFileStatus> iterator = fileSystem.listFiles(new Path("/exchange-orphans"), true);
+            while (iterator.hasNext()) {
+                remaining.add(iterator.next().getPath().toString());
+            }
+            assertThat(remaining).noneMatch(path -> path.contains("20200101_000000_00001_abcde"));
+            assertThat(remaining).anyMatch(path -> path.contains("20990101_000000_00002_abcde"));
+            assertThat(remaining).anyMatch(path -> path.contains("20200101_000000_00003_abcde"));
+            running.close();
+        }
+        finally {
+            live.shutdown();
+        }
+    }
+
+    private static Exchange writeOne(ExchangeManager manager, io.trino.spi.QueryId queryId, String value)
+            throws Exception
+    {
+        Exchange exchange = SpiDriver.exchange(manager, queryId, 1);
+        ExchangeSinkHandle sink = exchange.addSink(0);
+        exchange.noMoreSinks();
+        SpiDriver.write(manager, SpiDriver.instantiate(exchange, sink, 0), List.of(Page.of(0, value)), true);
+        exchange.sinkFinished(sink, 0);
+        return exchange;
+    }
+}
