@@ -5,6 +5,7 @@ import io.trinospot.watcher.trino.TaskSnapshot;
 import io.trinospot.watcher.trino.TrinoWorkerException;
 import io.trinospot.watcher.trino.WorkerApi;
 
+import java.net.ConnectException;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -38,6 +39,16 @@ final class TaskDrain
         this.metrics = requireNonNull(metrics, "metrics is null");
     }
 
+    private static boolean refused(Throwable error)
+    {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     Instant deadline()
     {
         return deadline;
@@ -57,10 +68,16 @@ final class TaskDrain
             tasks = worker.tasks();
         }
         catch (TrinoWorkerException e) {
+            if (refused(e)) {
+                // Nothing listens on the worker's port: it finished its graceful shutdown (or died). Either way
+                // there is nothing left to drain, and that is the goal, not an error.
+                metrics.workerExited();
+                LOG.log(System.Logger.Level.INFO, "drain for {0}: the worker has exited (connection refused); drain complete", cause);
+                return false;
+            }
             metrics.trinoError("list-tasks");
-            // After its own graceful shutdown the worker is gone for good: say so once, not every tick.
             if (listFailures++ % 30 == 0) {
-                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot list tasks ({1} times in a row; the worker may have shut down): {2}",
+                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot list tasks ({1} times in a row): {2}",
                         cause, String.valueOf(listFailures), e.getMessage());
             }
             return true;

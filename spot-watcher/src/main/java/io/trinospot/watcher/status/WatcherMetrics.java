@@ -63,6 +63,11 @@ public final class WatcherMetrics
         increment("trinospot_watcher_imds_errors_total", "monitor", monitor, "kind", kind.toLowerCase(Locale.ROOT));
     }
 
+    public void workerExited()
+    {
+        increment("trinospot_watcher_worker_exited_total");
+    }
+
     public void trinoError(String operation)
     {
         increment("trinospot_watcher_trino_errors_total", "operation", operation);

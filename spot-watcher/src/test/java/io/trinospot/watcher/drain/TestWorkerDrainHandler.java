@@ -77,6 +77,31 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void drainEndsWithoutErrorsOnceTheWorkerHasExited()
+            throws InterruptedException
+    {
+        Instant now = Instant.now();
+        worker.tasksError = new TrinoWorkerException("GET /v1/task: refused", new java.net.ConnectException("Connection refused"));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("the drain saw the worker gone", () -> metrics.counter("trinospot_watcher_worker_exited_total") == 1);
+        int polls = worker.taskPolls.get();
+        Thread.sleep(300); // six drain ticks of 50 ms
+
+        assertThat(worker.taskPolls.get()).as("no polling after the worker exited").isEqualTo(polls);
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "list-tasks")).isZero();
+    }
+
+    @Test
+    void otherTaskListErrorsAreCountedAndRetried()
+    {
+        Instant now = Instant.now();
+        worker.tasksError = new TrinoWorkerException("GET /v1/task answered 500");
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("errors counted on several ticks", () -> metrics.counter("trinospot_watcher_trino_errors_total", "operation", "list-tasks") >= 3);
+        assertThat(metrics.counter("trinospot_watcher_worker_exited_total")).isZero();
+    }
+
+    @Test
     void stateChangeIsRetriedUntilTheWorkerAcceptsIt()
     {
         worker.failSetState.set(3);
@@ -157,6 +182,7 @@ class TestWorkerDrainHandler
         final AtomicInteger failSetState = new AtomicInteger();
         final AtomicInteger taskPolls = new AtomicInteger();
         volatile List<TaskSnapshot> tasks = List.of();
+        volatile TrinoWorkerException tasksError;
 
         @Override
         public void setState(NodeState state)
@@ -170,8 +196,12 @@ class TestWorkerDrainHandler
 
         @Override
         public List<TaskSnapshot> tasks()
+                throws TrinoWorkerException
         {
             taskPolls.incrementAndGet();
+            if (tasksError != null) {
+                throw tasksError;
+            }
             // A failed task is gone from the running set, as on a real worker.
             return tasks.stream().filter(task -> !failed.contains(task.taskId())).toList();
         }
