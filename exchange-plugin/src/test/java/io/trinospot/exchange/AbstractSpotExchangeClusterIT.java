@@ -1,0 +1,174 @@
+package io.trinospot.exchange;
+
+import io.trinospot.harness.ClusterSpec;
+import io.trinospot.harness.Dataset;
+import io.trinospot.harness.ExchangeKind;
+import io.trinospot.harness.Lake;
+import io.trinospot.harness.LakeStorage;
+import io.trinospot.harness.Queries;
+import io.trinospot.harness.QueryFailedException;
+import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.ResultComparison;
+import io.trinospot.harness.TrinoCluster;
+import io.trinospot.harness.Waits;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Must-show 2 (and 3): coordinator + 3 workers with {@code retry-policy=TASK} on the {@code spot} exchange; a TPC-DS
+ * query set gives the same rows as the same queries without retries, also when a worker is SIGKILLed mid-query.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+abstract class AbstractSpotExchangeClusterIT
+{
+    static final Dataset DATASET = Dataset.tpcds("sf1", Dataset.TPCDS_Q39_TABLES);
+    static final String VICTIM = "worker-1";
+
+    protected TrinoCluster cluster;
+
+    protected abstract ExchangeKind exchange();
+
+    @BeforeAll
+    void startCluster()
+    {
+        cluster = TrinoCluster.start(ClusterSpec.builder()
+                .workers(3)
+                .taskRetries(exchange())
+                .lake(LakeStorage.S3)
+                // Give up on a dead worker's tasks quickly (Trino's default under TASK retries is 1m).
+                .property("query.remote-task.max-error-duration", "10s")
+                .build());
+        Lake.ensure(cluster, DATASET);
+    }
+
+    @AfterAll
+    void stopCluster()
+    {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    static Map<String, String> querySet()
+    {
+        String schema = DATASET.qualifiedLakeSchema();
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("q39", Queries.tpcdsQ39(schema));
+        queries.put("q21", load("tpcds-q21.sql", schema));
+        queries.put("q22", load("tpcds-q22.sql", schema));
+        queries.put("inventory-by-warehouse-week", load("inventory-by-warehouse-week.sql", schema));
+        return queries;
+    }
+
+    @Test
+    @Order(1)
+    void exchangeManagerIsTheSpotPlugin()
+            throws IOException
+    {
+        String properties = java.nio.file.Files.readString(cluster.coordinator().etcDir().resolve("exchange-manager.properties"));
+        assertThat(properties).contains("exchange-manager.name=spot");
+        System.out.printf("[%s] startup %d ms; exchange-manager.properties:%n%s%n", exchange(), cluster.startupTime().toMillis(), properties);
+    }
+
+    @Test
+    @Order(2)
+    void querySetGivesSameRowsAsWithoutRetries()
+    {
+        long taskMillis = 0;
+        long noneMillis = 0;
+        for (Map.Entry<String, String> query : querySet().entrySet()) {
+            QueryResult reference = query(query.getValue(), Map.of("retry_policy", "NONE"));
+            QueryResult withRetries = query(query.getValue(), Map.of());
+            ResultComparison.assertSameRows(reference, withRetries);
+            assertThat(withRetries.rowCount()).as(query.getKey()).isGreaterThan(0);
+            taskMillis += withRetries.wallTime().toMillis();
+            noneMillis += reference.wallTime().toMillis();
+            System.out.printf("[%s] %s: %d rows; retry-policy=NONE %d ms, TASK %d ms%n", exchange(), query.getKey(),
+                    withRetries.rowCount(), reference.wallTime().toMillis(), withRetries.wallTime().toMillis());
+        }
+        System.out.printf("[%s] query set: retry-policy=NONE %d ms, TASK on this exchange %d ms (%.2fx)%n",
+                exchange(), noneMillis, taskMillis, (double) taskMillis / noneMillis);
+    }
+
+    @Test
+    @Order(3)
+    void querySetSurvivesSigkilledWorker()
+            throws Exception
+    {
+        String q39 = querySet().get("q39");
+        QueryResult reference = query(q39, Map.of("retry_policy", "NONE"));
+        CompletableFuture<QueryResult> underFault = CompletableFuture.supplyAsync(() -> cluster.query(q39));
+        // Kill only once the victim really runs part of this query, so in-flight work and spooled output are lost.
+        Waits.until("a running task of q39 on " + VICTIM, Duration.ofSeconds(60), null, () -> runningTasksOn(VICTIM) > 0 || underFault.isDone());
+        assertThat(underFault).as("q39 finished before the victim ran any task").isNotDone();
+        long killedAt = System.nanoTime();
+        cluster.kill(VICTIM);
+        QueryResult result = underFault.get(5, TimeUnit.MINUTES);
+        System.out.printf("[%s] q39 with %s SIGKILLed: %d ms (kill to completion %d ms), %d rows%n", exchange(), VICTIM,
+                result.wallTime().toMillis(), (System.nanoTime() - killedAt) / 1_000_000, result.rowCount());
+        ResultComparison.assertSameRows(reference, result);
+        assertThat(cluster.node(VICTIM).isAlive()).isFalse();
+
+        // and the rest of the set on the two survivors
+        for (Map.Entry<String, String> query : querySet().entrySet()) {
+            if (query.getKey().equals("q39")) {
+                continue;
+            }
+            ResultComparison.assertSameRows(query(query.getValue(), Map.of("retry_policy", "NONE")), query(query.getValue(), Map.of()));
+        }
+    }
+
+    private long runningTasksOn(String node)
+    {
+        return (long) cluster.query("SELECT count(*) FROM system.runtime.tasks t JOIN system.runtime.queries q ON t.query_id = q.query_id "
+                + "WHERE t.node_id = '" + node + "' AND t.state = 'RUNNING' AND q.state = 'RUNNING' AND q.query LIKE '%inv_quantity_on_hand%' "
+                + "AND q.query NOT LIKE '%system.runtime%'").onlyValue();
+    }
+
+    /** Runs a query with session properties on one connection. */
+    protected QueryResult query(String sql, Map<String, String> session)
+    {
+        try (Connection connection = cluster.connect(); Statement statement = connection.createStatement()) {
+            for (Map.Entry<String, String> property : session.entrySet()) {
+                statement.execute("SET SESSION " + property.getKey() + " = '" + property.getValue() + "'");
+            }
+            return QueryResult.run(statement, sql);
+        }
+        catch (SQLException e) {
+            throw new QueryFailedException(sql, e, cluster.deadNodesReport());
+        }
+    }
+
+    static String load(String name, String schema)
+    {
+        try (InputStream in = AbstractSpotExchangeClusterIT.class.getResourceAsStream(name)) {
+            String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return text.lines().filter(line -> !line.startsWith("--")).collect(Collectors.joining("\n")).replace("${schema}", schema);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.trinospot.exchange;
+
+import io.airlift.slice.Slice;
+import io.trino.plugin.exchange.filesystem.FileSystemExchangeManagerFactory;
+import io.trino.spi.exchange.Exchange;
+import io.trino.spi.exchange.ExchangeManager;
+import io.trino.spi.exchange.ExchangeManagerFactory;
+import io.trino.spi.exchange.ExchangeSinkHandle;
+import io.trino.spi.exchange.ExchangeSourceHandle;
+import io.trinospot.harness.HdfsCluster;
+import io.trinospot.harness.PortAllocator;
+import io.trinospot.harness.S3Server;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.trinospot.exchange.SpiDriver.Page;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Spool write + read throughput through the exchange SPI, same data for every storage: the spot plugin on HDFS,
+ * S3 and a local directory, and Trino's own {@code filesystem} exchange on the same local directory.
+ * Size with {@code -Dspool.bench.mb=N} (default 512) and {@code -Dspool.bench.sinks=N} (default 4).
+ */
+class SpoolThroughputBenchmarkIT
+{
+    private static final int PARTITIONS = 16;
+    private static final int PAGE_BYTES = 64 * 1024;
+
+    @Test
+    void spoolThroughput()
+            throws Exception
+    {
+        int totalMb = Integer.getInteger("spool.bench.mb", 512);
+        int sinks = Integer.getInteger("spool.bench.sinks", 4);
+        int pagesPerSink = totalMb * 1024 * 1024 / PAGE_BYTES / sinks;
+        List<List<Page>> data = new ArrayList<>();
+        for (int sink = 0; sink < sinks; sink++) {
+            // incompressible-ish random pages, like already-compressed exchange data
+            data.add(AbstractExchangeSpiIT.pages(PARTITIONS, pagesPerSink, PAGE_BYTES, sink).stream()
+                    .map(page -> new Page(page.partition(), page.data()))
+                    .toList());
+        }
+        long bytes = data.stream().flatMap(List::stream).mapToLong(page -> page.data().length()).sum();
+
+        Path work = StorageServers.workDir("spool-bench");
+        Map<String, double[]> results = new LinkedHashMap<>();
+        try (PortAllocator ports = new PortAllocator();
+                HdfsCluster hdfs = StorageServers.startHdfs(ports, work);
+                S3Server s3 = StorageServers.startS3(ports, work)) {
+            s3.createBucket("bench");
+            Path local = work.resolve("local-dir");
+            results.put("trino filesystem (local dir)", run(new FileSystemExchangeManagerFactory(), Map.of("exchange.base-directories", local.toUri().toString()), data, bytes));
+            results.put("spot local dir", run(new SpotExchangeManagerFactory(Map.of()), Map.of("exchange.base-directories", local.toUri().toString()), data, bytes));
+            results.put("spot hdfs", run(new SpotExchangeManagerFactory(Map.of()), StorageServers.hdfsConfig(hdfs, "/exchange"), data, bytes));
+            results.put("spot s3", run(new SpotExchangeManagerFactory(Map.of()), StorageServers.s3Config(s3, "s3://bench/exchange"), data, bytes));
+        }
+        double[] baseline = results.get("trino filesystem (local dir)");
+        System.out.printf("%nSpool throughput, %d MB in %d sinks x %d partitions, %d kB pages%n", bytes >> 20, sinks, PARTITIONS, PAGE_BYTES / 1024);
+        System.out.printf("%-30s %12s %12s %12s %14s%n", "storage", "write MB/s", "read MB/s", "w+r MB/s", "vs Trino local");
+        for (Map.Entry<String, double[]> entry : results.entrySet()) {
+            double[] r = entry.getValue();
+            System.out.printf("%-30s %12.1f %12.1f %12.1f %13.2fx%n", entry.getKey(), r[0], r[1], r[2], r[2] / baseline[2]);
+        }
+        assertThat(results.values()).allMatch(r -> r[2] > 0);
+    }
+
+    /** Returns {write MB/s, read MB/s, combined MB/s (bytes / (write time + read time))}. */
+    private static double[] run(ExchangeManagerFactory factory, Map<String, String> config, List<List<Page>> data, long bytes)
+            throws Exception
+    {
+        ExchangeManager manager = SpiDriver.create(factory, config);
+        ExecutorService threads = Executors.newFixedThreadPool(data.size());
+        try {
+            Exchange exchange = SpiDriver.exchange(manager, SpiDriver.queryId("20990101_000000", 1), PARTITIONS);
+            List<ExchangeSinkHandle> sinks = new ArrayList<>();
+            for (int sink = 0; sink < data.size(); sink++) {
+                sinks.add(exchange.addSink(sink));
+            }
+            exchange.noMoreSinks();
+            long writeStart = System.nanoTime();
+            List<Future<?>> writes = new ArrayList<>();
+            for (int sink = 0; sink < data.size(); sink++) {
+                int id = sink;
+                writes.add(threads.submit(() -> {
+                    SpiDriver.write(manager, SpiDriver.instantiate(exchange, sinks.get(id), 0), data.get(id), true);
+                    return null;
+                }));
+            }
+            for (Future<?> write : writes) {
+                write.get(30, TimeUnit.MINUTES);
+            }
+            long writeNanos = System.nanoTime() - writeStart;
+            Map<Integer, Integer> committed = new HashMap<>();
+            for (int sink = 0; sink < data.size(); sink++) {
+                exchange.sinkFinished(sinks.get(sink), 0);
+                committed.put(sink, 0);
+            }
+            exchange.allRequiredSinksFinished();
+            List<ExchangeSourceHandle> handles = SpiDriver.sourceHandles(exchange);
+
+            // one reader per partition group, as downstream tasks would
+            long readStart = System.nanoTime();
+            List<Future<Long>> reads = new ArrayList<>();
+            int readers = data.size();
+            for (int reader = 0; reader < readers; reader++) {
+                int id = reader;
+                List<ExchangeSourceHandle> mine = handles.stream().filter(handle -> handle.getPartitionId() % readers == id).toList();
+                reads.add(threads.submit(() -> SpiDriver.read(manager, mine, SpiDriver.selector(exchange, committed)).stream().mapToLong(Slice::length).sum()));
+            }
+            long readBytes = 0;
+            for (Future<Long> read : reads) {
+                readBytes += read.get(30, TimeUnit.MINUTES);
+            }
+            long readNanos = System.nanoTime() - readStart;
+            assertThat(readBytes).isEqualTo(bytes);
+            exchange.close();
+            double mb = bytes / 1024.0 / 1024.0;
+            return new double[] {mb / (writeNanos / 1e9), mb / (readNanos / 1e9), mb / ((writeNanos + readNanos) / 1e9)};
+        }
+        finally {
+            threads.shutdownNow();
+            manager.shutdown();
+        }
+    }
+}
