@@ -47,7 +47,7 @@ public record ClusterSpec(
 
     public boolean needsS3()
     {
-        return lake == LakeStorage.S3 || exchange == ExchangeKind.S3;
+        return lake == LakeStorage.S3 || exchange == ExchangeKind.S3 || exchange == ExchangeKind.SPOT_S3;
     }
 
     public boolean needsHdfs()

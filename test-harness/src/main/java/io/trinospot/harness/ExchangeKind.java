@@ -11,16 +11,29 @@ public enum ExchangeKind
     LOCAL,
     /** Trino's own {@code filesystem} exchange manager on the harness's S3 server. */
     S3,
-    /** HDFS spooling: needs this project's exchange plugin. */
-    HDFS;
+    /**
+     * This project's {@code spot} exchange plugin on the cluster's HDFS, configured the EMR way:
+     * {@code exchange.base-directories=/exchange} with {@code exchange.use-local-hdfs=true}.
+     */
+    HDFS,
+    /** This project's {@code spot} exchange plugin on the harness's S3 server. */
+    SPOT_S3,
+    /** This project's {@code spot} exchange plugin on a local directory. */
+    SPOT_LOCAL;
+
+    /** Whether this exchange needs the {@code spot} plugin (plugin/spot-exchange of the Trino server). */
+    public boolean usesSpotPlugin()
+    {
+        return this == HDFS || this == SPOT_S3 || this == SPOT_LOCAL;
+    }
 
     public static ExchangeKind parse(String text)
     {
         try {
-            return valueOf(text.trim().toUpperCase(Locale.ROOT));
+            return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         }
         catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Unknown exchange '" + text + "': expected none, local, hdfs or s3");
+            throw new IllegalArgumentException("Unknown exchange '" + text + "': expected none, local, s3, hdfs, spot-s3 or spot-local");
         }
     }
 }

@@ -38,6 +38,8 @@ public final class TrinoCluster
     public static final String EXCHANGE_BUCKET = "trino-spot-exchange";
     public static final String USER = "trinospot";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+    /** Directory of this project's exchange plugin under the Trino server's plugin/. */
+    public static final String SPOT_PLUGIN_DIR = "spot-exchange";
 
     private final String id;
     private final ClusterSpec spec;
@@ -116,11 +118,13 @@ public final class TrinoCluster
             s3.createBucket(LAKE_BUCKET);
             s3.createBucket(EXCHANGE_BUCKET);
         }
-        if (spec.exchange() == ExchangeKind.HDFS) {
-            throw new UnsupportedOperationException("The HDFS exchange needs this project's exchange plugin, which is not built yet");
+        if (spec.exchange().usesSpotPlugin() && !Files.isDirectory(runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR))) {
+            throw new IllegalStateException("Exchange " + spec.exchange() + " needs this project's exchange plugin in "
+                    + runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR) + ": build it with ./mvnw -pl exchange-plugin -am package -DskipTests");
         }
-        // Catalogs on HDFS need the NameNode's address in their etc/, so HDFS comes first then.
-        boolean hdfsFirst = spec.lake() == LakeStorage.HDFS;
+        // Catalogs on HDFS need the NameNode's address in their etc/, and the spot exchange plugin connects to the
+        // NameNode while Trino starts, so HDFS comes first then.
+        boolean hdfsFirst = spec.lake() == LakeStorage.HDFS || spec.exchange() == ExchangeKind.HDFS;
         if (spec.needsHdfs() && hdfsFirst) {
             startHdfs();
         }
@@ -235,7 +239,23 @@ public final class TrinoCluster
                     "exchange.s3.path-style-access", "true",
                     "exchange.s3.aws-access-key", S3Server.ACCESS_KEY,
                     "exchange.s3.aws-secret-key", S3Server.SECRET_KEY);
-            case HDFS -> throw new UnsupportedOperationException("HDFS exchange");
+            // The blog's EMR exchange config; the Hadoop files stand in for /etc/hadoop/conf.
+            case HDFS -> Map.of(
+                    "exchange-manager.name", "spot",
+                    "exchange.base-directories", "/exchange",
+                    "exchange.use-local-hdfs", "true",
+                    "hdfs.config.resources", hdfs.confDir().resolve("core-site.xml") + "," + hdfs.confDir().resolve("hdfs-site.xml"));
+            case SPOT_S3 -> Map.of(
+                    "exchange-manager.name", "spot",
+                    "exchange.base-directories", "s3://" + EXCHANGE_BUCKET + "/spot-" + id,
+                    "exchange.s3.endpoint", s3.endpoint().toString(),
+                    "exchange.s3.region", S3Server.REGION,
+                    "exchange.s3.path-style-access", "true",
+                    "exchange.s3.aws-access-key", S3Server.ACCESS_KEY,
+                    "exchange.s3.aws-secret-key", S3Server.SECRET_KEY);
+            case SPOT_LOCAL -> Map.of(
+                    "exchange-manager.name", "spot",
+                    "exchange.base-directories", workDir.resolve("exchange").toUri().toString());
         };
     }
 
