@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Spool write + read throughput through the exchange SPI, same data for every storage: the spot plugin on HDFS,
  * S3 and a local directory, and Trino's own {@code filesystem} exchange on the same local directory.
- * Size with {@code -Dspool.bench.mb=N} (default 512) and {@code -Dspool.bench.sinks=N} (default 4).
+ * Size with {@code -Dspool.bench.mb=N} (default 256) and {@code -Dspool.bench.sinks=N} (default 4).
  */
 class SpoolThroughputBenchmarkIT
 {
@@ -40,7 +40,7 @@ class SpoolThroughputBenchmarkIT
     void spoolThroughput()
             throws Exception
     {
-        int totalMb = Integer.getInteger("spool.bench.mb", 512);
+        int totalMb = Integer.getInteger("spool.bench.mb", 256);
         int sinks = Integer.getInteger("spool.bench.sinks", 4);
         int pagesPerSink = totalMb * 1024 * 1024 / PAGE_BYTES / sinks;
         List<List<Page>> data = new ArrayList<>();

@@ -6,6 +6,8 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -76,8 +78,9 @@ class SpotExchangeHdfsClusterIT
         String hdfsSite = Files.readString(cluster.hdfs().orElseThrow().confDir().resolve("hdfs-site.xml"));
         Matcher address = Pattern.compile("<name>dfs.datanode.http.address</name>\\s*<value>([^<]+)</value>").matcher(hdfsSite);
         assertThat(address.find()).isTrue();
-        try (HttpClient client = HttpClient.newHttpClient()) {
-            String body = client.send(HttpRequest.newBuilder(URI.create("http://" + address.group(1) + "/jmx?qry=Hadoop:service=DataNode,name=DataNodeActivity-*")).build(),
+        // HTTP/1.1: the DataNode's Netty front end answers an h2c upgrade request with 400
+        try (HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            String body = client.send(HttpRequest.newBuilder(URI.create("http://" + address.group(1) + "/jmx?qry=" + URLEncoder.encode("Hadoop:service=DataNode,name=DataNodeActivity-*", StandardCharsets.UTF_8))).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             Matcher matcher = BYTES_WRITTEN.matcher(body);
             assertThat(matcher.find()).as(body).isTrue();
