@@ -61,7 +61,14 @@ class SpoolThroughputBenchmarkIT
             Path local = work.resolve("local-dir");
             results.put("trino filesystem (local dir)", run(new FileSystemExchangeManagerFactory(), Map.of("exchange.base-directories", local.toUri().toString()), data, bytes));
             results.put("spot local dir", run(new SpotExchangeManagerFactory(Map.of()), Map.of("exchange.base-directories", local.toUri().toString()), data, bytes));
-            results.put("spot hdfs", run(new SpotExchangeManagerFactory(Map.of()), StorageServers.hdfsConfig(hdfs, "/exchange"), data, bytes));
+            Map<String, String> hdfsConfig = StorageServers.hdfsConfig(hdfs, "/exchange");
+            // e.g. -Dspool.bench.hdfs=exchange.hdfs.write-buffer-size=4MB;exchange.hdfs.io-threads=64 to try settings
+            for (String setting : System.getProperty("spool.bench.hdfs", "").split(";")) {
+                if (setting.contains("=")) {
+                    hdfsConfig.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+                }
+            }
+            results.put("spot hdfs", run(new SpotExchangeManagerFactory(Map.of()), hdfsConfig, data, bytes));
             results.put("spot s3", run(new SpotExchangeManagerFactory(Map.of()), StorageServers.s3Config(s3, "s3://bench/exchange"), data, bytes));
         }
         double[] baseline = results.get("trino filesystem (local dir)");
