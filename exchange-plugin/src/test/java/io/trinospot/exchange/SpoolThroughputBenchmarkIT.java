@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.trinospot.exchange.SpiDriver.Page;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Spool write + read throughput through the exchange SPI, same data for every storage: the spot plugin on HDFS,
@@ -40,6 +41,8 @@ class SpoolThroughputBenchmarkIT
     void spoolThroughput()
             throws Exception
     {
+        // A benchmark, not a test: it runs only when asked for, never as part of ./mvnw verify.
+        assumeTrue(Boolean.getBoolean("spool.bench"), "set -Dspool.bench=true to run the spool throughput benchmark");
         int totalMb = Integer.getInteger("spool.bench.mb", 256);
         int sinks = Integer.getInteger("spool.bench.sinks", 4);
         int pagesPerSink = totalMb * 1024 * 1024 / PAGE_BYTES / sinks;
