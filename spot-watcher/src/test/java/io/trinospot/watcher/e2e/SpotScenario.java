@@ -196,7 +196,12 @@ final class SpotScenario
         Set<String> queryIds = runs.stream().flatMap(run -> run.result().stream()).map(QueryResult::queryId).collect(Collectors.toSet());
         List<TaskRecord> tasks = allTasks.stream().filter(task -> queryIds.contains(task.queryId())).toList();
         List<TaskRecord> onVictim = tasks.stream().filter(task -> task.node().equals(spec.victim())).toList();
-        List<TaskRecord> doomed = onVictim.stream().filter(task -> !task.finished()).toList();
+        // A worker that exited on its own did so through Trino's graceful shutdown, which waits for every task it
+        // still runs; its last tasks vanish from system.runtime.tasks with it, so their final FINISHED is never
+        // seen. There only the tasks the watcher failed are doomed. A killed worker's unfinished tasks are all doomed.
+        List<TaskRecord> doomed = onVictim.stream()
+                .filter(task -> exitedBeforeKill ? task.state().equals("FAILED") : !task.finished())
+                .toList();
 
         int notRescheduled = 0;
         Optional<Instant> lastRescheduled = Optional.empty();
