@@ -263,6 +263,11 @@ public final class ClusterCli
         return 0;
     }
 
+    private static boolean isStorage(ClusterState.Process process)
+    {
+        return process.role().equals("s3") || process.role().equals("hdfs");
+    }
+
     private int down()
     {
         Optional<ClusterState> state = state();
@@ -270,26 +275,16 @@ public final class ClusterCli
             out.println("No cluster to stop.");
             return 0;
         }
-        int stopped = 0;
         // Trino nodes first, storage last, each SIGTERM then SIGKILL after a timeout.
-        List<ClusterState.Process> ordered = new ArrayList<>(state.get().processes());
-        ordered.sort((a, b) -> Boolean.compare(a.role().equals("s3") || a.role().equals("hdfs"), b.role().equals("s3") || b.role().equals("hdfs")));
-        List<Thread> stoppers = new ArrayList<>();
-        for (ClusterState.Process process : ordered) {
+        List<ManagedProcess> nodes = new ArrayList<>();
+        List<ManagedProcess> storage = new ArrayList<>();
+        for (ClusterState.Process process : state.get().processes()) {
             Optional<ManagedProcess> running = ManagedProcess.attach(process.name(), process.pid(), process.startedAt(), process.logFile());
-            if (running.isPresent()) {
-                stopped++;
-                stoppers.add(Thread.ofVirtual().start(running.get()::stop));
-            }
+            running.ifPresent(found -> (isStorage(process) ? storage : nodes).add(found));
         }
-        for (Thread stopper : stoppers) {
-            try {
-                stopper.join();
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ManagedProcess.stopInParallel(nodes);
+        ManagedProcess.stopInParallel(storage);
+        int stopped = nodes.size() + storage.size();
         // Anything else carrying this cluster's marker (e.g. a process started after the state was written).
         String owner = state.get().ownerMarker().substring(state.get().ownerMarker().indexOf('=') + 1);
         for (ProcessHandle leftover : ProcessReaper.ownedBy(owner)) {
