@@ -36,7 +36,6 @@ class RendererTest
                 discovery.uri=http://127.0.0.1:8080
                 exchange.compression-codec=LZ4
                 http-server.http.port=8080
-                query.low-memory-killer.delay=0s
                 query.remote-task.max-error-duration=1m
                 retry-policy=TASK
                 shutdown.grace-period=30s

@@ -224,7 +224,7 @@ class ValidationRulesTest
         Configurations accepted = set(set(set(set(set(set(BASE,
                 "trino-config", "retry-policy", "task"),
                 "trino-config", "query.max-memory", "1.5GB"),
-                "trino-config", "query.low-memory-killer.delay", "0s"),
+                "trino-config", "query.remote-task.max-error-duration", "1m"),
                 "trino-config", "shutdown.grace-period", "45s"),
                 "trino-log", "io.trino.execution", "DEBUG"),
                 "trino-spot-jvm", "jvm.heap-size", "4096m");

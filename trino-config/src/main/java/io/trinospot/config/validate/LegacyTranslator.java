@@ -7,6 +7,7 @@ import io.trinospot.config.model.Problem;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,6 +29,10 @@ final class LegacyTranslator
     /** Exchange managers that cannot do use-local-hdfs but that EMR-style files may name; replaced by ours. */
     private static final Set<String> REPLACEABLE_MANAGERS = Set.of("filesystem", "hdfs");
 
+    /** Keys EMR files still carry that Trino 483 refuses at start-up ("Defunct property"), with what replaced them. */
+    static final Map<String, String> DEFUNCT_KEYS = Map.of(
+            "query.low-memory-killer.delay", "Trino's low-memory killer no longer waits before it acts, which is what 0s asked for");
+
     private LegacyTranslator() {}
 
     static Configurations translate(Configurations configurations, List<Problem> problems)
@@ -35,7 +40,7 @@ final class LegacyTranslator
         Configurations result = configurations;
         Optional<Classification> config = result.find(TRINO_CONFIG);
         if (config.isPresent()) {
-            result = result.update(TRINO_CONFIG, c -> compression(c, problems));
+            result = result.update(TRINO_CONFIG, c -> defunct(compression(c, problems), problems));
         }
         if (result.find(EXCHANGE_MANAGER).isPresent()) {
             result = result.update(EXCHANGE_MANAGER, c -> exchangeManager(baseDirectory(c, problems), problems));
@@ -60,6 +65,20 @@ final class LegacyTranslator
         String codec = value.equals("true") ? "LZ4" : "NONE";
         problems.add(Problem.note(TRINO_CONFIG, COMPRESSION_ENABLED, "deprecated in Trino 483; rendered as " + COMPRESSION_CODEC + "=" + codec));
         return config.renamed(COMPRESSION_ENABLED, COMPRESSION_CODEC, codec);
+    }
+
+    /** Trino 483 fails to start on a defunct key, so render leaves it out and says so. */
+    private static Classification defunct(Classification config, List<Problem> problems)
+    {
+        Classification result = config;
+        for (Map.Entry<String, String> defunct : new java.util.TreeMap<>(DEFUNCT_KEYS).entrySet()) {
+            Optional<String> value = result.get(defunct.getKey());
+            if (value.isPresent()) {
+                problems.add(Problem.note(TRINO_CONFIG, defunct.getKey(), "defunct in Trino 483 (a server with it does not start); left out: " + defunct.getValue()));
+                result = result.without(defunct.getKey());
+            }
+        }
+        return result;
     }
 
     private static Classification baseDirectory(Classification exchange, List<Problem> problems)
