@@ -21,7 +21,8 @@ public record ClusterSpec(
         String coordinatorHeap,
         String workerHeap,
         Optional<Path> workDir,
-        boolean detached)
+        boolean detached,
+        Optional<Path> configurations)
 {
     public ClusterSpec
     {
@@ -34,6 +35,10 @@ public record ClusterSpec(
         requireNonNull(coordinatorHeap, "coordinatorHeap is null");
         requireNonNull(workerHeap, "workerHeap is null");
         requireNonNull(workDir, "workDir is null");
+        requireNonNull(configurations, "configurations is null");
+        if (configurations.isPresent() && (exchange != ExchangeKind.NONE || !retryPolicy.equals("NONE"))) {
+            throw new IllegalArgumentException("With a configurations file, retry policy and exchange come from that file, not from the spec");
+        }
         if (workers.isEmpty()) {
             throw new IllegalArgumentException("A cluster needs at least one worker");
         }
@@ -73,6 +78,7 @@ public record ClusterSpec(
         private String workerHeap = "2g";
         private Path workDir;
         private boolean detached;
+        private Path configurations;
 
         /** Adds {@code count} on-demand workers named worker-1, worker-2, ... */
         public Builder workers(int count)
@@ -167,10 +173,21 @@ public record ClusterSpec(
             return this;
         }
 
+        /**
+         * Render every node's etc/ with trino-config from this EMR-style configurations file (as {@code aws emr
+         * create-cluster --configurations} takes it); the harness only adds what is per node or per machine: ports,
+         * node ids, the shared secret, the plugin dir, {@code fs.defaultFS} of its HDFS and the lake catalog.
+         */
+        public Builder configurations(Path configurations)
+        {
+            this.configurations = configurations;
+            return this;
+        }
+
         public ClusterSpec build()
         {
             return new ClusterSpec(workers, exchange, lake, hdfs, retryPolicy, coordinatorProperties, workerProperties,
-                    coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached);
+                    coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached, Optional.ofNullable(configurations));
         }
     }
 }

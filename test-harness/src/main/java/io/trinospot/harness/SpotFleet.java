@@ -138,7 +138,8 @@ public final class SpotFleet
     {
         Path dir = worker.nodeDir().resolve("spot-watcher");
         int statusPort = ports.allocate();
-        Map<String, String> properties = new LinkedHashMap<>();
+        // A node whose etc/ trino-config rendered has the agent's settings there; the fleet points them at this machine.
+        Map<String, String> properties = new LinkedHashMap<>(renderedSettings(worker));
         properties.put("watcher.imds.endpoint", imds.endpoint().toString());
         properties.put("watcher.trino.config-file", worker.etcDir().resolve("config.properties").toString());
         properties.put("watcher.trino.node-properties-file", worker.etcDir().resolve("node.properties").toString());
@@ -167,6 +168,24 @@ public final class SpotFleet
         Waits.until("spot-watcher of " + worker.name() + " to be healthy", START_TIMEOUT, process, () -> healthy(member));
         LOG.info("spot-watcher for " + worker.name() + " up: " + process + ", IMDS " + imds.endpoint() + ", status port " + statusPort);
         return member;
+    }
+
+    private static Map<String, String> renderedSettings(TrinoNode worker)
+    {
+        Path rendered = worker.etcDir().resolve("spot-watcher.properties");
+        if (!Files.isRegularFile(rendered)) {
+            return Map.of();
+        }
+        java.util.Properties properties = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(rendered)) {
+            properties.load(reader);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Reading " + rendered, e);
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        properties.stringPropertyNames().stream().sorted().forEach(key -> settings.put(key, properties.getProperty(key)));
+        return settings;
     }
 
     public synchronized Member member(String worker)

@@ -1,5 +1,17 @@
 package io.trinospot.harness;
 
+import io.trinospot.config.InvalidConfigurationException;
+import io.trinospot.config.io.ConfigurationsParser;
+import io.trinospot.config.io.EtcWriter;
+import io.trinospot.config.model.Classifications;
+import io.trinospot.config.model.Configurations;
+import io.trinospot.config.model.JvmKeys;
+import io.trinospot.config.model.Problem;
+import io.trinospot.config.model.PropertyOverride;
+import io.trinospot.config.model.Role;
+import io.trinospot.config.render.Rendering;
+import io.trinospot.config.render.TrinoEtcRenderer;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,6 +64,7 @@ public final class TrinoCluster
     private final Set<String> killed = ConcurrentHashMap.newKeySet();
     private final List<AutoCloseable> services = new ArrayList<>();
     private final Thread shutdownHook;
+    private final Optional<Configurations> configurations;
     private S3Server s3;
     private HdfsCluster hdfs;
     private Duration startupTime = Duration.ZERO;
@@ -68,6 +81,33 @@ public final class TrinoCluster
         new SecureRandom().nextBytes(secret);
         this.sharedSecret = HexFormat.of().formatHex(secret);
         this.shutdownHook = new Thread(this::stopAll, "trino-cluster-" + id + "-shutdown");
+        this.configurations = spec.configurations().map(TrinoCluster::parseConfigurations);
+    }
+
+    private static Configurations parseConfigurations(Path file)
+    {
+        try {
+            return ConfigurationsParser.parse(file);
+        }
+        catch (InvalidConfigurationException e) {
+            throw new IllegalArgumentException("Configurations file " + file + " is invalid:\n" + problemLines(e.problems()));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Reading configurations file " + file, e);
+        }
+    }
+
+    private static String problemLines(List<Problem> problems)
+    {
+        return problems.stream().map(Problem::line).collect(Collectors.joining("\n"));
+    }
+
+    /** The configurations file spools exchange data to the cluster's own HDFS (EMR's use-local-hdfs). */
+    private boolean configurationsUseLocalHdfs()
+    {
+        return configurations.flatMap(file -> file.property(Classifications.EXCHANGE_MANAGER, "exchange.use-local-hdfs"))
+                .map(Boolean::parseBoolean)
+                .orElse(false);
     }
 
     public static TrinoCluster start(ClusterSpec spec)
@@ -124,8 +164,8 @@ public final class TrinoCluster
         }
         // Catalogs on HDFS need the NameNode's address in their etc/, and the spot exchange plugin connects to the
         // NameNode while Trino starts, so HDFS comes first then.
-        boolean hdfsFirst = spec.lake() == LakeStorage.HDFS || spec.exchange() == ExchangeKind.HDFS;
-        if (spec.needsHdfs() && hdfsFirst) {
+        boolean hdfsFirst = spec.lake() == LakeStorage.HDFS || spec.exchange() == ExchangeKind.HDFS || configurationsUseLocalHdfs();
+        if ((spec.needsHdfs() || configurationsUseLocalHdfs()) && hdfsFirst) {
             startHdfs();
         }
 
@@ -156,6 +196,10 @@ public final class TrinoCluster
 
     private void configure(TrinoNode node)
     {
+        if (configurations.isPresent()) {
+            configureFromClassifications(node, configurations.get());
+            return;
+        }
         Map<String, String> config = new LinkedHashMap<>();
         config.put("coordinator", String.valueOf(node.isCoordinator()));
         config.put("http-server.http.port", String.valueOf(node.httpPort()));
@@ -200,6 +244,14 @@ public final class TrinoCluster
         Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
         catalogs.put("tpch", Map.of("connector.name", "tpch"));
         catalogs.put("tpcds", Map.of("connector.name", "tpcds"));
+        lakeCatalog().ifPresent(lake -> catalogs.put(Lake.CATALOG, lake));
+
+        node.writeEtc(config, nodeProperties, jvm, catalogs, exchangeManagerProperties());
+    }
+
+    /** The lake catalog's properties: Hive on the S3 server or on the cluster's HDFS; empty without a lake. */
+    private Optional<Map<String, String>> lakeCatalog()
+    {
         if (spec.lake() == LakeStorage.S3) {
             Map<String, String> lake = new LinkedHashMap<>();
             lake.put("connector.name", "hive");
@@ -208,11 +260,11 @@ public final class TrinoCluster
             lake.put("hive.storage-format", "ORC");
             lake.put("hive.non-managed-table-writes-enabled", "true");
             lake.putAll(s3.trinoFileSystemProperties());
-            catalogs.put(Lake.CATALOG, lake);
+            return Optional.of(lake);
         }
-        else if (spec.lake() == LakeStorage.HDFS) {
+        if (spec.lake() == LakeStorage.HDFS) {
             // Trino's legacy HDFS file system (plugin/hive/hdfs); a fresh HDFS per cluster, so tables are copied each time.
-            catalogs.put(Lake.CATALOG, Map.of(
+            return Optional.of(Map.of(
                     "connector.name", "hive",
                     "hive.metastore", "file",
                     "hive.metastore.catalog.dir", hdfs.defaultFs() + "/" + LAKE_BUCKET + "/metastore",
@@ -220,8 +272,56 @@ public final class TrinoCluster
                     "fs.hadoop.enabled", "true",
                     "hive.config.resources", hdfs.confDir().resolve("core-site.xml") + "," + hdfs.confDir().resolve("hdfs-site.xml")));
         }
+        return Optional.empty();
+    }
 
-        node.writeEtc(config, nodeProperties, jvm, catalogs, exchangeManagerProperties());
+    /**
+     * etc/ rendered by trino-config from the configurations file, the way a node of a real cluster gets it; the
+     * harness adds only what differs per node or per machine, as {@code --set} would.
+     */
+    private void configureFromClassifications(TrinoNode node, Configurations file)
+    {
+        List<PropertyOverride> overrides = new ArrayList<>();
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("http-server.http.port", String.valueOf(node.httpPort()));
+        config.put("discovery.uri", coordinator().uri().toString());
+        config.put("internal-communication.shared-secret", sharedSecret);
+        config.put("plugin.dir", runtime.trinoPluginDir().toString());
+        config.putAll(node.isCoordinator() ? spec.coordinatorProperties() : spec.workerProperties());
+        config.forEach((key, value) -> overrides.add(new PropertyOverride(Classifications.TRINO_CONFIG, key, value)));
+        overrides.add(new PropertyOverride(Classifications.TRINO_NODE, "node.id", node.name()));
+        overrides.add(new PropertyOverride(Classifications.TRINO_NODE, "node.data-dir", node.nodeDir().resolve("data").toString()));
+        overrides.add(new PropertyOverride(Classifications.TRINO_NODE, "node.internal-address", "127.0.0.1"));
+        overrides.add(new PropertyOverride(Classifications.SPOT_JVM, JvmKeys.HEAP_SIZE,
+                node.isCoordinator() ? spec.coordinatorHeap() : spec.workerHeap()));
+        // a smaller code cache than the production default keeps many nodes within one small machine
+        overrides.add(new PropertyOverride(Classifications.SPOT_JVM, JvmKeys.EXTRA_OPTIONS,
+                "-XX:ReservedCodeCacheSize=256M --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"));
+        if (hdfs != null) {
+            // what EMR's own core-site.xml carries on every node
+            overrides.add(new PropertyOverride(Classifications.CORE_SITE, "fs.defaultFS", hdfs.defaultFs().toString()));
+        }
+        lakeCatalog().ifPresent(lake -> lake.forEach((key, value) ->
+                overrides.add(new PropertyOverride(Classifications.CONNECTOR_PREFIX + Lake.CATALOG, key, value))));
+        Rendering rendering;
+        try {
+            rendering = TrinoEtcRenderer.renderWithReport(file, node.isCoordinator() ? Role.COORDINATOR : Role.WORKER, overrides);
+        }
+        catch (InvalidConfigurationException e) {
+            throw new IllegalArgumentException("trino-config cannot render etc/ for " + node.name() + ":\n" + problemLines(e.problems()));
+        }
+        if (node.isCoordinator() && !rendering.problems().isEmpty()) {
+            LOG.info("trino-config on " + spec.configurations().orElseThrow() + ":\n" + problemLines(rendering.problems()));
+        }
+        try {
+            EtcWriter.write(rendering.etc(), node.etcDir());
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Writing " + node.etcDir(), e);
+        }
+        if (rendering.etc().files().keySet().stream().anyMatch(path -> path.startsWith("hadoop/"))) {
+            node.environment(Map.of("HADOOP_CONF_DIR", node.etcDir().resolve("hadoop").toString()));
+        }
     }
 
     private Map<String, String> exchangeManagerProperties()
@@ -295,8 +395,16 @@ public final class TrinoCluster
     public Connection connect()
             throws SQLException
     {
+        return connect("trino-spot-harness");
+    }
+
+    /** A connection whose queries carry {@code source}, so they can be told apart in the coordinator's query list. */
+    public Connection connect(String source)
+            throws SQLException
+    {
         Properties properties = new Properties();
         properties.setProperty("user", USER);
+        properties.setProperty("source", source);
         return DriverManager.getConnection("jdbc:trino://127.0.0.1:" + coordinator().httpPort(), properties);
     }
 
@@ -327,6 +435,27 @@ public final class TrinoCluster
         killed.add(nodeName);
         node.kill();
         LOG.info("Killed " + node);
+    }
+
+    /** Stops a node like an OS shutdown would (SIGTERM, SIGKILL after a timeout); {@link #restart} brings it back. */
+    public void stop(String nodeName)
+    {
+        TrinoNode node = node(nodeName);
+        killed.add(nodeName);
+        node.stop();
+        LOG.info("Stopped " + node);
+    }
+
+    /** Starts a node that was stopped, killed or exited again with the same name, port and etc/; returns at once. */
+    public void restart(String nodeName)
+    {
+        TrinoNode node = node(nodeName);
+        if (node.isAlive()) {
+            throw new IllegalStateException(nodeName + " is still running");
+        }
+        node.launch(runtime, ownerMarker);
+        killed.remove(nodeName);
+        LOG.info("Restarted " + node);
     }
 
     public TrinoNode node(String name)

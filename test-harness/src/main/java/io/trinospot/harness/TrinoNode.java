@@ -23,6 +23,7 @@ public final class TrinoNode
     private final int httpPort;
     private final Path nodeDir;
     private final Map<String, String> labels;
+    private volatile Map<String, String> environment = Map.of();
     private volatile ManagedProcess process;
 
     TrinoNode(String name, boolean coordinator, int httpPort, Path nodeDir, Map<String, String> labels)
@@ -75,11 +76,17 @@ public final class TrinoNode
             command.add("-cp");
             command.add(runtime.trinoLibDir() + "/*");
             command.add("io.trinospot.runtime.TrinoServerMain");
-            process = ManagedProcess.start(name, command, nodeDir, logFile(), Map.of());
+            process = ManagedProcess.start(name, command, nodeDir, logFile(), environment);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Environment variables of the node's process (e.g. HADOOP_CONF_DIR), from the next launch on. */
+    void environment(Map<String, String> environment)
+    {
+        this.environment = Map.copyOf(environment);
     }
 
     void attach(ManagedProcess process)

@@ -9,14 +9,14 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Finds a template: a file path, or the name of a template shipped with the module (e.g. {@code emr-trino-interrupter}). */
-final class TemplateSource
+public final class TemplateSource
 {
-    static final List<String> SHIPPED = List.of(
+    public static final List<String> SHIPPED = List.of(
             "emr-trino-interrupter", "one-random-spot-worker", "half-of-spot-workers", "staggered-waves", "stop-one-core-worker");
 
     private TemplateSource() {}
 
-    static String read(String nameOrPath)
+    public static String read(String nameOrPath)
             throws UsageException
     {
         Path path = Path.of(nameOrPath);
@@ -42,7 +42,7 @@ final class TemplateSource
         throw new UsageException("cannot read " + nameOrPath + ": no such file, and not a shipped template (" + String.join(", ", SHIPPED) + ")");
     }
 
-    static String readFile(Path path)
+    public static String readFile(Path path)
             throws UsageException
     {
         try {

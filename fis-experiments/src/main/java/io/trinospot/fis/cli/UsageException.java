@@ -1,10 +1,10 @@
 package io.trinospot.fis.cli;
 
 /** The command line is wrong; the message is one line. */
-final class UsageException
+public final class UsageException
         extends Exception
 {
-    UsageException(String message)
+    public UsageException(String message)
     {
         super(message);
     }

@@ -7,7 +7,9 @@ import java.util.Optional;
 public enum InstanceState
 {
     RUNNING("running"),
-    STOPPED("stopped");
+    STOPPED("stopped"),
+    /** Gone for good: reclaimed or terminated; a live run reports it, an instances file may name it. */
+    TERMINATED("terminated");
 
     private final String text;
 

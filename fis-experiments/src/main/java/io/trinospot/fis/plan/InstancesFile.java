@@ -69,7 +69,7 @@ public final class InstancesFile
             String state = text(node, "state", where);
             instances.add(new LocalInstance(name, tags,
                     Lifecycle.fromText(lifecycle).orElseThrow(() -> new PlanException(where + ".lifecycle: must be spot or on-demand, got '" + lifecycle + "'")),
-                    InstanceState.fromText(state).orElseThrow(() -> new PlanException(where + ".state: must be running or stopped, got '" + state + "'"))));
+                    InstanceState.fromText(state).orElseThrow(() -> new PlanException(where + ".state: must be running, stopped or terminated, got '" + state + "'"))));
         }
         return List.copyOf(instances);
     }
