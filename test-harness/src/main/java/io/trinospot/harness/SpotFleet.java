@@ -117,6 +117,12 @@ public final class SpotFleet
                 + Path.of("").toAbsolutePath() + ": build it with ./mvnw -pl spot-watcher -am package -DskipITs, or set -D" + WATCHER_JAR_PROPERTY);
     }
 
+    /** Starts an emulator and a watcher for one more worker (e.g. one added to the cluster after the fleet started). */
+    public void watch(String workerName)
+    {
+        startMember(workerName);
+    }
+
     private synchronized void startMember(String workerName)
     {
         TrinoNode worker = cluster.node(workerName);

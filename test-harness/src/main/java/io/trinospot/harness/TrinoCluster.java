@@ -60,7 +60,7 @@ public final class TrinoCluster
     private final PortAllocator ports;
     private final String ownerMarker;
     private final String sharedSecret;
-    private final Map<String, TrinoNode> nodes = new LinkedHashMap<>();
+    private final Map<String, TrinoNode> nodes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Set<String> killed = ConcurrentHashMap.newKeySet();
     private final List<AutoCloseable> services = new ArrayList<>();
     private final Thread shutdownHook;
@@ -422,7 +422,7 @@ public final class TrinoCluster
     /** Log tails of nodes that died without being killed on purpose. */
     public String deadNodesReport()
     {
-        return nodes.values().stream()
+        return nodeList().stream()
                 .filter(node -> node.hasStarted() && !node.isAlive() && !killed.contains(node.name()))
                 .map(node -> node.process().deathReport())
                 .collect(Collectors.joining("\n\n"));
@@ -435,6 +435,34 @@ public final class TrinoCluster
         killed.add(nodeName);
         node.kill();
         LOG.info("Killed " + node);
+    }
+
+    /**
+     * Adds a worker to the running cluster, configured like the others (the way a scaled-out instance fleet adds
+     * capacity), and returns once the coordinator sees it active.
+     */
+    public TrinoNode addWorker(WorkerSpec worker, Duration timeout)
+    {
+        TrinoNode node;
+        synchronized (nodes) {
+            if (nodes.containsKey(worker.name())) {
+                throw new IllegalArgumentException("The cluster already has a node named " + worker.name());
+            }
+            node = new TrinoNode(worker.name(), false, ports.allocate(), workDir.resolve(worker.name()), worker.labels());
+            nodes.put(node.name(), node);
+        }
+        configure(node);
+        node.launch(runtime, ownerMarker);
+        Waits.until(worker.name() + " active", timeout, node.process(), () -> {
+            try {
+                return activeWorkers().contains(worker.name());
+            }
+            catch (RuntimeException e) {
+                return false;
+            }
+        });
+        LOG.info("Added " + node);
+        return node;
     }
 
     /** Stops a node like an OS shutdown would (SIGTERM, SIGKILL after a timeout); {@link #restart} brings it back. */
@@ -467,6 +495,13 @@ public final class TrinoCluster
         return node;
     }
 
+    private List<TrinoNode> nodeList()
+    {
+        synchronized (nodes) {
+            return List.copyOf(nodes.values());
+        }
+    }
+
     public TrinoNode coordinator()
     {
         return nodes.get("coordinator");
@@ -474,19 +509,19 @@ public final class TrinoCluster
 
     public List<TrinoNode> workers()
     {
-        return nodes.values().stream().filter(node -> !node.isCoordinator()).toList();
+        return nodeList().stream().filter(node -> !node.isCoordinator()).toList();
     }
 
     public List<TrinoNode> nodes()
     {
-        return List.copyOf(nodes.values());
+        return nodeList();
     }
 
     /** Every process this cluster started: nodes and storage servers. */
     public List<ManagedProcess> processes()
     {
         List<ManagedProcess> processes = new ArrayList<>();
-        nodes.values().forEach(node -> processes.add(node.process()));
+        nodeList().forEach(node -> processes.add(node.process()));
         if (s3 != null) {
             processes.add(s3.process());
         }
@@ -544,7 +579,7 @@ public final class TrinoCluster
     private synchronized void stopAll()
     {
         // Trino nodes in parallel to be quick, storage after them so no node sees its storage vanish first.
-        ManagedProcess.stopInParallel(nodes.values().stream().filter(TrinoNode::hasStarted).map(TrinoNode::process).toList());
+        ManagedProcess.stopInParallel(nodeList().stream().filter(TrinoNode::hasStarted).map(TrinoNode::process).toList());
         for (AutoCloseable service : services.reversed()) {
             try {
                 service.close();

@@ -46,7 +46,8 @@ public final class FisCli
               fis validate TEMPLATE [--aws]
               fis plan TEMPLATE --instances FILE [--seed N]
               fis run TEMPLATE --aws [--region R] [--endpoint URL]
-              fis run TEMPLATE --local                  (not yet: needs the harness executor)
+              fis run TEMPLATE --local [--seed N]       (through ./trino-spot: starts a local cluster)
+              fis chaos --runs N                        (through ./trino-spot: random templates, local cluster)
               fis report REPORT.json --html OUT.html
               fis list
             TEMPLATE is a file or the name of a shipped template (see 'fis list').
@@ -176,8 +177,9 @@ public final class FisCli
                 throw new UsageException("--region and --endpoint go with --aws");
             }
             TemplateReader.parse(TemplateSource.read(name), TemplateValidator.RoleArn.OPTIONAL);
-            err.println("fis: run --local is not available yet: the executor that plays a plan against the harness cluster (a LocalFleet) "
-                    + "is still to be written; 'fis plan' shows what it will do");
+            // the local executor lives in the test-harness (it starts clusters); ./trino-spot routes run --local there
+            err.println("fis: run --local starts a local Trino cluster and lives in the test-harness: run it as "
+                    + "./trino-spot fis run " + name + " --local");
             return FAILED;
         }
         ExperimentTemplate template = TemplateReader.parse(TemplateSource.read(name), TemplateValidator.RoleArn.REQUIRED);

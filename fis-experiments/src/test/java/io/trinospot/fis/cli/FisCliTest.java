@@ -154,11 +154,11 @@ class FisCliTest
     }
 
     @Test
-    void runLocalIsNotYetAvailable()
+    void runLocalPointsToTheHarness()
     {
         assertThat(run("run", "emr-trino-interrupter", "--local")).isEqualTo(FisCli.FAILED);
-        assertThat(err()).isEqualTo("fis: run --local is not available yet: the executor that plays a plan against the harness cluster (a LocalFleet) "
-                + "is still to be written; 'fis plan' shows what it will do\n");
+        assertThat(err()).isEqualTo("fis: run --local starts a local Trino cluster and lives in the test-harness: run it as "
+                + "./trino-spot fis run emr-trino-interrupter --local\n");
     }
 
     @Test

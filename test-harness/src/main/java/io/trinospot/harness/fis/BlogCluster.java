@@ -144,6 +144,13 @@ public final class BlogCluster
         return spotFleet.watchedWorkers();
     }
 
+    /** Adds one more Spot worker with its IMDS emulator and watcher, as a scaled-out task fleet would. */
+    public void addSpotWorker(String name)
+    {
+        cluster.addWorker(WorkerSpec.spot(name), Duration.ofMinutes(5));
+        spotFleet.watch(name);
+    }
+
     /** Brings every worker back (fresh Spot instances for reclaimed ones), as EMR replenishes a fleet. */
     public List<String> replenish()
     {

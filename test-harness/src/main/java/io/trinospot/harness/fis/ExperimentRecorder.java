@@ -131,7 +131,7 @@ public final class ExperimentRecorder
 
     private synchronized void recordState(String node, Duration at, NodeState state)
     {
-        List<ExperimentReport.StateChange> changes = states.get(node);
+        List<ExperimentReport.StateChange> changes = states.computeIfAbsent(node, name -> new ArrayList<>());
         if (changes.isEmpty() || changes.getLast().state() != state) {
             changes.add(new ExperimentReport.StateChange(at, state));
             if (changes.size() > 1) {
@@ -263,7 +263,7 @@ public final class ExperimentRecorder
         List<ExperimentReport.Node> nodes = new ArrayList<>();
         for (TrinoNode node : cluster.nodes()) {
             String lifecycle = HarnessFleet.lifecycle(node) == Lifecycle.SPOT ? "spot" : "on-demand";
-            nodes.add(new ExperimentReport.Node(node.name(), node.isCoordinator() ? "coordinator" : "worker", lifecycle, states.get(node.name())));
+            nodes.add(new ExperimentReport.Node(node.name(), node.isCoordinator() ? "coordinator" : "worker", lifecycle, states.getOrDefault(node.name(), List.of())));
         }
         return nodes;
     }

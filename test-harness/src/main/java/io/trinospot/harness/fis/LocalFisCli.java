@@ -32,21 +32,24 @@ public final class LocalFisCli
 {
     static final String USAGE = """
             usage:
-              trino-spot demo [--report-dir DIR] [--configurations FILE]
+              trino-spot demo [--compare-scale] [--report-dir DIR] [--work-dir DIR] [--configurations FILE]
               trino-spot fis run TEMPLATE --local [--seed N] [--core N] [--spot N] [--configurations FILE] [--report-dir DIR]
               trino-spot fis chaos --runs N [--seed N] [--templates T1,T2,...] [--core N] [--spot N] [--configurations FILE] [--report-dir DIR]
             The cluster is the blog's: a coordinator, --core on-demand workers (default 2) and --spot Spot workers
             (default 4) with a spot-watcher and IMDS emulator each, etc/ rendered by trino-config from --configurations
             (default: the blog's EMR classifications), exchange spooled to HDFS, TPC-DS q39 on lake tables.
-            TEMPLATE is a file or a shipped template (fis list).""";
+            TEMPLATE is a file or a shipped template (fis list). --report-dir: where the JSON and HTML reports go
+            (default $TRINO_SPOT_HOME/reports/<time>); --work-dir: the nodes' directories (etc/, logs), kept afterwards.
+            demo --compare-scale: afterwards the blog's second finding, q39 on 6 workers and then on 10 (4 Spot workers
+            added), each timed over 3 runs.""";
 
-    private static final List<String> OPTIONS = List.of("--report-dir", "--configurations", "--seed", "--core", "--spot", "--runs", "--templates");
+    private static final List<String> OPTIONS = List.of("--report-dir", "--work-dir", "--configurations", "--seed", "--core", "--spot", "--runs", "--templates");
 
     private final PrintStream out;
     private final PrintStream err;
     private final Path home;
 
-    LocalFisCli(PrintStream out, PrintStream err, Path home)
+    public LocalFisCli(PrintStream out, PrintStream err, Path home)
     {
         this.out = out;
         this.err = err;
@@ -59,7 +62,7 @@ public final class LocalFisCli
         System.exit(new LocalFisCli(System.out, System.err, home).run(List.of(args)));
     }
 
-    int run(List<String> args)
+    public int run(List<String> args)
     {
         try {
             if (args.isEmpty()) {
@@ -70,6 +73,10 @@ public final class LocalFisCli
             for (int i = 1; i < args.size(); i++) {
                 String arg = args.get(i);
                 if (arg.equals("--local")) {
+                    continue;
+                }
+                if (arg.equals("--compare-scale")) {
+                    options.put(arg, "true");
                     continue;
                 }
                 if (arg.startsWith("--")) {
@@ -123,10 +130,11 @@ public final class LocalFisCli
             throw new UsageException("demo takes no arguments, got " + positional);
         }
         rejectOptions(options, "--seed", "--core", "--spot", "--runs", "--templates");
+        boolean compareScale = options.containsKey("--compare-scale");
         Path reports = reportDir(options);
         out.println("trino-spot demo: the EMR Spot blog's experiment on this machine");
         ExperimentTemplate template = template("emr-trino-interrupter");
-        try (BlogCluster blog = BlogCluster.start(configurations(options, reports), 2, 4, null, this::print)) {
+        try (BlogCluster blog = BlogCluster.start(configurations(options, reports), 2, 4, workDir(options), this::print)) {
             String sql = blog.q39();
             QueryResult faultFree = blog.faultFree(sql);
             out.printf("fault-free q39: %d rows in %.1f s%n", faultFree.rowCount(), faultFree.wallTime().toMillis() / 1000.0);
@@ -150,11 +158,67 @@ public final class LocalFisCli
             boolean ok = outcome.correct() && problems.isEmpty();
             out.println(ok ? "demo: PASSED - the query survived the Spot interruption of all " + blog.spotWorkers().size() + " Spot workers"
                     : "demo: FAILED");
+            if (compareScale) {
+                ok &= compareScale(blog, sql, faultFree);
+            }
             return ok ? 0 : 1;
         }
         finally {
             out.println("all processes stopped");
         }
+    }
+
+    /**
+     * The blog's second finding: after EMR replaced the reclaimed capacity, 10 workers ran q39 faster than 6. Here the
+     * fleet is replenished to 6, q39 timed, 4 Spot workers added, q39 timed again; every run checked for correctness.
+     */
+    private boolean compareScale(BlogCluster blog, String sql, QueryResult faultFree)
+    {
+        int runs = 3;
+        List<String> replaced = blog.replenish();
+        out.println("compare-scale: fleet replenished (" + String.join(", ", replaced) + "); timing q39 on " + blog.cluster().workers().size() + " workers");
+        List<Double> six = timeRuns(blog, sql, faultFree, runs);
+        int before = blog.cluster().workers().size();
+        for (int i = 1; i <= 4; i++) {
+            String name = "spot-" + (blog.spotWorkers().size() + 1);
+            blog.addSpotWorker(name);
+            out.println("compare-scale: added " + name);
+        }
+        int after = blog.cluster().workers().size();
+        List<Double> ten = timeRuns(blog, sql, faultFree, runs);
+        if (six == null || ten == null) {
+            out.println("compare-scale: FAILED - a run gave wrong rows or failed");
+            return false;
+        }
+        double medianSix = median(six);
+        double medianTen = median(ten);
+        out.printf("compare-scale: q39 median of %d runs: %d workers %.1f s %s, %d workers %.1f s %s; %d/%d = %.2f (the blog on EMR: 2.33 -> 1.57 min, 0.67)%n",
+                runs, before, medianSix, six, after, medianTen, ten, after, before, medianTen / medianSix);
+        out.println("compare-scale: every node here shares the same " + Runtime.getRuntime().availableProcessors()
+                + " cores, so more workers add coordination, not compute; on EC2 each worker brings its own instance");
+        return true;
+    }
+
+    private List<Double> timeRuns(BlogCluster blog, String sql, QueryResult faultFree, int runs)
+    {
+        List<Double> seconds = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            QueryResult result = blog.cluster().query(sql);
+            var difference = io.trinospot.harness.ResultComparison.differences(faultFree, result);
+            if (difference.isPresent()) {
+                out.println("compare-scale: run gave other rows than the fault-free run: " + difference.get());
+                return null;
+            }
+            seconds.add(Math.round(result.wallTime().toMillis() / 100.0) / 10.0);
+        }
+        return seconds;
+    }
+
+    private static double median(List<Double> values)
+    {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private int runOne(List<String> positional, Map<String, String> options)
@@ -163,12 +227,12 @@ public final class LocalFisCli
         if (positional.size() != 1) {
             throw new UsageException("run takes one TEMPLATE, got " + positional);
         }
-        rejectOptions(options, "--runs", "--templates");
+        rejectOptions(options, "--runs", "--templates", "--compare-scale");
         String name = templateName(positional.getFirst());
         ExperimentTemplate template = template(positional.getFirst());
         long seed = longOption(options, "--seed", new SplittableRandom().nextLong(1_000_000));
         Path reports = reportDir(options);
-        try (BlogCluster blog = BlogCluster.start(configurations(options, reports), intOption(options, "--core", 2), intOption(options, "--spot", 4), null, this::print)) {
+        try (BlogCluster blog = BlogCluster.start(configurations(options, reports), intOption(options, "--core", 2), intOption(options, "--spot", 4), workDir(options), this::print)) {
             String sql = blog.q39();
             QueryResult faultFree = blog.faultFree(sql);
             out.printf("fault-free q39: %d rows in %.1f s%n", faultFree.rowCount(), faultFree.wallTime().toMillis() / 1000.0);
@@ -184,6 +248,7 @@ public final class LocalFisCli
         if (!positional.isEmpty()) {
             throw new UsageException("chaos takes no arguments, got " + positional);
         }
+        rejectOptions(options, "--compare-scale");
         int runs = intOption(options, "--runs", -1);
         if (runs < 1) {
             throw new UsageException("chaos needs --runs N with N >= 1");
@@ -201,7 +266,7 @@ public final class LocalFisCli
         out.println("chaos: " + runs + " run(s), seed " + seed + ", templates " + String.join(", ", templates.keySet()));
         int passed = 0;
         List<String> lines = new ArrayList<>();
-        try (BlogCluster blog = BlogCluster.start(configurations(options, reports), intOption(options, "--core", 2), intOption(options, "--spot", 4), null, this::print)) {
+        try (BlogCluster blog = BlogCluster.start(configurations(options, reports), intOption(options, "--core", 2), intOption(options, "--spot", 4), workDir(options), this::print)) {
             String sql = blog.q39();
             QueryResult faultFree = blog.faultFree(sql);
             out.printf("fault-free q39: %d rows in %.1f s%n", faultFree.rowCount(), faultFree.wallTime().toMillis() / 1000.0);
@@ -262,6 +327,11 @@ public final class LocalFisCli
         return Optional.ofNullable(options.get("--report-dir")).map(Path::of)
                 .orElseGet(() -> home.resolve("reports").resolve(Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14)))
                 .toAbsolutePath();
+    }
+
+    private static Path workDir(Map<String, String> options)
+    {
+        return Optional.ofNullable(options.get("--work-dir")).map(dir -> Path.of(dir).toAbsolutePath()).orElse(null);
     }
 
     private static Path configurations(Map<String, String> options, Path reports)
