@@ -1,17 +1,16 @@
 package io.trinospot.watcher.imds;
 
+import io.trinospot.watcher.http.BlockingHttp;
+
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,7 +34,6 @@ public final class ImdsClient
 
     private final ImdsClientConfig config;
     private final InstantSource clock;
-    private final HttpClient http;
     private final ReentrantLock tokenLock = new ReentrantLock();
     private volatile Optional<Token> token = Optional.empty();
 
@@ -43,13 +41,6 @@ public final class ImdsClient
     {
         this.config = requireNonNull(config, "config is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.connectTimeout())
-                // IMDS is link-local: a configured HTTP proxy must never see these requests.
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
     }
 
     public ImdsClientConfig config()
@@ -67,17 +58,17 @@ public final class ImdsClient
             throws ImdsException
     {
         Optional<String> session = sessionToken();
-        HttpResponse<byte[]> response = send(metadataRequest(path, session));
-        if (response.statusCode() == 401 && session.isPresent()) {
+        BlockingHttp.StringResponse response = send("GET", path, sessionHeader(session));
+        if (response.status() == 401 && session.isPresent()) {
             // Expired or revoked behind our back (IMDS restart, clock jump): one fresh token, one retry.
             invalidate(session.get());
             session = sessionToken();
-            response = send(metadataRequest(path, session));
+            response = send("GET", path, sessionHeader(session));
         }
-        return switch (response.statusCode()) {
-            case 200 -> Optional.of(body(response));
+        return switch (response.status()) {
+            case 200 -> Optional.of(response.body());
             case 404 -> Optional.empty();
-            default -> throw new ImdsException(ImdsException.Kind.HTTP_STATUS, "GET " + path + " answered " + response.statusCode());
+            default -> throw new ImdsException(ImdsException.Kind.HTTP_STATUS, "GET " + path + " answered " + response.status());
         };
     }
 
@@ -87,11 +78,9 @@ public final class ImdsClient
         token = Optional.empty();
     }
 
-    private HttpRequest metadataRequest(String path, Optional<String> session)
+    private static Map<String, String> sessionHeader(Optional<String> session)
     {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(config.requestTimeout()).GET();
-        session.ifPresent(value -> request.header(TOKEN_HEADER, value));
-        return request.build();
+        return session.map(value -> Map.of(TOKEN_HEADER, value)).orElse(Map.of());
     }
 
     private Optional<String> sessionToken()
@@ -130,16 +119,11 @@ public final class ImdsClient
     {
         Instant requestedAt = clock.instant();
         long ttlSeconds = config.tokenTtl().toSeconds();
-        HttpRequest request = HttpRequest.newBuilder(uri(TOKEN_PATH))
-                .timeout(config.requestTimeout())
-                .header(TOKEN_TTL_HEADER, String.valueOf(ttlSeconds))
-                .PUT(HttpRequest.BodyPublishers.noBody())
-                .build();
-        HttpResponse<byte[]> response = send(request);
-        if (response.statusCode() != 200) {
-            throw new ImdsException(ImdsException.Kind.TOKEN, "token request answered " + response.statusCode());
+        BlockingHttp.StringResponse response = send("PUT", TOKEN_PATH, Map.of(TOKEN_TTL_HEADER, String.valueOf(ttlSeconds)));
+        if (response.status() != 200) {
+            throw new ImdsException(ImdsException.Kind.TOKEN, "token request answered " + response.status());
         }
-        String value = body(response).trim();
+        String value = response.body().trim();
         // A token is opaque, but it goes into a header: reject anything that could not be one.
         if (value.isEmpty() || !value.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
             throw new ImdsException(ImdsException.Kind.TOKEN, "token request returned an unusable token");
@@ -163,39 +147,29 @@ public final class ImdsClient
         }
     }
 
-    private HttpResponse<byte[]> send(HttpRequest request)
+    // IMDS is link-local: no proxy ever sees these requests, and redirects are not followed.
+    private BlockingHttp.StringResponse send(String method, String path, Map<String, String> headers)
             throws ImdsException
     {
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            return BlockingHttp.sendForString(uri(path), method, headers, null, config.connectTimeout(), config.requestTimeout(), MAX_BODY_BYTES);
+        }
+        catch (BlockingHttp.BodyTooLargeException e) {
+            throw new ImdsException(ImdsException.Kind.MALFORMED, method + " " + path + ": answer larger than " + e.limit() + " bytes", e);
         }
         catch (HttpConnectTimeoutException e) {
-            throw new ImdsException(ImdsException.Kind.CONNECTION, request.method() + " " + request.uri().getPath() + ": connect timed out", e);
+            throw new ImdsException(ImdsException.Kind.CONNECTION, method + " " + path + ": connect timed out", e);
         }
         catch (HttpTimeoutException e) {
-            throw new ImdsException(ImdsException.Kind.TIMEOUT, request.method() + " " + request.uri().getPath() + ": no answer within "
+            throw new ImdsException(ImdsException.Kind.TIMEOUT, method + " " + path + ": no answer within "
                     + config.requestTimeout().toMillis() + " ms", e);
         }
         catch (ConnectException e) {
-            throw new ImdsException(ImdsException.Kind.CONNECTION, request.method() + " " + request.uri().getPath() + ": cannot connect", e);
+            throw new ImdsException(ImdsException.Kind.CONNECTION, method + " " + path + ": cannot connect", e);
         }
         catch (IOException e) {
-            throw new ImdsException(ImdsException.Kind.CONNECTION, request.method() + " " + request.uri().getPath() + ": " + e, e);
+            throw new ImdsException(ImdsException.Kind.CONNECTION, method + " " + path + ": " + e, e);
         }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ImdsException(ImdsException.Kind.CONNECTION, "interrupted", e);
-        }
-    }
-
-    private static String body(HttpResponse<byte[]> response)
-            throws ImdsException
-    {
-        byte[] bytes = response.body();
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new ImdsException(ImdsException.Kind.MALFORMED, "answer of " + bytes.length + " bytes is too large");
-        }
-        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     private URI uri(String path)

@@ -6,13 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.trinospot.watcher.http.BlockingHttp;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -20,6 +19,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +46,6 @@ public final class TrinoWorkerClient
     private final String errorCodeName;
     private final Duration requestTimeout;
     private final InstantSource clock;
-    private final HttpClient http;
 
     public TrinoWorkerClient(URI baseUri, String sharedSecret, String errorCodeName, Duration requestTimeout, InstantSource clock)
     {
@@ -58,20 +57,13 @@ public final class TrinoWorkerClient
         }
         this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(requestTimeout)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .build();
     }
 
     @Override
     public void setState(NodeState state)
             throws TrinoWorkerException
     {
-        HttpResponse<String> response = send(request("/v1/info/state")
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("\"" + state.name() + "\"")));
+        BlockingHttp.StringResponse response = send("PUT", "/v1/info/state", "application/json", "\"" + state.name() + "\"");
         expectSuccess("PUT /v1/info/state " + state, response);
     }
 
@@ -82,12 +74,20 @@ public final class TrinoWorkerClient
         // The list holds every TaskInfo the worker still retains (finished ones for 15 minutes), with full
         // pipeline statistics: several MB on a busy worker. It is parsed as a stream, keeping only what the policy
         // reads, so it fits the agent's small heap.
-        HttpRequest built = request("/v1/task").header("Accept", "application/json").GET().build();
-        HttpResponse<InputStream> response = sendForStream(built);
-        try (InputStream body = response.body()) {
-            if (response.statusCode() / 100 != 2) {
+        Map<String, String> headers = headers();
+        headers.put("Accept", "application/json");
+        URI uri = URI.create(baseUri + "/v1/task");
+        BlockingHttp.Response response;
+        try {
+            response = BlockingHttp.send(uri, "GET", headers, null, requestTimeout, requestTimeout);
+        }
+        catch (IOException e) {
+            throw new TrinoWorkerException("GET " + uri + ": " + e, e);
+        }
+        try (response; InputStream body = response.body()) {
+            if (response.status() / 100 != 2) {
                 byte[] head = body.readNBytes(200);
-                expectSuccess("GET /v1/task", response.statusCode(), new String(head, StandardCharsets.UTF_8));
+                expectSuccess("GET /v1/task", response.status(), new String(head, StandardCharsets.UTF_8));
             }
             try (JsonParser parser = JSON.getFactory().createParser(body)) {
                 return parseTasks(parser);
@@ -114,9 +114,7 @@ public final class TrinoWorkerClient
                 .put("type", "INTERNAL_ERROR")
                 .put("fatal", false);
         String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "/fail";
-        HttpResponse<String> response = send(request(path)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+        BlockingHttp.StringResponse response = send("POST", path, "application/json", body.toString());
         expectSuccess("POST " + path, response);
     }
 
@@ -236,49 +234,35 @@ public final class TrinoWorkerClient
         return Duration.ofNanos(Math.round(value * nanosPerUnit));
     }
 
-    private HttpRequest.Builder request(String path)
+    private Map<String, String> headers()
     {
-        return HttpRequest.newBuilder(URI.create(baseUri + path))
-                .timeout(requestTimeout)
-                .header(InternalJwt.HEADER, jwt.mint(clock.instant(), TOKEN_LIFETIME))
-                .header("User-Agent", "trino-spot-watcher");
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(InternalJwt.HEADER, jwt.mint(clock.instant(), TOKEN_LIFETIME));
+        headers.put("User-Agent", "trino-spot-watcher");
+        return headers;
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request)
+    // The worker's answers to these calls are small; anything beyond this is cut off (only the first 200 chars are shown on errors).
+    private static final int MAX_SMALL_BODY_BYTES = 1024 * 1024;
+
+    private BlockingHttp.StringResponse send(String method, String path, String contentType, String body)
             throws TrinoWorkerException
     {
-        HttpRequest built = request.build();
-        try {
-            return http.send(built, HttpResponse.BodyHandlers.ofString());
+        Map<String, String> headers = headers();
+        headers.put("Content-Type", contentType);
+        URI uri = URI.create(baseUri + path);
+        try (BlockingHttp.Response response = BlockingHttp.send(uri, method, headers, body.getBytes(StandardCharsets.UTF_8), requestTimeout, requestTimeout)) {
+            return new BlockingHttp.StringResponse(response.status(), response.body().readNBytes(MAX_SMALL_BODY_BYTES));
         }
         catch (IOException e) {
-            throw new TrinoWorkerException(built.method() + " " + built.uri() + ": " + e, e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrinoWorkerException(built.method() + " " + built.uri() + ": interrupted", e);
+            throw new TrinoWorkerException(method + " " + uri + ": " + e, e);
         }
     }
 
-    private HttpResponse<InputStream> sendForStream(HttpRequest built)
+    private static void expectSuccess(String what, BlockingHttp.StringResponse response)
             throws TrinoWorkerException
     {
-        try {
-            return http.send(built, HttpResponse.BodyHandlers.ofInputStream());
-        }
-        catch (IOException e) {
-            throw new TrinoWorkerException(built.method() + " " + built.uri() + ": " + e, e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new TrinoWorkerException(built.method() + " " + built.uri() + ": interrupted", e);
-        }
-    }
-
-    private static void expectSuccess(String what, HttpResponse<String> response)
-            throws TrinoWorkerException
-    {
-        expectSuccess(what, response.statusCode(), response.body());
+        expectSuccess(what, response.status(), response.body());
     }
 
     private static void expectSuccess(String what, int status, String responseBody)
