@@ -153,10 +153,11 @@ public final class ExperimentRecorder
             }
             String queryId = query.path("queryId").asText();
             String state = query.path("state").asText();
-            boolean done = state.equals("FINISHED") || state.equals("FAILED");
-            if (finishedQueries.contains(queryId)) {
+            if (createdBeforeStart(query) || finishedQueries.contains(queryId)) {
+                // the coordinator keeps finished queries a while: an earlier experiment's are not this one's
                 continue;
             }
+            boolean done = state.equals("FINISHED") || state.equals("FAILED");
             if (!done) {
                 completed = Math.max(completed, query.path("queryStats").path("progressPercentage").asDouble(0) / 100.0);
             }
@@ -167,6 +168,17 @@ public final class ExperimentRecorder
         }
         synchronized (this) {
             progress.add(new ExperimentReport.ProgressSample(at, Math.min(1, Math.max(0, completed)), failedTasks.size(), retriedTasks.size()));
+        }
+    }
+
+    private boolean createdBeforeStart(JsonNode query)
+    {
+        String created = query.path("queryStats").path("createTime").asText("");
+        try {
+            return !created.isEmpty() && Instant.parse(created).isBefore(start.minusSeconds(1));
+        }
+        catch (java.time.format.DateTimeParseException e) {
+            return false;
         }
     }
 
