@@ -3,6 +3,9 @@ package io.trinospot.exchange;
 import io.airlift.configuration.Config;
 import io.airlift.configuration.ConfigDescription;
 import io.airlift.units.DataSize;
+import io.airlift.units.Duration;
+import io.airlift.units.MaxDuration;
+import io.airlift.units.MinDuration;
 import io.airlift.units.MaxDataSize;
 import io.airlift.units.MinDataSize;
 import jakarta.validation.constraints.Max;
@@ -11,6 +14,7 @@ import jakarta.validation.constraints.NotNull;
 
 import static io.airlift.units.DataSize.Unit.KILOBYTE;
 import static io.airlift.units.DataSize.Unit.MEGABYTE;
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 
 /** Settings of the HDFS storage ({@code hdfs://} base directories). */
 public class HdfsExchangeConfig
@@ -21,6 +25,9 @@ public class HdfsExchangeConfig
     private DataSize readBufferSize = DataSize.of(4, MEGABYTE);
     private DataSize ioBufferSize = DataSize.of(128, KILOBYTE);
     private int ioThreads = 32;
+    private DataSize packetSize = DataSize.of(1, MEGABYTE);
+    private int maxPacketsInFlight = 4;
+    private Duration closeRetryInitialDelay = new Duration(20, MILLISECONDS);
 
     // null: the HDFS configuration decides
     @Min(1)
@@ -114,6 +121,53 @@ public class HdfsExchangeConfig
     public HdfsExchangeConfig setIoThreads(int ioThreads)
     {
         this.ioThreads = ioThreads;
+        return this;
+    }
+
+    @NotNull
+    @MinDataSize("64kB")
+    @MaxDataSize("8MB")
+    public DataSize getPacketSize()
+    {
+        return packetSize;
+    }
+
+    @Config("exchange.hdfs.packet-size")
+    @ConfigDescription("Size of the packets a spool file is sent to the DataNodes in (dfs.client-write-packet-size for spool files); every packet costs a round of system calls, thread hand-offs and an acknowledgement on client and DataNode")
+    public HdfsExchangeConfig setPacketSize(DataSize packetSize)
+    {
+        this.packetSize = packetSize;
+        return this;
+    }
+
+    @Min(2)
+    @Max(1000)
+    public int getMaxPacketsInFlight()
+    {
+        return maxPacketsInFlight;
+    }
+
+    @Config("exchange.hdfs.max-packets-in-flight")
+    @ConfigDescription("Packets of one spool file queued or awaiting acknowledgement before writes wait (dfs.client.write.max-packets-in-flight); times exchange.hdfs.packet-size bounds the data the HDFS client holds per open file")
+    public HdfsExchangeConfig setMaxPacketsInFlight(int maxPacketsInFlight)
+    {
+        this.maxPacketsInFlight = maxPacketsInFlight;
+        return this;
+    }
+
+    @NotNull
+    @MinDuration("1ms")
+    @MaxDuration("10s")
+    public Duration getCloseRetryInitialDelay()
+    {
+        return closeRetryInitialDelay;
+    }
+
+    @Config("exchange.hdfs.close-retry-initial-delay")
+    @ConfigDescription("First wait before asking the NameNode again to complete a spool file (or allocate its next block) whose last block the DataNode has not reported yet; doubles per retry, and the retries are raised so the total patience is never below the HDFS client's default (400ms doubling 5 times)")
+    public HdfsExchangeConfig setCloseRetryInitialDelay(Duration closeRetryInitialDelay)
+    {
+        this.closeRetryInitialDelay = closeRetryInitialDelay;
         return this;
     }
 }

@@ -59,6 +59,9 @@ public final class HdfsExchangeStorage
         implements FileSystemExchangeStorage
 {
     private static final Logger log = Logger.get(HdfsExchangeStorage.class);
+    // dfs.client.block.write.locateFollowingBlock.initial.delay.ms and .retries of the HDFS client
+    private static final long DEFAULT_CLOSE_RETRY_DELAY_MILLIS = 400;
+    private static final int DEFAULT_CLOSE_RETRIES = 5;
 
     private final Configuration configuration;
     private final HdfsExchangeConfig config;
@@ -80,6 +83,16 @@ public final class HdfsExchangeStorage
         // One FileSystem per NameNode owned by this storage: Hadoop's global cache would share (and close) it with others.
         this.configuration.setBoolean("fs.hdfs.impl.disable.cache", true);
         this.configuration.setInt("io.file.buffer.size", toIntExact(config.getIoBufferSize().toBytes()));
+        // Every packet is a round of system calls, thread hand-offs and an acknowledgement on client and DataNode;
+        // Hadoop's 64kB makes that per-packet work a large part of writing a spool file.
+        this.configuration.setInt("dfs.client-write-packet-size", toIntExact(config.getPacketSize().toBytes()));
+        this.configuration.setInt("dfs.client.write.max-packets-in-flight", config.getMaxPacketsInFlight());
+        // Closing a file asks the NameNode to complete it; when the DataNode has not reported the last block yet,
+        // the client sleeps 400ms before asking again (Hadoop's default), which every sink pays on finish. Ask
+        // sooner, as often as needed to wait at least as long in total as Hadoop would.
+        long closeRetryDelayMillis = config.getCloseRetryInitialDelay().toMillis();
+        this.configuration.setLong("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", closeRetryDelayMillis);
+        this.configuration.setInt("dfs.client.block.write.locateFollowingBlock.retries", closeRetries(closeRetryDelayMillis));
         this.config = requireNonNull(config, "config is null");
         this.writeBufferSize = toIntExact(config.getWriteBufferSize().toBytes());
         ClassLoader pluginLoader = HdfsExchangeStorage.class.getClassLoader();
@@ -105,6 +118,20 @@ public final class HdfsExchangeStorage
                 throw new IllegalStateException("exchange.base-directories: cannot create " + directory + " on HDFS (fs.defaultFS/NameNode unreachable or not writable): " + e, e);
             }
         }
+    }
+
+    /**
+     * Retries (each waiting twice as long as the one before, starting at {@code initialDelayMillis}) that add up to
+     * at least the HDFS client's default patience: 400ms doubling over 5 retries, 12.4s.
+     */
+    static int closeRetries(long initialDelayMillis)
+    {
+        long defaultPatience = DEFAULT_CLOSE_RETRY_DELAY_MILLIS * ((1L << DEFAULT_CLOSE_RETRIES) - 1);
+        int retries = DEFAULT_CLOSE_RETRIES;
+        while (initialDelayMillis * ((1L << retries) - 1) < defaultPatience) {
+            retries++;
+        }
+        return retries;
     }
 
     private FileSystem fileSystem(URI uri)

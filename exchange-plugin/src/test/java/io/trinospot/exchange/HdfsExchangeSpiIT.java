@@ -139,6 +139,39 @@ class HdfsExchangeSpiIT
     }
 
     @Test
+    void packetsLargerThanWritesAndBlocksRoundTrip()
+            throws Exception
+    {
+        // Writes (3 MB buffers) that straddle packets (8 MB, the maximum) that are larger than the blocks (1 MB):
+        // the HDFS client must cut packets at block boundaries and the reader must see every byte exactly once.
+        Map<String, String> config = StorageServers.hdfsConfig(hdfs, "/exchange-packets");
+        config.put("exchange.hdfs.block-size", "1MB");
+        config.put("exchange.hdfs.write-buffer-size", "3MB");
+        config.put("exchange.hdfs.packet-size", "8MB");
+        config.put("exchange.hdfs.max-packets-in-flight", "2");
+        config.put("exchange.hdfs.close-retry-initial-delay", "1ms");
+        ExchangeManager bigPackets = SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), config);
+        try {
+            Exchange exchange = SpiDriver.exchange(bigPackets, SpiDriver.queryId(NOW, 40), 3);
+            List<ExchangeSinkHandle> sinks = List.of(exchange.addSink(0), exchange.addSink(1));
+            exchange.noMoreSinks();
+            List<List<Page>> written = List.of(pages(3, 1500, 9000, 41), pages(3, 1500, 9000, 42));
+            for (int sink = 0; sink < sinks.size(); sink++) {
+                SpiDriver.write(bigPackets, SpiDriver.instantiate(exchange, sinks.get(sink), 0), written.get(sink), true);
+                exchange.sinkFinished(sinks.get(sink), 0);
+            }
+            exchange.allRequiredSinksFinished();
+            List<String> expected = written.stream().flatMap(List::stream).map(page -> digest(page.data())).sorted().toList();
+            List<Slice> read = SpiDriver.read(bigPackets, SpiDriver.sourceHandles(exchange), SpiDriver.selector(exchange, Map.of(0, 0, 1, 0)));
+            assertThat(read.stream().map(AbstractExchangeSpiIT::digest).sorted().toList()).containsExactlyElementsOf(expected);
+            exchange.close();
+        }
+        finally {
+            bigPackets.shutdown();
+        }
+    }
+
+    @Test
     void hadoopConfDirWorksLikeConfigResources()
             throws Exception
     {

@@ -92,6 +92,16 @@ class TestSpotExchangeManagerFactory
                 .hasMessageContaining("exchange.hdfs.block-size");
         assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.replication", "0")))
                 .hasMessageContaining("exchange.hdfs.replication");
+        assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.packet-size", "32kB")))
+                .hasMessageContaining("exchange.hdfs.packet-size");
+        assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.packet-size", "16MB")))
+                .hasMessageContaining("exchange.hdfs.packet-size");
+        assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.max-packets-in-flight", "1")))
+                .hasMessageContaining("exchange.hdfs.max-packets-in-flight");
+        assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.close-retry-initial-delay", "0ms")))
+                .hasMessageContaining("exchange.hdfs.close-retry-initial-delay");
+        assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.close-retry-initial-delay", "1m")))
+                .hasMessageContaining("exchange.hdfs.close-retry-initial-delay");
         assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "file:///tmp/x", "exchange.orphan-cleanup.min-age", "1s")))
                 .hasMessageContaining("exchange.orphan-cleanup.min-age");
     }
