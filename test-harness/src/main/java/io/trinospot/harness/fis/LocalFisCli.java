@@ -283,9 +283,11 @@ public final class LocalFisCli
                 }
                 lines.add(String.format("run %d %s seed %d: %s, %d query run(s), %d task(s) failed, %d retried", i, name, runSeed,
                         outcome.correct() ? "correct" : "WRONG", outcome.runs().size(), outcome.tasksFailed(), outcome.tasksRetried()));
-                List<String> replaced = blog.replenish();
-                if (!replaced.isEmpty()) {
-                    out.println("replenished " + String.join(", ", replaced));
+                if (i < runs) {
+                    List<String> replaced = blog.replenish();
+                    if (!replaced.isEmpty()) {
+                        out.println("replenished " + String.join(", ", replaced));
+                    }
                 }
             }
         }
