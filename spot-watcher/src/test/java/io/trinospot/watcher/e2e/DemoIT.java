@@ -48,7 +48,8 @@ class DemoIT
         assertThat(exit).as("demo exit code; stderr: %s", err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(output).contains("demo: PASSED", "verdict: CORRECT");
         for (String worker : SPOT_WORKERS) {
-            assertThat(output).contains(worker + ": active -> shutting_down -> gone");
+            // the rebalance recommendation comes with the notice: a watcher may drain before it shuts the worker down
+            assertThat(output).containsPattern("(?m)^  " + worker + ": active( -> draining)? -> shutting_down -> gone$");
         }
 
         ExperimentReport report = ReportJson.read(Files.readString(reports.resolve("emr-trino-interrupter.json")));
