@@ -31,6 +31,10 @@ class SpotInterruptionIT
 {
     private static final String VICTIM = "worker-1";
     private static final Duration WINDOW = Duration.ofSeconds(Long.parseLong(System.getProperty("trinospot.spot.window", "40s").replace("s", "")));
+    // Short enough that the long-task query's scan task (tens of seconds) cannot finish by deadline - 15 s safety margin.
+    // With 30 s it sometimes looked as if it could at first: its small splits finish first, so the fraction of completed
+    // drivers overstates its progress, and the watcher failed it only when it fell behind, 8 s after the notice.
+    private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(20);
     private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
     // The coordinator polls node states every 5 s (fixed in Trino 483), so this is what "within 2 s" can mean there.
     // Trino's coordinator refreshes node states every 5 s; allow for a loaded 2-core machine on top.
@@ -119,6 +123,42 @@ class SpotInterruptionIT
                     SpotScenario.ms(withWatcher.queryAtKillWall()), SpotScenario.ms(baseline.queryAtKillWall()));
         }
         assertThat(baseline.queryFailures()).as("q39 runs that failed").isZero();
+    }
+
+    /**
+     * FAIL_EARLY on a real worker: q39's tasks all finish within the notice, so here a query whose scan task runs for
+     * tens of seconds. The victim is the worker running it; with a 20 s notice window the task cannot finish before
+     * {@code deadline - safety margin} (or has no completed driver to extrapolate from), so the watcher fails it at once
+     * and the coordinator retries it on another worker.
+     */
+    @Test
+    @Order(4)
+    void longRunningTasksAreFailedEarlyAndRescheduledElsewhere()
+    {
+        String sql = SpotScenario.longTaskQuery(SpotScenario.Q39_SF1.qualifiedLakeSchema());
+        QueryResult reference = cluster.query(sql);
+        System.out.printf("long-task query fault-free: %d ms, %d rows%n", reference.wallTime().toMillis(), reference.rowCount());
+        for (String worker : cluster.workers().stream().map(TrinoNode::name).toList()) {
+            if (!cluster.node(worker).isAlive()) {
+                fleet.replaceWorker(worker, Duration.ofMinutes(3));
+            }
+        }
+        SpotScenario longTasks = new SpotScenario(cluster, fleet, sql, reference);
+        SpotScenario.RoundResult result = longTasks.run(new SpotScenario.RoundSpec(SpotScenario.BUSIEST_WORKER, LONG_TASK_WINDOW, true, false));
+        String victim = result.spec().victim();
+        System.out.println("long tasks, with watcher: " + result.summary());
+        System.out.println("watcher log:\n" + fleet.watcher(victim).logTail(40));
+
+        assertThat(result.queryFailures()).as("runs that failed").isZero();
+        assertThat(result.workerShutdownLatency()).as("worker SHUTTING_DOWN").hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(2)));
+        assertThat(fleet.metric(victim, "trinospot_watcher_tasks_failed_early_total")).as("tasks the watcher failed early").isGreaterThanOrEqualTo(1.0);
+        assertThat(result.failedOnVictimBeforeCutoff()).as("tasks failed on the victim before deadline - safety margin").isPositive();
+        assertThat(result.doomedTasks()).as("doomed tasks").isPositive();
+        assertThat(result.notRescheduled()).as("doomed tasks never retried elsewhere").isZero();
+        assertThat(result.lastRescheduleLatency()).as("notice -> last doomed task rescheduled on another worker")
+                .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(10)));
+        assertThat(result.startedAfterShutdownVisible()).as("tasks started on the victim after it showed shutting_down").isEmpty();
+        assertThat(fleet.metric(victim, "trinospot_watcher_trino_errors_total")).as("worker API errors").isZero();
     }
 
     private static boolean isDraining(String state)

@@ -18,16 +18,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -52,9 +56,43 @@ final class SpotScenario
                 .lake(LakeStorage.S3)
                 // Same as WorkerKillIT: a dead worker's tasks are given up on after 10 s (Trino's FTE default is 1m).
                 .property("query.remote-task.max-error-duration", "10s")
+                // Under retry-policy=TASK the coordinator holds back all scheduling of a query for retry-initial-delay
+                // (default 10s, doubling up to retry-max-delay) after a task fails with an INTERNAL_ERROR or EXTERNAL
+                // error, which is what a task failed by the watcher gets: with the default its retry starts 10 s after
+                // the watcher failed it. Spot clusters want it short.
+                .property("retry-initial-delay", "1s")
                 .workerProperty("shutdown.grace-period", WORKER_GRACE_PERIOD)
                 .build();
     }
+
+    /** Victim placeholder in a {@link RoundSpec}: the worker running the workload task that has run longest, once one has run {@link #LONG_TASK}. */
+    static final String BUSIEST_WORKER = "*";
+    static final Duration LONG_TASK = Duration.ofSeconds(3);
+
+    /**
+     * A query whose tasks run long, unlike q39's (all under 2 s): the scan of {@code inventory} (one task for its
+     * three ORC files under FTE) hashes every row {@value #HASH_ROUNDS} times before a partial aggregation, so that
+     * task runs for tens of seconds (20-70 s fault-free on the loaded 2-core machine) and is still far from done
+     * when a notice lands. The result is deterministic (an order-insensitive {@code checksum} per warehouse, as hex
+     * text so rows compare by value), so every run can be compared with a fault-free one. It names
+     * {@code inv_quantity_on_hand}, which is how {@link TaskTracker} finds workload queries.
+     */
+    static String longTaskQuery(String schema)
+    {
+        String hashed = "to_utf8(concat(CAST(inv.inv_item_sk AS varchar), ':', CAST(inv.inv_date_sk AS varchar), ':', CAST(inv.inv_warehouse_sk AS varchar)))";
+        for (int i = 0; i < HASH_ROUNDS; i++) {
+            hashed = (i % 2 == 0 ? "sha256(" : "sha512(") + hashed + ")";
+        }
+        return """
+                SELECT w.w_warehouse_name, count(*) AS row_count, sum(inv.inv_quantity_on_hand) AS quantity,
+                       to_hex(checksum(%2$s)) AS digest
+                FROM %1$s.inventory inv
+                JOIN %1$s.warehouse w ON inv.inv_warehouse_sk = w.w_warehouse_sk
+                GROUP BY w.w_warehouse_name
+                """.formatted(schema, hashed);
+    }
+
+    private static final int HASH_ROUNDS = 6;
 
     static Map<String, String> watcherSettings(Duration undrainAfter)
     {
@@ -128,20 +166,27 @@ final class SpotScenario
         this.reference = requireNonNull(reference, "reference is null");
     }
 
-    RoundResult run(RoundSpec spec)
+    RoundResult run(RoundSpec requested)
     {
-        String victim = spec.victim();
         try (TaskTracker tracker = new TaskTracker(cluster, Duration.ofMillis(500))) {
             QueryStream stream = new QueryStream(cluster, sql);
+            RoundSpec spec = requested;
             Instant notice;
             Instant kill;
             CompletableFuture<Optional<Instant>> workerShutdownAt = CompletableFuture.completedFuture(Optional.empty());
             CompletableFuture<Optional<Instant>> coordinatorShutdownAt = CompletableFuture.completedFuture(Optional.empty());
             boolean exitedBeforeKill = false;
             try {
-                // Strike while the victim is busy with q39, so there is work to lose or to move.
-                Waits.until("a running q39 task on " + victim, Duration.ofMinutes(3), null,
-                        () -> tracker.tasks().stream().anyMatch(task -> task.node().equals(victim) && task.state().equals("RUNNING")));
+                // Strike while the victim is busy with the workload, so there is work to lose or to move.
+                if (requested.victim().equals(BUSIEST_WORKER)) {
+                    Waits.until("a workload task running for " + LONG_TASK.toSeconds() + " s", Duration.ofMinutes(5), null, () -> busiestWorker(tracker).isPresent());
+                    spec = new RoundSpec(busiestWorker(tracker).orElseThrow(), requested.window(), requested.notice(), requested.compressedBaseline());
+                }
+                else {
+                    Waits.until("a running workload task on " + requested.victim(), Duration.ofMinutes(3), null,
+                            () -> tracker.tasks().stream().anyMatch(task -> task.node().equals(requested.victim()) && task.state().equals("RUNNING")));
+                }
+                String victim = spec.victim();
                 if (spec.notice()) {
                     notice = Instant.now();
                     fleet.imds(victim).postSpotNotice(SpotAction.TERMINATE, notice.plus(spec.window()));
@@ -177,12 +222,52 @@ final class SpotScenario
                 stream.close();
             }
             tracker.poll();
-            return analyse(spec, notice, kill, workerShutdownAt.join(), coordinatorShutdownAt.join(), exitedBeforeKill, stream.runs(), tracker.tasks());
+            Map<String, Instant> failedByWatcher = spec.notice() ? failedByWatcher(spec.victim(), notice) : Map.of();
+            return analyse(spec, notice, kill, workerShutdownAt.join(), coordinatorShutdownAt.join(), exitedBeforeKill, stream.runs(), tracker.tasks(), failedByWatcher);
         }
     }
 
+    /** The node of the workload task that has been running longest, if one has run for at least {@link #LONG_TASK}. */
+    private Optional<String> busiestWorker(TaskTracker tracker)
+    {
+        Instant startedBefore = Instant.now().minus(LONG_TASK);
+        return tracker.tasks().stream()
+                .filter(task -> task.state().equals("RUNNING") && task.start().isPresent() && task.start().get().isBefore(startedBefore))
+                .filter(task -> cluster.node(task.node()).isAlive())
+                .min(Comparator.comparing(task -> task.start().get()))
+                .map(TaskRecord::node);
+    }
+
+    private static final Pattern WATCHER_FAILED_TASK = Pattern.compile("^(\\S+) INFO \\S+TaskDrain: drain for .*: failed task (\\S+) \\((FAIL_EARLY|FAIL_AT_CUTOFF)\\)");
+
+    /**
+     * Tasks the victim's watcher failed since the notice, with the time it did, from its log. Once the coordinator
+     * shows a worker shutting down, {@code system.runtime.tasks} no longer lists that worker's tasks, so their final
+     * FAILED state is often never seen there; the watcher's own record of what it failed is exact.
+     */
+    private Map<String, Instant> failedByWatcher(String victim, Instant notice)
+    {
+        Map<String, Instant> failed = new LinkedHashMap<>();
+        for (String line : fleet.watcher(victim).logTail(5000).split("\n")) {
+            Matcher matcher = WATCHER_FAILED_TASK.matcher(line);
+            if (!matcher.find()) {
+                continue;
+            }
+            try {
+                Instant at = Instant.parse(matcher.group(1));
+                if (!at.isBefore(notice.minusSeconds(1))) {
+                    failed.putIfAbsent(matcher.group(2), at);
+                }
+            }
+            catch (DateTimeException e) {
+                // not one of the agent's log lines
+            }
+        }
+        return failed;
+    }
+
     private RoundResult analyse(RoundSpec spec, Instant notice, Instant kill, Optional<Instant> workerShutdownAt, Optional<Instant> coordinatorShutdownAt,
-            boolean exitedBeforeKill, List<QueryStream.Run> runs, List<TaskRecord> allTasks)
+            boolean exitedBeforeKill, List<QueryStream.Run> runs, List<TaskRecord> allTasks, Map<String, Instant> failedByWatcher)
     {
         int failures = 0;
         for (QueryStream.Run run : runs) {
@@ -199,9 +284,16 @@ final class SpotScenario
         // A worker that exited on its own did so through Trino's graceful shutdown, which waits for every task it
         // still runs; its last tasks vanish from system.runtime.tasks with it, so their final FINISHED is never
         // seen. There only the tasks the watcher failed are doomed. A killed worker's unfinished tasks are all doomed.
-        List<TaskRecord> doomed = onVictim.stream()
-                .filter(task -> exitedBeforeKill ? task.state().equals("FAILED") : !task.finished())
-                .toList();
+        List<TaskRecord> doomed = new ArrayList<>(onVictim.stream()
+                .filter(task -> exitedBeforeKill ? task.state().equals("FAILED") || failedByWatcher.containsKey(task.taskId()) : !task.finished())
+                .toList());
+        // A task the watcher failed between two polls of the tracker (never listed): it is known by its id alone.
+        Set<String> known = doomed.stream().map(TaskRecord::taskId).collect(Collectors.toSet());
+        failedByWatcher.forEach((taskId, at) -> {
+            if (!known.contains(taskId) && queryIds.contains(taskId.substring(0, taskId.indexOf('.')))) {
+                doomed.add(new TaskRecord(spec.victim(), taskId, "FAILED", at, Optional.empty(), Optional.of(at), at));
+            }
+        });
 
         int notRescheduled = 0;
         Optional<Instant> lastRescheduled = Optional.empty();
@@ -219,11 +311,19 @@ final class SpotScenario
             }
         }
         Instant cutoff = notice.plus(spec.window()).minusSeconds(15);
-        int failedBeforeCutoff = (int) onVictim.stream().filter(task -> task.state().equals("FAILED") && task.end().map(end -> end.isBefore(cutoff)).orElse(false)).count();
+        Set<String> failedBefore = new java.util.HashSet<>();
+        onVictim.stream().filter(task -> task.state().equals("FAILED") && task.end().map(end -> end.isBefore(cutoff)).orElse(false)).forEach(task -> failedBefore.add(task.taskId()));
+        failedByWatcher.forEach((taskId, at) -> {
+            if (at.isBefore(cutoff)) {
+                failedBefore.add(taskId);
+            }
+        });
+        int failedBeforeCutoff = failedBefore.size();
         List<String> startedAfter = coordinatorShutdownAt
                 .map(visible -> onVictim.stream().filter(task -> task.created().isAfter(visible)).map(TaskRecord::taskId).toList())
                 .orElse(List.of());
-        double thrownAway = doomed.stream().mapToDouble(task -> task.workSeconds(kill)).sum();
+        // Work of a task the watcher failed ends when it was failed, whatever the tracker last saw.
+        double thrownAway = doomed.stream().mapToDouble(task -> task.workSeconds(Optional.ofNullable(failedByWatcher.get(task.taskId())).orElse(kill))).sum();
         List<TaskRecord> sorted = new ArrayList<>(onVictim);
         sorted.sort(Comparator.comparing(TaskRecord::created));
         sorted.forEach(task -> System.out.println("  victim task " + task));
