@@ -25,8 +25,8 @@ public class HdfsExchangeConfig
     private DataSize readBufferSize = DataSize.of(4, MEGABYTE);
     private DataSize ioBufferSize = DataSize.of(128, KILOBYTE);
     private int ioThreads = 32;
-    private DataSize packetSize = DataSize.of(1, MEGABYTE);
-    private int maxPacketsInFlight = 4;
+    private DataSize packetSize = DataSize.of(64, KILOBYTE);
+    private int maxPacketsInFlight = 80;
     private Duration closeRetryInitialDelay = new Duration(20, MILLISECONDS);
 
     // null: the HDFS configuration decides

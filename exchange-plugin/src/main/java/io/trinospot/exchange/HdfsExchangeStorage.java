@@ -84,7 +84,7 @@ public final class HdfsExchangeStorage
         this.configuration.setBoolean("fs.hdfs.impl.disable.cache", true);
         this.configuration.setInt("io.file.buffer.size", toIntExact(config.getIoBufferSize().toBytes()));
         // Every packet is a round of system calls, thread hand-offs and an acknowledgement on client and DataNode;
-        // Hadoop's 64kB makes that per-packet work a large part of writing a spool file.
+        // configurable for spool files only (default: Hadoop's 64kB x 80).
         this.configuration.setInt("dfs.client-write-packet-size", toIntExact(config.getPacketSize().toBytes()));
         this.configuration.setInt("dfs.client.write.max-packets-in-flight", config.getMaxPacketsInFlight());
         // Closing a file asks the NameNode to complete it; when the DataNode has not reported the last block yet,

@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * Spool write + read throughput through the exchange SPI, same data for every storage: the spot plugin on HDFS,
  * S3 and a local directory, and Trino's own {@code filesystem} exchange on the same local directory.
- * Size with {@code -Dspool.bench.mb=N} (default 256) and {@code -Dspool.bench.sinks=N} (default 4); every storage
- * gets {@code -Dspool.bench.warmups=N} (default 1) untimed rounds first.
+ * Size with {@code -Dspool.bench.mb=N} (default 256) and {@code -Dspool.bench.sinks=N} (default 4). Every storage
+ * first gets {@code -Dspool.bench.warmups=N} (default 1) untimed runs, then {@code -Dspool.bench.rounds=N} (default 3)
+ * timed rounds that take the storages in turn; the medians are reported, the ratio as the median of each round's.
  */
 class SpoolThroughputBenchmarkIT
 {
@@ -62,59 +63,98 @@ class SpoolThroughputBenchmarkIT
         long bytes = data.stream().flatMap(List::stream).mapToLong(page -> page.data().length()).sum();
 
         Path work = StorageServers.workDir("spool-bench");
-        Map<String, double[]> results = new LinkedHashMap<>();
+        int warmups = Integer.getInteger("spool.bench.warmups", 1);
+        int rounds = Integer.getInteger("spool.bench.rounds", 3);
+        Map<String, List<double[]>> results = new LinkedHashMap<>();
         try (PortAllocator ports = new PortAllocator();
                 HdfsCluster hdfs = StorageServers.startHdfs(ports, work);
                 S3Server s3 = StorageServers.startS3(ports, work)) {
             s3.createBucket("bench");
             Path local = work.resolve("local-dir");
+            List<Candidate> candidates = new ArrayList<>();
             if (selected("local")) {
-                results.put("trino filesystem (local dir)", measure(new FileSystemExchangeManagerFactory(), Map.of("exchange.base-directories", local.toUri().toString()), data, bytes, List.of()));
-                results.put("spot local dir", measure(new SpotExchangeManagerFactory(Map.of()), Map.of("exchange.base-directories", local.toUri().toString()), data, bytes, List.of()));
-            }
-            Map<String, String> hdfsConfig = StorageServers.hdfsConfig(hdfs, "/exchange");
-            // e.g. -Dspool.bench.hdfs=exchange.hdfs.write-buffer-size=4MB;exchange.hdfs.io-threads=64 to try settings
-            for (String setting : System.getProperty("spool.bench.hdfs", "").split(";")) {
-                if (setting.contains("=")) {
-                    hdfsConfig.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
-                }
+                candidates.add(new Candidate(BASELINE, new FileSystemExchangeManagerFactory(), Map.of("exchange.base-directories", local.toUri().toString()), List.of()));
+                candidates.add(new Candidate("spot local dir", new SpotExchangeManagerFactory(Map.of()), Map.of("exchange.base-directories", local.toUri().toString()), List.of()));
             }
             if (selected("hdfs")) {
+                Map<String, String> hdfsConfig = StorageServers.hdfsConfig(hdfs, "/exchange");
+                // e.g. -Dspool.bench.hdfs=exchange.hdfs.write-buffer-size=4MB;exchange.hdfs.io-threads=64 to try settings
+                for (String setting : System.getProperty("spool.bench.hdfs", "").split(";")) {
+                    if (setting.contains("=")) {
+                        hdfsConfig.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+                    }
+                }
                 // e.g. -Dspool.bench.hdfs-site=/tmp/extra.xml to try HDFS client keys (dfs.*) on top of the cluster's files
-            String extraSite = System.getProperty("spool.bench.hdfs-site", "");
-            if (!extraSite.isBlank()) {
-                hdfsConfig.put("hdfs.config.resources", hdfsConfig.get("hdfs.config.resources") + "," + extraSite);
-            }
-            results.put("spot hdfs", measure(new SpotExchangeManagerFactory(Map.of()), hdfsConfig, data, bytes, hdfs.processes()));
+                String extraSite = System.getProperty("spool.bench.hdfs-site", "");
+                if (!extraSite.isBlank()) {
+                    hdfsConfig.put("hdfs.config.resources", hdfsConfig.get("hdfs.config.resources") + "," + extraSite);
+                }
+                candidates.add(new Candidate("spot hdfs", new SpotExchangeManagerFactory(Map.of()), hdfsConfig, hdfs.processes()));
+                // e.g. -Dspool.bench.hdfs.compare=exchange.hdfs.packet-size=64kB: the same HDFS with other settings, in the same rounds
+                String compare = System.getProperty("spool.bench.hdfs.compare", "");
+                if (!compare.isBlank()) {
+                    Map<String, String> compareConfig = new LinkedHashMap<>(hdfsConfig);
+                    for (String setting : compare.split(";")) {
+                        compareConfig.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
+                    }
+                    candidates.add(new Candidate("spot hdfs, " + compare, new SpotExchangeManagerFactory(Map.of()), compareConfig, hdfs.processes()));
+                }
             }
             if (selected("s3")) {
-                results.put("spot s3", measure(new SpotExchangeManagerFactory(Map.of()), StorageServers.s3Config(s3, "s3://bench/exchange"), data, bytes, List.of(s3.process())));
+                candidates.add(new Candidate("spot s3", new SpotExchangeManagerFactory(Map.of()), StorageServers.s3Config(s3, "s3://bench/exchange"), List.of(s3.process())));
+            }
+            // Untimed first: every storage is then measured with JIT-compiled code in this JVM and in its server
+            // processes (a DataNode started seconds ago is still compiling), as a long-running worker would be.
+            for (int round = 0; round < warmups; round++) {
+                for (Candidate candidate : candidates) {
+                    double[] r = run(candidate, data, bytes);
+                    System.out.printf("  (warm-up %d %s: write %.1f, read %.1f, w+r %.1f MB/s)%n", round + 1, candidate.name(), r[0], r[1], r[2]);
+                }
+            }
+            // Timed rounds take the storages in turn, so that a change of load on the machine hits all of them
+            // alike and each round's ratio compares runs made seconds apart.
+            for (int round = 0; round < rounds; round++) {
+                for (Candidate candidate : candidates) {
+                    double[] r = run(candidate, data, bytes);
+                    results.computeIfAbsent(candidate.name(), ignored -> new ArrayList<>()).add(r);
+                    System.out.printf("  (round %d %s: write %.1f, read %.1f, w+r %.1f MB/s)%n", round + 1, candidate.name(), r[0], r[1], r[2]);
+                }
             }
         }
-        double[] baseline = results.getOrDefault("trino filesystem (local dir)", new double[] {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN});
-        System.out.printf("%nSpool throughput, %d MB in %d sinks x %d partitions, %d kB pages%n", bytes >> 20, sinks, PARTITIONS, PAGE_BYTES / 1024);
+        List<double[]> baseline = results.get(BASELINE);
+        System.out.printf("%nSpool throughput, %d MB in %d sinks x %d partitions, %d kB pages; medians of %d rounds after %d warm-up%n", bytes >> 20, sinks, PARTITIONS, PAGE_BYTES / 1024, rounds, warmups);
         System.out.printf("%-30s %12s %12s %12s %14s   %s%n", "storage", "write MB/s", "read MB/s", "w+r MB/s", "vs Trino local", "CPU s/GB write (client+servers), read (client+servers)");
-        for (Map.Entry<String, double[]> entry : results.entrySet()) {
-            double[] r = entry.getValue();
-            System.out.printf("%-30s %12.1f %12.1f %12.1f %13.2fx   %.1f+%.1f, %.1f+%.1f%n", entry.getKey(), r[0], r[1], r[2], r[2] / baseline[2], r[3], r[4], r[5], r[6]);
+        for (Map.Entry<String, List<double[]>> entry : results.entrySet()) {
+            List<double[]> runs = entry.getValue();
+            // the ratio of each round (to Trino's run of the same round), then the median of those
+            double ratio = baseline == null ? Double.NaN : median(java.util.stream.IntStream.range(0, runs.size()).mapToDouble(i -> runs.get(i)[2] / baseline.get(i)[2]).toArray());
+            System.out.printf("%-30s %12.1f %12.1f %12.1f %13.2fx   %.1f+%.1f, %.1f+%.1f%n", entry.getKey().length() > 30 ? entry.getKey() + "\n" : entry.getKey(),
+                    median(runs, 0), median(runs, 1), median(runs, 2), ratio, median(runs, 3), median(runs, 4), median(runs, 5), median(runs, 6));
         }
-        assertThat(results.values()).allMatch(r -> r[2] > 0);
+        assertThat(results.values()).allMatch(runs -> runs.stream().allMatch(r -> r[2] > 0));
     }
 
-    /**
-     * {@code -Dspool.bench.warmups=N} (default 1) untimed rounds of the same write + read first, so that every
-     * storage is measured with warm JIT-compiled code in this JVM and in its server processes (a DataNode that
-     * was started seconds ago is still compiling), as a long-running worker and DataNode would be.
-     */
-    private static double[] measure(ExchangeManagerFactory factory, Map<String, String> config, List<List<Page>> data, long bytes, List<ManagedProcess> servers)
+    private static final String BASELINE = "trino filesystem (local dir)";
+
+    private record Candidate(String name, ExchangeManagerFactory factory, Map<String, String> config, List<ManagedProcess> servers) {}
+
+    private static double median(List<double[]> runs, int column)
+    {
+        return median(runs.stream().mapToDouble(r -> r[column]).toArray());
+    }
+
+    private static double median(double[] values)
+    {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double[] run(Candidate candidate, List<List<Page>> data, long bytes)
             throws Exception
     {
-        int warmups = Integer.getInteger("spool.bench.warmups", 1);
-        for (int round = 0; round < warmups; round++) {
-            double[] r = run(factory, config, data, bytes, servers);
-            System.out.printf("  (warm-up %d: write %.1f, read %.1f, w+r %.1f MB/s)%n", round + 1, r[0], r[1], r[2]);
-        }
-        return run(factory, config, data, bytes, servers);
+        return run(candidate.factory(), candidate.config(), data, bytes, candidate.servers());
     }
 
     private static long clientCpuNanos()

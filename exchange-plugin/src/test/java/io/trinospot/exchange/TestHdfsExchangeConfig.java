@@ -21,8 +21,8 @@ class TestHdfsExchangeConfig
         assertThat(config.getReadBufferSize()).isEqualTo(DataSize.of(4, MEGABYTE));
         assertThat(config.getIoBufferSize()).isEqualTo(DataSize.of(128, KILOBYTE));
         assertThat(config.getIoThreads()).isEqualTo(32);
-        assertThat(config.getPacketSize()).isEqualTo(DataSize.of(1, MEGABYTE));
-        assertThat(config.getMaxPacketsInFlight()).isEqualTo(4);
+        assertThat(config.getPacketSize()).isEqualTo(DataSize.of(64, KILOBYTE));
+        assertThat(config.getMaxPacketsInFlight()).isEqualTo(80);
         assertThat(config.getCloseRetryInitialDelay()).isEqualTo(new Duration(20, MILLISECONDS));
     }
 
