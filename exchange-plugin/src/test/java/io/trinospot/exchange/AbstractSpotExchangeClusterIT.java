@@ -96,10 +96,13 @@ abstract class AbstractSpotExchangeClusterIT
     @Order(2)
     void querySetGivesSameRowsAsWithoutRetries()
     {
-        // Warm-up: every query once without and once with retries, untimed, so that neither policy pays alone for
-        // cold caches (lake files, metadata, JIT) - q39 without retries used to be the cluster's first query.
-        for (Map.Entry<String, String> query : querySet().entrySet()) {
-            ResultComparison.assertSameRows(query(query.getValue(), Map.of("retry_policy", "NONE")), query(query.getValue(), Map.of()));
+        // Benchmark runs (-Dtrinospot.benchmark.tpcds=true) first warm up: every query once without and once with
+        // retries, untimed, so that neither policy pays alone for cold caches (lake files, metadata, JIT). A plain
+        // verify only checks the rows, and skips that to keep CI within its budget.
+        if (Boolean.getBoolean("trinospot.benchmark.tpcds")) {
+            for (Map.Entry<String, String> query : querySet().entrySet()) {
+                ResultComparison.assertSameRows(query(query.getValue(), Map.of("retry_policy", "NONE")), query(query.getValue(), Map.of()));
+            }
         }
         long taskMillis = 0;
         long noneMillis = 0;
@@ -115,7 +118,7 @@ abstract class AbstractSpotExchangeClusterIT
             assertThat(withRetries.rowCount()).as(query.getKey()).isGreaterThan(0);
             taskMillis += withRetries.wallTime().toMillis();
             noneMillis += reference.wallTime().toMillis();
-            System.out.printf("[%s] %s: %d rows; retry-policy=NONE %d ms, TASK %d ms (%s first, after a warm-up run of both)%n", exchange(), query.getKey(),
+            System.out.printf("[%s] %s: %d rows; retry-policy=NONE %d ms, TASK %d ms (%s first)%n", exchange(), query.getKey(),
                     withRetries.rowCount(), reference.wallTime().toMillis(), withRetries.wallTime().toMillis(), noneFirst ? "NONE" : "TASK");
         }
         System.out.printf("[%s] query set: retry-policy=NONE %d ms, TASK on this exchange %d ms (%.2fx)%n",
