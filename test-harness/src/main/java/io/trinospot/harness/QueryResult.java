@@ -54,7 +54,7 @@ public record QueryResult(List<String> columns, List<List<Object>> rows, Duratio
         }
     }
 
-    private static Object normalize(Object value)
+    static Object normalize(Object value)
     {
         return switch (value) {
             case null -> null;
@@ -65,6 +65,8 @@ public record QueryResult(List<String> columns, List<List<Object>> rows, Duratio
             case Byte number -> number.longValue();
             case Short number -> number.longValue();
             case Integer number -> number.longValue();
+            // arrays compare by identity; a list of bytes compares (and prints) by content
+            case byte[] bytes -> java.util.stream.IntStream.range(0, bytes.length).mapToObj(i -> bytes[i]).toList();
             default -> value;
         };
     }
