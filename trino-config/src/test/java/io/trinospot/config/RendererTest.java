@@ -37,6 +37,7 @@ class RendererTest
                 exchange.compression-codec=LZ4
                 http-server.http.port=8080
                 query.remote-task.max-error-duration=1m
+                retry-initial-delay=1s
                 retry-policy=TASK
                 shutdown.grace-period=30s
                 """);
@@ -104,6 +105,21 @@ class RendererTest
         // a coordinator's own discovery URI follows its port
         assertThat(load(TrinoEtcRenderer.render(configurations, Role.COORDINATOR).file("config.properties")).getProperty("discovery.uri"))
                 .isEqualTo("http://localhost:9090");
+    }
+
+    @Test
+    void taskRetriesGetAShortRetryDelayUnlessTheFileSetsOne()
+            throws Exception
+    {
+        Configurations exchange = TestConfigs.of("trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x"));
+        Configurations task = TestConfigs.of("trino-config", props("retry-policy", "task"),
+                "trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x"));
+        // a task the watcher fails early would wait Trino's default 10s before anything is rescheduled
+        assertThat(load(TrinoEtcRenderer.render(task, Role.COORDINATOR).file("config.properties")).getProperty("retry-initial-delay")).isEqualTo("1s");
+        Configurations own = TestConfigs.of("trino-config", props("retry-policy", "TASK", "retry-initial-delay", "5s"),
+                "trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x"));
+        assertThat(load(TrinoEtcRenderer.render(own, Role.COORDINATOR).file("config.properties")).getProperty("retry-initial-delay")).isEqualTo("5s");
+        assertThat(load(TrinoEtcRenderer.render(exchange, Role.COORDINATOR).file("config.properties")).getProperty("retry-initial-delay")).isNull();
     }
 
     @Test

@@ -17,6 +17,11 @@ public final class Defaults
      * 30s leaves a minute for tasks.
      */
     public static final String SHUTDOWN_GRACE_PERIOD = "30s";
+    /**
+     * Under retry-policy=TASK, how long the coordinator holds back scheduling after a task failed. Trino's 10s would
+     * delay every task a Spot drain fails early by 10 s; the backoff still doubles up to retry-max-delay.
+     */
+    public static final String TASK_RETRY_INITIAL_DELAY = "1s";
     public static final String LOGGER = "io.trino";
     public static final String LOG_LEVEL = "INFO";
     public static final String RETRY_POLICY = "NONE";

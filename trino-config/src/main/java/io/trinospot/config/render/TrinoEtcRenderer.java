@@ -97,6 +97,9 @@ public final class TrinoEtcRenderer
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put(HTTP_PORT, Defaults.HTTP_PORT);
         defaults.put(SHUTDOWN_GRACE_PERIOD, Defaults.SHUTDOWN_GRACE_PERIOD);
+        if (config.property(TRINO_CONFIG, "retry-policy").map(policy -> policy.equalsIgnoreCase("TASK")).orElse(false)) {
+            defaults.put("retry-initial-delay", Defaults.TASK_RETRY_INITIAL_DELAY);
+        }
         if (role == Role.COORDINATOR) {
             defaults.put(INCLUDE_COORDINATOR, "false");
             defaults.put(DISCOVERY_URI, "http://localhost:" + port);
