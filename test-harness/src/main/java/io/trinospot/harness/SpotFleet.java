@@ -275,15 +275,8 @@ public final class SpotFleet
         if (worker.isAlive()) {
             cluster.kill(workerName);
         }
-        worker.launch(cluster.runtime(), cluster.ownerMarker());
-        Waits.until(workerName + " active again", timeout, worker.process(), () -> {
-            try {
-                return cluster.activeWorkers().contains(workerName);
-            }
-            catch (RuntimeException e) {
-                return false;
-            }
-        });
+        cluster.restart(workerName);
+        cluster.awaitWorkerActive(workerName, timeout);
         old.imds().clearNotices();
         old.imds().clearFaults();
         members.put(workerName, launch(worker, old.imds()));

@@ -11,6 +11,7 @@ import io.trinospot.harness.WorkerSpec;
 import io.trinospot.harness.imds.SpotAction;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +37,7 @@ public final class HarnessFleet
     /** The tag EMR puts on its instances: MASTER, CORE or TASK. */
     public static final String ROLE_TAG = "aws:elasticmapreduce:instance-group-role";
     private static final Logger LOG = Logger.getLogger(HarnessFleet.class.getName());
+    private static final Duration RESTART_TIMEOUT = Duration.ofMinutes(5);
 
     private final TrinoCluster cluster;
     private final SpotFleet spotFleet;
@@ -142,7 +144,7 @@ public final class HarnessFleet
         if (terminated.contains(instance)) {
             throw new IOException("cannot start " + instance + ": it was terminated");
         }
-        restartNode(instance);
+        restartNode(instance, RESTART_TIMEOUT);
         stopped.remove(instance);
         listener.accept(instance, "started again");
     }
@@ -159,15 +161,15 @@ public final class HarnessFleet
     public void reboot(String instance)
     {
         cluster.stop(instance);
-        restartNode(instance);
+        restartNode(instance, RESTART_TIMEOUT);
         listener.accept(instance, "rebooted");
     }
 
-    private void restartNode(String instance)
+    private void restartNode(String instance, Duration timeout)
     {
         if (spotFleet.watchedWorkers().contains(instance)) {
             // a fresh instance: new agent, emulator without notices
-            spotFleet.replaceWorker(instance, java.time.Duration.ofMinutes(5));
+            spotFleet.replaceWorker(instance, timeout);
         }
         else {
             cluster.restart(instance);
@@ -178,29 +180,18 @@ public final class HarnessFleet
      * Brings every instance back to running (like EMR replacing reclaimed capacity), so the next experiment starts
      * from the full fleet. Returns the instances it replaced.
      */
-    public List<String> replenish(java.time.Duration timeout)
+    public List<String> replenish(Duration timeout)
     {
         List<String> replaced = new ArrayList<>();
         for (TrinoNode node : cluster.workers()) {
             if (!node.isAlive()) {
-                if (spotFleet.watchedWorkers().contains(node.name())) {
-                    spotFleet.replaceWorker(node.name(), timeout);
-                }
-                else {
-                    cluster.restart(node.name());
-                }
+                restartNode(node.name(), timeout);
                 replaced.add(node.name());
             }
         }
         stopped.clear();
         terminated.clear();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (cluster.activeWorkers().size() < cluster.workers().size()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("Workers not active again after " + timeout.toSeconds() + " s: active " + cluster.activeWorkers());
-            }
-            io.trinospot.harness.Waits.sleep(java.time.Duration.ofMillis(500));
-        }
+        cluster.awaitActiveWorkers(cluster.workers().size(), timeout);
         if (!replaced.isEmpty()) {
             LOG.info("Replenished " + replaced);
         }

@@ -136,8 +136,7 @@ public final class LocalFisCli
         ExperimentTemplate template = template("emr-trino-interrupter");
         try (BlogCluster blog = BlogCluster.start(configurations(options, reports), 2, 4, workDir(options), this::print)) {
             String sql = blog.q39();
-            QueryResult faultFree = blog.faultFree(sql);
-            out.printf("fault-free q39: %d rows in %.1f s%n", faultFree.rowCount(), faultFree.wallTime().toMillis() / 1000.0);
+            QueryResult faultFree = faultFree(blog, sql);
             LocalExperiment.Outcome outcome = new LocalExperiment(blog.cluster(), blog.fleet(), this::print)
                     .run("emr-trino-interrupter", template, 1, sql, faultFree, reports);
             List<String> problems = new ArrayList<>();
@@ -234,8 +233,7 @@ public final class LocalFisCli
         Path reports = reportDir(options);
         try (BlogCluster blog = BlogCluster.start(configurations(options, reports), intOption(options, "--core", 2), intOption(options, "--spot", 4), workDir(options), this::print)) {
             String sql = blog.q39();
-            QueryResult faultFree = blog.faultFree(sql);
-            out.printf("fault-free q39: %d rows in %.1f s%n", faultFree.rowCount(), faultFree.wallTime().toMillis() / 1000.0);
+            QueryResult faultFree = faultFree(blog, sql);
             LocalExperiment.Outcome outcome = new LocalExperiment(blog.cluster(), blog.fleet(), this::print).run(name, template, seed, sql, faultFree, reports);
             printVerdict(outcome);
             return outcome.correct() ? 0 : 1;
@@ -268,8 +266,7 @@ public final class LocalFisCli
         List<String> lines = new ArrayList<>();
         try (BlogCluster blog = BlogCluster.start(configurations(options, reports), intOption(options, "--core", 2), intOption(options, "--spot", 4), workDir(options), this::print)) {
             String sql = blog.q39();
-            QueryResult faultFree = blog.faultFree(sql);
-            out.printf("fault-free q39: %d rows in %.1f s%n", faultFree.rowCount(), faultFree.wallTime().toMillis() / 1000.0);
+            QueryResult faultFree = faultFree(blog, sql);
             List<String> keys = List.copyOf(templates.keySet());
             for (int i = 1; i <= runs; i++) {
                 String name = keys.get(random.nextInt(keys.size()));
@@ -294,6 +291,14 @@ public final class LocalFisCli
         lines.forEach(out::println);
         out.println("chaos: " + passed + " passed, " + (runs - passed) + " failed (" + runs + " runs, seed " + seed + ")");
         return passed == runs ? 0 : 1;
+    }
+
+    /** The reference every run under faults is compared with: q39 on the full cluster, nothing injected. */
+    private QueryResult faultFree(BlogCluster blog, String sql)
+    {
+        QueryResult faultFree = blog.faultFree(sql);
+        out.printf("fault-free q39: %d rows in %.1f s%n", faultFree.rowCount(), faultFree.wallTime().toMillis() / 1000.0);
+        return faultFree;
     }
 
     private void printVerdict(LocalExperiment.Outcome outcome)
