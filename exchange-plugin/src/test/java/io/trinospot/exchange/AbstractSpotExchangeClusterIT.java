@@ -134,7 +134,7 @@ abstract class AbstractSpotExchangeClusterIT
         QueryResult reference = query(q39, Map.of("retry_policy", "NONE"));
         CompletableFuture<QueryResult> underFault = CompletableFuture.supplyAsync(() -> cluster.query(q39));
         // Kill only once the victim really runs part of this query, so in-flight work and spooled output are lost.
-        Waits.until("a running task of q39 on " + VICTIM, Duration.ofSeconds(60), null, () -> runningTasksOn(VICTIM) > 0 || underFault.isDone());
+        Waits.until("an unfinished task of q39 on " + VICTIM, Duration.ofSeconds(60), null, () -> cluster.unfinishedTasksOn(VICTIM, "inv_quantity_on_hand") > 0 || underFault.isDone());
         assertThat(underFault).as("q39 finished before the victim ran any task").isNotDone();
         long killedAt = System.nanoTime();
         cluster.kill(VICTIM);
@@ -151,14 +151,6 @@ abstract class AbstractSpotExchangeClusterIT
             }
             ResultComparison.assertSameRows(query(query.getValue(), Map.of("retry_policy", "NONE")), query(query.getValue(), Map.of()));
         }
-    }
-
-    private long runningTasksOn(String node)
-    {
-        return (long) cluster.query("SELECT count(*) FROM system.runtime.tasks t JOIN system.runtime.queries q ON t.query_id = q.query_id "
-                // any unfinished task: on a loaded 2-core machine a poll can easily miss the short RUNNING window
-                + "WHERE t.node_id = '" + node + "' AND t.state IN ('PLANNED', 'RUNNING', 'FLUSHING') AND q.state = 'RUNNING' AND q.query LIKE '%inv_quantity_on_hand%' "
-                + "AND q.query NOT LIKE '%system.runtime%'").onlyValue();
     }
 
     /** Runs a query with session properties on one connection. */

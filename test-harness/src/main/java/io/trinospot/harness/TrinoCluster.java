@@ -164,8 +164,9 @@ public final class TrinoCluster
         }
         // Catalogs on HDFS need the NameNode's address in their etc/, and the spot exchange plugin connects to the
         // NameNode while Trino starts, so HDFS comes first then.
+        boolean needsHdfs = spec.needsHdfs() || configurationsUseLocalHdfs();
         boolean hdfsFirst = spec.lake() == LakeStorage.HDFS || spec.exchange() == ExchangeKind.HDFS || configurationsUseLocalHdfs();
-        if ((spec.needsHdfs() || configurationsUseLocalHdfs()) && hdfsFirst) {
+        if (needsHdfs && hdfsFirst) {
             startHdfs();
         }
 
@@ -180,7 +181,7 @@ public final class TrinoCluster
             node.launch(runtime, ownerMarker);
         }
         // HDFS boots while the Trino JVMs do: nothing in Trino touches it before the first query.
-        if (spec.needsHdfs() && !hdfsFirst) {
+        if (needsHdfs && !hdfsFirst) {
             startHdfs();
         }
         awaitActiveWorkers(spec.workers().size(), START_TIMEOUT);
@@ -376,6 +377,18 @@ public final class TrinoCluster
         });
     }
 
+    /**
+     * Tasks on {@code node} that have not finished, of running queries whose text contains {@code queryText} (the
+     * system-table query asking this is left out). PLANNED and FLUSHING count as well as RUNNING: on a loaded 2-core
+     * machine a poll easily misses a task's short RUNNING window, and a kill then still destroys its work.
+     */
+    public long unfinishedTasksOn(String node, String queryText)
+    {
+        return (long) query("SELECT count(*) FROM system.runtime.tasks t JOIN system.runtime.queries q ON t.query_id = q.query_id "
+                + "WHERE t.node_id = '" + node.replace("'", "''") + "' AND t.state IN ('PLANNED', 'RUNNING', 'FLUSHING') AND q.state = 'RUNNING' "
+                + "AND q.query LIKE '%" + queryText.replace("'", "''") + "%' AND q.query NOT LIKE '%system.runtime%'").onlyValue();
+    }
+
     /** Names of workers the coordinator sees as active. */
     public List<String> activeWorkers()
     {
@@ -422,7 +435,7 @@ public final class TrinoCluster
     /** Log tails of nodes that died without being killed on purpose. */
     public String deadNodesReport()
     {
-        return nodeList().stream()
+        return nodes().stream()
                 .filter(node -> node.hasStarted() && !node.isAlive() && !killed.contains(node.name()))
                 .map(node -> node.process().deathReport())
                 .collect(Collectors.joining("\n\n"));
@@ -453,16 +466,23 @@ public final class TrinoCluster
         }
         configure(node);
         node.launch(runtime, ownerMarker);
-        Waits.until(worker.name() + " active", timeout, node.process(), () -> {
+        awaitWorkerActive(worker.name(), timeout);
+        LOG.info("Added " + node);
+        return node;
+    }
+
+    /** Blocks until the coordinator sees this worker active; fails fast if its process dies. */
+    public void awaitWorkerActive(String workerName, Duration timeout)
+    {
+        Waits.until(workerName + " active", timeout, node(workerName).process(), () -> {
             try {
-                return activeWorkers().contains(worker.name());
+                return activeWorkers().contains(workerName);
             }
             catch (RuntimeException e) {
+                // the coordinator may be busy; ask again
                 return false;
             }
         });
-        LOG.info("Added " + node);
-        return node;
     }
 
     /** Stops a node like an OS shutdown would (SIGTERM, SIGKILL after a timeout); {@link #restart} brings it back. */
@@ -495,13 +515,6 @@ public final class TrinoCluster
         return node;
     }
 
-    private List<TrinoNode> nodeList()
-    {
-        synchronized (nodes) {
-            return List.copyOf(nodes.values());
-        }
-    }
-
     public TrinoNode coordinator()
     {
         return nodes.get("coordinator");
@@ -509,19 +522,22 @@ public final class TrinoCluster
 
     public List<TrinoNode> workers()
     {
-        return nodeList().stream().filter(node -> !node.isCoordinator()).toList();
+        return nodes().stream().filter(node -> !node.isCoordinator()).toList();
     }
 
     public List<TrinoNode> nodes()
     {
-        return nodeList();
+        // a copy under the map's lock: addWorker may add a node while others iterate
+        synchronized (nodes) {
+            return List.copyOf(nodes.values());
+        }
     }
 
     /** Every process this cluster started: nodes and storage servers. */
     public List<ManagedProcess> processes()
     {
         List<ManagedProcess> processes = new ArrayList<>();
-        nodeList().forEach(node -> processes.add(node.process()));
+        nodes().forEach(node -> processes.add(node.process()));
         if (s3 != null) {
             processes.add(s3.process());
         }
@@ -579,7 +595,7 @@ public final class TrinoCluster
     private synchronized void stopAll()
     {
         // Trino nodes in parallel to be quick, storage after them so no node sees its storage vanish first.
-        ManagedProcess.stopInParallel(nodeList().stream().filter(TrinoNode::hasStarted).map(TrinoNode::process).toList());
+        ManagedProcess.stopInParallel(nodes().stream().filter(TrinoNode::hasStarted).map(TrinoNode::process).toList());
         for (AutoCloseable service : services.reversed()) {
             try {
                 service.close();

@@ -91,7 +91,7 @@ class WorkerKillIT
 
         CompletableFuture<QueryResult> underFault = CompletableFuture.supplyAsync(() -> cluster.query(q39));
         // Kill only once the victim is really working on this query, so the kill destroys in-flight work.
-        Waits.until("a running task of q39 on " + VICTIM, Duration.ofSeconds(60), null, () -> runningTasksOn(VICTIM) > 0 || underFault.isDone());
+        Waits.until("an unfinished task of q39 on " + VICTIM, Duration.ofSeconds(60), null, () -> cluster.unfinishedTasksOn(VICTIM, "inv_quantity_on_hand") > 0 || underFault.isDone());
         assertThat(underFault).as("q39 finished before the victim ran any task").isNotDone();
         long killedAt = System.nanoTime();
         cluster.kill(VICTIM);
@@ -105,12 +105,5 @@ class WorkerKillIT
         ResultComparison.assertSameRows(faultFree, result);
         assertThat(cluster.node(VICTIM).isAlive()).as("the victim must stay dead").isFalse();
         Waits.until("coordinator to drop " + VICTIM, Duration.ofSeconds(120), null, () -> !cluster.activeWorkers().contains(VICTIM));
-    }
-
-    private long runningTasksOn(String node)
-    {
-        return (long) cluster.query("SELECT count(*) FROM system.runtime.tasks t JOIN system.runtime.queries q ON t.query_id = q.query_id "
-                + "WHERE t.node_id = '" + node + "' AND t.state = 'RUNNING' AND q.state = 'RUNNING' AND q.query LIKE '%inv_quantity_on_hand%' "
-                + "AND q.query NOT LIKE '%system.runtime%'").onlyValue();
     }
 }
