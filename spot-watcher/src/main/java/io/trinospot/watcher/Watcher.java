@@ -61,6 +61,7 @@ public final class Watcher
                 new WorkerDrainHandler.Settings(
                         new DrainPolicy(config.safetyMargin(), config.drainEstimateFactor()),
                         config.drainTaskPollInterval(),
+                        config.drainEarlyFailDelay(),
                         config.rebalanceDrainEnabled(),
                         config.rebalanceUndrainAfter(),
                         config.scheduledDrainEnabled(),

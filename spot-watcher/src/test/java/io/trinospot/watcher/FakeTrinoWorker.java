@@ -17,7 +17,9 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
 
 /**
  * Stands in for a worker's HTTP API: checks the internal bearer token the way a worker would (its own HKDF,
@@ -34,6 +36,9 @@ public final class FakeTrinoWorker
     public final List<JsonNode> failures = new CopyOnWriteArrayList<>();
     public final List<String> failedTaskIds = new CopyOnWriteArrayList<>();
     public volatile String taskListJson = "[]";
+    public final List<String> taskReads = new CopyOnWriteArrayList<>();
+    public final List<String> taskListQueries = new CopyOnWriteArrayList<>();
+    public final Set<String> finishedTaskIds = new CopyOnWriteArraySet<>();
     public volatile int unauthorized;
 
     public FakeTrinoWorker(String sharedSecret)
@@ -53,12 +58,33 @@ public final class FakeTrinoWorker
             }
             String path = exchange.getRequestURI().getPath();
             if (exchange.getRequestMethod().equals("GET") && path.equals("/v1/task")) {
+                taskListQueries.add(String.valueOf(exchange.getRequestURI().getQuery()));
                 respond(exchange, 200, taskListJson);
+            }
+            else if (exchange.getRequestMethod().equals("GET") && path.startsWith("/v1/task/")) {
+                // One task: picked from the list as the worker would answer for it.
+                String taskId = path.substring("/v1/task/".length());
+                taskReads.add(taskId + "?" + exchange.getRequestURI().getQuery());
+                JsonNode found = null;
+                for (JsonNode task : JSON.readTree(taskListJson)) {
+                    if (task.path("taskStatus").path("taskId").asText().equals(taskId)) {
+                        found = task;
+                    }
+                }
+                if (found == null) {
+                    respond(exchange, 404, "");
+                }
+                else {
+                    respond(exchange, 200, JSON.writeValueAsString(found));
+                }
             }
             else if (exchange.getRequestMethod().equals("POST") && path.endsWith("/fail")) {
                 failures.add(JSON.readTree(exchange.getRequestBody().readAllBytes()));
-                failedTaskIds.add(path.substring("/v1/task/".length(), path.length() - "/fail".length()));
-                respond(exchange, 200, "{}");
+                String taskId = path.substring("/v1/task/".length(), path.length() - "/fail".length());
+                failedTaskIds.add(taskId);
+                // Trino answers with the task's TaskInfo; a task that is already done keeps its state.
+                String state = finishedTaskIds.contains(taskId) ? "FINISHED" : "FAILED";
+                respond(exchange, 200, "{\"taskStatus\":{\"taskId\":\"" + taskId + "\",\"state\":\"" + state + "\",\"failures\":[]},\"stats\":{\"totalDrivers\":4}}");
             }
             else {
                 respond(exchange, 404, "");

@@ -31,6 +31,7 @@ public record WatcherConfig(
         boolean scheduledDrainEnabled,
         Duration scheduledDrainLeadTime,
         Duration drainTaskPollInterval,
+        Duration drainEarlyFailDelay,
         double drainEstimateFactor,
         String drainErrorCode,
         Path trinoConfigFile,
@@ -57,6 +58,7 @@ public record WatcherConfig(
     public static final String SCHEDULED_DRAIN_ENABLED = "watcher.scheduled.drain-enabled";
     public static final String SCHEDULED_DRAIN_LEAD_TIME = "watcher.scheduled.drain-lead-time";
     public static final String DRAIN_TASK_POLL_INTERVAL = "watcher.drain.task-poll-interval";
+    public static final String DRAIN_EARLY_FAIL_DELAY = "watcher.drain.early-fail-delay";
     public static final String DRAIN_ESTIMATE_FACTOR = "watcher.drain.estimate-factor";
     public static final String DRAIN_ERROR_CODE = "watcher.drain.error-code";
     public static final String TRINO_CONFIG_FILE = "watcher.trino.config-file";
@@ -76,7 +78,7 @@ public record WatcherConfig(
     private static final Set<String> KNOWN = Set.of(
             IMDS_ENDPOINT, IMDS_TOKEN_TTL, IMDS_CONNECT_TIMEOUT, IMDS_REQUEST_TIMEOUT, IMDS_ALLOW_V1, POLL_INTERVAL,
             MAX_BACKOFF, SAFETY_MARGIN, REBALANCE_DRAIN_ENABLED, REBALANCE_UNDRAIN_AFTER, SCHEDULED_DRAIN_ENABLED, SCHEDULED_DRAIN_LEAD_TIME,
-            DRAIN_TASK_POLL_INTERVAL, DRAIN_ESTIMATE_FACTOR, DRAIN_ERROR_CODE, TRINO_CONFIG_FILE,
+            DRAIN_TASK_POLL_INTERVAL, DRAIN_EARLY_FAIL_DELAY, DRAIN_ESTIMATE_FACTOR, DRAIN_ERROR_CODE, TRINO_CONFIG_FILE,
             TRINO_NODE_PROPERTIES_FILE, TRINO_HOST, TRINO_PORT, TRINO_SHARED_SECRET, TRINO_REQUEST_TIMEOUT,
             HTTP_ENABLED, HTTP_BIND_ADDRESS, HTTP_PORT, DRY_RUN);
 
@@ -92,6 +94,7 @@ public record WatcherConfig(
         requireNonNull(rebalanceUndrainAfter, "rebalanceUndrainAfter is null");
         requireNonNull(scheduledDrainLeadTime, "scheduledDrainLeadTime is null");
         requireNonNull(drainTaskPollInterval, "drainTaskPollInterval is null");
+        requireNonNull(drainEarlyFailDelay, "drainEarlyFailDelay is null");
         requireNonNull(drainErrorCode, "drainErrorCode is null");
         requireNonNull(trinoConfigFile, "trinoConfigFile is null");
         requireNonNull(trinoNodePropertiesFile, "trinoNodePropertiesFile is null");
@@ -109,6 +112,9 @@ public record WatcherConfig(
         }
         if (maxBackoff.compareTo(pollInterval) < 0) {
             throw new ConfigException(MAX_BACKOFF + " must be at least " + POLL_INTERVAL);
+        }
+        if (drainEarlyFailDelay.isNegative()) {
+            throw new ConfigException(DRAIN_EARLY_FAIL_DELAY + " must not be negative: " + drainEarlyFailDelay);
         }
         if (drainEstimateFactor < 1.0) {
             throw new ConfigException(DRAIN_ESTIMATE_FACTOR + " must be >= 1.0: " + drainEstimateFactor);
@@ -146,6 +152,9 @@ public record WatcherConfig(
                 reader.bool(SCHEDULED_DRAIN_ENABLED, true),
                 reader.duration(SCHEDULED_DRAIN_LEAD_TIME, "2m"),
                 reader.duration(DRAIN_TASK_POLL_INTERVAL, "1s"),
+                // Trino 483's coordinator reads worker states every 5 s; with retry-initial-delay=1s a retry is
+                // placed 1 s after its failure, so 4 s after SHUTTING_DOWN the coordinator has had its 5 s.
+                reader.duration(DRAIN_EARLY_FAIL_DELAY, "4s"),
                 reader.decimal(DRAIN_ESTIMATE_FACTOR, 1.5),
                 reader.string(DRAIN_ERROR_CODE, "REMOTE_HOST_GONE").toUpperCase(Locale.ROOT),
                 Path.of(reader.string(TRINO_CONFIG_FILE, "etc/config.properties")),
@@ -171,7 +180,7 @@ public record WatcherConfig(
     {
         return new WatcherConfig(imdsEndpoint, imdsTokenTtl, imdsConnectTimeout, imdsRequestTimeout, imdsAllowV1, pollInterval,
                 maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, scheduledDrainEnabled, scheduledDrainLeadTime, drainTaskPollInterval,
-                drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
+                drainEarlyFailDelay, drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
                 trinoRequestTimeout, httpEnabled, httpBindAddress, httpPort, dryRun);
     }
 

@@ -6,20 +6,31 @@ import io.trinospot.watcher.trino.TrinoWorkerException;
 import io.trinospot.watcher.trino.WorkerApi;
 
 import java.net.ConnectException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The task side of one drain: on each tick, reads the worker's tasks, applies the policy and fails the tasks
- * it says to fail. Each task is failed at most once and counted once. Not thread-safe: ticked from one thread.
+ * it says to fail. The full task list (which holds every task the worker retains, finished ones for 15 minutes)
+ * is read every few seconds to find new tasks; in between, only the live tasks are read, one by one, so a busy
+ * worker's long list does not slow down the decisions. Each task is failed at most once and counted once. Not thread-safe: ticked from one thread.
  */
 final class TaskDrain
 {
     private static final System.Logger LOG = System.getLogger(TaskDrain.class.getName());
+
+    private static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(5);
+    // Done states a fail request does not change: the task was not failed by us.
+    private static final Set<String> ENDED_OTHERWISE = Set.of("FINISHED", "CANCELED", "ABORTED");
 
     private final String cause;
     private final Instant deadline;
@@ -28,10 +39,25 @@ final class TaskDrain
     private final WatcherMetrics metrics;
     private final Set<String> failed = new HashSet<>();
     private final Set<String> letFinish = new HashSet<>();
+    private final Set<String> held = new HashSet<>();
+    // Tasks not yet done as of the last read, by id, in listing order.
+    private final Map<String, TaskSnapshot> live = new LinkedHashMap<>();
+    private final InstantSource clock;
+    private Instant nextDiscovery = Instant.MIN;
+    private final Duration earlyFailDelay;
+    private Instant earlyFailsFrom;
     private int listFailures;
 
-    TaskDrain(String cause, Instant deadline, DrainPolicy policy, WorkerApi worker, WatcherMetrics metrics)
+    /**
+     * @param earlyFailDelay no task is failed early sooner than this after the worker took SHUTTING_DOWN: until the
+     * coordinator has seen the state (it polls workers on its own schedule), it may put a failed task's retry right
+     * back on this worker. Failing at the cutoff is never held back.
+     */
+    TaskDrain(String cause, Instant deadline, Duration earlyFailDelay, DrainPolicy policy, WorkerApi worker, WatcherMetrics metrics, InstantSource clock)
     {
+        this.clock = requireNonNull(clock, "clock is null");
+        this.earlyFailDelay = requireNonNull(earlyFailDelay, "earlyFailDelay is null");
+        this.earlyFailsFrom = deadline;
         this.cause = requireNonNull(cause, "cause is null");
         this.deadline = requireNonNull(deadline, "deadline is null");
         this.policy = requireNonNull(policy, "policy is null");
@@ -54,6 +80,17 @@ final class TaskDrain
         return deadline;
     }
 
+    Instant earlyFailsFrom()
+    {
+        return earlyFailsFrom;
+    }
+
+    /** The worker took SHUTTING_DOWN at {@code at}; ticks may start. */
+    void shutdownAccepted(Instant at)
+    {
+        earlyFailsFrom = at.plus(earlyFailDelay);
+    }
+
     /**
      * @return whether there is more to do (the deadline has not passed)
      */
@@ -63,9 +100,35 @@ final class TaskDrain
             LOG.log(System.Logger.Level.INFO, "drain for {0}: deadline {1} passed; done", cause, deadline);
             return false;
         }
-        List<TaskSnapshot> tasks;
         try {
-            tasks = worker.tasks();
+            if (!now.isBefore(nextDiscovery)) {
+                // The full list finds tasks that arrived since the last one (until the coordinator sees the
+                // shutdown); it holds every task the worker retains, so it is read only now and then.
+                live.clear();
+                for (TaskSnapshot task : worker.tasks()) {
+                    if (!task.isDone()) {
+                        live.put(task.taskId(), task);
+                    }
+                }
+                Instant listed = clock.instant();
+                nextDiscovery = listed.plus(DISCOVERY_INTERVAL);
+                if (listed.isBefore(earlyFailsFrom) && earlyFailsFrom.isBefore(nextDiscovery)) {
+                    // Whatever arrived during the early-fail hold is judged as soon as the hold ends.
+                    nextDiscovery = earlyFailsFrom;
+                }
+            }
+            else {
+                // Progress of the tasks already known, one small request each.
+                for (String taskId : List.copyOf(live.keySet())) {
+                    Optional<TaskSnapshot> task = worker.task(taskId);
+                    if (task.isEmpty() || task.get().isDone()) {
+                        live.remove(taskId);
+                    }
+                    else {
+                        live.put(taskId, task.get());
+                    }
+                }
+            }
         }
         catch (TrinoWorkerException e) {
             if (refused(e)) {
@@ -77,12 +140,17 @@ final class TaskDrain
             }
             metrics.trinoError("list-tasks");
             if (listFailures++ % 30 == 0) {
-                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot list tasks ({1} times in a row): {2}",
+                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot read tasks ({1} times in a row): {2}",
                         cause, String.valueOf(listFailures), e.getMessage());
             }
+            // Re-list next time: a task may have gone without this drain noticing.
+            nextDiscovery = now;
             return true;
         }
         listFailures = 0;
+        // Judged as of now, not as of the tick's start: reading the tasks can take a while on a busy worker.
+        now = clock.instant();
+        List<TaskSnapshot> tasks = List.copyOf(live.values());
         for (TaskDecision decision : policy.decide(tasks, now, deadline)) {
             if (failed.contains(decision.taskId())) {
                 continue;
@@ -94,10 +162,18 @@ final class TaskDrain
                 }
                 continue;
             }
+            if (decision.action() == TaskDecision.Action.FAIL_EARLY && now.isBefore(earlyFailsFrom)) {
+                if (held.add(decision.taskId())) {
+                    LOG.log(System.Logger.Level.INFO, "drain for {0}: task {1} cannot finish in time ({2}); failing it from {3}, once the coordinator has seen the shutdown",
+                            cause, decision.taskId(), decision.reason(), earlyFailsFrom);
+                }
+                continue;
+            }
             String message = "Spot interruption: this worker's EC2 instance will be reclaimed at %s (%s); task failed early so it is retried on another worker (%s)"
                     .formatted(deadline, cause, decision.reason());
+            String stateAfter;
             try {
-                worker.failTask(decision.taskId(), message);
+                stateAfter = worker.failTask(decision.taskId(), message);
             }
             catch (TrinoWorkerException e) {
                 metrics.trinoError("fail-task");
@@ -105,6 +181,13 @@ final class TaskDrain
                 continue;
             }
             failed.add(decision.taskId());
+            if (ENDED_OTHERWISE.contains(stateAfter)) {
+                // It ended between the listing and the request (a listing takes a while on a busy worker); Trino
+                // leaves a finished task alone, so its output stands and nothing is rerun.
+                metrics.taskEndedBeforeFail();
+                LOG.log(System.Logger.Level.INFO, "drain for {0}: task {1} was already {2}; nothing to fail", cause, decision.taskId(), stateAfter);
+                continue;
+            }
             if (decision.action() == TaskDecision.Action.FAIL_AT_CUTOFF) {
                 metrics.taskFailedAtDeadline();
             }

@@ -12,6 +12,7 @@ import io.trinospot.watcher.trino.WorkerApi;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -39,6 +40,7 @@ public final class WorkerDrainHandler
     public record Settings(
             DrainPolicy policy,
             Duration taskPollInterval,
+            Duration earlyFailDelay,
             boolean rebalanceDrainEnabled,
             Duration rebalanceUndrainAfter,
             boolean scheduledDrainEnabled,
@@ -48,6 +50,7 @@ public final class WorkerDrainHandler
         {
             requireNonNull(policy, "policy is null");
             requireNonNull(taskPollInterval, "taskPollInterval is null");
+            requireNonNull(earlyFailDelay, "earlyFailDelay is null");
             requireNonNull(rebalanceUndrainAfter, "rebalanceUndrainAfter is null");
             requireNonNull(scheduledDrainLeadTime, "scheduledDrainLeadTime is null");
         }
@@ -126,9 +129,12 @@ public final class WorkerDrainHandler
         rebalanceDraining = false;
         LOG.log(System.Logger.Level.INFO, "{0}: instance goes away at {1}; shutting the worker down and draining its tasks (cutoff {2})",
                 cause, deadline, settings.policy().cutoff(deadline));
-        TaskDrain newDrain = new TaskDrain(cause, deadline, settings.policy(), worker, metrics);
+        TaskDrain newDrain = new TaskDrain(cause, deadline, settings.earlyFailDelay(), settings.policy(), worker, metrics, clock);
         drain = Optional.of(newDrain);
-        setStateUntilAccepted(NodeState.SHUTTING_DOWN, observedAt, deadline, () -> tickLoop(newDrain));
+        setStateUntilAccepted(NodeState.SHUTTING_DOWN, observedAt, deadline, () -> {
+            newDrain.shutdownAccepted(clock.instant());
+            tickLoop(newDrain);
+        });
     }
 
     // The state change is what stops new work from arriving, so it is retried quickly until the worker takes it.
@@ -166,8 +172,20 @@ public final class WorkerDrainHandler
             // Replaced by a drain with an earlier deadline.
             return;
         }
-        if (target.tick(clock.instant())) {
-            executor.schedule(() -> tickLoop(target), settings.taskPollInterval().toMillis(), TimeUnit.MILLISECONDS);
+        Instant now = clock.instant();
+        if (target.tick(now)) {
+            // Tick on time for the end of the early-fail hold and for the cutoff, not up to a poll interval late.
+            Duration wait = settings.taskPollInterval();
+            for (Instant moment : List.of(target.earlyFailsFrom(), settings.policy().cutoff(target.deadline()))) {
+                Duration until = Duration.between(now, moment);
+                if (until.isPositive() && until.compareTo(wait) < 0) {
+                    wait = until.plusMillis(1);
+                }
+            }
+            if (!executor.isShutdown()) {
+                // Not after close(): the agent is stopping.
+                executor.schedule(() -> tickLoop(target), wait.toMillis(), TimeUnit.MILLISECONDS);
+            }
         }
     }
 

@@ -53,6 +53,11 @@ public final class WatcherMetrics
         increment("trinospot_watcher_tasks_failed_early_total");
     }
 
+    public void taskEndedBeforeFail()
+    {
+        increment("trinospot_watcher_tasks_ended_before_fail_total");
+    }
+
     public void taskFailedAtDeadline()
     {
         increment("trinospot_watcher_tasks_failed_at_deadline_total");
@@ -134,7 +139,7 @@ public final class WatcherMetrics
         Map<String, Map<String, Long>> families = new TreeMap<>();
         // Counters that have not moved yet still appear, so dashboards see zeros rather than gaps.
         for (String name : new String[] {"trinospot_watcher_tasks_let_finish_total", "trinospot_watcher_tasks_failed_early_total",
-                "trinospot_watcher_tasks_failed_at_deadline_total"}) {
+                "trinospot_watcher_tasks_failed_at_deadline_total", "trinospot_watcher_tasks_ended_before_fail_total"}) {
             families.computeIfAbsent(name, _ -> new TreeMap<>()).put(name, 0L);
         }
         counters.forEach((key, adder) -> {

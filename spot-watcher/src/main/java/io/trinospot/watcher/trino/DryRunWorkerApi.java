@@ -1,6 +1,7 @@
 package io.trinospot.watcher.trino;
 
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,8 +34,16 @@ public final class DryRunWorkerApi
     }
 
     @Override
-    public void failTask(String taskId, String message)
+    public Optional<TaskSnapshot> task(String taskId)
+            throws TrinoWorkerException
+    {
+        return delegate.task(taskId);
+    }
+
+    @Override
+    public String failTask(String taskId, String message)
     {
         LOG.log(System.Logger.Level.INFO, "dry run: would fail task {0}: {1}", taskId, message);
+        return "UNKNOWN";
     }
 }

@@ -65,6 +65,13 @@ public final class LazyWorkerApi
     }
 
     @Override
+    public Optional<TaskSnapshot> task(String taskId)
+            throws TrinoWorkerException
+    {
+        return client().task(taskId);
+    }
+
+    @Override
     public List<TaskSnapshot> tasks()
             throws TrinoWorkerException
     {
@@ -72,9 +79,9 @@ public final class LazyWorkerApi
     }
 
     @Override
-    public void failTask(String taskId, String message)
+    public String failTask(String taskId, String message)
             throws TrinoWorkerException
     {
-        client().failTask(taskId, message);
+        return client().failTask(taskId, message);
     }
 }

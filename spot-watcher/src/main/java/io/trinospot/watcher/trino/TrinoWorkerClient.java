@@ -71,12 +71,13 @@ public final class TrinoWorkerClient
     public List<TaskSnapshot> tasks()
             throws TrinoWorkerException
     {
-        // The list holds every TaskInfo the worker still retains (finished ones for 15 minutes), with full
-        // pipeline statistics: several MB on a busy worker. It is parsed as a stream, keeping only what the policy
-        // reads, so it fits the agent's small heap.
+        // The list holds every TaskInfo the worker still retains (finished ones for 15 minutes): still large on a
+        // busy worker. It is parsed as a stream, keeping only what the policy reads, so it fits the agent's small heap.
         Map<String, String> headers = headers();
         headers.put("Accept", "application/json");
-        URI uri = URI.create(baseUri + "/v1/task");
+        // ?summarize drops each running task's pipeline statistics (driver counts and times stay): the full
+        // list took seconds to produce and read on a busy worker, which delayed every drain decision.
+        URI uri = URI.create(baseUri + "/v1/task?summarize");
         BlockingHttp.Response response;
         try {
             response = BlockingHttp.send(uri, "GET", headers, null, requestTimeout, requestTimeout);
@@ -99,7 +100,41 @@ public final class TrinoWorkerClient
     }
 
     @Override
-    public void failTask(String taskId, String message)
+    public Optional<TaskSnapshot> task(String taskId)
+            throws TrinoWorkerException
+    {
+        Map<String, String> headers = headers();
+        headers.put("Accept", "application/json");
+        String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "?summarize";
+        URI uri = URI.create(baseUri + path);
+        BlockingHttp.Response response;
+        try {
+            response = BlockingHttp.send(uri, "GET", headers, null, requestTimeout, requestTimeout);
+        }
+        catch (IOException e) {
+            throw new TrinoWorkerException("GET " + uri + ": " + e, e);
+        }
+        try (response; InputStream body = response.body()) {
+            if (response.status() == 404 || response.status() == 410) {
+                return Optional.empty();
+            }
+            if (response.status() / 100 != 2) {
+                expectSuccess("GET " + path, response.status(), new String(body.readNBytes(200), StandardCharsets.UTF_8));
+            }
+            try (JsonParser parser = JSON.getFactory().createParser(body)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    throw new IllegalArgumentException("expected a TaskInfo object");
+                }
+                return Optional.of(parseTask(parser));
+            }
+        }
+        catch (IOException | RuntimeException e) {
+            throw new TrinoWorkerException("GET " + path + ": cannot read the task: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String failTask(String taskId, String message)
             throws TrinoWorkerException
     {
         ObjectNode body = JSON.createObjectNode();
@@ -114,8 +149,37 @@ public final class TrinoWorkerClient
                 .put("type", "INTERNAL_ERROR")
                 .put("fatal", false);
         String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "/fail";
-        BlockingHttp.StringResponse response = send("POST", path, "application/json", body.toString());
-        expectSuccess("POST " + path, response);
+        Map<String, String> headers = headers();
+        headers.put("Content-Type", "application/json");
+        headers.put("Accept", "application/json");
+        URI uri = URI.create(baseUri + path);
+        BlockingHttp.Response response;
+        try {
+            response = BlockingHttp.send(uri, "POST", headers, body.toString().getBytes(StandardCharsets.UTF_8), requestTimeout, requestTimeout);
+        }
+        catch (IOException e) {
+            throw new TrinoWorkerException("POST " + uri + ": " + e, e);
+        }
+        // The answer is the task's TaskInfo (with its full statistics), read as a stream for its state: a task
+        // that finished between the listing and this call is not failed by it, and the caller must know.
+        try (response; InputStream in = response.body()) {
+            if (response.status() / 100 != 2) {
+                expectSuccess("POST " + path, response.status(), new String(in.readNBytes(200), StandardCharsets.UTF_8));
+            }
+            try (JsonParser parser = JSON.getFactory().createParser(in)) {
+                if (parser.nextToken() != JsonToken.START_OBJECT) {
+                    return "UNKNOWN";
+                }
+                return parseTask(parser).state();
+            }
+            catch (IOException | IllegalArgumentException e) {
+                // The request was accepted; only its answer is unreadable.
+                return "UNKNOWN";
+            }
+        }
+        catch (IOException e) {
+            throw new TrinoWorkerException("POST " + path + ": cannot read the answer: " + e.getMessage(), e);
+        }
     }
 
     static List<TaskSnapshot> parseTasks(JsonParser parser)

@@ -1,6 +1,7 @@
 package io.trinospot.watcher.trino;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What the watcher does to its local worker. The HTTP implementation is {@link TrinoWorkerClient};
@@ -15,8 +16,19 @@ public interface WorkerApi
             throws TrinoWorkerException;
 
     /**
-     * Fails one task with a retryable error so the coordinator runs it elsewhere.
+     * One task the worker is known to have, read on its own: far cheaper than {@link #tasks()} on a worker that
+     * retains hundreds of finished tasks. Empty when the worker no longer has it.
      */
-    void failTask(String taskId, String message)
+    Optional<TaskSnapshot> task(String taskId)
+            throws TrinoWorkerException;
+
+    /**
+     * Fails one task with a retryable error so the coordinator runs it elsewhere.
+     *
+     * @return the task's state once the request was handled, as the worker reports it (Trino's TaskState name,
+     * {@code UNKNOWN} when the answer does not say): a task that had already finished stays {@code FINISHED},
+     * its output stands and nothing was failed
+     */
+    String failTask(String taskId, String message)
             throws TrinoWorkerException;
 }

@@ -38,8 +38,13 @@ class TestWorkerDrainHandler
 
     private WorkerDrainHandler handler(Duration margin, Duration undrainAfter)
     {
+        return handler(margin, undrainAfter, Duration.ZERO);
+    }
+
+    private WorkerDrainHandler handler(Duration margin, Duration undrainAfter, Duration earlyFailDelay)
+    {
         handler = new WorkerDrainHandler(
-                new WorkerDrainHandler.Settings(new DrainPolicy(margin, 1.5), Duration.ofMillis(50), true, undrainAfter, true, Duration.ofMinutes(2)),
+                new WorkerDrainHandler.Settings(new DrainPolicy(margin, 1.5), Duration.ofMillis(50), earlyFailDelay, true, undrainAfter, true, Duration.ofMinutes(2)),
                 worker, metrics, InstantSource.system());
         return handler;
     }
@@ -60,6 +65,60 @@ class TestWorkerDrainHandler
         Await.until("the finishing task was counted", () -> metrics.counter("trinospot_watcher_tasks_let_finish_total") == 1);
         assertThat(metrics.counter("trinospot_watcher_tasks_failed_early_total")).isEqualTo(2);
         assertThat(metrics.render()).contains("trinospot_watcher_notice_to_state_change_seconds_count 1");
+    }
+
+    @Test
+    void earlyFailuresWaitForTheCoordinatorToSeeTheShutdown()
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(running("fresh", now, 4, 0));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMillis(600))
+                .onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("SHUTTING_DOWN set", () -> worker.states.contains(NodeState.SHUTTING_DOWN));
+        Instant stateSet = Instant.now();
+        Await.until("the task read a few times", () -> worker.taskPolls.get() + worker.taskReads.get() >= 3);
+        assertThat(worker.failed).as("failed during the hold").isEmpty();
+        Await.until("the task failed once the hold is over", () -> worker.failed.contains("fresh"));
+        assertThat(Duration.between(stateSet, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(550));
+        assertThat(metrics.counter("trinospot_watcher_tasks_failed_early_total")).isEqualTo(1);
+    }
+
+    @Test
+    void betweenFullListingsOnlyLiveTasksAreRead()
+            throws InterruptedException
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(running("finishes", now.minusSeconds(10), 10, 9));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("the task re-read on its own several times", () -> worker.taskReads.get() >= 4);
+        // Ticks every 50 ms; the full list only every 5 s.
+        assertThat(worker.taskPolls.get()).isEqualTo(1);
+        assertThat(metrics.counter("trinospot_watcher_tasks_let_finish_total")).isEqualTo(1);
+    }
+
+    @Test
+    void failingAtTheCutoffIsNotHeldBack()
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(running("late", now.minusSeconds(5), 4, 1));
+        // The cutoff (deadline - 2 s) has already passed; a 10 s hold must not keep the task running.
+        handler(Duration.ofSeconds(2), Duration.ofMinutes(10), Duration.ofSeconds(10))
+                .onEvent(new SpotInterruption("terminate", now.plusMillis(1500), now));
+        Await.until("the task failed at the cutoff", () -> worker.failed.contains("late"));
+        assertThat(metrics.counter("trinospot_watcher_tasks_failed_at_deadline_total")).isEqualTo(1);
+    }
+
+    @Test
+    void taskThatFinishedBeforeTheFailRequestIsNotCountedAsFailed()
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(running("fresh", now, 4, 0), running("just-done", now, 4, 0));
+        worker.finishedMeanwhile.add("just-done");
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("both fail requests sent", () -> worker.failed.size() == 2);
+        Await.until("the finished one counted", () -> metrics.counter("trinospot_watcher_tasks_ended_before_fail_total") == 1);
+        assertThat(metrics.counter("trinospot_watcher_tasks_failed_early_total")).isEqualTo(1);
+        assertThat(worker.failed).containsExactlyInAnyOrder("fresh", "just-done");
     }
 
     @Test
@@ -181,6 +240,8 @@ class TestWorkerDrainHandler
         final List<String> messages = new CopyOnWriteArrayList<>();
         final AtomicInteger failSetState = new AtomicInteger();
         final AtomicInteger taskPolls = new AtomicInteger();
+        final AtomicInteger taskReads = new AtomicInteger();
+        final List<String> finishedMeanwhile = new CopyOnWriteArrayList<>();
         volatile List<TaskSnapshot> tasks = List.of();
         volatile TrinoWorkerException tasksError;
 
@@ -207,10 +268,27 @@ class TestWorkerDrainHandler
         }
 
         @Override
-        public void failTask(String taskId, String message)
+        public Optional<TaskSnapshot> task(String taskId)
+                throws TrinoWorkerException
+        {
+            taskReads.incrementAndGet();
+            if (tasksError != null) {
+                throw tasksError;
+            }
+            return tasks.stream()
+                    .filter(task -> task.taskId().equals(taskId))
+                    .findFirst()
+                    // A failed task reads as FAILED, as on a real worker.
+                    .map(task -> failed.contains(taskId) ? new TaskSnapshot(taskId, "FAILED", task.startedAt(), task.elapsed(), task.totalDrivers(), 0, 0, 0, task.completedDrivers()) : task);
+        }
+
+        @Override
+        public String failTask(String taskId, String message)
         {
             failed.add(taskId);
             messages.add(message);
+            // A task that finished since the listing stays finished, as on a real worker.
+            return finishedMeanwhile.contains(taskId) ? "FINISHED" : "FAILED";
         }
     }
 }

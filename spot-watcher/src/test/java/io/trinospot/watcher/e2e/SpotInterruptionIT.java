@@ -31,10 +31,10 @@ class SpotInterruptionIT
 {
     private static final String VICTIM = "worker-1";
     private static final Duration WINDOW = Duration.ofSeconds(Long.parseLong(System.getProperty("trinospot.spot.window", "40s").replace("s", "")));
-    // Short enough that the long-task query's scan task (tens of seconds) cannot finish by deadline - 15 s safety margin.
-    // With 30 s it sometimes looked as if it could at first: its small splits finish first, so the fraction of completed
-    // drivers overstates its progress, and the watcher failed it only when it fell behind, 8 s after the notice.
-    private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(20);
+    // The long-task query's scan task must be unable to finish by deadline - 15 s safety margin when the watcher
+    // judges it, which is once the early-fail hold (watcher.drain.early-fail-delay, 4 s) is over: 30 s leaves 15 s
+    // before the cutoff, and the scan task runs far longer than that (see SpotScenario.longTaskQuery).
+    private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(30);
     private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
     // The coordinator polls node states every 5 s (fixed in Trino 483), so this is what "within 2 s" can mean there.
     // Trino's coordinator refreshes node states every 5 s; allow for a loaded 2-core machine on top.
@@ -127,9 +127,9 @@ class SpotInterruptionIT
 
     /**
      * FAIL_EARLY on a real worker: q39's tasks all finish within the notice, so here a query whose scan task runs for
-     * tens of seconds. The victim is the worker running it; with a 20 s notice window the task cannot finish before
-     * {@code deadline - safety margin} (or has no completed driver to extrapolate from), so the watcher fails it at once
-     * and the coordinator retries it on another worker.
+     * tens of seconds. The victim is the worker running it; with a 30 s notice window the task cannot finish before
+     * {@code deadline - safety margin}, so the watcher fails it as soon as its early-fail hold is over (long before
+     * the cutoff) and the coordinator retries it on another worker.
      */
     @Test
     @Order(4)

@@ -61,6 +61,7 @@ class TestTrinoWorkerClient
     {
         worker.taskListJson = TASKS;
         List<TaskSnapshot> tasks = client.tasks();
+        assertThat(worker.taskListQueries).as("summarized list: no per-pipeline statistics").containsExactly("summarize");
         assertThat(tasks).hasSize(2);
         TaskSnapshot running = tasks.getFirst();
         assertThat(running.taskId()).isEqualTo("20261122_100000_00001_abcde.1.0.0");
@@ -77,16 +78,36 @@ class TestTrinoWorkerClient
     }
 
     @Test
+    void readsOneTaskSummarized()
+            throws Exception
+    {
+        worker.taskListJson = TASKS;
+        TaskSnapshot task = client.task("20261122_100000_00001_abcde.1.0.0").orElseThrow();
+        assertThat(task.state()).isEqualTo("RUNNING");
+        assertThat(task.completedDrivers()).isEqualTo(6);
+        assertThat(worker.taskReads).containsExactly("20261122_100000_00001_abcde.1.0.0?summarize");
+        assertThat(client.task("20261122_100000_00001_abcde.9.0.0")).as("a task the worker no longer has").isEmpty();
+    }
+
+    @Test
     void failsTaskWithRetryableSpotError()
             throws Exception
     {
-        client.failTask("20261122_100000_00001_abcde.1.0.0", "Spot interruption: going away");
+        assertThat(client.failTask("20261122_100000_00001_abcde.1.0.0", "Spot interruption: going away")).isEqualTo("FAILED");
         assertThat(worker.failedTaskIds).containsExactly("20261122_100000_00001_abcde.1.0.0");
         JsonNode failure = worker.failures.getFirst().get("failureInfo");
         assertThat(failure.get("message").asText()).contains("Spot interruption");
         assertThat(failure.get("errorCode").get("name").asText()).isEqualTo("REMOTE_HOST_GONE");
         assertThat(failure.get("errorCode").get("code").asInt()).isEqualTo(65558);
         assertThat(failure.get("errorCode").get("type").asText()).isEqualTo("INTERNAL_ERROR");
+    }
+
+    @Test
+    void failingATaskThatAlreadyFinishedReportsItsState()
+            throws Exception
+    {
+        worker.finishedTaskIds.add("20261122_100000_00001_abcde.2.3.0");
+        assertThat(client.failTask("20261122_100000_00001_abcde.2.3.0", "Spot interruption: going away")).isEqualTo("FINISHED");
     }
 
     @Test
