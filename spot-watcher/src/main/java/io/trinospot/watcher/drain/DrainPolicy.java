@@ -16,8 +16,11 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * The estimate is linear: a task that completed a fraction {@code f} of its drivers in {@code t} needs about
  * {@code t × (1 − f) / f} more, multiplied by {@code estimateFactor} because drivers late in a task are often
- * slower and splits may still arrive. A task with no completed driver gives nothing to extrapolate from and has
- * lost little, so it is failed early.
+ * slower and splits may still arrive. When no driver is queued, all that is left runs in drivers that started
+ * no later than the task's last driver start and are not done yet; small splits finishing first make the completed
+ * fraction overstate progress then, so the remaining time is taken as at least how long those drivers have been
+ * running. A task with no completed driver gives nothing to extrapolate from and has lost little, so it is failed
+ * early.
  *
  * @param estimateFactor at least 1; how pessimistic to be about the remaining time
  */
@@ -70,9 +73,17 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
                 .map(start -> Duration.between(start, now))
                 .filter(duration -> !duration.isNegative())
                 .orElse(task.elapsed());
-        Duration remaining = Duration.ofNanos((long) (running.toNanos() * (1 - fraction) / fraction * estimateFactor));
-        String progress = "%d/%d drivers done in %s s, about %s s to go, %s s until cutoff".formatted(
-                task.completedDrivers(), task.totalDrivers(), seconds(running), seconds(remaining), seconds(left));
+        Duration linear = Duration.ofNanos((long) (running.toNanos() * (1 - fraction) / fraction));
+        Duration inFlight = Duration.ZERO;
+        if (task.queuedDrivers() == 0 && task.completedDrivers() < task.totalDrivers() && task.lastDriverStartedAt().isPresent()) {
+            inFlight = Duration.between(task.lastDriverStartedAt().get(), now);
+        }
+        Duration expected = linear.compareTo(inFlight) >= 0 ? linear : inFlight;
+        Duration remaining = Duration.ofNanos((long) (expected.toNanos() * estimateFactor));
+        String progress = "%d/%d drivers done in %s s, about %s s to go%s, %s s until cutoff".formatted(
+                task.completedDrivers(), task.totalDrivers(), seconds(running), seconds(remaining),
+                expected == inFlight && inFlight.isPositive() ? " (the last " + (task.totalDrivers() - task.completedDrivers()) + " drivers have run " + seconds(inFlight) + " s)" : "",
+                seconds(left));
         if (remaining.compareTo(left) <= 0) {
             return new TaskDecision(task.taskId(), TaskDecision.Action.LET_FINISH, progress);
         }

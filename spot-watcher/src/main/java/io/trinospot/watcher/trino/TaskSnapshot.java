@@ -12,6 +12,7 @@ import static java.util.Objects.requireNonNull;
  *
  * @param state Trino's TaskState name, e.g. RUNNING, FLUSHING, FINISHED
  * @param startedAt when the task's first driver started (or, before that, when it was created)
+ * @param lastDriverStartedAt when its most recently started driver started, if any has
  */
 public record TaskSnapshot(
         String taskId,
@@ -22,7 +23,8 @@ public record TaskSnapshot(
         int queuedDrivers,
         int runningDrivers,
         int blockedDrivers,
-        int completedDrivers)
+        int completedDrivers,
+        Optional<Instant> lastDriverStartedAt)
 {
     private static final Set<String> DONE = Set.of("FINISHED", "CANCELED", "ABORTED", "FAILED", "CANCELING", "ABORTING", "FAILING");
 
@@ -32,6 +34,13 @@ public record TaskSnapshot(
         requireNonNull(state, "state is null");
         requireNonNull(startedAt, "startedAt is null");
         requireNonNull(elapsed, "elapsed is null");
+        requireNonNull(lastDriverStartedAt, "lastDriverStartedAt is null");
+    }
+
+    public TaskSnapshot(String taskId, String state, Optional<Instant> startedAt, Duration elapsed, int totalDrivers, int queuedDrivers,
+            int runningDrivers, int blockedDrivers, int completedDrivers)
+    {
+        this(taskId, state, startedAt, elapsed, totalDrivers, queuedDrivers, runningDrivers, blockedDrivers, completedDrivers, Optional.empty());
     }
 
     /** Finished or on its way out: nothing to decide. */

@@ -209,7 +209,7 @@ public final class TrinoWorkerClient
             parser.nextToken();
             switch (field) {
                 case "taskStatus" -> status = scalars(parser, Set.of("taskId", "state"));
-                case "stats" -> stats = scalars(parser, Set.of("createTime", "firstStartTime", "elapsedTime",
+                case "stats" -> stats = scalars(parser, Set.of("createTime", "firstStartTime", "lastStartTime", "elapsedTime",
                         "totalDrivers", "queuedDrivers", "runningDrivers", "blockedDrivers", "completedDrivers"));
                 default -> parser.skipChildren();
             }
@@ -229,7 +229,8 @@ public final class TrinoWorkerClient
                 intValue(stats.get("queuedDrivers")),
                 intValue(stats.get("runningDrivers")),
                 intValue(stats.get("blockedDrivers")),
-                intValue(stats.get("completedDrivers")));
+                intValue(stats.get("completedDrivers")),
+                instant(taskStats.get("lastStartTime")));
     }
 
     // Reads the object the parser is on, keeping the wanted scalar fields and skipping everything else.

@@ -54,6 +54,25 @@ class TestDrainPolicy
     }
 
     @Test
+    void driversStillRunningSinceTheStartCountAsUnfinishedWork()
+    {
+        // 8 of 12 drivers done in 8.6 s (the small splits); the other 4 have run since the start, nothing queued.
+        // Linear: 4.3 s to go; but those drivers have already run 8.6 s, so about that much again: x1.5 = 12.9 s.
+        Instant now = DEADLINE.minusSeconds(25);
+        Instant started = now.minusMillis(8600);
+        TaskSnapshot skewed = new TaskSnapshot("q", "RUNNING", Optional.of(started), Duration.ofMillis(8600), 12, 0, 4, 0, 8, Optional.of(started.plusMillis(100)));
+        TaskDecision decision = policy.decide(List.of(skewed), now, DEADLINE).getFirst();
+        assertThat(decision.action()).isEqualTo(FAIL_EARLY);
+        assertThat(decision.reason()).contains("the last 4 drivers have run 8.5 s");
+        // The same progress where the last driver started a second ago: the linear estimate (6.5 s) fits the 10 s.
+        TaskSnapshot steady = new TaskSnapshot("r", "RUNNING", Optional.of(started), Duration.ofMillis(8600), 12, 0, 4, 0, 8, Optional.of(now.minusSeconds(1)));
+        assertThat(policy.decide(List.of(steady), now, DEADLINE).getFirst().action()).isEqualTo(LET_FINISH);
+        // Drivers still queued: work is not all in flight, the linear estimate stands.
+        TaskSnapshot queued = new TaskSnapshot("s", "RUNNING", Optional.of(started), Duration.ofMillis(8600), 12, 1, 3, 0, 8, Optional.of(started.plusMillis(50)));
+        assertThat(policy.decide(List.of(queued), now, DEADLINE).getFirst().action()).isEqualTo(LET_FINISH);
+    }
+
+    @Test
     void taskWithoutProgressIsFailedEarly()
     {
         assertThat(decide(task("e", "PLANNED", 0, 0, 0))).isEqualTo(FAIL_EARLY);

@@ -20,7 +20,7 @@ class TestTrinoWorkerClient
     // The shape of one TaskInfo from GET /v1/task, trimmed to the fields that matter here.
     private static final String TASKS = """
             [{"taskStatus":{"taskId":"20261122_100000_00001_abcde.1.0.0","state":"RUNNING","self":"http://127.0.0.1/v1/task/x"},
-              "stats":{"createTime":"2026-11-22T09:59:50.000Z","firstStartTime":"2026-11-22T09:59:51.500Z","elapsedTime":"10.00s",
+              "stats":{"createTime":"2026-11-22T09:59:50.000Z","firstStartTime":"2026-11-22T09:59:51.500Z","lastStartTime":"2026-11-22T09:59:53.250Z","elapsedTime":"10.00s",
                        "totalDrivers":12,"queuedDrivers":2,"runningDrivers":4,"blockedDrivers":1,"completedDrivers":6}},
              {"taskStatus":{"taskId":"20261122_100000_00001_abcde.2.3.1","state":"FINISHED"},
               "stats":{"createTime":1795341590.5,"elapsedTime":"1.50m","totalDrivers":3,"completedDrivers":3}}]
@@ -67,6 +67,7 @@ class TestTrinoWorkerClient
         assertThat(running.taskId()).isEqualTo("20261122_100000_00001_abcde.1.0.0");
         assertThat(running.state()).isEqualTo("RUNNING");
         assertThat(running.startedAt()).contains(Instant.parse("2026-11-22T09:59:51.500Z"));
+        assertThat(running.lastDriverStartedAt()).contains(Instant.parse("2026-11-22T09:59:53.250Z"));
         assertThat(running.elapsed()).isEqualTo(Duration.ofSeconds(10));
         assertThat(running.totalDrivers()).isEqualTo(12);
         assertThat(running.completedDrivers()).isEqualTo(6);
