@@ -44,6 +44,7 @@ final class TaskDrain
     private final Map<String, TaskSnapshot> live = new LinkedHashMap<>();
     private final InstantSource clock;
     private Instant nextDiscovery = Instant.MIN;
+    private boolean heldReleased;
     private final Duration earlyFailDelay;
     private Instant earlyFailsFrom;
     private int listFailures;
@@ -101,7 +102,13 @@ final class TaskDrain
             return false;
         }
         try {
-            if (!now.isBefore(nextDiscovery)) {
+            // When the hold ends, the tasks held back are failed first, from a quick read of each; the slower full
+            // list (for tasks that arrived meanwhile) waits for the next tick.
+            boolean releaseHeld = !heldReleased && !now.isBefore(earlyFailsFrom) && !held.isEmpty();
+            if (releaseHeld) {
+                heldReleased = true;
+            }
+            if (!releaseHeld && !now.isBefore(nextDiscovery)) {
                 // The full list finds tasks that arrived since the last one (until the coordinator sees the
                 // shutdown); it holds every task the worker retains, so it is read only now and then.
                 live.clear();
@@ -113,7 +120,7 @@ final class TaskDrain
                 Instant listed = clock.instant();
                 nextDiscovery = listed.plus(DISCOVERY_INTERVAL);
                 if (listed.isBefore(earlyFailsFrom) && earlyFailsFrom.isBefore(nextDiscovery)) {
-                    // Whatever arrived during the early-fail hold is judged as soon as the hold ends.
+                    // Whatever arrived during the early-fail hold is looked for right after the hold ends.
                     nextDiscovery = earlyFailsFrom;
                 }
             }

@@ -97,6 +97,18 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void heldTasksAreFailedFromAQuickReadWhenTheHoldEnds()
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(running("fresh", now, 4, 0));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMillis(300))
+                .onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("the task failed once the hold is over", () -> worker.failed.contains("fresh"));
+        // The listing at the start found it; it was failed from its own read, not after another full listing.
+        assertThat(worker.failedAfterListings).containsExactly(1);
+    }
+
+    @Test
     void failingAtTheCutoffIsNotHeldBack()
     {
         Instant now = Instant.now();
@@ -241,6 +253,7 @@ class TestWorkerDrainHandler
         final AtomicInteger failSetState = new AtomicInteger();
         final AtomicInteger taskPolls = new AtomicInteger();
         final AtomicInteger taskReads = new AtomicInteger();
+        final List<Integer> failedAfterListings = new CopyOnWriteArrayList<>();
         final List<String> finishedMeanwhile = new CopyOnWriteArrayList<>();
         volatile List<TaskSnapshot> tasks = List.of();
         volatile TrinoWorkerException tasksError;
@@ -285,6 +298,7 @@ class TestWorkerDrainHandler
         @Override
         public String failTask(String taskId, String message)
         {
+            failedAfterListings.add(taskPolls.get());
             failed.add(taskId);
             messages.add(message);
             // A task that finished since the listing stays finished, as on a real worker.
