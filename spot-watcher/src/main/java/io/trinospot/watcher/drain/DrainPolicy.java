@@ -19,7 +19,8 @@ import static java.util.Objects.requireNonNull;
  * slower and splits may still arrive. When no driver is queued, all that is left runs in drivers that started
  * no later than the task's last driver start and are not done yet; small splits finishing first make the completed
  * fraction overstate progress then, so the remaining time is taken as at least how long those drivers have been
- * running. A task with no completed driver gives nothing to extrapolate from and has lost little, so it is failed
+ * running (the median remaining time of work of unknown size that has run that long; not multiplied by
+ * {@code estimateFactor}, which with a two-minute notice failed tasks that had run 40 s and were nearly done). A task with no completed driver gives nothing to extrapolate from and has lost little, so it is failed
  * early.
  *
  * @param estimateFactor at least 1; how pessimistic to be about the remaining time
@@ -78,11 +79,11 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
         if (task.queuedDrivers() == 0 && task.completedDrivers() < task.totalDrivers() && task.lastDriverStartedAt().isPresent()) {
             inFlight = Duration.between(task.lastDriverStartedAt().get(), now);
         }
-        Duration expected = linear.compareTo(inFlight) >= 0 ? linear : inFlight;
-        Duration remaining = Duration.ofNanos((long) (expected.toNanos() * estimateFactor));
+        Duration pessimisticLinear = Duration.ofNanos((long) (linear.toNanos() * estimateFactor));
+        Duration remaining = pessimisticLinear.compareTo(inFlight) >= 0 ? pessimisticLinear : inFlight;
         String progress = "%d/%d drivers done in %s s, about %s s to go%s, %s s until cutoff".formatted(
                 task.completedDrivers(), task.totalDrivers(), seconds(running), seconds(remaining),
-                expected == inFlight && inFlight.isPositive() ? " (the last " + (task.totalDrivers() - task.completedDrivers()) + " drivers have run " + seconds(inFlight) + " s)" : "",
+                remaining == inFlight && inFlight.isPositive() ? " (the last " + (task.totalDrivers() - task.completedDrivers()) + " drivers have run " + seconds(inFlight) + " s)" : "",
                 seconds(left));
         if (remaining.compareTo(left) <= 0) {
             return new TaskDecision(task.taskId(), TaskDecision.Action.LET_FINISH, progress);

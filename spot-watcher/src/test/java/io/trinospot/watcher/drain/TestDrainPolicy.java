@@ -56,20 +56,32 @@ class TestDrainPolicy
     @Test
     void driversStillRunningSinceTheStartCountAsUnfinishedWork()
     {
-        // 8 of 12 drivers done in 8.6 s (the small splits); the other 4 have run since the start, nothing queued.
-        // Linear: 4.3 s to go; but those drivers have already run 8.6 s, so about that much again: x1.5 = 12.9 s.
+        // 8 of 12 drivers done in 12 s (the small splits); the other 4 have run since the start, nothing queued.
+        // Linear: 6 s to go, x1.5 = 9 s, fits the 10 s; but those drivers have already run 12 s, so about that much again.
         Instant now = DEADLINE.minusSeconds(25);
-        Instant started = now.minusMillis(8600);
-        TaskSnapshot skewed = new TaskSnapshot("q", "RUNNING", Optional.of(started), Duration.ofMillis(8600), 12, 0, 4, 0, 8, Optional.of(started.plusMillis(100)));
+        Instant started = now.minusSeconds(12);
+        TaskSnapshot skewed = new TaskSnapshot("q", "RUNNING", Optional.of(started), Duration.ofSeconds(12), 12, 0, 4, 0, 8, Optional.of(started.plusMillis(100)));
         TaskDecision decision = policy.decide(List.of(skewed), now, DEADLINE).getFirst();
         assertThat(decision.action()).isEqualTo(FAIL_EARLY);
-        assertThat(decision.reason()).contains("the last 4 drivers have run 8.5 s");
-        // The same progress where the last driver started a second ago: the linear estimate (6.5 s) fits the 10 s.
-        TaskSnapshot steady = new TaskSnapshot("r", "RUNNING", Optional.of(started), Duration.ofMillis(8600), 12, 0, 4, 0, 8, Optional.of(now.minusSeconds(1)));
+        assertThat(decision.reason()).contains("about 11.9 s to go (the last 4 drivers have run 11.9 s)");
+        // The same progress where the last driver started a second ago: the linear estimate stands, and fits.
+        TaskSnapshot steady = new TaskSnapshot("r", "RUNNING", Optional.of(started), Duration.ofSeconds(12), 12, 0, 4, 0, 8, Optional.of(now.minusSeconds(1)));
         assertThat(policy.decide(List.of(steady), now, DEADLINE).getFirst().action()).isEqualTo(LET_FINISH);
         // Drivers still queued: work is not all in flight, the linear estimate stands.
-        TaskSnapshot queued = new TaskSnapshot("s", "RUNNING", Optional.of(started), Duration.ofMillis(8600), 12, 1, 3, 0, 8, Optional.of(started.plusMillis(50)));
+        TaskSnapshot queued = new TaskSnapshot("s", "RUNNING", Optional.of(started), Duration.ofSeconds(12), 12, 1, 3, 0, 8, Optional.of(started.plusMillis(100)));
         assertThat(policy.decide(List.of(queued), now, DEADLINE).getFirst().action()).isEqualTo(LET_FINISH);
+    }
+
+    @Test
+    void longRunningDriversWithAWholeNoticeAheadAreLetFinish()
+    {
+        // A two-minute notice finds a scan at 8/12 drivers after 43 s, its 4 big drivers running since the start.
+        // In flight: about 43 s more; 105 s to the cutoff: it is let finish (x1.5 on top would fail it at ~40 s).
+        Instant started = NOW.minusSeconds(43);
+        TaskSnapshot scan = new TaskSnapshot("t", "RUNNING", Optional.of(started), Duration.ofSeconds(43), 12, 0, 4, 0, 8, Optional.of(started.plusMillis(100)));
+        assertThat(decide(scan)).isEqualTo(LET_FINISH);
+        // Still running 60 s later, 45 s before the cutoff: it has run 103 s, so it would need about that again.
+        assertThat(policy.decide(List.of(scan), NOW.plusSeconds(60), DEADLINE).getFirst().action()).isEqualTo(FAIL_EARLY);
     }
 
     @Test
