@@ -44,7 +44,6 @@ final class TaskDrain
     private final Map<String, TaskSnapshot> live = new LinkedHashMap<>();
     private final InstantSource clock;
     private Instant nextDiscovery = Instant.MIN;
-    private boolean heldReleased;
     private final Duration earlyFailDelay;
     private Instant earlyFailsFrom;
     private int listFailures;
@@ -101,16 +100,31 @@ final class TaskDrain
             LOG.log(System.Logger.Level.INFO, "drain for {0}: deadline {1} passed; done", cause, deadline);
             return false;
         }
-        try {
-            // When the hold ends, the tasks held back are failed first, from a quick read of each; the slower full
-            // list (for tasks that arrived meanwhile) waits for the next tick.
-            boolean releaseHeld = !heldReleased && !now.isBefore(earlyFailsFrom) && !held.isEmpty();
-            if (releaseHeld) {
-                heldReleased = true;
+        // First the tasks already known, one small request each, so they are judged on time; then, now and then,
+        // the full list, which finds tasks that arrived since (until the coordinator sees the shutdown) but holds
+        // every task the worker retains and can take seconds on a busy worker.
+        if (!read(false)) {
+            return false;
+        }
+        decide(clock.instant());
+        if (!clock.instant().isBefore(nextDiscovery)) {
+            if (!read(true)) {
+                return false;
             }
-            if (!releaseHeld && !now.isBefore(nextDiscovery)) {
-                // The full list finds tasks that arrived since the last one (until the coordinator sees the
-                // shutdown); it holds every task the worker retains, so it is read only now and then.
+            decide(clock.instant());
+        }
+        return true;
+    }
+
+    /**
+     * Refreshes {@link #live}, from the full list or task by task.
+     *
+     * @return false when the worker has exited
+     */
+    private boolean read(boolean fullList)
+    {
+        try {
+            if (fullList) {
                 live.clear();
                 for (TaskSnapshot task : worker.tasks()) {
                     if (!task.isDone()) {
@@ -125,7 +139,6 @@ final class TaskDrain
                 }
             }
             else {
-                // Progress of the tasks already known, one small request each.
                 for (String taskId : List.copyOf(live.keySet())) {
                     Optional<TaskSnapshot> task = worker.task(taskId);
                     if (task.isEmpty() || task.get().isDone()) {
@@ -136,6 +149,8 @@ final class TaskDrain
                     }
                 }
             }
+            listFailures = 0;
+            return true;
         }
         catch (TrinoWorkerException e) {
             if (refused(e)) {
@@ -151,12 +166,13 @@ final class TaskDrain
                         cause, String.valueOf(listFailures), e.getMessage());
             }
             // Re-list next time: a task may have gone without this drain noticing.
-            nextDiscovery = now;
+            nextDiscovery = Instant.MIN;
             return true;
         }
-        listFailures = 0;
-        // Judged as of now, not as of the tick's start: reading the tasks can take a while on a busy worker.
-        now = clock.instant();
+    }
+
+    private void decide(Instant now)
+    {
         List<TaskSnapshot> tasks = List.copyOf(live.values());
         for (TaskDecision decision : policy.decide(tasks, now, deadline)) {
             if (failed.contains(decision.taskId())) {
@@ -203,6 +219,5 @@ final class TaskDrain
             }
             LOG.log(System.Logger.Level.INFO, "drain for {0}: failed task {1} ({2}): {3}", cause, decision.taskId(), decision.action(), decision.reason());
         }
-        return true;
     }
 }
