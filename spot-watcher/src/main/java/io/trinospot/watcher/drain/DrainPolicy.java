@@ -80,10 +80,11 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
             inFlight = Duration.between(task.lastDriverStartedAt().get(), now);
         }
         Duration pessimisticLinear = Duration.ofNanos((long) (linear.toNanos() * estimateFactor));
-        Duration remaining = pessimisticLinear.compareTo(inFlight) >= 0 ? pessimisticLinear : inFlight;
+        boolean inFlightDominates = inFlight.compareTo(pessimisticLinear) > 0;
+        Duration remaining = inFlightDominates ? inFlight : pessimisticLinear;
         String progress = "%d/%d drivers done in %s s, about %s s to go%s, %s s until cutoff".formatted(
                 task.completedDrivers(), task.totalDrivers(), seconds(running), seconds(remaining),
-                remaining == inFlight && inFlight.isPositive() ? " (the last " + (task.totalDrivers() - task.completedDrivers()) + " drivers have run " + seconds(inFlight) + " s)" : "",
+                inFlightDominates ? " (the last " + (task.totalDrivers() - task.completedDrivers()) + " drivers have run " + seconds(inFlight) + " s)" : "",
                 seconds(left));
         if (remaining.compareTo(left) <= 0) {
             return new TaskDecision(task.taskId(), TaskDecision.Action.LET_FINISH, progress);

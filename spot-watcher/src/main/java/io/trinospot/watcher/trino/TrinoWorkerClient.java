@@ -73,26 +73,11 @@ public final class TrinoWorkerClient
     {
         // The list holds every TaskInfo the worker still retains (finished ones for 15 minutes): still large on a
         // busy worker. It is parsed as a stream, keeping only what the policy reads, so it fits the agent's small heap.
-        Map<String, String> headers = headers();
-        headers.put("Accept", "application/json");
         // ?summarize drops each running task's pipeline statistics (driver counts and times stay): the full
         // list took seconds to produce and read on a busy worker, which delayed every drain decision.
-        URI uri = URI.create(baseUri + "/v1/task?summarize");
-        BlockingHttp.Response response;
-        try {
-            response = BlockingHttp.send(uri, "GET", headers, null, requestTimeout, requestTimeout);
-        }
-        catch (IOException e) {
-            throw new TrinoWorkerException("GET " + uri + ": " + e, e);
-        }
-        try (response; InputStream body = response.body()) {
-            if (response.status() / 100 != 2) {
-                byte[] head = body.readNBytes(200);
-                expectSuccess("GET /v1/task", response.status(), new String(head, StandardCharsets.UTF_8));
-            }
-            try (JsonParser parser = JSON.getFactory().createParser(body)) {
-                return parseTasks(parser);
-            }
+        BlockingHttp.Response response = openJson("GET", "/v1/task?summarize", null, Set.of());
+        try (response; InputStream body = response.body(); JsonParser parser = JSON.getFactory().createParser(body)) {
+            return parseTasks(parser);
         }
         catch (IOException | RuntimeException e) {
             throw new TrinoWorkerException("GET /v1/task: cannot read task list: " + e.getMessage(), e);
@@ -103,23 +88,12 @@ public final class TrinoWorkerClient
     public Optional<TaskSnapshot> task(String taskId)
             throws TrinoWorkerException
     {
-        Map<String, String> headers = headers();
-        headers.put("Accept", "application/json");
         String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "?summarize";
-        URI uri = URI.create(baseUri + path);
-        BlockingHttp.Response response;
-        try {
-            response = BlockingHttp.send(uri, "GET", headers, null, requestTimeout, requestTimeout);
-        }
-        catch (IOException e) {
-            throw new TrinoWorkerException("GET " + uri + ": " + e, e);
-        }
+        BlockingHttp.Response response = openJson("GET", path, null, Set.of(404, 410));
         try (response; InputStream body = response.body()) {
-            if (response.status() == 404 || response.status() == 410) {
-                return Optional.empty();
-            }
             if (response.status() / 100 != 2) {
-                expectSuccess("GET " + path, response.status(), new String(body.readNBytes(200), StandardCharsets.UTF_8));
+                // The worker no longer has it.
+                return Optional.empty();
             }
             try (JsonParser parser = JSON.getFactory().createParser(body)) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
@@ -149,23 +123,10 @@ public final class TrinoWorkerClient
                 .put("type", "INTERNAL_ERROR")
                 .put("fatal", false);
         String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "/fail";
-        Map<String, String> headers = headers();
-        headers.put("Content-Type", "application/json");
-        headers.put("Accept", "application/json");
-        URI uri = URI.create(baseUri + path);
-        BlockingHttp.Response response;
-        try {
-            response = BlockingHttp.send(uri, "POST", headers, body.toString().getBytes(StandardCharsets.UTF_8), requestTimeout, requestTimeout);
-        }
-        catch (IOException e) {
-            throw new TrinoWorkerException("POST " + uri + ": " + e, e);
-        }
+        BlockingHttp.Response response = openJson("POST", path, body.toString().getBytes(StandardCharsets.UTF_8), Set.of());
         // The answer is the task's TaskInfo (with its full statistics), read as a stream for its state: a task
         // that finished between the listing and this call is not failed by it, and the caller must know.
         try (response; InputStream in = response.body()) {
-            if (response.status() / 100 != 2) {
-                expectSuccess("POST " + path, response.status(), new String(in.readNBytes(200), StandardCharsets.UTF_8));
-            }
             try (JsonParser parser = JSON.getFactory().createParser(in)) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     return "UNKNOWN";
@@ -180,6 +141,37 @@ public final class TrinoWorkerClient
         catch (IOException e) {
             throw new TrinoWorkerException("POST " + path + ": cannot read the answer: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sends a request whose JSON answer the caller reads as a stream (it may be megabytes). An answer outside 2xx
+     * and {@code handledStatuses} is an error naming the request and the start of the answer.
+     */
+    private BlockingHttp.Response openJson(String method, String path, byte[] body, Set<Integer> handledStatuses)
+            throws TrinoWorkerException
+    {
+        Map<String, String> headers = headers();
+        headers.put("Accept", "application/json");
+        if (body != null) {
+            headers.put("Content-Type", "application/json");
+        }
+        URI uri = URI.create(baseUri + path);
+        BlockingHttp.Response response;
+        try {
+            response = BlockingHttp.send(uri, method, headers, body, requestTimeout, requestTimeout);
+        }
+        catch (IOException e) {
+            throw new TrinoWorkerException(method + " " + uri + ": " + e, e);
+        }
+        if (response.status() / 100 != 2 && !handledStatuses.contains(response.status())) {
+            try (response; InputStream in = response.body()) {
+                expectSuccess(method + " " + path, response.status(), new String(in.readNBytes(200), StandardCharsets.UTF_8));
+            }
+            catch (IOException e) {
+                throw new TrinoWorkerException(method + " " + path + " answered " + response.status(), e);
+            }
+        }
+        return response;
     }
 
     static List<TaskSnapshot> parseTasks(JsonParser parser)

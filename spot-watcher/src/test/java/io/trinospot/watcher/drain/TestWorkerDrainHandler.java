@@ -85,7 +85,6 @@ class TestWorkerDrainHandler
 
     @Test
     void betweenFullListingsOnlyLiveTasksAreRead()
-            throws InterruptedException
     {
         Instant now = Instant.now();
         worker.tasks = List.of(running("finishes", now.minusSeconds(10), 10, 9));
