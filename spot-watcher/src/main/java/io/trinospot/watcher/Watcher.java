@@ -62,6 +62,7 @@ public final class Watcher
                         new DrainPolicy(config.safetyMargin(), config.drainEstimateFactor()),
                         config.drainTaskPollInterval(),
                         config.drainEarlyFailDelay(),
+                        config.drainEarlyFailMaxDelay(),
                         config.rebalanceDrainEnabled(),
                         config.rebalanceUndrainAfter(),
                         config.scheduledDrainEnabled(),

@@ -14,17 +14,29 @@ import static java.util.Objects.requireNonNull;
  *
  * @param sharedSecret the input to the internal-token key derivation: {@code internal-communication.shared-secret},
  * or, as in Trino, {@code node.environment} when no shared secret is set
+ * @param coordinatorUri where the coordinator answers queries: {@code watcher.coordinator.uri}, else the worker's
+ * {@code discovery.uri}
+ * @param nodeId the worker's {@code node.id}, as the coordinator lists it
  */
-public record TrinoWorkerSettings(URI baseUri, String sharedSecret)
+public record TrinoWorkerSettings(URI baseUri, String sharedSecret, Optional<URI> coordinatorUri, Optional<String> nodeId)
 {
     public static final String HTTP_PORT = "http-server.http.port";
     public static final String SHARED_SECRET = "internal-communication.shared-secret";
     public static final String NODE_ENVIRONMENT = "node.environment";
+    public static final String DISCOVERY_URI = "discovery.uri";
+    public static final String NODE_ID = "node.id";
 
     public TrinoWorkerSettings
     {
         requireNonNull(baseUri, "baseUri is null");
         requireNonNull(sharedSecret, "sharedSecret is null");
+        requireNonNull(coordinatorUri, "coordinatorUri is null");
+        requireNonNull(nodeId, "nodeId is null");
+    }
+
+    public TrinoWorkerSettings(URI baseUri, String sharedSecret)
+    {
+        this(baseUri, sharedSecret, Optional.empty(), Optional.empty());
     }
 
     public static TrinoWorkerSettings resolve(WatcherConfig config)
@@ -42,28 +54,30 @@ public record TrinoWorkerSettings(URI baseUri, String sharedSecret)
             }
             port = WatcherConfig.fromProperties(Map.of(WatcherConfig.TRINO_PORT, value)).trinoPort().orElseThrow();
         }
+        Map<String, String> node = Files.exists(config.trinoNodePropertiesFile()) ? PropertiesFiles.load(config.trinoNodePropertiesFile()) : Map.of();
         String secret = config.trinoSharedSecret()
                 .or(() -> Optional.ofNullable(trino.get(SHARED_SECRET)))
-                .or(() -> nodeEnvironment(config.trinoNodePropertiesFile()))
+                .or(() -> Optional.ofNullable(node.get(NODE_ENVIRONMENT)))
                 .orElseThrow(() -> new ConfigException("no internal shared secret: set " + WatcherConfig.TRINO_SHARED_SECRET
                         + ", or " + SHARED_SECRET + " in " + config.trinoConfigFile()
                         + ", or " + NODE_ENVIRONMENT + " in " + config.trinoNodePropertiesFile()));
         String host = config.trinoHost().contains(":") ? "[" + config.trinoHost() + "]" : config.trinoHost();
-        return new TrinoWorkerSettings(URI.create("http://" + host + ":" + port), secret);
-    }
-
-    private static Optional<String> nodeEnvironment(Path nodeProperties)
-    {
-        if (!Files.exists(nodeProperties)) {
-            return Optional.empty();
-        }
-        return Optional.ofNullable(PropertiesFiles.load(nodeProperties).get(NODE_ENVIRONMENT));
+        Optional<URI> coordinatorUri = config.coordinatorUri().or(() -> Optional.ofNullable(trino.get(DISCOVERY_URI)).map(value -> {
+            try {
+                return URI.create(value.trim());
+            }
+            catch (IllegalArgumentException e) {
+                throw new ConfigException(DISCOVERY_URI + " in " + config.trinoConfigFile() + " is not a URI: " + value, e);
+            }
+        }));
+        return new TrinoWorkerSettings(URI.create("http://" + host + ":" + port), secret, coordinatorUri,
+                Optional.ofNullable(node.get(NODE_ID)).map(String::trim).filter(id -> !id.isEmpty()));
     }
 
     @Override
     public String toString()
     {
         // Never log the secret.
-        return "TrinoWorkerSettings[baseUri=" + baseUri + ", sharedSecret=***]";
+        return "TrinoWorkerSettings[baseUri=" + baseUri + ", sharedSecret=***, coordinatorUri=" + coordinatorUri + ", nodeId=" + nodeId + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.trinospot.watcher.config;
 
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,6 +33,10 @@ public record WatcherConfig(
         Duration scheduledDrainLeadTime,
         Duration drainTaskPollInterval,
         Duration drainEarlyFailDelay,
+        Duration drainEarlyFailMaxDelay,
+        boolean coordinatorConfirmShutdown,
+        Optional<URI> coordinatorUri,
+        String coordinatorUser,
         double drainEstimateFactor,
         String drainErrorCode,
         Path trinoConfigFile,
@@ -59,6 +64,10 @@ public record WatcherConfig(
     public static final String SCHEDULED_DRAIN_LEAD_TIME = "watcher.scheduled.drain-lead-time";
     public static final String DRAIN_TASK_POLL_INTERVAL = "watcher.drain.task-poll-interval";
     public static final String DRAIN_EARLY_FAIL_DELAY = "watcher.drain.early-fail-delay";
+    public static final String DRAIN_EARLY_FAIL_MAX_DELAY = "watcher.drain.early-fail-max-delay";
+    public static final String COORDINATOR_CONFIRM_SHUTDOWN = "watcher.coordinator.confirm-shutdown";
+    public static final String COORDINATOR_URI = "watcher.coordinator.uri";
+    public static final String COORDINATOR_USER = "watcher.coordinator.user";
     public static final String DRAIN_ESTIMATE_FACTOR = "watcher.drain.estimate-factor";
     public static final String DRAIN_ERROR_CODE = "watcher.drain.error-code";
     public static final String TRINO_CONFIG_FILE = "watcher.trino.config-file";
@@ -78,7 +87,8 @@ public record WatcherConfig(
     private static final Set<String> KNOWN = Set.of(
             IMDS_ENDPOINT, IMDS_TOKEN_TTL, IMDS_CONNECT_TIMEOUT, IMDS_REQUEST_TIMEOUT, IMDS_ALLOW_V1, POLL_INTERVAL,
             MAX_BACKOFF, SAFETY_MARGIN, REBALANCE_DRAIN_ENABLED, REBALANCE_UNDRAIN_AFTER, SCHEDULED_DRAIN_ENABLED, SCHEDULED_DRAIN_LEAD_TIME,
-            DRAIN_TASK_POLL_INTERVAL, DRAIN_EARLY_FAIL_DELAY, DRAIN_ESTIMATE_FACTOR, DRAIN_ERROR_CODE, TRINO_CONFIG_FILE,
+            DRAIN_TASK_POLL_INTERVAL, DRAIN_EARLY_FAIL_DELAY, DRAIN_EARLY_FAIL_MAX_DELAY, COORDINATOR_CONFIRM_SHUTDOWN, COORDINATOR_URI,
+            COORDINATOR_USER, DRAIN_ESTIMATE_FACTOR, DRAIN_ERROR_CODE, TRINO_CONFIG_FILE,
             TRINO_NODE_PROPERTIES_FILE, TRINO_HOST, TRINO_PORT, TRINO_SHARED_SECRET, TRINO_REQUEST_TIMEOUT,
             HTTP_ENABLED, HTTP_BIND_ADDRESS, HTTP_PORT, DRY_RUN);
 
@@ -95,6 +105,9 @@ public record WatcherConfig(
         requireNonNull(scheduledDrainLeadTime, "scheduledDrainLeadTime is null");
         requireNonNull(drainTaskPollInterval, "drainTaskPollInterval is null");
         requireNonNull(drainEarlyFailDelay, "drainEarlyFailDelay is null");
+        requireNonNull(drainEarlyFailMaxDelay, "drainEarlyFailMaxDelay is null");
+        requireNonNull(coordinatorUri, "coordinatorUri is null");
+        requireNonNull(coordinatorUser, "coordinatorUser is null");
         requireNonNull(drainErrorCode, "drainErrorCode is null");
         requireNonNull(trinoConfigFile, "trinoConfigFile is null");
         requireNonNull(trinoNodePropertiesFile, "trinoNodePropertiesFile is null");
@@ -115,6 +128,9 @@ public record WatcherConfig(
         }
         if (drainEarlyFailDelay.isNegative()) {
             throw new ConfigException(DRAIN_EARLY_FAIL_DELAY + " must not be negative: " + drainEarlyFailDelay);
+        }
+        if (drainEarlyFailMaxDelay.compareTo(drainEarlyFailDelay) < 0) {
+            throw new ConfigException(DRAIN_EARLY_FAIL_MAX_DELAY + " (" + drainEarlyFailMaxDelay + ") must be at least " + DRAIN_EARLY_FAIL_DELAY + " (" + drainEarlyFailDelay + ")");
         }
         if (drainEstimateFactor < 1.0) {
             throw new ConfigException(DRAIN_ESTIMATE_FACTOR + " must be >= 1.0: " + drainEstimateFactor);
@@ -155,6 +171,11 @@ public record WatcherConfig(
                 // Trino 483's coordinator reads worker states every 5 s; with retry-initial-delay=1s a retry is
                 // placed 1 s after its failure, so 4 s after SHUTTING_DOWN the coordinator has had its 5 s.
                 reader.duration(DRAIN_EARLY_FAIL_DELAY, "4s"),
+                // When the coordinator is asked: its poll every 5 s plus a slow answer on a loaded coordinator.
+                reader.duration(DRAIN_EARLY_FAIL_MAX_DELAY, "10s"),
+                reader.bool(COORDINATOR_CONFIRM_SHUTDOWN, true),
+                reader.optionalString(COORDINATOR_URI).map(value -> Reader.parseUri(COORDINATOR_URI, value)),
+                reader.string(COORDINATOR_USER, "trino-spot-watcher"),
                 reader.decimal(DRAIN_ESTIMATE_FACTOR, 1.5),
                 reader.string(DRAIN_ERROR_CODE, "REMOTE_HOST_GONE").toUpperCase(Locale.ROOT),
                 Path.of(reader.string(TRINO_CONFIG_FILE, "etc/config.properties")),
@@ -180,7 +201,7 @@ public record WatcherConfig(
     {
         return new WatcherConfig(imdsEndpoint, imdsTokenTtl, imdsConnectTimeout, imdsRequestTimeout, imdsAllowV1, pollInterval,
                 maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, scheduledDrainEnabled, scheduledDrainLeadTime, drainTaskPollInterval,
-                drainEarlyFailDelay, drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
+                drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
                 trinoRequestTimeout, httpEnabled, httpBindAddress, httpPort, dryRun);
     }
 
@@ -226,6 +247,20 @@ public record WatcherConfig(
             }
             catch (NumberFormatException e) {
                 throw new ConfigException(key + " must be a number: " + value, e);
+            }
+        }
+
+        static URI parseUri(String key, String value)
+        {
+            try {
+                URI uri = new URI(value);
+                if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException(key + " must be an http:// URI with a host: " + value);
+                }
+                return uri;
+            }
+            catch (URISyntaxException e) {
+                throw new ConfigException(key + " is not a URI: " + value, e);
             }
         }
 

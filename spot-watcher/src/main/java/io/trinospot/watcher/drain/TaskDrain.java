@@ -45,18 +45,30 @@ final class TaskDrain
     private final InstantSource clock;
     private Instant nextDiscovery = Instant.MIN;
     private final Duration earlyFailDelay;
+    private final Duration earlyFailMaxDelay;
     private Instant earlyFailsFrom;
+    private Instant shutdownAt;
+    private boolean askCoordinator;
+    private int coordinatorErrors;
+    private Instant nextCoordinatorQuestion = Instant.MIN;
     private int listFailures;
 
     /**
-     * @param earlyFailDelay no task is failed early sooner than this after the worker took SHUTTING_DOWN: until the
-     * coordinator has seen the state (it polls workers on its own schedule), it may put a failed task's retry right
-     * back on this worker. Failing at the cutoff is never held back.
+     * Until the coordinator has seen SHUTTING_DOWN (it polls workers on its own schedule, every 5 s in Trino 483), it
+     * may put a failed task's retry right back on this worker. So no task is failed early until the coordinator lists
+     * this worker as no longer active, asked every {@link WorkerDrainHandler#COORDINATOR_CHECK_INTERVAL}; failing at
+     * the cutoff is never held back.
+     *
+     * @param earlyFailDelay the hold when the coordinator cannot be asked (not configured, errors, or it does not
+     * list this worker)
+     * @param earlyFailMaxDelay the longest hold while the coordinator still lists this worker as active
      */
-    TaskDrain(String cause, Instant deadline, Duration earlyFailDelay, DrainPolicy policy, WorkerApi worker, WatcherMetrics metrics, InstantSource clock)
+    TaskDrain(String cause, Instant deadline, Duration earlyFailDelay, Duration earlyFailMaxDelay, DrainPolicy policy, WorkerApi worker, WatcherMetrics metrics,
+            InstantSource clock)
     {
         this.clock = requireNonNull(clock, "clock is null");
         this.earlyFailDelay = requireNonNull(earlyFailDelay, "earlyFailDelay is null");
+        this.earlyFailMaxDelay = requireNonNull(earlyFailMaxDelay, "earlyFailMaxDelay is null");
         this.earlyFailsFrom = deadline;
         this.cause = requireNonNull(cause, "cause is null");
         this.deadline = requireNonNull(deadline, "deadline is null");
@@ -88,7 +100,70 @@ final class TaskDrain
     /** The worker took SHUTTING_DOWN at {@code at}; ticks may start. */
     void shutdownAccepted(Instant at)
     {
-        earlyFailsFrom = at.plus(earlyFailDelay);
+        shutdownAt = at;
+        earlyFailsFrom = at.plus(earlyFailMaxDelay);
+        askCoordinator = true;
+    }
+
+    /** Whether the drain is still waiting for the coordinator to list the worker as shut down. */
+    boolean awaitingCoordinator()
+    {
+        return askCoordinator;
+    }
+
+    private void askCoordinator()
+    {
+        if (!clock.instant().isBefore(earlyFailsFrom)) {
+            askCoordinator = false;
+            if (coordinatorErrors > 0) {
+                LOG.log(System.Logger.Level.INFO, "drain for {0}: the coordinator could not be asked ({1} errors); failing tasks early from now on",
+                        cause, String.valueOf(coordinatorErrors));
+            }
+            else {
+                LOG.log(System.Logger.Level.WARNING, "drain for {0}: the coordinator still lists this worker as active at {1}; failing tasks early from now on",
+                        cause, earlyFailsFrom);
+            }
+            return;
+        }
+        Optional<String> state;
+        try {
+            state = worker.stateSeenByCoordinator();
+        }
+        catch (TrinoWorkerException e) {
+            metrics.trinoError("coordinator-state");
+            if (coordinatorErrors++ == 0) {
+                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot ask the coordinator how it sees this worker ({1}); tasks are failed early from {2} at the latest",
+                        cause, e.getMessage(), capHold());
+            }
+            return;
+        }
+        Instant answered = clock.instant();
+        if (state.isEmpty()) {
+            askCoordinator = false;
+            LOG.log(System.Logger.Level.INFO, "drain for {0}: no coordinator to ask about this worker (not configured, or it does not list it); tasks are failed early from {1}",
+                    cause, capHold());
+            return;
+        }
+        if (!state.get().equalsIgnoreCase("active")) {
+            askCoordinator = false;
+            Duration seenAfter = Duration.between(shutdownAt, answered);
+            metrics.coordinatorSawShutdown(seenAfter);
+            if (answered.isBefore(earlyFailsFrom)) {
+                earlyFailsFrom = answered;
+            }
+            LOG.log(System.Logger.Level.INFO, "drain for {0}: the coordinator lists this worker as {1}, {2} ms after SHUTTING_DOWN; no retry will be placed here",
+                    cause, state.get(), String.valueOf(seenAfter.toMillis()));
+        }
+    }
+
+    // Falls back to the fixed hold; returns when early fails start.
+    private Instant capHold()
+    {
+        Instant fixed = shutdownAt.plus(earlyFailDelay);
+        if (fixed.isBefore(earlyFailsFrom)) {
+            earlyFailsFrom = fixed;
+        }
+        return earlyFailsFrom;
     }
 
     /**
@@ -99,6 +174,10 @@ final class TaskDrain
         if (!now.isBefore(deadline)) {
             LOG.log(System.Logger.Level.INFO, "drain for {0}: deadline {1} passed; done", cause, deadline);
             return false;
+        }
+        if (askCoordinator && !now.isBefore(nextCoordinatorQuestion)) {
+            nextCoordinatorQuestion = now.plus(WorkerDrainHandler.COORDINATOR_CHECK_INTERVAL);
+            askCoordinator();
         }
         // First the tasks already known, one small request each, so they are judged on time; then, now and then,
         // the full list, which finds tasks that arrived since (until the coordinator sees the shutdown) but holds
@@ -187,7 +266,7 @@ final class TaskDrain
             }
             if (decision.action() == TaskDecision.Action.FAIL_EARLY && now.isBefore(earlyFailsFrom)) {
                 if (held.add(decision.taskId())) {
-                    LOG.log(System.Logger.Level.INFO, "drain for {0}: task {1} cannot finish in time ({2}); failing it from {3}, once the coordinator has seen the shutdown",
+                    LOG.log(System.Logger.Level.INFO, "drain for {0}: task {1} cannot finish in time ({2}); failing it once the coordinator has seen the shutdown (at the latest {3})",
                             cause, decision.taskId(), decision.reason(), earlyFailsFrom);
                 }
                 continue;

@@ -36,11 +36,15 @@ public final class WorkerDrainHandler
 {
     private static final System.Logger LOG = System.getLogger(WorkerDrainHandler.class.getName());
     private static final Duration STATE_RETRY_INTERVAL = Duration.ofMillis(250);
+    // How often the coordinator is asked whether it has seen SHUTTING_DOWN: each answer it is late by holds tasks
+    // that must move; one small query on the coordinator each time.
+    static final Duration COORDINATOR_CHECK_INTERVAL = Duration.ofMillis(250);
 
     public record Settings(
             DrainPolicy policy,
             Duration taskPollInterval,
             Duration earlyFailDelay,
+            Duration earlyFailMaxDelay,
             boolean rebalanceDrainEnabled,
             Duration rebalanceUndrainAfter,
             boolean scheduledDrainEnabled,
@@ -51,6 +55,7 @@ public final class WorkerDrainHandler
             requireNonNull(policy, "policy is null");
             requireNonNull(taskPollInterval, "taskPollInterval is null");
             requireNonNull(earlyFailDelay, "earlyFailDelay is null");
+            requireNonNull(earlyFailMaxDelay, "earlyFailMaxDelay is null");
             requireNonNull(rebalanceUndrainAfter, "rebalanceUndrainAfter is null");
             requireNonNull(scheduledDrainLeadTime, "scheduledDrainLeadTime is null");
         }
@@ -129,7 +134,7 @@ public final class WorkerDrainHandler
         rebalanceDraining = false;
         LOG.log(System.Logger.Level.INFO, "{0}: instance goes away at {1}; shutting the worker down and draining its tasks (cutoff {2})",
                 cause, deadline, settings.policy().cutoff(deadline));
-        TaskDrain newDrain = new TaskDrain(cause, deadline, settings.earlyFailDelay(), settings.policy(), worker, metrics, clock);
+        TaskDrain newDrain = new TaskDrain(cause, deadline, settings.earlyFailDelay(), settings.earlyFailMaxDelay(), settings.policy(), worker, metrics, clock);
         drain = Optional.of(newDrain);
         setStateUntilAccepted(NodeState.SHUTTING_DOWN, observedAt, deadline, () -> {
             newDrain.shutdownAccepted(clock.instant());
@@ -176,6 +181,9 @@ public final class WorkerDrainHandler
         if (target.tick(now)) {
             // Tick on time for the end of the early-fail hold and for the cutoff, not up to a poll interval late.
             Duration wait = settings.taskPollInterval();
+            if (target.awaitingCoordinator() && COORDINATOR_CHECK_INTERVAL.compareTo(wait) < 0) {
+                wait = COORDINATOR_CHECK_INTERVAL;
+            }
             for (Instant moment : List.of(target.earlyFailsFrom(), settings.policy().cutoff(target.deadline()))) {
                 Duration until = Duration.between(now, moment);
                 if (until.isPositive() && until.compareTo(wait) < 0) {

@@ -26,6 +26,7 @@ public final class WatcherMetrics
     private double latencySum;
     private final AtomicLong lastSuccessfulPollEpochMillis = new AtomicLong();
     private final AtomicReference<Optional<String>> lastStateSet = new AtomicReference<>(Optional.empty());
+    private final AtomicReference<Optional<Duration>> lastCoordinatorSawShutdown = new AtomicReference<>(Optional.empty());
 
     public void noticeSeen(String kind)
     {
@@ -102,6 +103,18 @@ public final class WatcherMetrics
         return millis == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
     }
 
+    /** The coordinator listed the worker as no longer active this long after the worker took SHUTTING_DOWN. */
+    public void coordinatorSawShutdown(Duration afterStateChange)
+    {
+        increment("trinospot_watcher_coordinator_saw_shutdown_total");
+        lastCoordinatorSawShutdown.set(Optional.of(afterStateChange));
+    }
+
+    public Optional<Duration> lastCoordinatorSawShutdown()
+    {
+        return lastCoordinatorSawShutdown.get();
+    }
+
     public Optional<String> lastStateSet()
     {
         return lastStateSet.get();
@@ -150,6 +163,12 @@ public final class WatcherMetrics
         families.forEach((family, series) -> {
             out.append("# TYPE ").append(family).append(" counter\n");
             series.forEach((key, value) -> out.append(key).append(' ').append(value).append('\n'));
+        });
+        lastCoordinatorSawShutdown.get().ifPresent(latency -> {
+            String gauge = "trinospot_watcher_coordinator_saw_shutdown_seconds";
+            out.append("# HELP ").append(gauge).append(" Last drain: from the worker taking SHUTTING_DOWN to the coordinator listing it so.\n");
+            out.append("# TYPE ").append(gauge).append(" gauge\n");
+            out.append(gauge).append(' ').append(latency.toNanos() / 1e9).append('\n');
         });
         String histogram = "trinospot_watcher_notice_to_state_change_seconds";
         out.append("# HELP ").append(histogram).append(" From first seeing a notice to the worker accepting the new state.\n");

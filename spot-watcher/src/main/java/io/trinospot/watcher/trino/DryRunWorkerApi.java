@@ -46,4 +46,11 @@ public final class DryRunWorkerApi
         LOG.log(System.Logger.Level.INFO, "dry run: would fail task {0}: {1}", taskId, message);
         return "UNKNOWN";
     }
+
+    @Override
+    public Optional<String> stateSeenByCoordinator()
+            throws TrinoWorkerException
+    {
+        return delegate.stateSeenByCoordinator();
+    }
 }

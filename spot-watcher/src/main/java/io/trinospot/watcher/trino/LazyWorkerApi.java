@@ -47,8 +47,13 @@ public final class LazyWorkerApi
         }
         try {
             TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(config);
+            Optional<CoordinatorClient> coordinator = Optional.empty();
+            if (config.coordinatorConfirmShutdown() && settings.coordinatorUri().isPresent() && settings.nodeId().isPresent()) {
+                coordinator = Optional.of(new CoordinatorClient(settings.coordinatorUri().get(), config.coordinatorUser(), settings.nodeId().get(),
+                        config.trinoRequestTimeout()));
+            }
             WorkerApi created = new TrinoWorkerClient(settings.baseUri(), settings.sharedSecret(), config.drainErrorCode(),
-                    config.trinoRequestTimeout(), clock);
+                    config.trinoRequestTimeout(), clock, coordinator);
             client = Optional.of(created);
             return created;
         }
@@ -83,5 +88,12 @@ public final class LazyWorkerApi
             throws TrinoWorkerException
     {
         return client().failTask(taskId, message);
+    }
+
+    @Override
+    public Optional<String> stateSeenByCoordinator()
+            throws TrinoWorkerException
+    {
+        return client().stateSeenByCoordinator();
     }
 }

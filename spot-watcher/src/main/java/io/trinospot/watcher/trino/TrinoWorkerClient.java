@@ -46,9 +46,17 @@ public final class TrinoWorkerClient
     private final String errorCodeName;
     private final Duration requestTimeout;
     private final InstantSource clock;
+    private final Optional<CoordinatorClient> coordinator;
 
     public TrinoWorkerClient(URI baseUri, String sharedSecret, String errorCodeName, Duration requestTimeout, InstantSource clock)
     {
+        this(baseUri, sharedSecret, errorCodeName, requestTimeout, clock, Optional.empty());
+    }
+
+    public TrinoWorkerClient(URI baseUri, String sharedSecret, String errorCodeName, Duration requestTimeout, InstantSource clock,
+            Optional<CoordinatorClient> coordinator)
+    {
+        this.coordinator = requireNonNull(coordinator, "coordinator is null");
         this.baseUri = requireNonNull(baseUri, "baseUri is null");
         this.jwt = new InternalJwt(sharedSecret, "trino-spot-watcher");
         this.errorCodeName = requireNonNull(errorCodeName, "errorCodeName is null");
@@ -141,6 +149,16 @@ public final class TrinoWorkerClient
         catch (IOException e) {
             throw new TrinoWorkerException("POST " + path + ": cannot read the answer: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public Optional<String> stateSeenByCoordinator()
+            throws TrinoWorkerException
+    {
+        if (coordinator.isEmpty()) {
+            return Optional.empty();
+        }
+        return coordinator.get().nodeState();
     }
 
     /**

@@ -31,4 +31,12 @@ public interface WorkerApi
      */
     String failTask(String taskId, String message)
             throws TrinoWorkerException;
+
+    /**
+     * This worker's state as the coordinator reports it in {@code system.runtime.nodes} (lower case: {@code active},
+     * {@code shutting_down}, ...). Empty when there is no coordinator to ask (not configured, or asking is turned
+     * off) or it does not list this worker.
+     */
+    Optional<String> stateSeenByCoordinator()
+            throws TrinoWorkerException;
 }

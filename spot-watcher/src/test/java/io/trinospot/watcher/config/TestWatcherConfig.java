@@ -100,6 +100,43 @@ class TestWatcherConfig
     }
 
     @Test
+    void coordinatorAndNodeIdComeFromTheWorkersConfigUnlessOverridden()
+            throws Exception
+    {
+        Path trinoConfig = dir.resolve("config.properties");
+        Path nodeProperties = dir.resolve("node.properties");
+        Files.writeString(trinoConfig, "http-server.http.port=8087\ndiscovery.uri=http://coordinator.internal:8889\n");
+        Files.writeString(nodeProperties, "node.environment=spotlab\nnode.id=i-0abc123\n");
+        Map<String, String> files = Map.of("watcher.trino.config-file", trinoConfig.toString(), "watcher.trino.node-properties-file", nodeProperties.toString());
+        TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(files));
+        assertThat(settings.coordinatorUri()).contains(URI.create("http://coordinator.internal:8889"));
+        assertThat(settings.nodeId()).contains("i-0abc123");
+
+        Map<String, String> overridden = new java.util.HashMap<>(files);
+        overridden.put("watcher.coordinator.uri", "http://10.0.0.5:8080");
+        assertThat(TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(overridden)).coordinatorUri()).contains(URI.create("http://10.0.0.5:8080"));
+
+        WatcherConfig defaults = WatcherConfig.defaults();
+        assertThat(defaults.coordinatorConfirmShutdown()).isTrue();
+        assertThat(defaults.coordinatorUser()).isEqualTo("trino-spot-watcher");
+        assertThat(defaults.drainEarlyFailMaxDelay()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void badCoordinatorSettingsAreClearErrors()
+    {
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.uri", "coordinator:8080")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("watcher.coordinator.uri");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.drain.early-fail-delay", "8s", "watcher.drain.early-fail-max-delay", "5s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("watcher.drain.early-fail-max-delay");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.confirm-shutdown", "maybe")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("watcher.coordinator.confirm-shutdown");
+    }
+
+    @Test
     void missingWorkerConfigIsAClearError()
     {
         assertThatThrownBy(() -> TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(Map.of(

@@ -43,8 +43,14 @@ class TestWorkerDrainHandler
 
     private WorkerDrainHandler handler(Duration margin, Duration undrainAfter, Duration earlyFailDelay)
     {
+        return handler(margin, undrainAfter, earlyFailDelay, earlyFailDelay.plusSeconds(10));
+    }
+
+    private WorkerDrainHandler handler(Duration margin, Duration undrainAfter, Duration earlyFailDelay, Duration earlyFailMaxDelay)
+    {
         handler = new WorkerDrainHandler(
-                new WorkerDrainHandler.Settings(new DrainPolicy(margin, 1.5), Duration.ofMillis(50), earlyFailDelay, true, undrainAfter, true, Duration.ofMinutes(2)),
+                new WorkerDrainHandler.Settings(new DrainPolicy(margin, 1.5), Duration.ofMillis(50), earlyFailDelay, earlyFailMaxDelay, true, undrainAfter, true,
+                        Duration.ofMinutes(2)),
                 worker, metrics, InstantSource.system());
         return handler;
     }
@@ -81,6 +87,55 @@ class TestWorkerDrainHandler
         Await.until("the task failed once the hold is over", () -> worker.failed.contains("fresh"));
         assertThat(Duration.between(stateSet, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(550));
         assertThat(metrics.counter("trinospot_watcher_tasks_failed_early_total")).isEqualTo(1);
+    }
+
+    @Test
+    void earlyFailuresStartAsSoonAsTheCoordinatorListsTheWorkerAsShutDown()
+            throws InterruptedException
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(running("fresh", now, 4, 0));
+        worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofMillis(700));
+        // Without an answer from the coordinator the hold would be 5 s.
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10))
+                .onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("SHUTTING_DOWN set", () -> worker.states.contains(NodeState.SHUTTING_DOWN));
+        Await.until("the task failed", () -> worker.failed.contains("fresh"));
+        Duration afterStateChange = Duration.between(worker.shutdownAt, worker.failedAt.get(0));
+        assertThat(afterStateChange).isBetween(Duration.ofMillis(700), Duration.ofSeconds(3));
+        assertThat(metrics.lastCoordinatorSawShutdown()).hasValueSatisfying(latency -> assertThat(latency).isBetween(Duration.ofMillis(700), Duration.ofSeconds(3)));
+        assertThat(metrics.render()).contains("trinospot_watcher_coordinator_saw_shutdown_seconds ");
+        int asked = worker.coordinatorQuestions.get();
+        assertThat(asked).as("asked every 250 ms until it answered").isBetween(2, 12);
+        Thread.sleep(500);
+        assertThat(worker.coordinatorQuestions.get()).as("not asked again once it answered").isEqualTo(asked);
+    }
+
+    @Test
+    void whileTheCoordinatorStillListsTheWorkerAsActiveTasksAreHeldUpToTheLongestHold()
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(running("fresh", now, 4, 0));
+        worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofHours(1));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMillis(100), Duration.ofMillis(1200))
+                .onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("the task failed", () -> worker.failed.contains("fresh"));
+        // Not after the 100 ms fallback hold: the coordinator answered, and it still placed work here.
+        assertThat(Duration.between(worker.shutdownAt, worker.failedAt.get(0))).isGreaterThanOrEqualTo(Duration.ofMillis(1150));
+        assertThat(metrics.lastCoordinatorSawShutdown()).isEmpty();
+    }
+
+    @Test
+    void whenTheCoordinatorCannotBeAskedTheFixedHoldApplies()
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(running("fresh", now, 4, 0));
+        worker.coordinatorError = new TrinoWorkerException("GET /v1/statement answered 401");
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMillis(600), Duration.ofSeconds(30))
+                .onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("the task failed", () -> worker.failed.contains("fresh"));
+        assertThat(Duration.between(worker.shutdownAt, worker.failedAt.get(0))).isBetween(Duration.ofMillis(550), Duration.ofSeconds(5));
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "coordinator-state")).isPositive();
     }
 
     @Test
@@ -256,6 +311,12 @@ class TestWorkerDrainHandler
         final List<String> finishedMeanwhile = new CopyOnWriteArrayList<>();
         volatile List<TaskSnapshot> tasks = List.of();
         volatile TrinoWorkerException tasksError;
+        final List<Instant> failedAt = new CopyOnWriteArrayList<>();
+        volatile Instant shutdownAt;
+        // Empty: no coordinator to ask. Otherwise it lists the worker as shut down this long after SHUTTING_DOWN.
+        volatile Optional<Duration> coordinatorSeesShutdownAfter = Optional.empty();
+        volatile TrinoWorkerException coordinatorError;
+        final AtomicInteger coordinatorQuestions = new AtomicInteger();
 
         @Override
         public void setState(NodeState state)
@@ -265,6 +326,20 @@ class TestWorkerDrainHandler
                 throw new TrinoWorkerException("connection refused");
             }
             states.add(state);
+            if (state == NodeState.SHUTTING_DOWN) {
+                shutdownAt = Instant.now();
+            }
+        }
+
+        @Override
+        public Optional<String> stateSeenByCoordinator()
+                throws TrinoWorkerException
+        {
+            coordinatorQuestions.incrementAndGet();
+            if (coordinatorError != null) {
+                throw coordinatorError;
+            }
+            return coordinatorSeesShutdownAfter.map(after -> Instant.now().isBefore(shutdownAt.plus(after)) ? "active" : "shutting_down");
         }
 
         @Override
@@ -298,6 +373,7 @@ class TestWorkerDrainHandler
         public String failTask(String taskId, String message)
         {
             failedAfterListings.add(taskPolls.get());
+            failedAt.add(Instant.now());
             failed.add(taskId);
             messages.add(message);
             // A task that finished since the listing stays finished, as on a real worker.

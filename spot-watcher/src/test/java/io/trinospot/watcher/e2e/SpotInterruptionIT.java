@@ -107,7 +107,10 @@ class SpotInterruptionIT
         if (withWatcher.doomedTasks() > 0) {
             assertThat(withWatcher.lastRescheduleLatency()).hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(10)));
         }
-        assertThat(fleet.metric(VICTIM, "trinospot_watcher_trino_errors_total")).as("worker API errors").isZero();
+        assertThat(fleet.metric(VICTIM, "trinospot_watcher_coordinator_saw_shutdown_total")).as("drains in which the watcher saw the coordinator list the victim as shut down").isEqualTo(1.0);
+        System.out.printf("the watcher saw the coordinator list %s as shut down %.2f s after SHUTTING_DOWN%n", VICTIM,
+                fleet.metric(VICTIM, "trinospot_watcher_coordinator_saw_shutdown_seconds"));
+        assertThat(fleet.metric(VICTIM, "trinospot_watcher_trino_errors_total")).as("worker and coordinator API errors").isZero();
     }
 
     @Test
@@ -158,7 +161,11 @@ class SpotInterruptionIT
         assertThat(result.lastRescheduleLatency()).as("notice -> last doomed task rescheduled on another worker")
                 .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(10)));
         assertThat(result.startedAfterShutdownVisible()).as("tasks started on the victim after it showed shutting_down").isEmpty();
-        assertThat(fleet.metric(victim, "trinospot_watcher_trino_errors_total")).as("worker API errors").isZero();
+        // Early failures waited for exactly this, so no retry went back to the victim.
+        assertThat(fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_total")).as("drains in which the watcher saw the coordinator list the victim as shut down").isEqualTo(1.0);
+        System.out.printf("the watcher saw the coordinator list %s as shut down %.2f s after SHUTTING_DOWN%n", victim,
+                fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_seconds"));
+        assertThat(fleet.metric(victim, "trinospot_watcher_trino_errors_total")).as("worker and coordinator API errors").isZero();
     }
 
     private static boolean isDraining(String state)
