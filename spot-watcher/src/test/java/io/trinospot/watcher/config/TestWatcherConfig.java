@@ -119,7 +119,7 @@ class TestWatcherConfig
         WatcherConfig defaults = WatcherConfig.defaults();
         assertThat(defaults.coordinatorConfirmShutdown()).isTrue();
         assertThat(defaults.coordinatorUser()).isEqualTo("trino-spot-watcher");
-        assertThat(defaults.drainEarlyFailMaxDelay()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.drainEarlyFailMaxDelay()).isEqualTo(Duration.ofSeconds(15));
     }
 
     @Test
