@@ -126,6 +126,7 @@ final class TaskDrain
             return;
         }
         Optional<String> state;
+        Instant asked = clock.instant();
         try {
             state = worker.stateSeenByCoordinator();
         }
@@ -151,8 +152,8 @@ final class TaskDrain
             if (answered.isBefore(earlyFailsFrom)) {
                 earlyFailsFrom = answered;
             }
-            LOG.log(System.Logger.Level.INFO, "drain for {0}: the coordinator lists this worker as {1}, {2} ms after SHUTTING_DOWN; no retry will be placed here",
-                    cause, state.get(), String.valueOf(seenAfter.toMillis()));
+            LOG.log(System.Logger.Level.INFO, "drain for {0}: the coordinator lists this worker as {1}, {2} ms after SHUTTING_DOWN (answered in {3} ms); no retry will be placed here",
+                    cause, state.get(), String.valueOf(seenAfter.toMillis()), String.valueOf(Duration.between(asked, answered).toMillis()));
         }
     }
 
@@ -178,6 +179,11 @@ final class TaskDrain
         if (askCoordinator && !now.isBefore(nextCoordinatorQuestion)) {
             nextCoordinatorQuestion = now.plus(WorkerDrainHandler.COORDINATOR_CHECK_INTERVAL);
             askCoordinator();
+            if (!askCoordinator) {
+                // The hold just ended: the held tasks were judged moments ago, so they are failed now, before the
+                // re-read below (a second or more on a loaded worker) delays their retries.
+                decide(clock.instant());
+            }
         }
         // First the tasks already known, one small request each, so they are judged on time; then, now and then,
         // the full list, which finds tasks that arrived since (until the coordinator sees the shutdown) but holds

@@ -112,6 +112,19 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void heldTasksAreFailedOnTheCoordinatorsAnswerWithoutReadingThemAgain()
+    {
+        Instant now = Instant.now();
+        worker.tasks = List.of(running("fresh", now, 4, 0));
+        worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofMillis(400));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10))
+                .onEvent(new SpotInterruption("terminate", now.plusSeconds(120), now));
+        Await.until("the task failed", () -> worker.failed.contains("fresh"));
+        assertThat(worker.readsWhenCoordinatorConfirmed.get()).isPositive();
+        assertThat(worker.readsWhenFailed).containsExactly(worker.readsWhenCoordinatorConfirmed.get());
+    }
+
+    @Test
     void whileTheCoordinatorStillListsTheWorkerAsActiveTasksAreHeldUpToTheLongestHold()
     {
         Instant now = Instant.now();
@@ -317,6 +330,8 @@ class TestWorkerDrainHandler
         volatile Optional<Duration> coordinatorSeesShutdownAfter = Optional.empty();
         volatile TrinoWorkerException coordinatorError;
         final AtomicInteger coordinatorQuestions = new AtomicInteger();
+        final AtomicInteger readsWhenCoordinatorConfirmed = new AtomicInteger();
+        final List<Integer> readsWhenFailed = new CopyOnWriteArrayList<>();
 
         @Override
         public void setState(NodeState state)
@@ -339,7 +354,11 @@ class TestWorkerDrainHandler
             if (coordinatorError != null) {
                 throw coordinatorError;
             }
-            return coordinatorSeesShutdownAfter.map(after -> Instant.now().isBefore(shutdownAt.plus(after)) ? "active" : "shutting_down");
+            Optional<String> state = coordinatorSeesShutdownAfter.map(after -> Instant.now().isBefore(shutdownAt.plus(after)) ? "active" : "shutting_down");
+            if (state.equals(Optional.of("shutting_down"))) {
+                readsWhenCoordinatorConfirmed.compareAndSet(0, taskPolls.get() + taskReads.get());
+            }
+            return state;
         }
 
         @Override
@@ -374,6 +393,7 @@ class TestWorkerDrainHandler
         {
             failedAfterListings.add(taskPolls.get());
             failedAt.add(Instant.now());
+            readsWhenFailed.add(taskPolls.get() + taskReads.get());
             failed.add(taskId);
             messages.add(message);
             // A task that finished since the listing stays finished, as on a real worker.

@@ -43,6 +43,8 @@ import static java.util.Objects.requireNonNull;
  */
 final class SpotScenario
 {
+    // How late a task's creation on the worker may trail the coordinator's choice of the worker (see analyse).
+    private static final Duration CREATE_REQUEST_SLACK = Duration.ofSeconds(1);
     static final Dataset Q39_SF1 = Dataset.tpcds("sf1", Dataset.TPCDS_Q39_TABLES);
     // Trino's default is 2m: with a two-minute notice the worker would still be waiting when the instance goes.
     // It must stay above the coordinator's 5 s node-state poll so the coordinator sees the shutdown in time.
@@ -320,8 +322,11 @@ final class SpotScenario
             }
         });
         int failedBeforeCutoff = failedBefore.size();
+        // A task's created time is stamped by the worker when the coordinator's create request arrives, which is after
+        // the coordinator chose the node, possibly on the node list from before its refresh (seen: created 30 ms after
+        // the coordinator listed the worker as shutting down). So "started after" counts tasks created later than that.
         List<String> startedAfter = coordinatorShutdownAt
-                .map(visible -> onVictim.stream().filter(task -> task.created().isAfter(visible)).map(TaskRecord::taskId).toList())
+                .map(visible -> onVictim.stream().filter(task -> task.created().isAfter(visible.plus(CREATE_REQUEST_SLACK))).map(TaskRecord::taskId).toList())
                 .orElse(List.of());
         // Work of a task the watcher failed ends when it was failed, whatever the tracker last saw.
         double thrownAway = doomed.stream().mapToDouble(task -> task.workSeconds(Optional.ofNullable(failedByWatcher.get(task.taskId())).orElse(kill))).sum();
