@@ -171,8 +171,8 @@ public record WatcherConfig(
                 // Trino 483's coordinator reads worker states every 5 s; with retry-initial-delay=1s a retry is
                 // placed 1 s after its failure, so 4 s after SHUTTING_DOWN the coordinator has had its 5 s.
                 reader.duration(DRAIN_EARLY_FAIL_DELAY, "4s"),
-                // Trino 483's coordinator lists a new state 5-10 s after the change (it applies each 5 s poll's answers
-                // at the next poll); more on a loaded coordinator.
+                // Trino 483's coordinator lists a new state up to 10 s after the change (each 5 s poll mostly applies
+                // the previous poll's answers); more on a loaded coordinator.
                 reader.duration(DRAIN_EARLY_FAIL_MAX_DELAY, "15s"),
                 reader.bool(COORDINATOR_CONFIRM_SHUTDOWN, true),
                 reader.optionalString(COORDINATOR_URI).map(value -> Reader.parseUri(COORDINATOR_URI, value)),

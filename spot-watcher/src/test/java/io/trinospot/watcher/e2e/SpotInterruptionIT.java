@@ -170,8 +170,8 @@ class SpotInterruptionIT
 
     /**
      * 10 s after the notice (the goal), unless the coordinator itself only listed the victim as shut down later: Trino
-     * 483's coordinator polls worker states every 5 s and applies an answer at its next poll, so it lists a state 5-10 s
-     * after the change (checked in its bytecode, see the README). A task failed before that would get its retry placed
+     * 483's coordinator polls worker states every 5 s and mostly applies an answer at its next poll, so it lists a
+     * state up to 10 s after the change (checked in its bytecode, see the README). A task failed before that would get its retry placed
      * back on the victim, so the watcher waits for it; then the retry must follow within 4 s: the watcher's query
      * that sees the new state (up to ~1 s on this loaded machine), the fail request, {@code retry-initial-delay} (1 s)
      * and the coordinator's scheduling.
