@@ -73,6 +73,9 @@ public final class HdfsCluster
                     "fs.defaultFS", "hdfs://127.0.0.1:" + rpcPort,
                     "hadoop.tmp.dir", workDir.resolve("tmp").toString())));
             Files.writeString(confDir.resolve("hdfs-site.xml"), HadoopXml.configuration(hdfsSite));
+            // Metrics read over JMX are cached for the metrics period (10 s by default): tests that read a counter
+            // (a DataNode's BytesWritten) a few seconds after a query could see the value from before it.
+            Files.writeString(confDir.resolve("hadoop-metrics2.properties"), "*.period=1\n");
             Files.writeString(confDir.resolve("log4j.properties"), String.join("\n",
                     "log4j.rootLogger=INFO,console",
                     "log4j.appender.console=org.apache.log4j.ConsoleAppender",

@@ -157,6 +157,10 @@ class SpotNoticeBenchmarkIT
                 "%.1f; %d".formatted(without.stream().mapToInt(SpotScenario.RoundResult::doomedTasks).average().orElse(0), without.stream().mapToInt(SpotScenario.RoundResult::notRescheduled).sum()));
         row(text, "notice → last doomed task rescheduled, p50 / p99 / max", stats(with, SpotScenario.RoundResult::lastRescheduleLatency),
                 "kill → last rescheduled: " + stats(without, result -> result.lastRescheduleLatency().map(latency -> latency.minus(Duration.between(result.notice(), result.kill())))));
+        // The watcher's own part: failed tasks wait for the coordinator to list the worker as shut down (it does so on
+        // its own poll, up to 10 s after the change), then the retry follows after retry-initial-delay.
+        row(text, "coordinator shows shutting_down → last doomed task rescheduled, p50 / p99 / max",
+                stats(with, result -> result.lastRescheduleLatency().flatMap(rescheduled -> result.coordinatorShutdownLatency().map(rescheduled::minus))), "-");
         row(text, "tasks started on the worker after it showed shutting_down", String.valueOf(with.stream().mapToInt(result -> result.startedAfterShutdownVisible().size()).sum()), "-");
         row(text, "task-seconds thrown away per round (mean / total)", thrown(with), thrown(without));
         row(text, "failed on the victim before deadline − safety margin (total)", String.valueOf(with.stream().mapToInt(SpotScenario.RoundResult::failedOnVictimBeforeCutoff).sum()), "-");
