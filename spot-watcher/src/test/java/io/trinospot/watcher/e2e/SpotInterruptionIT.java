@@ -7,6 +7,8 @@ import io.trinospot.harness.SpotFleet;
 import io.trinospot.harness.TrinoCluster;
 import io.trinospot.harness.Waits;
 import io.trinospot.harness.TrinoNode;
+import io.trinospot.watcher.trino.CoordinatorClient;
+import io.trinospot.watcher.trino.TrinoWorkerException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Must-show 2, 3 and 4 of issue 4 on a real cluster (coordinator + 3 workers, each with its spot-watcher agent
@@ -166,6 +169,35 @@ class SpotInterruptionIT
         System.out.printf("the watcher saw the coordinator list %s as shut down %.2f s after SHUTTING_DOWN%n", victim,
                 fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_seconds"));
         assertThat(fleet.metric(victim, "trinospot_watcher_trino_errors_total")).as("worker and coordinator API errors").isZero();
+    }
+
+    /**
+     * The watcher's coordinator client against the real coordinator: for every active node, the state it reads is the
+     * one {@code system.runtime.nodes} shows; an unknown node id is "not listed", and a coordinator that does not answer
+     * is an error naming the address (the drain then falls back to its fixed hold).
+     */
+    @Test
+    @Order(5)
+    void coordinatorClientReadsNodeStatesLikeTheCoordinatorShowsThem()
+            throws Exception
+    {
+        // Active nodes only: a victim of the round before may still be leaving the coordinator's list.
+        java.util.Map<String, String> states = new java.util.TreeMap<>(cluster.nodeStates());
+        states.values().removeIf(state -> !state.equals("active"));
+        assertThat(states).containsKey("coordinator").hasSizeGreaterThanOrEqualTo(2);
+        for (java.util.Map.Entry<String, String> node : states.entrySet()) {
+            CoordinatorClient client = new CoordinatorClient(cluster.coordinator().uri(), "trino-spot-watcher", node.getKey(), Duration.ofSeconds(5));
+            assertThat(client.nodeState()).as(node.getKey()).contains(node.getValue());
+        }
+        assertThat(new CoordinatorClient(cluster.coordinator().uri(), "trino-spot-watcher", "no-such-node", Duration.ofSeconds(5)).nodeState()).isEmpty();
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        java.net.URI nowhere = java.net.URI.create("http://127.0.0.1:" + closedPort);
+        assertThatThrownBy(() -> new CoordinatorClient(nowhere, "trino-spot-watcher", "worker-1", Duration.ofSeconds(1)).nodeState())
+                .isInstanceOf(TrinoWorkerException.class)
+                .hasMessageContaining("127.0.0.1:" + closedPort);
     }
 
     /**
