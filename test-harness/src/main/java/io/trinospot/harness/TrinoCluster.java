@@ -6,6 +6,7 @@ import io.trinospot.config.io.EtcWriter;
 import io.trinospot.config.model.Classifications;
 import io.trinospot.config.model.Configurations;
 import io.trinospot.config.model.JvmKeys;
+import io.trinospot.config.model.NodeRefreshKeys;
 import io.trinospot.config.model.Problem;
 import io.trinospot.config.model.PropertyOverride;
 import io.trinospot.config.model.Role;
@@ -158,6 +159,10 @@ public final class TrinoCluster
             s3.createBucket(LAKE_BUCKET);
             s3.createBucket(EXCHANGE_BUCKET);
         }
+        if (spec.nodeRefreshInterval().isPresent() && !Files.isDirectory(runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR))) {
+            throw new IllegalStateException("Coordinator node refresh needs this project's exchange plugin in "
+                    + runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR) + ": build it with ./mvnw -pl exchange-plugin -am package -DskipTests");
+        }
         if (spec.exchange().usesSpotPlugin() && !Files.isDirectory(runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR))) {
             throw new IllegalStateException("Exchange " + spec.exchange() + " needs this project's exchange plugin in "
                     + runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR) + ": build it with ./mvnw -pl exchange-plugin -am package -DskipTests");
@@ -209,21 +214,7 @@ public final class TrinoCluster
         config.put("plugin.dir", runtime.trinoPluginDir().toString());
         config.put("catalog.config-dir", node.etcDir().resolve("catalog").toString());
         config.put("retry-policy", spec.retryPolicy());
-        if (node.isCoordinator()) {
-            config.put("node-scheduler.include-coordinator", "false");
-            config.putAll(spec.coordinatorProperties());
-        }
-        else {
-            config.putAll(spec.workerProperties());
-        }
-
-        Map<String, String> nodeProperties = Map.of(
-                "node.environment", "trinospot",
-                "node.id", node.name(),
-                "node.data-dir", node.nodeDir().resolve("data").toString(),
-                "node.internal-address", "127.0.0.1");
-
-        List<String> jvm = List.of(
+        List<String> jvm = new ArrayList<>(List.of(
                 "-Xmx" + (node.isCoordinator() ? spec.coordinatorHeap() : spec.workerHeap()),
                 "-XX:+UseG1GC",
                 "-XX:G1HeapRegionSize=32M",
@@ -240,7 +231,29 @@ public final class TrinoCluster
                 "-Dfile.encoding=UTF-8",
                 "--add-modules=jdk.incubator.vector",
                 "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow");
+                "--sun-misc-unsafe-memory-access=allow"));
+        if (node.isCoordinator()) {
+            config.put("node-scheduler.include-coordinator", "false");
+            config.putAll(spec.coordinatorProperties());
+            spec.nodeRefreshInterval().ifPresent(interval -> {
+                // what trino-config renders from its trino-spot-node-refresh classification
+                Path file = node.etcDir().resolve(NodeRefreshKeys.FILE);
+                config.merge(NodeRefreshKeys.EVENT_LISTENER_CONFIG_FILES, file.toString(), (theirs, ours) -> theirs + "," + ours);
+                node.writeExtraEtcFile(NodeRefreshKeys.FILE, Map.of(
+                        "event-listener.name", NodeRefreshKeys.EVENT_LISTENER_NAME,
+                        NodeRefreshKeys.INTERVAL, interval));
+                jvm.addAll(NodeRefreshKeys.COORDINATOR_JVM_OPTIONS);
+            });
+        }
+        else {
+            config.putAll(spec.workerProperties());
+        }
+
+        Map<String, String> nodeProperties = Map.of(
+                "node.environment", "trinospot",
+                "node.id", node.name(),
+                "node.data-dir", node.nodeDir().resolve("data").toString(),
+                "node.internal-address", "127.0.0.1");
 
         Map<String, Map<String, String>> catalogs = new LinkedHashMap<>();
         catalogs.put("tpch", Map.of("connector.name", "tpch"));

@@ -58,6 +58,18 @@ public final class TrinoNode
         }
     }
 
+    /** A properties file under etc/ beside the standard ones (an event listener's, say). */
+    void writeExtraEtcFile(String name, Map<String, String> properties)
+    {
+        try {
+            Files.createDirectories(etcDir());
+            Files.writeString(etcDir().resolve(name), properties(properties));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     void launch(RuntimeLayout runtime, String ownerMarker)
     {
         try {

@@ -80,6 +80,50 @@ class RendererTest
     }
 
     @Test
+    void coordinatorGetsTheNodeRefreshListenerWithItsJvmOptions()
+            throws Exception
+    {
+        RenderedEtc coordinator = TrinoEtcRenderer.render(TestConfigs.blog(), Role.COORDINATOR, HDFS);
+        assertThat(load(coordinator.file("spot-node-refresh.properties"))).containsOnly(
+                entry("event-listener.name", "spot-node-refresh"), entry("node-refresh.interval", "250ms"));
+        assertThat(load(coordinator.file("config.properties")).getProperty("event-listener.config-files"))
+                .isEqualTo("etc/spot-node-refresh.properties");
+        assertThat(coordinator.file("jvm.config").lines().toList()).contains(
+                "--add-opens=java.management/com.sun.jmx.mbeanserver=ALL-UNNAMED",
+                "--add-opens=java.management/com.sun.jmx.interceptor=ALL-UNNAMED");
+
+        // workers learn nothing from it: no listener, no opened JDK internals
+        RenderedEtc worker = TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, HDFS);
+        assertThat(worker.files()).doesNotContainKey("spot-node-refresh.properties");
+        assertThat(load(worker.file("config.properties"))).doesNotContainKey("event-listener.config-files");
+        assertThat(worker.file("jvm.config")).doesNotContain("--add-opens");
+    }
+
+    @Test
+    void nodeRefreshCanBeTunedOrTurnedOffAndKeepsTheUsersOwnListeners()
+            throws Exception
+    {
+        Configurations tuned = TestConfigs.of(
+                "trino-config", props("event-listener.config-files", "etc/audit.properties"),
+                "trino-spot-node-refresh", props("node-refresh.interval", "1s"));
+        RenderedEtc etc = TrinoEtcRenderer.render(tuned, Role.COORDINATOR);
+        assertThat(load(etc.file("spot-node-refresh.properties"))).contains(entry("node-refresh.interval", "1s"));
+        assertThat(load(etc.file("config.properties")).getProperty("event-listener.config-files"))
+                .isEqualTo("etc/audit.properties,etc/spot-node-refresh.properties");
+
+        Configurations off = TestConfigs.of("trino-spot-node-refresh", props("node-refresh.enabled", "false"));
+        RenderedEtc without = TrinoEtcRenderer.render(off, Role.COORDINATOR);
+        assertThat(without.files()).doesNotContainKey("spot-node-refresh.properties");
+        assertThat(load(without.file("config.properties"))).doesNotContainKey("event-listener.config-files");
+        assertThat(without.file("jvm.config")).doesNotContain("--add-opens");
+
+        assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.enabled", "yes")), Role.COORDINATOR))
+                .hasMessageContaining("node-refresh.enabled");
+        assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.intervall", "1s")), Role.COORDINATOR))
+                .hasMessageContaining("node-refresh.intervall");
+    }
+
+    @Test
     void fileAndOverridesReplaceDefaults()
             throws Exception
     {

@@ -69,7 +69,7 @@ class ValidationRulesTest
         return Stream.of(
                 row("unknown classification", set(BASE, "trino-configs", "retry-policy", "TASK"),
                         "error: [trino-configs] unknown classification; known: trino-config, trino-node, trino-log, trino-exchange-manager, core-site, hdfs-site, "
-                                + "trino-spot-watcher, trino-spot-jvm, trino-connector-<catalog>"),
+                                + "trino-spot-watcher, trino-spot-jvm, trino-spot-node-refresh, trino-connector-<catalog>"),
                 row("catalog name", set(BASE, "trino-connector-My-Cat", "connector.name", "hive"),
                         "error: [trino-connector-My-Cat] 'My-Cat' is not a catalog name (lower case letters, digits and underscores, starting with a letter)"),
                 row("connector.name required", set(BASE, "trino-connector-lake", "hive.metastore", "glue"),

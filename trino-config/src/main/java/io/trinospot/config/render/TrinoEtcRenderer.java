@@ -6,6 +6,7 @@ import io.trinospot.config.model.Classifications;
 import io.trinospot.config.model.Configurations;
 import io.trinospot.config.model.Defaults;
 import io.trinospot.config.model.JvmKeys;
+import io.trinospot.config.model.NodeRefreshKeys;
 import io.trinospot.config.model.PropertyOverride;
 import io.trinospot.config.model.Role;
 import io.trinospot.config.model.SpotWatcherKeys;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
 
 import static io.trinospot.config.model.Classifications.EXCHANGE_MANAGER;
 import static io.trinospot.config.model.Classifications.SPOT_JVM;
+import static io.trinospot.config.model.Classifications.SPOT_NODE_REFRESH;
 import static io.trinospot.config.model.Classifications.SPOT_WATCHER;
 import static io.trinospot.config.model.Classifications.TRINO_CONFIG;
 import static io.trinospot.config.model.Classifications.TRINO_LOG;
@@ -71,7 +73,7 @@ public final class TrinoEtcRenderer
                 NODE_ENVIRONMENT, Defaults.NODE_ENVIRONMENT,
                 NODE_DATA_DIR, Defaults.NODE_DATA_DIR)));
         files.put("log.properties", properties(TRINO_LOG, config, Map.of(Defaults.LOGGER, Defaults.LOG_LEVEL)));
-        files.put("jvm.config", jvmConfig(config));
+        files.put("jvm.config", jvmConfig(config, role));
         if (config.find(EXCHANGE_MANAGER).isPresent()) {
             files.put("exchange-manager.properties", properties(EXCHANGE_MANAGER, config, Map.of()));
         }
@@ -83,6 +85,11 @@ public final class TrinoEtcRenderer
                         "Rendered by trino-config from the " + classification.name() + " classification; edits are overwritten.",
                         classification.properties()));
             }
+        }
+        if (nodeRefresh(config, role)) {
+            files.put(NodeRefreshKeys.FILE, PropertiesFormat.format(header(SPOT_NODE_REFRESH), Map.of(
+                    "event-listener.name", NodeRefreshKeys.EVENT_LISTENER_NAME,
+                    NodeRefreshKeys.INTERVAL, config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.INTERVAL).orElse(NodeRefreshKeys.DEFAULT_INTERVAL))));
         }
         // the watcher drains workers; a coordinator has nothing to drain
         if (role == Role.WORKER) {
@@ -109,6 +116,11 @@ public final class TrinoEtcRenderer
         }
         Map<String, String> merged = merge(defaults, config.find(TRINO_CONFIG));
         merged.put(COORDINATOR, Boolean.toString(role == Role.COORDINATOR));
+        if (nodeRefresh(config, role)) {
+            // relative to the launcher's working directory, as Trino's docs write event listener files
+            String file = "etc/" + NodeRefreshKeys.FILE;
+            merged.merge(NodeRefreshKeys.EVENT_LISTENER_CONFIG_FILES, file, (theirs, ours) -> theirs + "," + ours);
+        }
         return PropertiesFormat.format(header(TRINO_CONFIG) + "\nRole: " + role.label() + ".", merged);
     }
 
@@ -117,12 +129,22 @@ public final class TrinoEtcRenderer
         return PropertiesFormat.format(header(classification), merge(defaults, config.find(classification)));
     }
 
-    private static String jvmConfig(Configurations config)
+    /** The coordinator gets the node-refresh listener unless the file turns it off. */
+    private static boolean nodeRefresh(Configurations config, Role role)
+    {
+        return role == Role.COORDINATOR
+                && Boolean.parseBoolean(config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.ENABLED).orElse(NodeRefreshKeys.DEFAULT_ENABLED));
+    }
+
+    private static String jvmConfig(Configurations config, Role role)
     {
         Optional<Classification> jvm = config.find(SPOT_JVM);
         List<String> lines = new ArrayList<>();
         lines.add("-Xmx" + jvm.flatMap(c -> c.get(JvmKeys.HEAP_SIZE)).orElse(JvmKeys.DEFAULT_HEAP_SIZE));
         lines.addAll(JvmKeys.DEFAULT_OPTIONS);
+        if (nodeRefresh(config, role)) {
+            lines.addAll(NodeRefreshKeys.COORDINATOR_JVM_OPTIONS);
+        }
         jvm.flatMap(c -> c.get(JvmKeys.EXTRA_OPTIONS)).ifPresent(extra -> Arrays.stream(extra.strip().split("\\s+"))
                 .filter(option -> !option.isEmpty())
                 .forEach(lines::add));

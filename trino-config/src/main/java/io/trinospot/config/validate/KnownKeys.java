@@ -2,6 +2,7 @@ package io.trinospot.config.validate;
 
 import io.trinospot.config.model.Classifications;
 import io.trinospot.config.model.JvmKeys;
+import io.trinospot.config.model.NodeRefreshKeys;
 import io.trinospot.config.model.SpotWatcherKeys;
 
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.Optional;
 import static io.trinospot.config.model.Classifications.CORE_SITE;
 import static io.trinospot.config.model.Classifications.EXCHANGE_MANAGER;
 import static io.trinospot.config.model.Classifications.SPOT_JVM;
+import static io.trinospot.config.model.Classifications.SPOT_NODE_REFRESH;
 import static io.trinospot.config.model.Classifications.SPOT_WATCHER;
 import static io.trinospot.config.model.Classifications.TRINO_CONFIG;
 import static io.trinospot.config.model.Classifications.TRINO_LOG;
@@ -91,7 +93,10 @@ public final class KnownKeys
                     SpotWatcherKeys.TRINO_CONFIG_FILE, KeyType.NON_EMPTY),
             SPOT_JVM, Map.of(
                     JvmKeys.HEAP_SIZE, KeyType.JVM_SIZE,
-                    JvmKeys.EXTRA_OPTIONS, KeyType.JVM_OPTIONS));
+                    JvmKeys.EXTRA_OPTIONS, KeyType.JVM_OPTIONS),
+            SPOT_NODE_REFRESH, Map.of(
+                    NodeRefreshKeys.ENABLED, BOOLEAN,
+                    NodeRefreshKeys.INTERVAL, DURATION));
 
     /** Keys that only work in one classification; found elsewhere they are ignored or break start-up. */
     private static final Map<String, String> HOMES = Map.ofEntries(

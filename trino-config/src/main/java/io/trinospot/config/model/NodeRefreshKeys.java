@@ -1,0 +1,35 @@
+package io.trinospot.config.model;
+
+import java.util.List;
+
+/**
+ * The {@code trino-spot-node-refresh} classification: the exchange plugin's {@code spot-node-refresh} event listener on
+ * the coordinator, which makes a worker's SHUTTING_DOWN visible to the scheduler within about a second (Trino's own
+ * node poll takes 5 to 10 s). exchange-plugin's README documents the listener.
+ */
+public final class NodeRefreshKeys
+{
+    /** Whether the coordinator gets the listener; needs the exchange plugin directory in its plugin/. */
+    public static final String ENABLED = "node-refresh.enabled";
+    /** How often the coordinator re-reads its workers' states. */
+    public static final String INTERVAL = "node-refresh.interval";
+
+    public static final String DEFAULT_ENABLED = "true";
+    public static final String DEFAULT_INTERVAL = "250ms";
+
+    /** The file under etc/ and the event listener it selects. */
+    public static final String FILE = "spot-node-refresh.properties";
+    public static final String EVENT_LISTENER_NAME = "spot-node-refresh";
+    /** Trino's key listing event listener files (comma-separated), relative to the launcher's working directory. */
+    public static final String EVENT_LISTENER_CONFIG_FILES = "event-listener.config-files";
+
+    /**
+     * The listener reaches Trino's node manager through the platform MBean server's internals; the same list is in
+     * exchange-plugin's CoordinatorNodeStates, which names it in its error when they are missing.
+     */
+    public static final List<String> COORDINATOR_JVM_OPTIONS = List.of(
+            "--add-opens=java.management/com.sun.jmx.mbeanserver=ALL-UNNAMED",
+            "--add-opens=java.management/com.sun.jmx.interceptor=ALL-UNNAMED");
+
+    private NodeRefreshKeys() {}
+}
