@@ -176,29 +176,38 @@ final class TaskDrain
             LOG.log(System.Logger.Level.INFO, "drain for {0}: deadline {1} passed; done", cause, deadline);
             return false;
         }
-        if (askCoordinator && !now.isBefore(nextCoordinatorQuestion)) {
-            nextCoordinatorQuestion = now.plus(WorkerDrainHandler.COORDINATOR_CHECK_INTERVAL);
-            askCoordinator();
-            if (!askCoordinator) {
-                // The hold just ended: the held tasks were judged moments ago, so they are failed now, before the
-                // re-read below (a second or more on a loaded worker) delays their retries.
-                decide(clock.instant());
-            }
-        }
+        askCoordinatorIfDue();
         // First the tasks already known, one small request each, so they are judged on time; then, now and then,
         // the full list, which finds tasks that arrived since (until the coordinator sees the shutdown) but holds
-        // every task the worker retains and can take seconds on a busy worker.
+        // every task the worker retains and can take seconds on a busy worker. The coordinator is asked again
+        // between the reads, so a read does not delay noticing the end of the hold.
         if (!read(false)) {
             return false;
         }
+        askCoordinatorIfDue();
         decide(clock.instant());
         if (!clock.instant().isBefore(nextDiscovery)) {
             if (!read(true)) {
                 return false;
             }
+            askCoordinatorIfDue();
             decide(clock.instant());
         }
         return true;
+    }
+
+    private void askCoordinatorIfDue()
+    {
+        Instant now = clock.instant();
+        if (askCoordinator && !now.isBefore(nextCoordinatorQuestion)) {
+            nextCoordinatorQuestion = now.plus(WorkerDrainHandler.COORDINATOR_CHECK_INTERVAL);
+            askCoordinator();
+            if (!askCoordinator) {
+                // The hold just ended: the held tasks were judged moments ago, so they are failed now, before the
+                // next read (a second or more on a loaded worker) delays their retries.
+                decide(clock.instant());
+            }
+        }
     }
 
     /**

@@ -35,12 +35,17 @@ class SpotInterruptionIT
     private static final String VICTIM = "worker-1";
     private static final Duration WINDOW = Duration.ofSeconds(Long.parseLong(System.getProperty("trinospot.spot.window", "40s").replace("s", "")));
     // The long-task query's scan task must be unable to finish by deadline - 15 s safety margin when the watcher
-    // judges it, which is once the early-fail hold (watcher.drain.early-fail-delay, 4 s) is over: 30 s leaves 15 s
-    // before the cutoff, and the scan task runs far longer than that (see SpotScenario.longTaskQuery).
-    private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(30);
+    // judges it, which is once the coordinator lists the victim as shut down (about a second after the notice):
+    // 25 s leaves 10 s before the cutoff. The scan task runs 20-70 s (see SpotScenario.longTaskQuery), and the victim
+    // is picked once it has run 3 s, seen up to 9 s on the loaded machine, so a good part of it is always left.
+    private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(25);
     private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
-    // The coordinator polls node states every 5 s (fixed in Trino 483), so this is what "within 2 s" can mean there.
-    // Trino's coordinator refreshes node states every 5 s; allow for a loaded 2-core machine on top.
+    // Must-show 2: the worker shows shutting_down in system.runtime.nodes (the coordinator's view) within 2 s of the
+    // notice. The cluster runs the exchange plugin's spot-node-refresh on the coordinator (SpotScenario.clusterSpec).
+    private static final Duration COORDINATOR_SHOWS_SHUTDOWN = Duration.ofSeconds(2);
+    // Must-show 2: doomed tasks rescheduled on other workers within 10 s of the notice.
+    private static final Duration RESCHEDULED = Duration.ofSeconds(10);
+    // Waits for a state that is not timed by the issue (rebalance draining, back to active).
     private static final Duration COORDINATOR_VISIBLE = Duration.ofSeconds(30);
 
     private TrinoCluster cluster;
@@ -100,20 +105,14 @@ class SpotInterruptionIT
 
         assertThat(withWatcher.queryFailures()).as("q39 runs that failed").isZero();
         assertThat(withWatcher.workerShutdownLatency()).as("worker SHUTTING_DOWN").hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(2)));
-        // The watcher's part is the worker state above. The coordinator learns it on its own fixed 5 s poll, slower
-        // still on a loaded machine; what matters is that it stops scheduling there long before the instance is gone.
-        // (The latency itself is a benchmark figure, see BENCHMARKS.md.)
-        assertThat(withWatcher.coordinatorShutdownLatency()).as("coordinator shows shutting_down well before the kill")
-                .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(WINDOW.dividedBy(2)));
+        assertThat(withWatcher.coordinatorShutdownLatency()).as("system.runtime.nodes shows shutting_down")
+                .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(COORDINATOR_SHOWS_SHUTDOWN));
         assertThat(withWatcher.startedAfterShutdownVisible()).as("tasks started on the victim after it showed shutting_down").isEmpty();
         assertThat(withWatcher.notRescheduled()).as("doomed tasks never retried elsewhere").isZero();
         if (withWatcher.doomedTasks() > 0) {
-            assertThat(withWatcher.lastRescheduleLatency()).hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(rescheduleBound(withWatcher)));
+            assertThat(withWatcher.lastRescheduleLatency()).hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(RESCHEDULED));
         }
-        assertThat(fleet.metric(VICTIM, "trinospot_watcher_coordinator_saw_shutdown_total")).as("drains in which the watcher saw the coordinator list the victim as shut down").isEqualTo(1.0);
-        System.out.printf("the watcher saw the coordinator list %s as shut down %.2f s after SHUTTING_DOWN%n", VICTIM,
-                fleet.metric(VICTIM, "trinospot_watcher_coordinator_saw_shutdown_seconds"));
-        assertThat(fleet.metric(VICTIM, "trinospot_watcher_trino_errors_total")).as("worker and coordinator API errors").isZero();
+        assertWatcherSawCoordinatorWithoutErrors(VICTIM);
     }
 
     @Test
@@ -133,7 +132,7 @@ class SpotInterruptionIT
 
     /**
      * FAIL_EARLY on a real worker: q39's tasks all finish within the notice, so here a query whose scan task runs for
-     * tens of seconds. The victim is the worker running it; with a 30 s notice window the task cannot finish before
+     * tens of seconds. The victim is the worker running it; with a 25 s notice window the task cannot finish before
      * {@code deadline - safety margin}, so the watcher fails it as soon as its early-fail hold is over (long before
      * the cutoff) and the coordinator retries it on another worker.
      */
@@ -161,14 +160,13 @@ class SpotInterruptionIT
         assertThat(result.failedOnVictimBeforeCutoff()).as("tasks failed on the victim before deadline - safety margin").isPositive();
         assertThat(result.doomedTasks()).as("doomed tasks").isPositive();
         assertThat(result.notRescheduled()).as("doomed tasks never retried elsewhere").isZero();
+        assertThat(result.coordinatorShutdownLatency()).as("system.runtime.nodes shows shutting_down")
+                .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(COORDINATOR_SHOWS_SHUTDOWN));
         assertThat(result.lastRescheduleLatency()).as("notice -> last doomed task rescheduled on another worker")
-                .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(rescheduleBound(result)));
+                .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(RESCHEDULED));
         assertThat(result.startedAfterShutdownVisible()).as("tasks started on the victim after it showed shutting_down").isEmpty();
         // Early failures waited for exactly this, so no retry went back to the victim.
-        assertThat(fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_total")).as("drains in which the watcher saw the coordinator list the victim as shut down").isEqualTo(1.0);
-        System.out.printf("the watcher saw the coordinator list %s as shut down %.2f s after SHUTTING_DOWN%n", victim,
-                fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_seconds"));
-        assertThat(fleet.metric(victim, "trinospot_watcher_trino_errors_total")).as("worker and coordinator API errors").isZero();
+        assertWatcherSawCoordinatorWithoutErrors(victim);
     }
 
     /**
@@ -200,19 +198,13 @@ class SpotInterruptionIT
                 .hasMessageContaining("127.0.0.1:" + closedPort);
     }
 
-    /**
-     * 10 s after the notice (the goal), unless the coordinator itself only listed the victim as shut down later: Trino
-     * 483's coordinator polls worker states every 5 s and mostly applies an answer at its next poll, so it lists a
-     * state up to 10 s after the change (checked in its bytecode, see the README). A task failed before that would get its retry placed
-     * back on the victim, so the watcher waits for it; then the retry must follow within 4 s: the watcher's query
-     * that sees the new state (up to ~1 s on this loaded machine), the fail request, {@code retry-initial-delay} (1 s)
-     * and the coordinator's scheduling.
-     */
-    private static Duration rescheduleBound(SpotScenario.RoundResult result)
+    /** The victim's watcher held its early failures until the coordinator listed it as shut down, and no API call failed. */
+    private void assertWatcherSawCoordinatorWithoutErrors(String victim)
     {
-        Duration coordinator = result.coordinatorShutdownLatency().orElseThrow(() -> new AssertionError("the coordinator never listed the victim as shutting_down"));
-        Duration afterCoordinator = coordinator.plusSeconds(4);
-        return afterCoordinator.compareTo(Duration.ofSeconds(10)) > 0 ? afterCoordinator : Duration.ofSeconds(10);
+        assertThat(fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_total")).as("drains in which the watcher saw the coordinator list the victim as shut down").isEqualTo(1.0);
+        System.out.printf("the watcher saw the coordinator list %s as shut down %.2f s after SHUTTING_DOWN%n", victim,
+                fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_seconds"));
+        assertThat(fleet.metric(victim, "trinospot_watcher_trino_errors_total")).as("worker and coordinator API errors").isZero();
     }
 
     private static boolean isDraining(String state)
