@@ -32,7 +32,9 @@ public final class ClusterCli
     private static final String USAGE = """
             usage: trino-spot cluster <command>
               up [--workers N] [--exchange none|local|hdfs|s3] [--lake s3|hdfs|none] [--scale tiny|sf1] [--tables t1,t2,...]
-                                 start a cluster in the background; with an exchange, retry-policy=TASK
+                 [--node-refresh INTERVAL]
+                                 start a cluster in the background; with an exchange, retry-policy=TASK;
+                                 --node-refresh 250ms runs the exchange plugin's spot-node-refresh on the coordinator
               status             nodes, their state and processes
               sql "SELECT ..."   run one statement and print its rows
               kill <node>        SIGKILL one node (e.g. worker-1); it stays down
@@ -109,6 +111,7 @@ public final class ClusterCli
         LakeStorage lake = LakeStorage.S3;
         String scale = "tiny";
         List<String> tables = DEFAULT_TABLES;
+        String nodeRefresh = null;
         for (int i = 0; i < args.size(); i++) {
             String flag = args.get(i);
             String value = i + 1 < args.size() ? args.get(i + 1) : null;
@@ -121,6 +124,7 @@ public final class ClusterCli
                 case "--lake" -> lake = LakeStorage.parse(value);
                 case "--scale" -> scale = value;
                 case "--tables" -> tables = List.of(value.split(","));
+                case "--node-refresh" -> nodeRefresh = parseInterval(flag, value);
                 default -> throw new IllegalArgumentException("unknown option " + flag);
             }
             i++;
@@ -140,6 +144,9 @@ public final class ClusterCli
         if (exchange != ExchangeKind.NONE) {
             spec.taskRetries(exchange);
         }
+        if (nodeRefresh != null) {
+            spec.coordinatorNodeRefresh(nodeRefresh);
+        }
         out.println("Starting coordinator + " + workers + " workers (exchange " + exchange.name().toLowerCase() + ", lake " + lake.name().toLowerCase() + ") ...");
         TrinoCluster cluster = TrinoCluster.start(spec.build());
         ClusterState.of(cluster).write(stateFile());
@@ -158,6 +165,15 @@ public final class ClusterCli
         out.println();
         out.println("Try: ./trino-spot cluster sql \"SELECT count(*) FROM " + dataset.qualifiedLakeSchema() + ".store_sales\"");
         return 0;
+    }
+
+    // Airlift's duration syntax, which the listener parses; checked here so a typo fails before anything starts
+    private static String parseInterval(String flag, String value)
+    {
+        if (!value.matches("\\d+(\\.\\d+)?(ms|s)")) {
+            throw new IllegalArgumentException(flag + " must be a duration such as 250ms or 1s, got '" + value + "'");
+        }
+        return value;
     }
 
     private static int parseWorkers(String value)
