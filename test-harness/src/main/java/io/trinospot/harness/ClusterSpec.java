@@ -23,7 +23,8 @@ public record ClusterSpec(
         Optional<Path> workDir,
         boolean detached,
         Optional<Path> configurations,
-        Optional<String> nodeRefreshInterval)
+        Optional<String> nodeRefreshInterval,
+        List<String> coordinatorJvmOptions)
 {
     public ClusterSpec
     {
@@ -38,6 +39,10 @@ public record ClusterSpec(
         requireNonNull(workDir, "workDir is null");
         requireNonNull(configurations, "configurations is null");
         requireNonNull(nodeRefreshInterval, "nodeRefreshInterval is null");
+        coordinatorJvmOptions = List.copyOf(coordinatorJvmOptions);
+        if (configurations.isPresent() && !coordinatorJvmOptions.isEmpty()) {
+            throw new IllegalArgumentException("With a configurations file, JVM options come from its trino-spot-jvm classification, not from the spec");
+        }
         if (configurations.isPresent() && nodeRefreshInterval.isPresent()) {
             throw new IllegalArgumentException("With a configurations file, node refresh comes from its trino-spot-node-refresh classification, not from the spec");
         }
@@ -85,6 +90,7 @@ public record ClusterSpec(
         private boolean detached;
         private Path configurations;
         private String nodeRefreshInterval;
+        private final List<String> coordinatorJvmOptions = new ArrayList<>();
 
         /** Adds {@code count} on-demand workers named worker-1, worker-2, ... */
         public Builder workers(int count)
@@ -200,11 +206,18 @@ public record ClusterSpec(
             return this;
         }
 
+        /** A line for the coordinator's jvm.config, after the harness's own. */
+        public Builder coordinatorJvmOption(String option)
+        {
+            coordinatorJvmOptions.add(requireNonNull(option, "option is null"));
+            return this;
+        }
+
         public ClusterSpec build()
         {
             return new ClusterSpec(workers, exchange, lake, hdfs, retryPolicy, coordinatorProperties, workerProperties,
                     coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached, Optional.ofNullable(configurations),
-                    Optional.ofNullable(nodeRefreshInterval));
+                    Optional.ofNullable(nodeRefreshInterval), coordinatorJvmOptions);
         }
     }
 }

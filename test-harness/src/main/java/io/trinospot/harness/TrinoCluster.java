@@ -244,6 +244,7 @@ public final class TrinoCluster
                         NodeRefreshKeys.INTERVAL, interval));
                 jvm.addAll(NodeRefreshKeys.COORDINATOR_JVM_OPTIONS);
             });
+            jvm.addAll(spec.coordinatorJvmOptions());
         }
         else {
             config.putAll(spec.workerProperties());

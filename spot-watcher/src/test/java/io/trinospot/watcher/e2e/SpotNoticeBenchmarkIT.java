@@ -152,6 +152,7 @@ class SpotNoticeBenchmarkIT
         text.append("|---|---|---|\n");
         row(text, "notice → worker SHUTTING_DOWN, p50 / p99 / max", stats(with, SpotScenario.RoundResult::workerShutdownLatency), "never");
         row(text, "notice → coordinator shows shutting_down, p50 / p99 / max", stats(with, SpotScenario.RoundResult::coordinatorShutdownLatency), "never");
+        row(text, "notice → coordinator's node manager lists it (JMX), p50 / p99 / max", stats(with, SpotScenario.RoundResult::schedulerShutdownLatency), "never");
         row(text, "doomed tasks per round (mean; total not rescheduled)",
                 "%.1f; %d".formatted(with.stream().mapToInt(SpotScenario.RoundResult::doomedTasks).average().orElse(0), with.stream().mapToInt(SpotScenario.RoundResult::notRescheduled).sum()),
                 "%.1f; %d".formatted(without.stream().mapToInt(SpotScenario.RoundResult::doomedTasks).average().orElse(0), without.stream().mapToInt(SpotScenario.RoundResult::notRescheduled).sum()));

@@ -13,7 +13,17 @@ import io.trinospot.harness.imds.SpotAction;
 import io.trinospot.watcher.e2e.TaskTracker.TaskRecord;
 import io.trinospot.watcher.trino.InternalJwt;
 
+import javax.management.MBeanServerConnection;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,6 +39,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,6 +57,32 @@ final class SpotScenario
     // How late a task's creation on the worker may trail the coordinator's choice of the worker (see analyse).
     private static final Duration CREATE_REQUEST_SLACK = Duration.ofSeconds(1);
     static final Dataset Q39_SF1 = Dataset.tpcds("sf1", Dataset.TPCDS_Q39_TABLES);
+    static final String JMX_REGISTRY_PORT = "jmx.rmiregistry.port";
+    private static final ObjectName NODE_MANAGER;
+
+    static {
+        try {
+            NODE_MANAGER = new ObjectName("trino.node:name=CoordinatorNodeManager");
+        }
+        catch (MalformedObjectNameException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private JMXConnector jmx;
+
+    private static int freePort()
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // Queries on system.runtime.nodes in flight at once while timing the coordinator (see run)
+    private static final int COORDINATOR_POLLS_IN_FLIGHT = 6;
     // Trino's default is 2m: with a two-minute notice the worker would still be waiting when the instance goes.
     // It must stay well above the time the coordinator takes to list the shutdown (about a second with
     // spot-node-refresh, up to 10 s with Trino's own poll alone).
@@ -53,7 +90,13 @@ final class SpotScenario
 
     static ClusterSpec clusterSpec()
     {
+        int registryPort = freePort();
         return ClusterSpec.builder()
+                // Trino's own JMX over RMI (Airlift JmxAgent), for timing the node manager (shuttingDownNodeCount)
+                .coordinatorProperty(JMX_REGISTRY_PORT, String.valueOf(registryPort))
+                .coordinatorProperty("jmx.rmiserver.port", String.valueOf(registryPort))
+                // Airlift's agent refuses to start unless the JDK's RMI server port says the same
+                .coordinatorJvmOption("-Dcom.sun.management.jmxremote.rmi.port=" + registryPort)
                 .workers(3)
                 .taskRetries(ExchangeKind.LOCAL)
                 .lake(LakeStorage.S3)
@@ -137,6 +180,7 @@ final class SpotScenario
             Instant kill,
             Optional<Duration> workerShutdownLatency,
             Optional<Duration> coordinatorShutdownLatency,
+            Optional<Duration> schedulerShutdownLatency,
             int doomedTasks,
             int notRescheduled,
             Optional<Duration> lastRescheduleLatency,
@@ -151,9 +195,9 @@ final class SpotScenario
     {
         String summary()
         {
-            return "%s %s: worker shutting down %s, coordinator %s; doomed tasks %d (not rescheduled %d), last rescheduled %s; started after shutdown visible %d; thrown away %.1f task-s; query at notice %s, at kill %s; %d queries, %d failed; exited before kill %s"
+            return "%s %s: worker shutting down %s, coordinator %s (node manager %s); doomed tasks %d (not rescheduled %d), last rescheduled %s; started after shutdown visible %d; thrown away %.1f task-s; query at notice %s, at kill %s; %d queries, %d failed; exited before kill %s"
                     .formatted(spec.notice() ? "notice" : "baseline", spec.victim(), ms(workerShutdownLatency), ms(coordinatorShutdownLatency),
-                            doomedTasks, notRescheduled, ms(lastRescheduleLatency), startedAfterShutdownVisible.size(), thrownAwaySeconds,
+                            ms(schedulerShutdownLatency), doomedTasks, notRescheduled, ms(lastRescheduleLatency), startedAfterShutdownVisible.size(), thrownAwaySeconds,
                             ms(queryAtNoticeWall), ms(queryAtKillWall), queries, queryFailures, victimExitedBeforeKill);
         }
     }
@@ -181,6 +225,7 @@ final class SpotScenario
             Instant kill;
             CompletableFuture<Optional<Instant>> workerShutdownAt = CompletableFuture.completedFuture(Optional.empty());
             CompletableFuture<Optional<Instant>> coordinatorShutdownAt = CompletableFuture.completedFuture(Optional.empty());
+            CompletableFuture<Optional<Instant>> schedulerShutdownAt = CompletableFuture.completedFuture(Optional.empty());
             boolean exitedBeforeKill = false;
             try {
                 // Strike while the victim is busy with the workload, so there is work to lose or to move.
@@ -194,12 +239,22 @@ final class SpotScenario
                 }
                 String victim = spec.victim();
                 if (spec.notice()) {
+                    int shuttingDownBefore = shuttingDownNodeCount().orElse(0);
                     notice = Instant.now();
                     fleet.imds(victim).postSpotNotice(SpotAction.TERMINATE, notice.plus(spec.window()));
                     // Two pollers of their own: a slow coordinator query must not delay seeing the worker's state.
                     Instant watchUntil = notice.plus(Duration.ofSeconds(15));
                     workerShutdownAt = firstTime(watchUntil, Duration.ofMillis(20), () -> workerState(victim).filter("SHUTTING_DOWN"::equals).isPresent());
-                    coordinatorShutdownAt = firstTime(watchUntil, Duration.ofMillis(100), () -> "shutting_down".equals(nodeState(victim)));
+                    // A query on a busy coordinator takes up to a second; polled one after another, the first one to
+                    // see the change would often have started long after it (seen: listed at +1.08 s, measured +2.05 s).
+                    // Overlapping queries, one started every 100 ms, keep the measured time close to the real one; it
+                    // is the end of the first query that saw the change, so still an upper bound.
+                    coordinatorShutdownAt = firstTimeOverlapping(watchUntil, Duration.ofMillis(100), COORDINATOR_POLLS_IN_FLIGHT,
+                            () -> "shutting_down".equals(nodeState(victim)));
+                    // The coordinator's node manager itself, over JMX: the list the scheduler and system.runtime.nodes
+                    // both read, without a query's latency. Only the victim changes state in a round.
+                    schedulerShutdownAt = firstTime(watchUntil, Duration.ofMillis(20),
+                            () -> shuttingDownNodeCount().filter(count -> count > shuttingDownBefore).isPresent());
                     Instant due = notice.plus(spec.window());
                     while (Instant.now().isBefore(due) && cluster.node(victim).isAlive()) {
                         Waits.sleep(Duration.ofMillis(200));
@@ -229,7 +284,7 @@ final class SpotScenario
             }
             tracker.poll();
             Map<String, Instant> failedByWatcher = spec.notice() ? failedByWatcher(spec.victim(), notice) : Map.of();
-            return analyse(spec, notice, kill, workerShutdownAt.join(), coordinatorShutdownAt.join(), exitedBeforeKill, stream.runs(), tracker.tasks(), failedByWatcher);
+            return analyse(spec, notice, kill, workerShutdownAt.join(), coordinatorShutdownAt.join(), schedulerShutdownAt.join(), exitedBeforeKill, stream.runs(), tracker.tasks(), failedByWatcher);
         }
     }
 
@@ -272,7 +327,7 @@ final class SpotScenario
         return failed;
     }
 
-    private RoundResult analyse(RoundSpec spec, Instant notice, Instant kill, Optional<Instant> workerShutdownAt, Optional<Instant> coordinatorShutdownAt,
+    private RoundResult analyse(RoundSpec spec, Instant notice, Instant kill, Optional<Instant> workerShutdownAt, Optional<Instant> coordinatorShutdownAt, Optional<Instant> schedulerShutdownAt,
             boolean exitedBeforeKill, List<QueryStream.Run> runs, List<TaskRecord> allTasks, Map<String, Instant> failedByWatcher)
     {
         int failures = 0;
@@ -344,6 +399,7 @@ final class SpotScenario
                 kill,
                 workerShutdownAt.map(at -> Duration.between(notice, at)),
                 coordinatorShutdownAt.map(at -> Duration.between(notice, at)),
+                schedulerShutdownAt.map(at -> Duration.between(notice, at)),
                 doomed.size(),
                 notRescheduled,
                 lastRescheduled.map(at -> Duration.between(notice, at)),
@@ -371,9 +427,73 @@ final class SpotScenario
         }, runnable -> Thread.ofVirtual().start(runnable));
     }
 
+    /** Like {@link #firstTime}, but starts a check every {@code interval} without waiting for the ones in flight (at most {@code maxInFlight}). */
+    private static CompletableFuture<Optional<Instant>> firstTimeOverlapping(Instant until, Duration interval, int maxInFlight, BooleanSupplier condition)
+    {
+        CompletableFuture<Optional<Instant>> first = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            Semaphore slots = new Semaphore(maxInFlight);
+            while (!first.isDone() && Instant.now().isBefore(until)) {
+                if (slots.tryAcquire()) {
+                    Thread.ofVirtual().start(() -> {
+                        try {
+                            if (condition.getAsBoolean()) {
+                                first.complete(Optional.of(Instant.now()));
+                            }
+                        }
+                        finally {
+                            slots.release();
+                        }
+                    });
+                }
+                Waits.sleep(interval);
+            }
+            // checks still in flight at the end may yet complete it; wait for them before giving up
+            slots.acquireUninterruptibly(maxInFlight);
+            first.complete(Optional.empty());
+        });
+        return first;
+    }
+
     private static Optional<Duration> find(List<QueryStream.Run> runs, Instant moment)
     {
         return runs.stream().filter(run -> run.covers(moment)).findFirst().map(QueryStream.Run::wall);
+    }
+
+    /** Trino's node manager on the coordinator: how many workers it lists as shutting down; empty if JMX does not answer. */
+    Optional<Integer> shuttingDownNodeCount()
+    {
+        try {
+            return Optional.of((Integer) coordinatorJmx().getAttribute(NODE_MANAGER, "ShuttingDownNodeCount"));
+        }
+        catch (Exception e) {
+            closeJmx();
+            return Optional.empty();
+        }
+    }
+
+    private synchronized MBeanServerConnection coordinatorJmx()
+            throws IOException
+    {
+        if (jmx == null) {
+            jmx = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:"
+                    + Optional.ofNullable(cluster.spec().coordinatorProperties().get(JMX_REGISTRY_PORT))
+                            .orElseThrow(() -> new IOException("no " + JMX_REGISTRY_PORT + " on the coordinator")) + "/jmxrmi"));
+        }
+        return jmx.getMBeanServerConnection();
+    }
+
+    private synchronized void closeJmx()
+    {
+        if (jmx != null) {
+            try {
+                jmx.close();
+            }
+            catch (IOException ignored) {
+                // reconnects on the next read
+            }
+            jmx = null;
+        }
     }
 
     /** The worker's own state, as its HTTP API reports it (internal token: the endpoint is not public). */
