@@ -24,7 +24,7 @@ public record ClusterSpec(
         boolean detached,
         Optional<Path> configurations,
         Optional<String> nodeRefreshInterval,
-        List<String> coordinatorJvmOptions)
+        boolean coordinatorJmx)
 {
     public ClusterSpec
     {
@@ -39,9 +39,8 @@ public record ClusterSpec(
         requireNonNull(workDir, "workDir is null");
         requireNonNull(configurations, "configurations is null");
         requireNonNull(nodeRefreshInterval, "nodeRefreshInterval is null");
-        coordinatorJvmOptions = List.copyOf(coordinatorJvmOptions);
-        if (configurations.isPresent() && !coordinatorJvmOptions.isEmpty()) {
-            throw new IllegalArgumentException("With a configurations file, JVM options come from its trino-spot-jvm classification, not from the spec");
+        if (configurations.isPresent() && coordinatorJmx) {
+            throw new IllegalArgumentException("With a configurations file, JMX settings come from its classifications, not from the spec");
         }
         if (configurations.isPresent() && nodeRefreshInterval.isPresent()) {
             throw new IllegalArgumentException("With a configurations file, node refresh comes from its trino-spot-node-refresh classification, not from the spec");
@@ -90,7 +89,7 @@ public record ClusterSpec(
         private boolean detached;
         private Path configurations;
         private String nodeRefreshInterval;
-        private final List<String> coordinatorJvmOptions = new ArrayList<>();
+        private boolean coordinatorJmx;
 
         /** Adds {@code count} on-demand workers named worker-1, worker-2, ... */
         public Builder workers(int count)
@@ -206,10 +205,10 @@ public record ClusterSpec(
             return this;
         }
 
-        /** A line for the coordinator's jvm.config, after the harness's own. */
-        public Builder coordinatorJvmOption(String option)
+        /** Trino's JMX over RMI on the coordinator, on a port the harness allocates ({@link TrinoCluster#coordinatorJmxUrl()}). */
+        public Builder coordinatorJmx(boolean coordinatorJmx)
         {
-            coordinatorJvmOptions.add(requireNonNull(option, "option is null"));
+            this.coordinatorJmx = coordinatorJmx;
             return this;
         }
 
@@ -217,7 +216,7 @@ public record ClusterSpec(
         {
             return new ClusterSpec(workers, exchange, lake, hdfs, retryPolicy, coordinatorProperties, workerProperties,
                     coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached, Optional.ofNullable(configurations),
-                    Optional.ofNullable(nodeRefreshInterval), coordinatorJvmOptions);
+                    Optional.ofNullable(nodeRefreshInterval), coordinatorJmx);
         }
     }
 }

@@ -13,8 +13,11 @@ import io.trinospot.config.model.Role;
 import io.trinospot.config.render.Rendering;
 import io.trinospot.config.render.TrinoEtcRenderer;
 
+import javax.management.remote.JMXServiceURL;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.MalformedURLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -59,6 +62,7 @@ public final class TrinoCluster
     private final RuntimeLayout runtime;
     private final Path workDir;
     private final PortAllocator ports;
+    private volatile Optional<Integer> coordinatorJmxPort = Optional.empty();
     private final String ownerMarker;
     private final String sharedSecret;
     private final Map<String, TrinoNode> nodes = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
@@ -159,12 +163,10 @@ public final class TrinoCluster
             s3.createBucket(LAKE_BUCKET);
             s3.createBucket(EXCHANGE_BUCKET);
         }
-        if (spec.nodeRefreshInterval().isPresent() && !Files.isDirectory(runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR))) {
-            throw new IllegalStateException("Coordinator node refresh needs this project's exchange plugin in "
-                    + runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR) + ": build it with ./mvnw -pl exchange-plugin -am package -DskipTests");
-        }
-        if (spec.exchange().usesSpotPlugin() && !Files.isDirectory(runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR))) {
-            throw new IllegalStateException("Exchange " + spec.exchange() + " needs this project's exchange plugin in "
+        Optional<String> needsSpotPlugin = spec.exchange().usesSpotPlugin() ? Optional.of("Exchange " + spec.exchange())
+                : spec.nodeRefreshInterval().map(interval -> "Coordinator node refresh");
+        if (needsSpotPlugin.isPresent() && !Files.isDirectory(runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR))) {
+            throw new IllegalStateException(needsSpotPlugin.get() + " needs this project's exchange plugin in "
                     + runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR) + ": build it with ./mvnw -pl exchange-plugin -am package -DskipTests");
         }
         // Catalogs on HDFS need the NameNode's address in their etc/, and the spot exchange plugin connects to the
@@ -237,14 +239,19 @@ public final class TrinoCluster
             config.putAll(spec.coordinatorProperties());
             spec.nodeRefreshInterval().ifPresent(interval -> {
                 // what trino-config renders from its trino-spot-node-refresh classification
-                Path file = node.etcDir().resolve(NodeRefreshKeys.FILE);
-                config.merge(NodeRefreshKeys.EVENT_LISTENER_CONFIG_FILES, file.toString(), (theirs, ours) -> theirs + "," + ours);
-                node.writeExtraEtcFile(NodeRefreshKeys.FILE, Map.of(
-                        "event-listener.name", NodeRefreshKeys.EVENT_LISTENER_NAME,
-                        NodeRefreshKeys.INTERVAL, interval));
+                NodeRefreshKeys.addListenerFile(config, node.etcDir().resolve(NodeRefreshKeys.FILE).toString());
+                node.writeExtraEtcFile(NodeRefreshKeys.FILE, NodeRefreshKeys.listenerProperties(interval));
                 jvm.addAll(NodeRefreshKeys.COORDINATOR_JVM_OPTIONS);
             });
-            jvm.addAll(spec.coordinatorJvmOptions());
+            if (spec.coordinatorJmx()) {
+                int port = ports.allocate();
+                coordinatorJmxPort = Optional.of(port);
+                // Airlift's JMX agent: registry and server on one port; it refuses to start unless the JDK's RMI
+                // server port says the same
+                config.put("jmx.rmiregistry.port", String.valueOf(port));
+                config.put("jmx.rmiserver.port", String.valueOf(port));
+                jvm.add("-Dcom.sun.management.jmxremote.rmi.port=" + port);
+            }
         }
         else {
             config.putAll(spec.workerProperties());
@@ -574,6 +581,19 @@ public final class TrinoCluster
     public String id()
     {
         return id;
+    }
+
+    /** Where the coordinator's JMX answers, when the spec asked for it ({@link ClusterSpec.Builder#coordinatorJmx}). */
+    public Optional<JMXServiceURL> coordinatorJmxUrl()
+    {
+        return coordinatorJmxPort.map(port -> {
+            try {
+                return new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:" + port + "/jmxrmi");
+            }
+            catch (MalformedURLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     public ClusterSpec spec()

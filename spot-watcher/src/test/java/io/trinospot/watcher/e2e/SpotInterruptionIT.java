@@ -40,8 +40,8 @@ class SpotInterruptionIT
     // is picked once it has run 3 s, seen up to 9 s on the loaded machine, so a good part of it is always left.
     private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(25);
     private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
-    // Must-show 2: the worker shows shutting_down in system.runtime.nodes (the coordinator's view) within 2 s of the
-    // notice. The cluster runs the exchange plugin's spot-node-refresh on the coordinator (SpotScenario.clusterSpec).
+    // Must-show 2: the worker shows shutting_down in the coordinator's node list (which system.runtime.nodes reads)
+    // within 2 s of the notice. The cluster runs the exchange plugin's spot-node-refresh on the coordinator.
     private static final Duration COORDINATOR_SHOWS_SHUTDOWN = Duration.ofSeconds(2);
     // Must-show 2: doomed tasks rescheduled on other workers within 10 s of the notice.
     private static final Duration RESCHEDULED = Duration.ofSeconds(10);

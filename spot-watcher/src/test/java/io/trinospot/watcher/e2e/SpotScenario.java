@@ -18,12 +18,8 @@ import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +53,6 @@ final class SpotScenario
     // How late a task's creation on the worker may trail the coordinator's choice of the worker (see analyse).
     private static final Duration CREATE_REQUEST_SLACK = Duration.ofSeconds(1);
     static final Dataset Q39_SF1 = Dataset.tpcds("sf1", Dataset.TPCDS_Q39_TABLES);
-    static final String JMX_REGISTRY_PORT = "jmx.rmiregistry.port";
     private static final ObjectName NODE_MANAGER;
 
     static {
@@ -71,16 +66,6 @@ final class SpotScenario
 
     private JMXConnector jmx;
 
-    private static int freePort()
-    {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-        catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     // Queries on system.runtime.nodes in flight at once while timing the coordinator (see run)
     private static final int COORDINATOR_POLLS_IN_FLIGHT = 6;
     // Trino's default is 2m: with a two-minute notice the worker would still be waiting when the instance goes.
@@ -90,13 +75,9 @@ final class SpotScenario
 
     static ClusterSpec clusterSpec()
     {
-        int registryPort = freePort();
         return ClusterSpec.builder()
-                // Trino's own JMX over RMI (Airlift JmxAgent), for timing the node manager (shuttingDownNodeCount)
-                .coordinatorProperty(JMX_REGISTRY_PORT, String.valueOf(registryPort))
-                .coordinatorProperty("jmx.rmiserver.port", String.valueOf(registryPort))
-                // Airlift's agent refuses to start unless the JDK's RMI server port says the same
-                .coordinatorJvmOption("-Dcom.sun.management.jmxremote.rmi.port=" + registryPort)
+                // Trino's own JMX over RMI, for timing the node manager (shuttingDownNodeCount)
+                .coordinatorJmx(true)
                 .workers(3)
                 .taskRetries(ExchangeKind.LOCAL)
                 .lake(LakeStorage.S3)
@@ -476,9 +457,7 @@ final class SpotScenario
             throws IOException
     {
         if (jmx == null) {
-            jmx = JMXConnectorFactory.connect(new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:"
-                    + Optional.ofNullable(cluster.spec().coordinatorProperties().get(JMX_REGISTRY_PORT))
-                            .orElseThrow(() -> new IOException("no " + JMX_REGISTRY_PORT + " on the coordinator")) + "/jmxrmi"));
+            jmx = JMXConnectorFactory.connect(cluster.coordinatorJmxUrl().orElseThrow(() -> new IOException("the cluster has no coordinator JMX")));
         }
         return jmx.getMBeanServerConnection();
     }

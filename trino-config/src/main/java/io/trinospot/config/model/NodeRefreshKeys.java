@@ -1,6 +1,7 @@
 package io.trinospot.config.model;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code trino-spot-node-refresh} classification: the exchange plugin's {@code spot-node-refresh} event listener on
@@ -32,4 +33,16 @@ public final class NodeRefreshKeys
             "--add-opens=java.management/com.sun.jmx.interceptor=ALL-UNNAMED");
 
     private NodeRefreshKeys() {}
+
+    /** The listener's own file: which listener, and its interval. */
+    public static Map<String, String> listenerProperties(String interval)
+    {
+        return Map.of("event-listener.name", EVENT_LISTENER_NAME, INTERVAL, interval);
+    }
+
+    /** Adds {@code file} to config.properties' event listener files, after any the config already lists. */
+    public static void addListenerFile(Map<String, String> configProperties, String file)
+    {
+        configProperties.merge(EVENT_LISTENER_CONFIG_FILES, file, (theirs, ours) -> theirs + "," + ours);
+    }
 }

@@ -87,9 +87,8 @@ public final class TrinoEtcRenderer
             }
         }
         if (nodeRefresh(config, role)) {
-            files.put(NodeRefreshKeys.FILE, PropertiesFormat.format(header(SPOT_NODE_REFRESH), Map.of(
-                    "event-listener.name", NodeRefreshKeys.EVENT_LISTENER_NAME,
-                    NodeRefreshKeys.INTERVAL, config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.INTERVAL).orElse(NodeRefreshKeys.DEFAULT_INTERVAL))));
+            files.put(NodeRefreshKeys.FILE, PropertiesFormat.format(header(SPOT_NODE_REFRESH), NodeRefreshKeys.listenerProperties(
+                    config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.INTERVAL).orElse(NodeRefreshKeys.DEFAULT_INTERVAL))));
         }
         // the watcher drains workers; a coordinator has nothing to drain
         if (role == Role.WORKER) {
@@ -118,8 +117,7 @@ public final class TrinoEtcRenderer
         merged.put(COORDINATOR, Boolean.toString(role == Role.COORDINATOR));
         if (nodeRefresh(config, role)) {
             // relative to the launcher's working directory, as Trino's docs write event listener files
-            String file = "etc/" + NodeRefreshKeys.FILE;
-            merged.merge(NodeRefreshKeys.EVENT_LISTENER_CONFIG_FILES, file, (theirs, ours) -> theirs + "," + ours);
+            NodeRefreshKeys.addListenerFile(merged, "etc/" + NodeRefreshKeys.FILE);
         }
         return PropertiesFormat.format(header(TRINO_CONFIG) + "\nRole: " + role.label() + ".", merged);
     }
