@@ -16,6 +16,7 @@ import io.trino.plugin.exchange.filesystem.MetricsBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static com.google.common.util.concurrent.MoreExecutors.directExecutor;
 import static java.util.Objects.requireNonNull;
@@ -56,6 +57,7 @@ public final class InstrumentedExchangeStorage
     {
         stats.getFilesRequestedForRead().update(sourceFiles.size());
         ExchangeStorageReader reader = delegate.createExchangeStorageReader(sourceFiles, maxPageStorageSize, metricsBuilder);
+        BatchedCounter bytesRead = new BatchedCounter(stats.getBytesRead());
         return new ExchangeStorageReader()
         {
             @Override
@@ -65,7 +67,10 @@ public final class InstrumentedExchangeStorage
                 try {
                     Slice page = reader.read();
                     if (page != null) {
-                        stats.getBytesRead().update(page.length());
+                        bytesRead.add(page.length());
+                    }
+                    else if (reader.isFinished()) {
+                        bytesRead.flush();
                     }
                     return page;
                 }
@@ -96,6 +101,7 @@ public final class InstrumentedExchangeStorage
             @Override
             public void close()
             {
+                bytesRead.flush();
                 reader.close();
             }
         };
@@ -105,24 +111,36 @@ public final class InstrumentedExchangeStorage
     public ExchangeStorageWriter createExchangeStorageWriter(URI file)
     {
         ExchangeStorageWriter writer = delegate.createExchangeStorageWriter(file);
+        BatchedCounter bytesWritten = new BatchedCounter(stats.getBytesWritten());
         return new ExchangeStorageWriter()
         {
             @Override
             public ListenableFuture<Void> write(Slice slice)
             {
                 int length = slice.length();
-                return track(writer.write(slice), stats.getWriteLatency(), stats.getWriteErrors(), () -> stats.getBytesWritten().update(length));
+                long start = System.nanoTime();
+                ListenableFuture<Void> future = writer.write(slice);
+                // A storage that writes inside the call (the local directory, in 4 kB buffers) hands back a done
+                // future: its latency is the caller's own time. A latency sample and a counter update per 4 kB write
+                // made local writes cost 2.2 instead of 1.7 CPU s/GB. Only writes that complete later are timed.
+                TimeStat latency = future.isDone() ? null : stats.getWriteLatency();
+                return track(future, start, latency, stats.getWriteErrors(), () -> bytesWritten.add(length));
             }
 
             @Override
             public ListenableFuture<Void> finish()
             {
-                return track(writer.finish(), stats.getFinishLatency(), stats.getWriteErrors(), () -> stats.getFilesWritten().update(1));
+                long start = System.nanoTime();
+                ListenableFuture<Void> future = writer.finish();
+                // after every write of the file has completed, whether the file made it or not
+                future.addListener(bytesWritten::flush, directExecutor());
+                return track(future, start, stats.getFinishLatency(), stats.getWriteErrors(), () -> stats.getFilesWritten().update(1));
             }
 
             @Override
             public ListenableFuture<Void> abort()
             {
+                bytesWritten.flush();
                 stats.getAbortedFiles().update(1);
                 return writer.abort();
             }
@@ -138,19 +156,22 @@ public final class InstrumentedExchangeStorage
     @Override
     public ListenableFuture<Void> createEmptyFile(URI file)
     {
-        return track(delegate.createEmptyFile(file), null, stats.getMetadataErrors(), () -> {});
+        long start = System.nanoTime();
+        return track(delegate.createEmptyFile(file), start, null, stats.getMetadataErrors(), () -> {});
     }
 
     @Override
     public ListenableFuture<Void> deleteRecursively(List<URI> directories)
     {
-        return track(delegate.deleteRecursively(directories), stats.getDeleteLatency(), stats.getMetadataErrors(), () -> {});
+        long start = System.nanoTime();
+        return track(delegate.deleteRecursively(directories), start, stats.getDeleteLatency(), stats.getMetadataErrors(), () -> {});
     }
 
     @Override
     public ListenableFuture<List<FileStatus>> listFilesRecursively(URI dir)
     {
-        return track(delegate.listFilesRecursively(dir), stats.getListLatency(), stats.getMetadataErrors(), () -> {});
+        long start = System.nanoTime();
+        return track(delegate.listFilesRecursively(dir), start, stats.getListLatency(), stats.getMetadataErrors(), () -> {});
     }
 
     @Override
@@ -166,9 +187,8 @@ public final class InstrumentedExchangeStorage
         delegate.close();
     }
 
-    private static <T> ListenableFuture<T> track(ListenableFuture<T> future, TimeStat latency, CounterStat errors, Runnable onSuccess)
+    private static <T> ListenableFuture<T> track(ListenableFuture<T> future, long start, TimeStat latency, CounterStat errors, Runnable onSuccess)
     {
-        long start = System.nanoTime();
         Futures.addCallback(future, new FutureCallback<>()
         {
             @Override
@@ -187,5 +207,38 @@ public final class InstrumentedExchangeStorage
             }
         }, directExecutor());
         return future;
+    }
+
+    /**
+     * Bytes one writer wrote or one reader read, handed to the shared counter in steps of at least
+     * {@value #REPORT_BYTES} bytes and at the end: the counter's decaying rates take a lock and compute exponentials
+     * on every update.
+     */
+    private static final class BatchedCounter
+    {
+        private static final long REPORT_BYTES = 1 << 20;
+
+        private final CounterStat counter;
+        private final AtomicLong unreported = new AtomicLong();
+
+        BatchedCounter(CounterStat counter)
+        {
+            this.counter = counter;
+        }
+
+        void add(long bytes)
+        {
+            if (unreported.addAndGet(bytes) >= REPORT_BYTES) {
+                flush();
+            }
+        }
+
+        void flush()
+        {
+            long bytes = unreported.getAndSet(0);
+            if (bytes > 0) {
+                counter.update(bytes);
+            }
+        }
     }
 }
