@@ -11,6 +11,10 @@ import io.trinospot.harness.HdfsCluster;
 import io.trinospot.harness.ManagedProcess;
 import io.trinospot.harness.PortAllocator;
 import io.trinospot.harness.S3Server;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -21,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,7 +40,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Spool write + read throughput through the exchange SPI, same data for every storage: the spot plugin on HDFS,
  * S3 and a local directory, and Trino's own {@code filesystem} exchange on the same local directory.
  * Size with {@code -Dspool.bench.mb=N} (default 256) and {@code -Dspool.bench.sinks=N} (default 4). Every storage
- * first gets {@code -Dspool.bench.warmups=N} (default 1) untimed runs, then {@code -Dspool.bench.rounds=N} (default 3)
+ * first gets {@code -Dspool.bench.warmups=N} (default 3) untimed runs, then {@code -Dspool.bench.rounds=N} (default 5)
  * timed rounds that take the storages in turn; the medians are reported, the ratio as the median of each round's.
  */
 class SpoolThroughputBenchmarkIT
@@ -63,8 +68,8 @@ class SpoolThroughputBenchmarkIT
         long bytes = data.stream().flatMap(List::stream).mapToLong(page -> page.data().length()).sum();
 
         Path work = StorageServers.workDir("spool-bench");
-        int warmups = Integer.getInteger("spool.bench.warmups", 1);
-        int rounds = Integer.getInteger("spool.bench.rounds", 3);
+        int warmups = Integer.getInteger("spool.bench.warmups", 3);
+        int rounds = Integer.getInteger("spool.bench.rounds", 5);
         Map<String, List<double[]>> results = new LinkedHashMap<>();
         try (PortAllocator ports = new PortAllocator();
                 HdfsCluster hdfs = StorageServers.startHdfs(ports, work);
@@ -90,6 +95,7 @@ class SpoolThroughputBenchmarkIT
                     hdfsConfig.put("hdfs.config.resources", hdfsConfig.get("hdfs.config.resources") + "," + extraSite);
                 }
                 candidates.add(new Candidate("spot hdfs", new SpotExchangeManagerFactory(Map.of()), hdfsConfig, hdfs.processes()));
+                candidates.add(new Candidate(HADOOP_CLIENT, null, Map.of(), hdfs.processes(), Optional.of(hdfs)));
                 // e.g. -Dspool.bench.hdfs.compare=exchange.hdfs.packet-size=64kB: the same HDFS with other settings, in the same rounds
                 String compare = System.getProperty("spool.bench.hdfs.compare", "");
                 if (!compare.isBlank()) {
@@ -134,12 +140,27 @@ class SpoolThroughputBenchmarkIT
             System.out.printf("%-30s %12.1f %12.1f %12.1f %13.2fx   %.1f+%.1f, %.1f+%.1f%n", entry.getKey().length() > 30 ? entry.getKey() + "\n" : entry.getKey(),
                     median(runs, 0), median(runs, 1), median(runs, 2), ratio, median(runs, 3), median(runs, 4), median(runs, 5), median(runs, 6));
         }
+        List<double[]> hadoop = results.get(HADOOP_CLIENT);
+        List<double[]> spotHdfs = results.get("spot hdfs");
+        if (hadoop != null && spotHdfs != null) {
+            System.out.printf("spot hdfs vs %s (HDFS's own ceiling here): %.2fx w+r, %.2fx write, %.2fx read%n", HADOOP_CLIENT,
+                    median(java.util.stream.IntStream.range(0, rounds).mapToDouble(i -> spotHdfs.get(i)[2] / hadoop.get(i)[2]).toArray()),
+                    median(java.util.stream.IntStream.range(0, rounds).mapToDouble(i -> spotHdfs.get(i)[0] / hadoop.get(i)[0]).toArray()),
+                    median(java.util.stream.IntStream.range(0, rounds).mapToDouble(i -> spotHdfs.get(i)[1] / hadoop.get(i)[1]).toArray()));
+        }
         assertThat(results.values()).allMatch(runs -> runs.stream().allMatch(r -> r[2] > 0));
     }
 
     private static final String BASELINE = "trino filesystem (local dir)";
+    private static final String HADOOP_CLIENT = "hdfs, hadoop client alone";
 
-    private record Candidate(String name, ExchangeManagerFactory factory, Map<String, String> config, List<ManagedProcess> servers) {}
+    private record Candidate(String name, ExchangeManagerFactory factory, Map<String, String> config, List<ManagedProcess> servers, Optional<HdfsCluster> rawHdfs)
+    {
+        Candidate(String name, ExchangeManagerFactory factory, Map<String, String> config, List<ManagedProcess> servers)
+        {
+            this(name, factory, config, servers, Optional.empty());
+        }
+    }
 
     private static double median(List<double[]> runs, int column)
     {
@@ -157,7 +178,102 @@ class SpoolThroughputBenchmarkIT
     private static double[] run(Candidate candidate, List<List<Page>> data, long bytes)
             throws Exception
     {
+        if (candidate.rawHdfs().isPresent()) {
+            return runHadoopClient(candidate.rawHdfs().get(), data, bytes, candidate.servers());
+        }
         return run(candidate.factory(), candidate.config(), data, bytes, candidate.servers());
+    }
+
+    /**
+     * HDFS's own ceiling here: the same pages written with the Hadoop client alone, one file per sink and partition
+     * as the exchange writes them, then read back by as many readers, with no exchange code at all. No exchange on
+     * HDFS can be faster than this on the same machine.
+     */
+    private static double[] runHadoopClient(HdfsCluster hdfs, List<List<Page>> data, long bytes, List<ManagedProcess> servers)
+            throws Exception
+    {
+        Configuration configuration = new Configuration(false);
+        configuration.addResource(new org.apache.hadoop.fs.Path(hdfs.confDir().resolve("core-site.xml").toUri()));
+        configuration.addResource(new org.apache.hadoop.fs.Path(hdfs.confDir().resolve("hdfs-site.xml").toUri()));
+        configuration.setBoolean("fs.hdfs.impl.disable.cache", true);
+        // the same quick close retries as the spot exchange (Hadoop's first retry waits 400 ms)
+        configuration.setLong("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 20);
+        configuration.setInt("dfs.client.block.write.locateFollowingBlock.retries", 10);
+        org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path("/hadoop-client-bench/" + QUERIES.incrementAndGet());
+        ExecutorService threads = Executors.newFixedThreadPool(data.size());
+        try (FileSystem fileSystem = FileSystem.newInstance(hdfs.defaultFs(), configuration)) {
+            long writeStart = System.nanoTime();
+            long clientCpuStart = clientCpuNanos();
+            long serverCpuStart = cpuNanos(servers);
+            List<Future<?>> writes = new ArrayList<>();
+            for (int sink = 0; sink < data.size(); sink++) {
+                int id = sink;
+                writes.add(threads.submit(() -> {
+                    FSDataOutputStream[] files = new FSDataOutputStream[PARTITIONS];
+                    for (Page page : data.get(id)) {
+                        if (files[page.partition()] == null) {
+                            files[page.partition()] = fileSystem.create(new org.apache.hadoop.fs.Path(dir, page.partition() + "/" + id + ".data"));
+                        }
+                        files[page.partition()].write(page.data().byteArray(), page.data().byteArrayOffset(), page.data().length());
+                    }
+                    for (FSDataOutputStream file : files) {
+                        if (file != null) {
+                            file.close();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> write : writes) {
+                write.get(30, TimeUnit.MINUTES);
+            }
+            long writeNanos = System.nanoTime() - writeStart;
+            long writeClientCpu = clientCpuNanos() - clientCpuStart;
+            long writeServerCpu = cpuNanos(servers) - serverCpuStart;
+
+            long readStart = System.nanoTime();
+            clientCpuStart = clientCpuNanos();
+            serverCpuStart = cpuNanos(servers);
+            List<Future<Long>> reads = new ArrayList<>();
+            int readers = data.size();
+            for (int reader = 0; reader < readers; reader++) {
+                int id = reader;
+                reads.add(threads.submit(() -> {
+                    long read = 0;
+                    byte[] buffer = new byte[1 << 20];
+                    for (int partition = id; partition < PARTITIONS; partition += readers) {
+                        org.apache.hadoop.fs.Path partitionDir = new org.apache.hadoop.fs.Path(dir, String.valueOf(partition));
+                        if (!fileSystem.exists(partitionDir)) {
+                            continue;
+                        }
+                        for (org.apache.hadoop.fs.FileStatus file : fileSystem.listStatus(partitionDir)) {
+                            try (FSDataInputStream input = fileSystem.open(file.getPath())) {
+                                for (int n = input.read(buffer); n >= 0; n = input.read(buffer)) {
+                                    read += n;
+                                }
+                            }
+                        }
+                    }
+                    return read;
+                }));
+            }
+            long readBytes = 0;
+            for (Future<Long> read : reads) {
+                readBytes += read.get(30, TimeUnit.MINUTES);
+            }
+            long readNanos = System.nanoTime() - readStart;
+            long readClientCpu = clientCpuNanos() - clientCpuStart;
+            long readServerCpu = cpuNanos(servers) - serverCpuStart;
+            assertThat(readBytes).isEqualTo(bytes);
+            fileSystem.delete(dir, true);
+            double mb = bytes / 1024.0 / 1024.0;
+            double gb = mb / 1024;
+            return new double[] {mb / (writeNanos / 1e9), mb / (readNanos / 1e9), mb / ((writeNanos + readNanos) / 1e9),
+                    writeClientCpu / 1e9 / gb, writeServerCpu / 1e9 / gb, readClientCpu / 1e9 / gb, readServerCpu / 1e9 / gb};
+        }
+        finally {
+            threads.shutdownNow();
+        }
     }
 
     private static long clientCpuNanos()
