@@ -22,7 +22,8 @@ import static java.util.Objects.requireNonNull;
  * 5 s, and that poll uses the answers of the previous one: the scheduler learns of the change 5 to 10 s late and
  * keeps placing tasks, including retries, on the doomed worker. {@code refreshNodes(true)} is the same step made
  * synchronous: it asks every worker for its state now, waits for the answers (or their failures) and rebuilds the
- * node list from them. Called every quarter second, a new state reaches the scheduler within about half a second.
+ * node list from them. Called every quarter second, a new state reaches the scheduler within about half a second
+ * ({@link NodeStateRefresher} keeps that going while one worker does not answer).
  *
  * <p>Plugins see only the SPI, so the instance is taken from the MBean Trino exports for it: the platform MBean
  * server keeps it in JDK-internal classes, which needs {@link #REQUIRED_JVM_OPTIONS} in the coordinator's jvm.config.
@@ -81,13 +82,15 @@ public final class CoordinatorNodeStates
     }
 
     /**
-     * Trino's poll step, waiting for the answers: asks every worker for its state and applies them. Blocks for as long
-     * as the slowest worker takes to answer or fail (Trino's own 5 s poll goes on meanwhile).
+     * Trino's poll step. Waiting for the answers, it asks every worker for its state and applies them, and blocks for as
+     * long as the slowest worker takes to answer or fail (Trino's own 5 s poll goes on meanwhile). Without waiting, as
+     * Trino's poller calls it, it applies the answers that have arrived and asks again only the workers with no request
+     * out and no answer in the last second.
      */
-    public void refresh()
+    public void refresh(boolean waitForAnswers)
     {
         try {
-            refreshNodes.invoke(nodeManager, true);
+            refreshNodes.invoke(nodeManager, waitForAnswers);
         }
         catch (IllegalAccessException e) {
             throw new IllegalStateException("Cannot call refreshNodes on " + objectName, e);

@@ -5,6 +5,7 @@ import io.airlift.bootstrap.Bootstrap;
 import io.airlift.log.Logger;
 import io.trino.spi.eventlistener.EventListener;
 import io.trino.spi.eventlistener.EventListenerFactory;
+import org.weakref.jmx.MBeanExporter;
 
 import java.lang.management.ManagementFactory;
 import java.util.Map;
@@ -25,6 +26,22 @@ public class NodeRefreshListenerFactory
     public static final String NAME = "spot-node-refresh";
 
     private static final Logger log = Logger.get(NodeRefreshListenerFactory.class);
+
+    /** Counts of refreshes, refreshes made without waiting for a worker that does not answer, and failures. */
+    public static final String OBJECT_NAME = "trino.plugin.spot:name=NodeRefresh";
+
+    // Stats are a convenience: a name already taken (a second listener in one JVM) must not stop the coordinator.
+    private static boolean export(MBeanExporter exporter, NodeStateRefresher refresher)
+    {
+        try {
+            exporter.export(OBJECT_NAME, refresher);
+            return true;
+        }
+        catch (RuntimeException e) {
+            log.warn(e, "%s: cannot export %s", NAME, OBJECT_NAME);
+            return false;
+        }
+    }
 
     @Override
     public String getName()
@@ -52,12 +69,17 @@ public class NodeRefreshListenerFactory
         }
         NodeStateRefresher refresher = new NodeStateRefresher(nodeStates.get()::refresh, settings.getInterval()).start();
         log.info("%s: refreshing node states of %s every %s", NAME, nodeStates.get().objectName(), settings.getInterval());
+        MBeanExporter exporter = new MBeanExporter(ManagementFactory.getPlatformMBeanServer());
+        boolean exported = export(exporter, refresher);
         return new EventListener()
         {
             @Override
             public void shutdown()
             {
                 refresher.close();
+                if (exported) {
+                    exporter.unexport(OBJECT_NAME);
+                }
             }
         };
     }

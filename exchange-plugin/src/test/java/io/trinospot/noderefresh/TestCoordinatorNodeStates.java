@@ -68,10 +68,10 @@ class TestCoordinatorNodeStates
 
         CoordinatorNodeStates states = CoordinatorNodeStates.find(server).orElseThrow();
         assertThat(states.objectName().toString()).isEqualTo(TRINO_NAME);
-        states.refresh();
-        states.refresh();
-        // forceAndWait: without it Trino asks a worker at most once a second and applies the answer only at the next call
-        assertThat(manager.refreshCalls).containsExactly(true, true);
+        states.refresh(true);
+        states.refresh(false);
+        // forceAndWait passed through: with it Trino asks every worker now and applies the answers before returning
+        assertThat(manager.refreshCalls).containsExactly(true, false);
     }
 
     @Test
@@ -79,7 +79,7 @@ class TestCoordinatorNodeStates
     {
         NodeManager manager = new NodeManager();
         new MBeanExporter(server).export("io.trino.node:name=CoordinatorNodeManager", manager);
-        CoordinatorNodeStates.find(server).orElseThrow().refresh();
+        CoordinatorNodeStates.find(server).orElseThrow().refresh(true);
         assertThat(manager.refreshCalls).containsExactly(true);
     }
 
@@ -97,7 +97,7 @@ class TestCoordinatorNodeStates
         new MBeanExporter(server).export(TRINO_NAME, manager);
         CoordinatorNodeStates states = CoordinatorNodeStates.find(server).orElseThrow();
         manager.failure = new IllegalStateException("inventory unavailable");
-        assertThatThrownBy(states::refresh).isInstanceOf(IllegalStateException.class).hasMessage("inventory unavailable");
+        assertThatThrownBy(() -> states.refresh(true)).isInstanceOf(IllegalStateException.class).hasMessage("inventory unavailable");
     }
 
     @Test
@@ -136,7 +136,7 @@ class TestCoordinatorNodeStates
         MBeanExporter exporter = new MBeanExporter(platform);
         exporter.export(TRINO_NAME, manager);
         try {
-            CoordinatorNodeStates.find(platform).orElseThrow().refresh();
+            CoordinatorNodeStates.find(platform).orElseThrow().refresh(true);
             assertThat(manager.refreshCalls).containsExactly(true);
         }
         finally {

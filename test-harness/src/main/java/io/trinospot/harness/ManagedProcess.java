@@ -112,6 +112,39 @@ public final class ManagedProcess
         awaitExit(Duration.ofSeconds(10));
     }
 
+    /**
+     * SIGSTOP: the process stays, its sockets still accept connections in the kernel, and nothing answers, as with a
+     * hung JVM or a host whose packets go nowhere. {@link #thaw()} resumes it.
+     */
+    public void freeze()
+    {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #freeze()}. */
+    public void thaw()
+    {
+        signal("CONT");
+    }
+
+    private void signal(String signal)
+    {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(handle.pid())).redirectErrorStream(true).start();
+            String output = new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + handle.pid() + " (" + name + ") failed: " + output);
+            }
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("Cannot run kill -" + signal + " for " + name, e);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted sending SIG" + signal + " to " + name, e);
+        }
+    }
+
     /** SIGTERM, then SIGKILL if the process has not exited within the stop timeout. */
     public void stop()
     {

@@ -197,6 +197,47 @@ class SpotInterruptionIT
     }
 
     /**
+     * A worker that does not answer must not hold up the coordinator's view of the others. On EC2 a reclaimed host's
+     * address goes silent and requests to it time out; here the worker's JVM is frozen with SIGSTOP, so connections
+     * are accepted and nothing answers. Trino's waiting refresh is then stuck on it for the node manager's HTTP
+     * timeout; spot-node-refresh keeps refreshing without waiting meanwhile, so another worker's Spot notice still
+     * reaches the node list within 2 s.
+     */
+    @Test
+    @Order(6)
+    void aWorkerThatDoesNotAnswerDoesNotDelayAnotherWorkersShutdown()
+    {
+        java.util.List<String> live = cluster.workers().stream().filter(TrinoNode::isAlive).map(TrinoNode::name).toList();
+        assertThat(live).as("live workers").hasSizeGreaterThanOrEqualTo(2);
+        String frozen = live.get(0);
+        String victim = live.get(1);
+        long withoutWaitingBefore = scenario.refreshesWithoutWaiting().orElseThrow();
+        cluster.node(frozen).process().freeze();
+        try {
+            // a few ticks found the waiting refresh stuck on the frozen worker and refreshed without waiting
+            Waits.until("the coordinator's node refresh to be held up by the frozen " + frozen, Duration.ofSeconds(30), null,
+                    () -> scenario.refreshesWithoutWaiting().filter(count -> count >= withoutWaitingBefore + 3).isPresent());
+            int before = scenario.shuttingDownNodeCount().orElseThrow();
+            Instant notice = Instant.now();
+            fleet.imds(victim).postSpotNotice(io.trinospot.harness.imds.SpotAction.TERMINATE, notice.plus(Duration.ofSeconds(60)));
+            Instant listed = null;
+            while (listed == null && Duration.between(notice, Instant.now()).compareTo(Duration.ofSeconds(30)) < 0) {
+                if (scenario.shuttingDownNodeCount().filter(count -> count > before).isPresent()) {
+                    listed = Instant.now();
+                }
+                Waits.sleep(Duration.ofMillis(20));
+            }
+            assertThat(listed).as(victim + " listed as shutting down by the coordinator while " + frozen + " is frozen").isNotNull();
+            Duration latency = Duration.between(notice, listed);
+            System.out.printf("with %s frozen, the coordinator listed %s as shutting down %d ms after its Spot notice%n", frozen, victim, latency.toMillis());
+            assertThat(latency).as("notice -> coordinator lists the victim, with another worker not answering").isLessThanOrEqualTo(COORDINATOR_SHOWS_SHUTDOWN);
+        }
+        finally {
+            cluster.node(frozen).process().thaw();
+        }
+    }
+
+    /**
      * The coordinator's node list, which the scheduler and {@code system.runtime.nodes} both read, has the victim as
      * shutting down within 2 s of the notice. Timed over JMX: a query of system.runtime.nodes takes up to ~1.3 s on
      * this loaded 2-core machine, so its answer arrives well after the list changed (seen: the coordinator fetched

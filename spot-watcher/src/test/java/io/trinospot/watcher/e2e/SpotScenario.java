@@ -453,6 +453,21 @@ final class SpotScenario
         }
     }
 
+    /**
+     * spot-node-refresh on the coordinator: how many of its refreshes went without waiting because a worker had not
+     * answered the one before; empty if JMX does not answer.
+     */
+    Optional<Long> refreshesWithoutWaiting()
+    {
+        try {
+            return Optional.of((Long) coordinatorJmx().getAttribute(new ObjectName("trino.plugin.spot:name=NodeRefresh"), "RefreshesWithoutWaiting"));
+        }
+        catch (Exception e) {
+            closeJmx();
+            return Optional.empty();
+        }
+    }
+
     private synchronized MBeanServerConnection coordinatorJmx()
             throws IOException
     {
