@@ -48,8 +48,10 @@ class DemoIT
         assertThat(exit).as("demo exit code; stderr: %s", err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(output).contains("demo: PASSED", "verdict: CORRECT");
         for (String worker : SPOT_WORKERS) {
-            // the rebalance recommendation comes with the notice: a watcher may drain before it shuts the worker down
-            assertThat(output).containsPattern("(?m)^  " + worker + ": active( -> draining)? -> shutting_down -> gone$");
+            // the rebalance recommendation comes with the notice: a watcher may drain before it shuts the worker down;
+            // and the coordinator may drop a worker whose HTTP server has closed while its JVM is still exiting
+            // (stopped: alive, not listed), seen once the coordinator refreshes node states every 250 ms
+            assertThat(output).containsPattern("(?m)^  " + worker + ": active( -> draining)? -> shutting_down( -> stopped)? -> gone$");
         }
 
         ExperimentReport report = ReportJson.read(Files.readString(reports.resolve("emr-trino-interrupter.json")));

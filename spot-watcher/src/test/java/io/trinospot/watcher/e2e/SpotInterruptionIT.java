@@ -47,6 +47,10 @@ class SpotInterruptionIT
     private static final Duration RESCHEDULED = Duration.ofSeconds(10);
     // Waits for a state that is not timed by the issue (rebalance draining, back to active).
     private static final Duration COORDINATOR_VISIBLE = Duration.ofSeconds(30);
+    // With a worker that does not answer, refreshes do not wait, and Trino then re-asks a worker at most once a
+    // second: up to a second more than with every worker answering. Before that fallback the list waited for the
+    // node manager's 10 s HTTP timeout.
+    private static final Duration COORDINATOR_SHOWS_SHUTDOWN_WITH_SILENT_WORKER = COORDINATOR_SHOWS_SHUTDOWN.plusSeconds(1);
 
     private TrinoCluster cluster;
     private SpotFleet fleet;
@@ -201,7 +205,7 @@ class SpotInterruptionIT
      * address goes silent and requests to it time out; here the worker's JVM is frozen with SIGSTOP, so connections
      * are accepted and nothing answers. Trino's waiting refresh is then stuck on it for the node manager's HTTP
      * timeout; spot-node-refresh keeps refreshing without waiting meanwhile, so another worker's Spot notice still
-     * reaches the node list within 2 s.
+     * reaches the node list within 3 s (seen: 0.64, 1.41 and 1.92 s; 3.8 s without the fallback).
      */
     @Test
     @Order(6)
@@ -230,7 +234,7 @@ class SpotInterruptionIT
             assertThat(listed).as(victim + " listed as shutting down by the coordinator while " + frozen + " is frozen").isNotNull();
             Duration latency = Duration.between(notice, listed);
             System.out.printf("with %s frozen, the coordinator listed %s as shutting down %d ms after its Spot notice%n", frozen, victim, latency.toMillis());
-            assertThat(latency).as("notice -> coordinator lists the victim, with another worker not answering").isLessThanOrEqualTo(COORDINATOR_SHOWS_SHUTDOWN);
+            assertThat(latency).as("notice -> coordinator lists the victim, with another worker not answering").isLessThanOrEqualTo(COORDINATOR_SHOWS_SHUTDOWN_WITH_SILENT_WORKER);
         }
         finally {
             cluster.node(frozen).process().thaw();
