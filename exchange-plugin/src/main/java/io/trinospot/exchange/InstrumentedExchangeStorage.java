@@ -69,9 +69,6 @@ public final class InstrumentedExchangeStorage
                     if (page != null) {
                         bytesRead.add(page.length());
                     }
-                    else if (reader.isFinished()) {
-                        bytesRead.flush();
-                    }
                     return page;
                 }
                 catch (IOException | RuntimeException e) {

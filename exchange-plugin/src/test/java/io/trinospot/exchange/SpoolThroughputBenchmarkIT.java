@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -202,13 +203,10 @@ class SpoolThroughputBenchmarkIT
         org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path("/hadoop-client-bench/" + QUERIES.incrementAndGet());
         ExecutorService threads = Executors.newFixedThreadPool(data.size());
         try (FileSystem fileSystem = FileSystem.newInstance(hdfs.defaultFs(), configuration)) {
-            long writeStart = System.nanoTime();
-            long clientCpuStart = clientCpuNanos();
-            long serverCpuStart = cpuNanos(servers);
-            List<Future<?>> writes = new ArrayList<>();
+            List<Callable<Long>> writes = new ArrayList<>();
             for (int sink = 0; sink < data.size(); sink++) {
                 int id = sink;
-                writes.add(threads.submit(() -> {
+                writes.add(() -> {
                     FSDataOutputStream[] files = new FSDataOutputStream[PARTITIONS];
                     for (Page page : data.get(id)) {
                         if (files[page.partition()] == null) {
@@ -221,24 +219,16 @@ class SpoolThroughputBenchmarkIT
                             file.close();
                         }
                     }
-                    return null;
-                }));
+                    return 0L;
+                });
             }
-            for (Future<?> write : writes) {
-                write.get(30, TimeUnit.MINUTES);
-            }
-            long writeNanos = System.nanoTime() - writeStart;
-            long writeClientCpu = clientCpuNanos() - clientCpuStart;
-            long writeServerCpu = cpuNanos(servers) - serverCpuStart;
+            Phase write = Phase.run(threads, writes, servers);
 
-            long readStart = System.nanoTime();
-            clientCpuStart = clientCpuNanos();
-            serverCpuStart = cpuNanos(servers);
-            List<Future<Long>> reads = new ArrayList<>();
+            List<Callable<Long>> reads = new ArrayList<>();
             int readers = data.size();
             for (int reader = 0; reader < readers; reader++) {
                 int id = reader;
-                reads.add(threads.submit(() -> {
+                reads.add(() -> {
                     long read = 0;
                     byte[] buffer = new byte[1 << 20];
                     for (int partition = id; partition < PARTITIONS; partition += readers) {
@@ -255,25 +245,50 @@ class SpoolThroughputBenchmarkIT
                         }
                     }
                     return read;
-                }));
+                });
             }
-            long readBytes = 0;
-            for (Future<Long> read : reads) {
-                readBytes += read.get(30, TimeUnit.MINUTES);
-            }
-            long readNanos = System.nanoTime() - readStart;
-            long readClientCpu = clientCpuNanos() - clientCpuStart;
-            long readServerCpu = cpuNanos(servers) - serverCpuStart;
-            assertThat(readBytes).isEqualTo(bytes);
+            Phase read = Phase.run(threads, reads, servers);
+            assertThat(read.sum()).isEqualTo(bytes);
             fileSystem.delete(dir, true);
-            double mb = bytes / 1024.0 / 1024.0;
-            double gb = mb / 1024;
-            return new double[] {mb / (writeNanos / 1e9), mb / (readNanos / 1e9), mb / ((writeNanos + readNanos) / 1e9),
-                    writeClientCpu / 1e9 / gb, writeServerCpu / 1e9 / gb, readClientCpu / 1e9 / gb, readServerCpu / 1e9 / gb};
+            return figures(bytes, write, read);
         }
         finally {
             threads.shutdownNow();
         }
+    }
+
+    /** One phase (all writes, or all reads): wall time, CPU of this JVM and of the servers, and what the tasks returned. */
+    private record Phase(long nanos, long clientCpu, long serverCpu, long sum)
+    {
+        static Phase run(ExecutorService threads, List<Callable<Long>> tasks, List<ManagedProcess> servers)
+                throws Exception
+        {
+            long start = System.nanoTime();
+            long clientCpuStart = clientCpuNanos();
+            long serverCpuStart = cpuNanos(servers);
+            List<Future<Long>> running = new ArrayList<>();
+            for (Callable<Long> task : tasks) {
+                running.add(threads.submit(task));
+            }
+            long sum = 0;
+            for (Future<Long> task : running) {
+                sum += task.get(30, TimeUnit.MINUTES);
+            }
+            return new Phase(System.nanoTime() - start, clientCpuNanos() - clientCpuStart, cpuNanos(servers) - serverCpuStart, sum);
+        }
+    }
+
+    /**
+     * {write MB/s, read MB/s, combined MB/s (bytes / (write time + read time)), then CPU seconds per GB of this JVM
+     * while writing, of the storage server processes while writing, of this JVM while reading, of the servers while
+     * reading}. The CPU figures do not depend on how busy the machine is, the MB/s do.
+     */
+    private static double[] figures(long bytes, Phase write, Phase read)
+    {
+        double mb = bytes / 1024.0 / 1024.0;
+        double gb = mb / 1024;
+        return new double[] {mb / (write.nanos() / 1e9), mb / (read.nanos() / 1e9), mb / ((write.nanos() + read.nanos()) / 1e9),
+                write.clientCpu() / 1e9 / gb, write.serverCpu() / 1e9 / gb, read.clientCpu() / 1e9 / gb, read.serverCpu() / 1e9 / gb};
     }
 
     private static long clientCpuNanos()
@@ -295,11 +310,7 @@ class SpoolThroughputBenchmarkIT
         return storages.isBlank() || List.of(storages.split(",")).contains(storage);
     }
 
-    /**
-     * Returns {write MB/s, read MB/s, combined MB/s (bytes / (write time + read time)), then CPU seconds per GB of
-     * this JVM while writing, of the storage server processes while writing, of this JVM while reading, of the
-     * servers while reading}. The CPU figures do not depend on how busy the machine is, the MB/s do.
-     */
+    /** Spools the pages through the exchange SPI and reads them back; returns {@link #figures}. */
     private static double[] run(ExchangeManagerFactory factory, Map<String, String> config, List<List<Page>> data, long bytes, List<ManagedProcess> servers)
             throws Exception
     {
@@ -312,23 +323,15 @@ class SpoolThroughputBenchmarkIT
                 sinks.add(exchange.addSink(sink));
             }
             exchange.noMoreSinks();
-            long writeStart = System.nanoTime();
-            long clientCpuStart = clientCpuNanos();
-            long serverCpuStart = cpuNanos(servers);
-            List<Future<?>> writes = new ArrayList<>();
+            List<Callable<Long>> writes = new ArrayList<>();
             for (int sink = 0; sink < data.size(); sink++) {
                 int id = sink;
-                writes.add(threads.submit(() -> {
+                writes.add(() -> {
                     SpiDriver.write(manager, SpiDriver.instantiate(exchange, sinks.get(id), 0), data.get(id), true);
-                    return null;
-                }));
+                    return 0L;
+                });
             }
-            for (Future<?> write : writes) {
-                write.get(30, TimeUnit.MINUTES);
-            }
-            long writeNanos = System.nanoTime() - writeStart;
-            long writeClientCpu = clientCpuNanos() - clientCpuStart;
-            long writeServerCpu = cpuNanos(servers) - serverCpuStart;
+            Phase write = Phase.run(threads, writes, servers);
             Map<Integer, Integer> committed = new HashMap<>();
             for (int sink = 0; sink < data.size(); sink++) {
                 exchange.sinkFinished(sinks.get(sink), 0);
@@ -338,29 +341,17 @@ class SpoolThroughputBenchmarkIT
             List<ExchangeSourceHandle> handles = SpiDriver.sourceHandles(exchange);
 
             // one reader per partition group, as downstream tasks would
-            long readStart = System.nanoTime();
-            clientCpuStart = clientCpuNanos();
-            serverCpuStart = cpuNanos(servers);
-            List<Future<Long>> reads = new ArrayList<>();
+            List<Callable<Long>> reads = new ArrayList<>();
             int readers = data.size();
             for (int reader = 0; reader < readers; reader++) {
                 int id = reader;
                 List<ExchangeSourceHandle> mine = handles.stream().filter(handle -> handle.getPartitionId() % readers == id).toList();
-                reads.add(threads.submit(() -> SpiDriver.read(manager, mine, SpiDriver.selector(exchange, committed)).stream().mapToLong(Slice::length).sum()));
+                reads.add(() -> SpiDriver.read(manager, mine, SpiDriver.selector(exchange, committed)).stream().mapToLong(Slice::length).sum());
             }
-            long readBytes = 0;
-            for (Future<Long> read : reads) {
-                readBytes += read.get(30, TimeUnit.MINUTES);
-            }
-            long readNanos = System.nanoTime() - readStart;
-            long readClientCpu = clientCpuNanos() - clientCpuStart;
-            long readServerCpu = cpuNanos(servers) - serverCpuStart;
-            assertThat(readBytes).isEqualTo(bytes);
+            Phase read = Phase.run(threads, reads, servers);
+            assertThat(read.sum()).isEqualTo(bytes);
             exchange.close();
-            double mb = bytes / 1024.0 / 1024.0;
-            double gb = mb / 1024;
-            return new double[] {mb / (writeNanos / 1e9), mb / (readNanos / 1e9), mb / ((writeNanos + readNanos) / 1e9),
-                    writeClientCpu / 1e9 / gb, writeServerCpu / 1e9 / gb, readClientCpu / 1e9 / gb, readServerCpu / 1e9 / gb};
+            return figures(bytes, write, read);
         }
         finally {
             threads.shutdownNow();
