@@ -46,12 +46,13 @@ public final class NodeStateRefresher
     private final AtomicLong refreshes = new AtomicLong();
     private final AtomicLong refreshesWithoutWaiting = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    // The ticker and the waiter both log failures.
     private volatile long lastErrorLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
-    private volatile long lastStallLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
 
     // Touched only by the ticker thread.
     private Future<?> waiting;
     private long waitingSinceNanos;
+    private long lastStallLogNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
 
     public NodeStateRefresher(Refresh refresh, Duration interval)
     {
@@ -82,12 +83,11 @@ public final class NodeStateRefresher
             waiting = waiter.submit(() -> run(true));
             return;
         }
-        long stalledNanos = System.nanoTime() - waitingSinceNanos;
         long now = System.nanoTime();
         if (now - lastStallLogNanos >= LOG_INTERVAL_NANOS) {
             lastStallLogNanos = now;
             log.warn("A worker has not answered the node-state refresh for %s; refreshing without waiting for it meanwhile",
-                    new Duration(stalledNanos, TimeUnit.NANOSECONDS).convertToMostSuccinctTimeUnit());
+                    new Duration(now - waitingSinceNanos, TimeUnit.NANOSECONDS).convertToMostSuccinctTimeUnit());
         }
         refreshesWithoutWaiting.incrementAndGet();
         run(false);

@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,8 +78,8 @@ class SpoolThroughputBenchmarkIT
             Path local = work.resolve("local-dir");
             List<Candidate> candidates = new ArrayList<>();
             if (selected("local")) {
-                candidates.add(new Candidate(BASELINE, new FileSystemExchangeManagerFactory(), Map.of("exchange.base-directories", local.toUri().toString()), List.of()));
-                candidates.add(new Candidate("spot local dir", new SpotExchangeManagerFactory(Map.of()), Map.of("exchange.base-directories", local.toUri().toString()), List.of()));
+                candidates.add(Candidate.exchange(BASELINE, new FileSystemExchangeManagerFactory(), Map.of("exchange.base-directories", local.toUri().toString()), List.of()));
+                candidates.add(Candidate.exchange("spot local dir", new SpotExchangeManagerFactory(Map.of()), Map.of("exchange.base-directories", local.toUri().toString()), List.of()));
             }
             if (selected("hdfs")) {
                 Map<String, String> hdfsConfig = StorageServers.hdfsConfig(hdfs, "/exchange");
@@ -95,8 +94,8 @@ class SpoolThroughputBenchmarkIT
                 if (!extraSite.isBlank()) {
                     hdfsConfig.put("hdfs.config.resources", hdfsConfig.get("hdfs.config.resources") + "," + extraSite);
                 }
-                candidates.add(new Candidate("spot hdfs", new SpotExchangeManagerFactory(Map.of()), hdfsConfig, hdfs.processes()));
-                candidates.add(new Candidate(HADOOP_CLIENT, null, Map.of(), hdfs.processes(), Optional.of(hdfs)));
+                candidates.add(Candidate.exchange(SPOT_HDFS, new SpotExchangeManagerFactory(Map.of()), hdfsConfig, hdfs.processes()));
+                candidates.add(new Candidate(HADOOP_CLIENT, (pages, size) -> runHadoopClient(hdfs, pages, size, hdfs.processes())));
                 // e.g. -Dspool.bench.hdfs.compare=exchange.hdfs.packet-size=64kB: the same HDFS with other settings, in the same rounds
                 String compare = System.getProperty("spool.bench.hdfs.compare", "");
                 if (!compare.isBlank()) {
@@ -104,17 +103,17 @@ class SpoolThroughputBenchmarkIT
                     for (String setting : compare.split(";")) {
                         compareConfig.put(setting.substring(0, setting.indexOf('=')).trim(), setting.substring(setting.indexOf('=') + 1).trim());
                     }
-                    candidates.add(new Candidate("spot hdfs, " + compare, new SpotExchangeManagerFactory(Map.of()), compareConfig, hdfs.processes()));
+                    candidates.add(Candidate.exchange("spot hdfs, " + compare, new SpotExchangeManagerFactory(Map.of()), compareConfig, hdfs.processes()));
                 }
             }
             if (selected("s3")) {
-                candidates.add(new Candidate("spot s3", new SpotExchangeManagerFactory(Map.of()), StorageServers.s3Config(s3, "s3://bench/exchange"), List.of(s3.process())));
+                candidates.add(Candidate.exchange("spot s3", new SpotExchangeManagerFactory(Map.of()), StorageServers.s3Config(s3, "s3://bench/exchange"), List.of(s3.process())));
             }
             // Untimed first: every storage is then measured with JIT-compiled code in this JVM and in its server
             // processes (a DataNode started seconds ago is still compiling), as a long-running worker would be.
             for (int round = 0; round < warmups; round++) {
                 for (Candidate candidate : candidates) {
-                    double[] r = run(candidate, data, bytes);
+                    double[] r = candidate.runner().run(data, bytes);
                     System.out.printf("  (warm-up %d %s: write %.1f, read %.1f, w+r %.1f MB/s)%n", round + 1, candidate.name(), r[0], r[1], r[2]);
                 }
             }
@@ -125,7 +124,7 @@ class SpoolThroughputBenchmarkIT
             for (int round = 0; round < rounds; round++) {
                 for (int turn = 0; turn < candidates.size(); turn++) {
                     Candidate candidate = candidates.get((round + turn) % candidates.size());
-                    double[] r = run(candidate, data, bytes);
+                    double[] r = candidate.runner().run(data, bytes);
                     results.computeIfAbsent(candidate.name(), ignored -> new ArrayList<>()).add(r);
                     System.out.printf("  (round %d %s: write %.1f, read %.1f, w+r %.1f MB/s)%n", round + 1, candidate.name(), r[0], r[1], r[2]);
                 }
@@ -137,30 +136,43 @@ class SpoolThroughputBenchmarkIT
         for (Map.Entry<String, List<double[]>> entry : results.entrySet()) {
             List<double[]> runs = entry.getValue();
             // the ratio of each round (to Trino's run of the same round), then the median of those
-            double ratio = baseline == null ? Double.NaN : median(java.util.stream.IntStream.range(0, runs.size()).mapToDouble(i -> runs.get(i)[2] / baseline.get(i)[2]).toArray());
+            double ratio = baseline == null ? Double.NaN : medianRatio(runs, baseline, 2);
             System.out.printf("%-30s %12.1f %12.1f %12.1f %13.2fx   %.1f+%.1f, %.1f+%.1f%n", entry.getKey().length() > 30 ? entry.getKey() + "\n" : entry.getKey(),
                     median(runs, 0), median(runs, 1), median(runs, 2), ratio, median(runs, 3), median(runs, 4), median(runs, 5), median(runs, 6));
         }
         List<double[]> hadoop = results.get(HADOOP_CLIENT);
-        List<double[]> spotHdfs = results.get("spot hdfs");
+        List<double[]> spotHdfs = results.get(SPOT_HDFS);
         if (hadoop != null && spotHdfs != null) {
-            System.out.printf("spot hdfs vs %s (HDFS's own ceiling here): %.2fx w+r, %.2fx write, %.2fx read%n", HADOOP_CLIENT,
-                    median(java.util.stream.IntStream.range(0, rounds).mapToDouble(i -> spotHdfs.get(i)[2] / hadoop.get(i)[2]).toArray()),
-                    median(java.util.stream.IntStream.range(0, rounds).mapToDouble(i -> spotHdfs.get(i)[0] / hadoop.get(i)[0]).toArray()),
-                    median(java.util.stream.IntStream.range(0, rounds).mapToDouble(i -> spotHdfs.get(i)[1] / hadoop.get(i)[1]).toArray()));
+            System.out.printf("%s vs %s (HDFS's own ceiling here): %.2fx w+r, %.2fx write, %.2fx read%n", SPOT_HDFS, HADOOP_CLIENT,
+                    medianRatio(spotHdfs, hadoop, 2), medianRatio(spotHdfs, hadoop, 0), medianRatio(spotHdfs, hadoop, 1));
         }
         assertThat(results.values()).allMatch(runs -> runs.stream().allMatch(r -> r[2] > 0));
     }
 
     private static final String BASELINE = "trino filesystem (local dir)";
     private static final String HADOOP_CLIENT = "hdfs, hadoop client alone";
+    private static final String SPOT_HDFS = "spot hdfs";
 
-    private record Candidate(String name, ExchangeManagerFactory factory, Map<String, String> config, List<ManagedProcess> servers, Optional<HdfsCluster> rawHdfs)
+    /** How one storage spools the data: returns {@link #figures}. */
+    private interface Runner
     {
-        Candidate(String name, ExchangeManagerFactory factory, Map<String, String> config, List<ManagedProcess> servers)
+        double[] run(List<List<Page>> data, long bytes)
+                throws Exception;
+    }
+
+    private record Candidate(String name, Runner runner)
+    {
+        /** Through the exchange SPI of {@code factory} with {@code config}; {@code servers} are the storage's processes. */
+        static Candidate exchange(String name, ExchangeManagerFactory factory, Map<String, String> config, List<ManagedProcess> servers)
         {
-            this(name, factory, config, servers, Optional.empty());
+            return new Candidate(name, (data, bytes) -> SpoolThroughputBenchmarkIT.run(factory, config, data, bytes, servers));
         }
+    }
+
+    /** The median over rounds of {@code runs}' figure in {@code column} divided by {@code baseline}'s of the same round. */
+    private static double medianRatio(List<double[]> runs, List<double[]> baseline, int column)
+    {
+        return median(java.util.stream.IntStream.range(0, runs.size()).mapToDouble(i -> runs.get(i)[column] / baseline.get(i)[column]).toArray());
     }
 
     private static double median(List<double[]> runs, int column)
@@ -174,15 +186,6 @@ class SpoolThroughputBenchmarkIT
         java.util.Arrays.sort(sorted);
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static double[] run(Candidate candidate, List<List<Page>> data, long bytes)
-            throws Exception
-    {
-        if (candidate.rawHdfs().isPresent()) {
-            return runHadoopClient(candidate.rawHdfs().get(), data, bytes, candidate.servers());
-        }
-        return run(candidate.factory(), candidate.config(), data, bytes, candidate.servers());
     }
 
     /**

@@ -54,10 +54,13 @@ final class SpotScenario
     private static final Duration CREATE_REQUEST_SLACK = Duration.ofSeconds(1);
     static final Dataset Q39_SF1 = Dataset.tpcds("sf1", Dataset.TPCDS_Q39_TABLES);
     private static final ObjectName NODE_MANAGER;
+    // the exchange plugin's spot-node-refresh (NodeRefreshListenerFactory.OBJECT_NAME)
+    private static final ObjectName NODE_REFRESH;
 
     static {
         try {
             NODE_MANAGER = new ObjectName("trino.node:name=CoordinatorNodeManager");
+            NODE_REFRESH = new ObjectName("trino.plugin.spot:name=NodeRefresh");
         }
         catch (MalformedObjectNameException e) {
             throw new ExceptionInInitializerError(e);
@@ -444,13 +447,7 @@ final class SpotScenario
     /** Trino's node manager on the coordinator: how many workers it lists as shutting down; empty if JMX does not answer. */
     Optional<Integer> shuttingDownNodeCount()
     {
-        try {
-            return Optional.of((Integer) coordinatorJmx().getAttribute(NODE_MANAGER, "ShuttingDownNodeCount"));
-        }
-        catch (Exception e) {
-            closeJmx();
-            return Optional.empty();
-        }
+        return coordinatorAttribute(NODE_MANAGER, "ShuttingDownNodeCount", Integer.class);
     }
 
     /**
@@ -459,8 +456,13 @@ final class SpotScenario
      */
     Optional<Long> refreshesWithoutWaiting()
     {
+        return coordinatorAttribute(NODE_REFRESH, "RefreshesWithoutWaiting", Long.class);
+    }
+
+    private <T> Optional<T> coordinatorAttribute(ObjectName name, String attribute, Class<T> type)
+    {
         try {
-            return Optional.of((Long) coordinatorJmx().getAttribute(new ObjectName("trino.plugin.spot:name=NodeRefresh"), "RefreshesWithoutWaiting"));
+            return Optional.of(type.cast(coordinatorJmx().getAttribute(name, attribute)));
         }
         catch (Exception e) {
             closeJmx();
