@@ -84,14 +84,4 @@ class TestWatcher
             }
         }
     }
-
-    @Test
-    void usageErrors()
-    {
-        assertThat(WatcherMain.run(List.of())).isEqualTo(2);
-        assertThat(WatcherMain.run(List.of("run"))).isEqualTo(2);
-        assertThat(WatcherMain.run(List.of("run", "--config"))).isEqualTo(2);
-        assertThat(WatcherMain.run(List.of("run", "--bogus"))).isEqualTo(2);
-        assertThat(WatcherMain.run(List.of("run", "--config", dir.resolve("missing.properties").toString()))).isEqualTo(1);
-    }
 }

@@ -23,28 +23,17 @@ public record RuntimeLayout(Path runtimeDir, Path javaHome)
         requireNonNull(javaHome, "javaHome is null");
     }
 
-    /** Finds the runtime dir from the system property, the environment, or by walking up from the working directory. */
+    /** Finds the runtime dir from the system property (set by the build and by ./trino-spot) or the environment. */
     public static RuntimeLayout discover()
     {
         Path dir = Optional.ofNullable(System.getProperty(RUNTIME_DIR_PROPERTY))
                 .or(() -> Optional.ofNullable(System.getenv(RUNTIME_DIR_ENV)))
                 .map(Path::of)
-                .orElseGet(RuntimeLayout::searchUpwards);
+                .orElseThrow(() -> new IllegalStateException("Where the runtimes are is not set: run through ./trino-spot or Maven, or set -D"
+                        + RUNTIME_DIR_PROPERTY + " (or " + RUNTIME_DIR_ENV + ") to the runtime module's target directory"));
         RuntimeLayout layout = new RuntimeLayout(dir.toAbsolutePath().normalize(), Path.of(System.getProperty("java.home")));
         layout.check();
         return layout;
-    }
-
-    private static Path searchUpwards()
-    {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("runtime/target");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("Cannot find runtime/target above " + Path.of("").toAbsolutePath()
-                + ": build it with ./mvnw -pl runtime -am package, or set -D" + RUNTIME_DIR_PROPERTY);
     }
 
     private void check()

@@ -86,35 +86,18 @@ public final class SpotFleet
     }
 
     /**
-     * The shaded agent jar: {@code -Dtrinospot.watcher.jar} (set by the spot-watcher module's failsafe), else
-     * {@code spot-watcher/target/spot-watcher-*-all.jar} above the working directory.
+     * The agent jar the watchers run, as shipped to nodes: {@code -Dtrinospot.watcher.jar}, set by the integration
+     * tests' build and by {@code ./trino-spot}.
      */
     public static Path findWatcherJar()
     {
-        Optional<Path> configured = Optional.ofNullable(System.getProperty(WATCHER_JAR_PROPERTY)).map(Path::of);
-        if (configured.isPresent()) {
-            if (!Files.isRegularFile(configured.get())) {
-                throw new IllegalStateException("-D" + WATCHER_JAR_PROPERTY + "=" + configured.get()
-                        + " does not exist: build it with ./mvnw -pl spot-watcher -am package -DskipITs");
-            }
-            return configured.get().toAbsolutePath();
+        Path jar = Optional.ofNullable(System.getProperty(WATCHER_JAR_PROPERTY)).map(Path::of)
+                .orElseThrow(() -> new IllegalStateException("Which agent jar to run is not set: run through ./trino-spot or Maven, or set -D"
+                        + WATCHER_JAR_PROPERTY + " to cli/target/spot-watcher-all.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("-D" + WATCHER_JAR_PROPERTY + "=" + jar + " does not exist: build it with ./mvnw -pl cli -am package -DskipTests");
         }
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path target = dir.resolve("spot-watcher/target");
-            if (Files.isDirectory(target)) {
-                try (var files = Files.list(target)) {
-                    Optional<Path> jar = files.filter(file -> file.getFileName().toString().matches("spot-watcher-.*-all\\.jar")).findFirst();
-                    if (jar.isPresent()) {
-                        return jar.get().toAbsolutePath();
-                    }
-                }
-                catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        }
-        throw new IllegalStateException("No spot-watcher agent jar (spot-watcher/target/spot-watcher-*-all.jar) above "
-                + Path.of("").toAbsolutePath() + ": build it with ./mvnw -pl spot-watcher -am package -DskipITs, or set -D" + WATCHER_JAR_PROPERTY);
+        return jar.toAbsolutePath();
     }
 
     /** Starts an emulator and a watcher for one more worker (e.g. one added to the cluster after the fleet started). */

@@ -1,0 +1,190 @@
+package io.trinospot.cli.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CliTest
+{
+    @TempDir
+    static Path shared;
+    @TempDir
+    Path dir;
+
+    static Path blogFile()
+    {
+        Path file = shared.resolve("blog.json");
+        try {
+            if (!Files.exists(file)) {
+                Files.write(file, CliTest.class.getResourceAsStream("/blog-configurations.json").readAllBytes());
+            }
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    record Usage(String[] args, String expected)
+    {
+        @Override
+        public String toString()
+        {
+            return args.length == 0 ? "(no arguments)" : String.join(" ", args);
+        }
+    }
+
+    static Stream<Usage> usageErrors()
+    {
+        String f = blogFile().toString();
+        return Stream.of(
+                new Usage(new String[] {}, "error: [usage] no command given"),
+                new Usage(new String[] {"frob"}, "error: [usage] unknown command 'frob'; expected render, validate or emr"),
+                new Usage(new String[] {"render", "--configurations", f}, "error: [usage] render needs --role coordinator|worker"),
+                new Usage(new String[] {"render", "--configurations", f, "--role", "boss", "--out", "x"}, "error: [usage] --role must be coordinator or worker, not 'boss'"),
+                new Usage(new String[] {"render", "--configurations", f, "--role=worker"}, "error: [usage] render needs --out DIR"),
+                new Usage(new String[] {"render", "--role", "worker", "--out", "x"}, "error: [usage] render needs --configurations FILE"),
+                new Usage(new String[] {"validate", "--configurations", f, "--out", "x"}, "error: [usage] validate takes no --out or --check"),
+                new Usage(new String[] {"validate", "--configurations", f, "--check"}, "error: [usage] validate takes no --out or --check"),
+                new Usage(new String[] {"emr", "--configurations", f, "--role", "worker"}, "error: [usage] emr takes only --configurations"),
+                new Usage(new String[] {"validate", "--configurations"}, "error: [usage] --configurations needs a value"),
+                new Usage(new String[] {"validate", "--configurations", f, "--configurations", f}, "error: [usage] --configurations given twice"),
+                new Usage(new String[] {"validate", "--configurations", f, "--set", "novalue"}, "error: [usage] --set 'novalue' is not [classification:]key=value"),
+                new Usage(new String[] {"validate", "--configurations", f, "--set", ":k=v"}, "error: [usage] --set ':k=v' is not [classification:]key=value"),
+                new Usage(new String[] {"validate", "--configurations", f, "--check=yes"}, "error: [usage] --check takes no value"),
+                new Usage(new String[] {"validate", "--bogus"}, "error: [usage] unknown option '--bogus' for validate"),
+                new Usage(new String[] {"validate", "--configurations", "does-not-exist.json"}, "error: [usage] cannot read does-not-exist.json: no such file"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("usageErrors")
+    void usageErrorsExitTwo(Usage usage)
+    {
+        CliRunner result = CliRunner.run(usage.args());
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.errLines().getFirst()).isEqualTo(usage.expected());
+        assertThat(result.err()).contains("usage:").doesNotContain("Exception");
+    }
+
+    @Test
+    void help()
+    {
+        CliRunner result = CliRunner.run("help");
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("trino-config render --configurations FILE --role coordinator|worker --out DIR");
+    }
+
+    @Test
+    void validateBlog()
+    {
+        CliRunner result = CliRunner.run("validate", "--configurations", blogFile().toString());
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).isEqualTo("ok: no errors (5 warning(s) and note(s))\n");
+        assertThat(result.errLines()).hasSize(5).allMatch(line -> line.startsWith("note: ") || line.startsWith("warning: "))
+                .anyMatch(line -> line.startsWith("note: [trino-config] query.low-memory-killer.delay: defunct in Trino 483"));
+    }
+
+    @Test
+    void validateBlogAsAWorkerNeedsAnHdfs()
+    {
+        CliRunner result = CliRunner.run("validate", "--configurations", blogFile().toString(), "--role", "worker", "--set", "discovery.uri=http://c:8080");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).filteredOn(line -> line.startsWith("error: ")).containsExactly(
+                "error: [trino-exchange-manager] exchange.use-local-hdfs: no HDFS to resolve /exchange against; set fs.defaultFS in core-site "
+                        + "(e.g. --set core-site:fs.defaultFS=hdfs://namenode:8020) or hdfs.config.resources here");
+        assertThat(CliRunner.run("validate", "--configurations", blogFile().toString(), "--role", "worker",
+                "--set", "core-site:fs.defaultFS=hdfs://nn:8020").exitCode()).isZero();
+    }
+
+    @Test
+    void renderCheckAndDrift()
+            throws IOException
+    {
+        Path etc = dir.resolve("etc");
+        String[] render = {"render", "--configurations", blogFile().toString(), "--role", "worker", "--out", etc.toString(),
+                "--set", "core-site:fs.defaultFS=hdfs://127.0.0.1:9000", "--set", "discovery.uri=http://127.0.0.1:8080"};
+        String[] check = append(render, "--check");
+
+        // before anything exists, --check reports every file as drift and writes nothing
+        CliRunner missing = CliRunner.run(check);
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.errLines()).contains("error: [output] " + etc + " differs from the configuration in 8 file(s)");
+        assertThat(etc).doesNotExist();
+
+        CliRunner first = CliRunner.run(render);
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.out()).contains("+++ " + etc + "/config.properties", "+retry-policy=TASK").endsWith("wrote " + etc + " (8 file(s) changed)\n");
+        assertThat(etc.resolve("catalog/tpcds.properties")).content().contains("connector.name=tpcds");
+
+        CliRunner clean = CliRunner.run(check);
+        assertThat(clean.exitCode()).isZero();
+        assertThat(clean.out()).isEqualTo(etc + " is up to date\n");
+
+        // a hand edit and a stray file are drift
+        Path config = etc.resolve("config.properties");
+        Files.writeString(config, Files.readString(config).replace("retry-policy=TASK", "retry-policy=QUERY"));
+        Files.writeString(etc.resolve("catalog/extra.properties"), "connector.name=memory\n");
+        CliRunner drift = CliRunner.run(check);
+        assertThat(drift.exitCode()).isEqualTo(1);
+        assertThat(drift.out()).contains("-retry-policy=QUERY\n+retry-policy=TASK\n", "--- " + etc + "/catalog/extra.properties\n+++ /dev/null\n-connector.name=memory\n");
+        assertThat(drift.errLines()).contains("error: [output] " + etc + " differs from the configuration in 2 file(s)");
+        assertThat(config).content().contains("retry-policy=QUERY");
+
+        // render repairs both, and then leaves etc/ alone
+        assertThat(CliRunner.run(render).exitCode()).isZero();
+        assertThat(config).content().contains("retry-policy=TASK");
+        assertThat(etc.resolve("catalog/extra.properties")).doesNotExist();
+        FileTime before = Files.getLastModifiedTime(config);
+        CliRunner again = CliRunner.run(render);
+        assertThat(again.out()).isEqualTo(etc + " is up to date\n");
+        assertThat(Files.getLastModifiedTime(config)).isEqualTo(before);
+        try (Stream<Path> siblings = Files.list(dir)) {
+            assertThat(siblings).containsExactly(etc);
+        }
+    }
+
+    @Test
+    void invalidConfigurationWritesNothing()
+            throws IOException
+    {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, """
+                [{"Classification": "trino-config", "Properties": {"retry-policy": "TASK", "shutdown.grace-period": "5m"}}]
+                """);
+        Path etc = dir.resolve("etc");
+        CliRunner result = CliRunner.run("render", "--configurations", file.toString(), "--role", "coordinator", "--out", etc.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).containsExactly(
+                "error: [trino-config] retry-policy: TASK needs an exchange manager to spool task output; add a trino-exchange-manager classification with exchange.base-directories",
+                "error: [trino-config] shutdown.grace-period: 5m is not shorter than the 2-minute Spot notice; a worker told to shut down would be killed before it drains");
+        assertThat(result.out()).isEmpty();
+        assertThat(etc).doesNotExist();
+    }
+
+    @Test
+    void outputThatIsAFileIsACleanError()
+            throws IOException
+    {
+        Path file = dir.resolve("etc");
+        Files.writeString(file, "not a directory");
+        CliRunner result = CliRunner.run("render", "--configurations", blogFile().toString(), "--role", "coordinator", "--out", file.toString(),
+                "--set", "core-site:fs.defaultFS=hdfs://nn:8020");
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).last().asString().startsWith("error: [output] cannot write " + file + ": FileAlreadyExistsException");
+        assertThat(file).content().isEqualTo("not a directory");
+    }
+
+    static String[] append(String[] args, String... more)
+    {
+        return Stream.concat(Stream.of(args), Stream.of(more)).toArray(String[]::new);
+    }
+}

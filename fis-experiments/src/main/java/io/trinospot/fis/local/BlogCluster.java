@@ -1,0 +1,171 @@
+package io.trinospot.fis.local;
+
+import io.trinospot.fis.plan.Lifecycle;
+import io.trinospot.harness.ClusterSpec;
+import io.trinospot.harness.Dataset;
+import io.trinospot.harness.Lake;
+import io.trinospot.harness.LakeStorage;
+import io.trinospot.harness.Queries;
+import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.SpotFleet;
+import io.trinospot.harness.TrinoCluster;
+import io.trinospot.harness.TrinoNode;
+import io.trinospot.harness.WorkerSpec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The EMR Spot blog's cluster on this machine: a coordinator, on-demand core workers (the HDFS that spools exchange
+ * data stands beside them), and Spot task workers each with its IMDS emulator and spot-watcher. Every node's etc/
+ * is rendered by trino-config from an EMR configurations file (the blog's by default); q39's tables are in the lake.
+ */
+public final class BlogCluster
+        implements AutoCloseable
+{
+    public static final String CLUSTER_NAME = "MyTrinoCluster";
+    public static final String BLOG_CONFIGURATIONS = "blog-configurations.json";
+    public static final Dataset Q39_TABLES = Dataset.tpcds("sf1", Dataset.TPCDS_Q39_TABLES);
+
+    private final TrinoCluster cluster;
+    private final SpotFleet spotFleet;
+    private final HarnessFleet fleet;
+
+    private BlogCluster(TrinoCluster cluster, SpotFleet spotFleet, HarnessFleet fleet)
+    {
+        this.cluster = requireNonNull(cluster, "cluster is null");
+        this.spotFleet = requireNonNull(spotFleet, "spotFleet is null");
+        this.fleet = requireNonNull(fleet, "fleet is null");
+    }
+
+    /**
+     * Starts {@code coreWorkers} on-demand workers named core-N and {@code spotWorkers} Spot workers named spot-N,
+     * configured from {@code configurations}, and copies q39's tables into the lake (once per machine).
+     */
+    public static BlogCluster start(Path configurations, int coreWorkers, int spotWorkers, Path workRoot, Consumer<String> out)
+    {
+        if (coreWorkers < 1 || spotWorkers < 0) {
+            throw new IllegalArgumentException("Need at least one core worker and no negative number of Spot workers");
+        }
+        ClusterSpec.Builder spec = ClusterSpec.builder()
+                .configurations(configurations)
+                .lake(LakeStorage.S3)
+                .coordinatorHeap("1536m")
+                .workerHeap("2g");
+        for (int i = 1; i <= coreWorkers; i++) {
+            spec.worker(WorkerSpec.onDemand("core-" + i));
+        }
+        for (int i = 1; i <= spotWorkers; i++) {
+            spec.worker(WorkerSpec.spot("spot-" + i));
+        }
+        if (workRoot != null) {
+            spec.workDir(workRoot);
+        }
+        out.accept("starting the cluster: coordinator, " + coreWorkers + " on-demand core worker(s), " + spotWorkers
+                + " Spot worker(s), HDFS, S3 server; etc/ rendered by trino-config from " + configurations.getFileName());
+        long start = System.nanoTime();
+        TrinoCluster cluster = TrinoCluster.start(spec.build());
+        SpotFleet spotFleet = null;
+        try {
+            out.accept(String.format("cluster up in %.1f s", (System.nanoTime() - start) / 1e9));
+            int copied = Lake.ensure(cluster, Q39_TABLES);
+            if (copied > 0) {
+                out.accept("copied " + copied + " q39 table(s) into the lake (once per machine)");
+            }
+            List<String> spot = cluster.workers().stream().filter(node -> HarnessFleet.lifecycle(node) == Lifecycle.SPOT).map(TrinoNode::name).toList();
+            spotFleet = SpotFleet.start(cluster, spot, Map.of());
+            out.accept("spot-watcher and IMDS emulator running beside " + String.join(", ", spot));
+            HarnessFleet fleet = new HarnessFleet(cluster, spotFleet, CLUSTER_NAME, (instance, what) -> out.accept("         " + instance + ": " + what));
+            return new BlogCluster(cluster, spotFleet, fleet);
+        }
+        catch (RuntimeException | Error e) {
+            if (spotFleet != null) {
+                spotFleet.close();
+            }
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** The blog's configurations file, copied out of this jar to {@code dir}. */
+    public static Path blogConfigurations(Path dir)
+    {
+        // shipped by trino-config as its worked example
+        try (InputStream in = BlogCluster.class.getResourceAsStream("/" + BLOG_CONFIGURATIONS)) {
+            if (in == null) {
+                throw new IllegalStateException("Resource " + BLOG_CONFIGURATIONS + " is missing from trino-config");
+            }
+            Files.createDirectories(dir);
+            Path file = dir.resolve(BLOG_CONFIGURATIONS);
+            Files.write(file, in.readAllBytes());
+            return file;
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String q39()
+    {
+        return Queries.tpcdsQ39(Q39_TABLES.qualifiedLakeSchema());
+    }
+
+    /** Runs {@code sql} without faults: the result every run under faults must match. */
+    public QueryResult faultFree(String sql)
+    {
+        return cluster.query(sql);
+    }
+
+    public TrinoCluster cluster()
+    {
+        return cluster;
+    }
+
+    public SpotFleet spotFleet()
+    {
+        return spotFleet;
+    }
+
+    public HarnessFleet fleet()
+    {
+        return fleet;
+    }
+
+    public List<String> spotWorkers()
+    {
+        return spotFleet.watchedWorkers();
+    }
+
+    /** Adds one more Spot worker with its IMDS emulator and watcher, as a scaled-out task fleet would. */
+    public void addSpotWorker(String name)
+    {
+        cluster.addWorker(WorkerSpec.spot(name), Duration.ofMinutes(5));
+        spotFleet.watch(name);
+    }
+
+    /** Brings every worker back (fresh Spot instances for reclaimed ones), as EMR replenishes a fleet. */
+    public List<String> replenish()
+    {
+        return fleet.replenish(Duration.ofMinutes(5));
+    }
+
+    @Override
+    public void close()
+    {
+        try {
+            spotFleet.close();
+        }
+        finally {
+            cluster.close();
+        }
+    }
+}

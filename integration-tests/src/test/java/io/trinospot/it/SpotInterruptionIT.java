@@ -1,0 +1,271 @@
+package io.trinospot.it;
+
+import io.trinospot.harness.Lake;
+import io.trinospot.harness.Queries;
+import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.SpotFleet;
+import io.trinospot.harness.TrinoCluster;
+import io.trinospot.harness.Waits;
+import io.trinospot.harness.TrinoNode;
+import io.trinospot.watcher.trino.CoordinatorClient;
+import io.trinospot.watcher.trino.TrinoWorkerException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Must-show 2, 3 and 4 of issue 4 on a real cluster (coordinator + 3 workers, each with its spot-watcher agent
+ * and IMDS emulator; lake tables; retry-policy=TASK). The notice window is shorter than EC2's two minutes to
+ * keep the build quick ({@code -Dtrinospot.spot.window=120s} for the real thing); the benchmark uses 120 s.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SpotInterruptionIT
+{
+    private static final String VICTIM = "worker-1";
+    private static final Duration WINDOW = Duration.ofSeconds(Long.parseLong(System.getProperty("trinospot.spot.window", "40s").replace("s", "")));
+    // The long-task query's scan task must be unable to finish by deadline - 15 s safety margin when the watcher
+    // judges it, which is once the coordinator lists the victim as shut down (about a second after the notice):
+    // 25 s leaves 10 s before the cutoff. The scan task runs 20-70 s (see SpotScenario.longTaskQuery), and the victim
+    // is picked once it has run 3 s, seen up to 9 s on the loaded machine, so a good part of it is always left.
+    private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(25);
+    private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
+    // Must-show 2: the worker shows shutting_down in the coordinator's node list (which system.runtime.nodes reads)
+    // within 2 s of the notice. The cluster runs the exchange plugin's spot-node-refresh on the coordinator.
+    private static final Duration COORDINATOR_SHOWS_SHUTDOWN = Duration.ofSeconds(2);
+    // Must-show 2: doomed tasks rescheduled on other workers within 10 s of the notice.
+    private static final Duration RESCHEDULED = Duration.ofSeconds(10);
+    // Waits for a state that is not timed by the issue (rebalance draining, back to active).
+    private static final Duration COORDINATOR_VISIBLE = Duration.ofSeconds(30);
+    // With a worker that does not answer, refreshes do not wait, and Trino then re-asks a worker at most once a
+    // second: up to a second more than with every worker answering. Before that fallback the list waited for the
+    // node manager's 10 s HTTP timeout.
+    private static final Duration COORDINATOR_SHOWS_SHUTDOWN_WITH_SILENT_WORKER = COORDINATOR_SHOWS_SHUTDOWN.plusSeconds(1);
+
+    private TrinoCluster cluster;
+    private SpotFleet fleet;
+    private SpotScenario scenario;
+    private SpotScenario.RoundResult withWatcher;
+
+    @BeforeAll
+    void start()
+    {
+        cluster = TrinoCluster.start(SpotScenario.clusterSpec());
+        Lake.ensure(cluster, SpotScenario.Q39_SF1);
+        String q39 = Queries.tpcdsQ39(SpotScenario.Q39_SF1.qualifiedLakeSchema());
+        cluster.query(q39);
+        QueryResult reference = cluster.query(q39);
+        System.out.printf("q39 fault-free on 3 workers: %d ms, %d rows%n", reference.wallTime().toMillis(), reference.rowCount());
+        fleet = SpotFleet.start(cluster, cluster.workers().stream().map(TrinoNode::name).toList(), SpotScenario.watcherSettings(UNDRAIN_AFTER));
+        scenario = new SpotScenario(cluster, fleet, q39, reference);
+    }
+
+    @AfterAll
+    void stop()
+    {
+        if (fleet != null) {
+            fleet.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void rebalanceRecommendationDrainsThenReactivates()
+    {
+        String worker = "worker-3";
+        Instant posted = Instant.now();
+        fleet.imds(worker).postRebalanceRecommendation(posted);
+        Waits.until(worker + " draining", COORDINATOR_VISIBLE, null, () -> isDraining(scenario.nodeState(worker)));
+        Duration toDraining = Duration.between(posted, Instant.now());
+        Waits.until(worker + " active again", UNDRAIN_AFTER.plus(COORDINATOR_VISIBLE), null, () -> "active".equals(scenario.nodeState(worker)));
+        Duration toActive = Duration.between(posted, Instant.now());
+        System.out.printf("rebalance on %s: draining after %d ms, active again after %d ms (undrain-after %d s)%n",
+                worker, toDraining.toMillis(), toActive.toMillis(), UNDRAIN_AFTER.toSeconds());
+        assertThat(toActive).isGreaterThanOrEqualTo(UNDRAIN_AFTER);
+        assertThat(fleet.metric(worker, "trinospot_watcher_notices_seen_total")).isEqualTo(1.0);
+        fleet.imds(worker).clearRebalanceRecommendation();
+    }
+
+    @Test
+    @Order(2)
+    void spotNoticeDrainsWorkerAndQueriesStayCorrect()
+    {
+        withWatcher = scenario.run(new SpotScenario.RoundSpec(VICTIM, WINDOW, true, false));
+        System.out.println("with watcher: " + withWatcher.summary());
+        System.out.println("watcher log:\n" + fleet.watcher(VICTIM).logTail(40));
+
+        assertThat(withWatcher.queryFailures()).as("q39 runs that failed").isZero();
+        assertThat(withWatcher.workerShutdownLatency()).as("worker SHUTTING_DOWN").hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(2)));
+        assertCoordinatorListsShutdownInTime(withWatcher);
+        assertThat(withWatcher.startedAfterShutdownVisible()).as("tasks started on the victim after it showed shutting_down").isEmpty();
+        assertThat(withWatcher.notRescheduled()).as("doomed tasks never retried elsewhere").isZero();
+        if (withWatcher.doomedTasks() > 0) {
+            assertThat(withWatcher.lastRescheduleLatency()).hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(RESCHEDULED));
+        }
+        assertWatcherSawCoordinatorWithoutErrors(VICTIM);
+    }
+
+    @Test
+    @Order(3)
+    void baselineWithoutWatcher()
+    {
+        fleet.replaceWorker(VICTIM, Duration.ofMinutes(3));
+        SpotScenario.RoundResult baseline = scenario.run(new SpotScenario.RoundSpec(VICTIM, WINDOW, false, false));
+        System.out.println("baseline: " + baseline.summary());
+        if (withWatcher != null) {
+            System.out.printf("side by side (window %d s): thrown-away task-seconds %.1f with watcher vs %.1f without; query in flight at the kill %s vs %s%n",
+                    WINDOW.toSeconds(), withWatcher.thrownAwaySeconds(), baseline.thrownAwaySeconds(),
+                    SpotScenario.ms(withWatcher.queryAtKillWall()), SpotScenario.ms(baseline.queryAtKillWall()));
+        }
+        assertThat(baseline.queryFailures()).as("q39 runs that failed").isZero();
+    }
+
+    /**
+     * FAIL_EARLY on a real worker: q39's tasks all finish within the notice, so here a query whose scan task runs for
+     * tens of seconds. The victim is the worker running it; with a 25 s notice window the task cannot finish before
+     * {@code deadline - safety margin}, so the watcher fails it as soon as its early-fail hold is over (long before
+     * the cutoff) and the coordinator retries it on another worker.
+     */
+    @Test
+    @Order(4)
+    void longRunningTasksAreFailedEarlyAndRescheduledElsewhere()
+    {
+        String sql = SpotScenario.longTaskQuery(SpotScenario.Q39_SF1.qualifiedLakeSchema());
+        QueryResult reference = cluster.query(sql);
+        System.out.printf("long-task query fault-free: %d ms, %d rows%n", reference.wallTime().toMillis(), reference.rowCount());
+        for (String worker : cluster.workers().stream().map(TrinoNode::name).toList()) {
+            if (!cluster.node(worker).isAlive()) {
+                fleet.replaceWorker(worker, Duration.ofMinutes(3));
+            }
+        }
+        SpotScenario longTasks = new SpotScenario(cluster, fleet, sql, reference);
+        SpotScenario.RoundResult result = longTasks.run(new SpotScenario.RoundSpec(SpotScenario.BUSIEST_WORKER, LONG_TASK_WINDOW, true, false));
+        String victim = result.spec().victim();
+        System.out.println("long tasks, with watcher: " + result.summary());
+        System.out.println("watcher log:\n" + fleet.watcher(victim).logTail(40));
+
+        assertThat(result.queryFailures()).as("runs that failed").isZero();
+        assertThat(result.workerShutdownLatency()).as("worker SHUTTING_DOWN").hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(2)));
+        assertThat(fleet.metric(victim, "trinospot_watcher_tasks_failed_early_total")).as("tasks the watcher failed early").isGreaterThanOrEqualTo(1.0);
+        assertThat(result.failedOnVictimBeforeCutoff()).as("tasks failed on the victim before deadline - safety margin").isPositive();
+        assertThat(result.doomedTasks()).as("doomed tasks").isPositive();
+        assertThat(result.notRescheduled()).as("doomed tasks never retried elsewhere").isZero();
+        assertCoordinatorListsShutdownInTime(result);
+        assertThat(result.lastRescheduleLatency()).as("notice -> last doomed task rescheduled on another worker")
+                .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(RESCHEDULED));
+        assertThat(result.startedAfterShutdownVisible()).as("tasks started on the victim after it showed shutting_down").isEmpty();
+        // Early failures waited for exactly this, so no retry went back to the victim.
+        assertWatcherSawCoordinatorWithoutErrors(victim);
+    }
+
+    /**
+     * The watcher's coordinator client against the real coordinator: for every active node, the state it reads is the
+     * one {@code system.runtime.nodes} shows; an unknown node id is "not listed", and a coordinator that does not answer
+     * is an error naming the address (the drain then falls back to its fixed hold).
+     */
+    @Test
+    @Order(5)
+    void coordinatorClientReadsNodeStatesLikeTheCoordinatorShowsThem()
+            throws Exception
+    {
+        // Active nodes only: a victim of the round before may still be leaving the coordinator's list.
+        java.util.Map<String, String> states = new java.util.TreeMap<>(cluster.nodeStates());
+        states.values().removeIf(state -> !state.equals("active"));
+        assertThat(states).containsKey("coordinator").hasSizeGreaterThanOrEqualTo(2);
+        for (java.util.Map.Entry<String, String> node : states.entrySet()) {
+            CoordinatorClient client = new CoordinatorClient(cluster.coordinator().uri(), "trino-spot-watcher", node.getKey(), Duration.ofSeconds(5));
+            assertThat(client.nodeState()).as(node.getKey()).contains(node.getValue());
+        }
+        assertThat(new CoordinatorClient(cluster.coordinator().uri(), "trino-spot-watcher", "no-such-node", Duration.ofSeconds(5)).nodeState()).isEmpty();
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        java.net.URI nowhere = java.net.URI.create("http://127.0.0.1:" + closedPort);
+        assertThatThrownBy(() -> new CoordinatorClient(nowhere, "trino-spot-watcher", "worker-1", Duration.ofSeconds(1)).nodeState())
+                .isInstanceOf(TrinoWorkerException.class)
+                .hasMessageContaining("127.0.0.1:" + closedPort);
+    }
+
+    /**
+     * A worker that does not answer must not hold up the coordinator's view of the others. On EC2 a reclaimed host's
+     * address goes silent and requests to it time out; here the worker's JVM is frozen with SIGSTOP, so connections
+     * are accepted and nothing answers. Trino's waiting refresh is then stuck on it for the node manager's HTTP
+     * timeout; spot-node-refresh keeps refreshing without waiting meanwhile, so another worker's Spot notice still
+     * reaches the node list within 3 s (seen: 0.64, 1.41 and 1.92 s; 3.8 s without the fallback).
+     */
+    @Test
+    @Order(6)
+    void aWorkerThatDoesNotAnswerDoesNotDelayAnotherWorkersShutdown()
+    {
+        java.util.List<String> live = cluster.workers().stream().filter(TrinoNode::isAlive).map(TrinoNode::name).toList();
+        assertThat(live).as("live workers").hasSizeGreaterThanOrEqualTo(2);
+        String frozen = live.get(0);
+        String victim = live.get(1);
+        long withoutWaitingBefore = scenario.refreshesWithoutWaiting().orElseThrow();
+        cluster.node(frozen).process().freeze();
+        try {
+            // a few ticks found the waiting refresh stuck on the frozen worker and refreshed without waiting
+            Waits.until("the coordinator's node refresh to be held up by the frozen " + frozen, Duration.ofSeconds(30), null,
+                    () -> scenario.refreshesWithoutWaiting().filter(count -> count >= withoutWaitingBefore + 3).isPresent());
+            int before = scenario.shuttingDownNodeCount().orElseThrow();
+            Instant notice = Instant.now();
+            fleet.imds(victim).postSpotNotice(io.trinospot.harness.imds.SpotAction.TERMINATE, notice.plus(Duration.ofSeconds(60)));
+            Instant listed = null;
+            while (listed == null && Duration.between(notice, Instant.now()).compareTo(Duration.ofSeconds(30)) < 0) {
+                if (scenario.shuttingDownNodeCount().filter(count -> count > before).isPresent()) {
+                    listed = Instant.now();
+                }
+                Waits.sleep(Duration.ofMillis(20));
+            }
+            assertThat(listed).as(victim + " listed as shutting down by the coordinator while " + frozen + " is frozen").isNotNull();
+            Duration latency = Duration.between(notice, listed);
+            System.out.printf("with %s frozen, the coordinator listed %s as shutting down %d ms after its Spot notice%n", frozen, victim, latency.toMillis());
+            assertThat(latency).as("notice -> coordinator lists the victim, with another worker not answering").isLessThanOrEqualTo(COORDINATOR_SHOWS_SHUTDOWN_WITH_SILENT_WORKER);
+        }
+        finally {
+            cluster.node(frozen).process().thaw();
+        }
+    }
+
+    /**
+     * The coordinator's node list, which the scheduler and {@code system.runtime.nodes} both read, has the victim as
+     * shutting down within 2 s of the notice. Timed over JMX: a query of system.runtime.nodes takes up to ~1.3 s on
+     * this loaded 2-core machine, so its answer arrives well after the list changed (seen: the coordinator fetched
+     * the new state 0.3 s after the worker took it, the first query showing it returned 1 s after). The query must
+     * show it too, in the same round.
+     */
+    private static void assertCoordinatorListsShutdownInTime(SpotScenario.RoundResult result)
+    {
+        assertThat(result.schedulerShutdownLatency()).as("coordinator's node manager lists the victim as shutting down")
+                .hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(COORDINATOR_SHOWS_SHUTDOWN));
+        assertThat(result.coordinatorShutdownLatency()).as("system.runtime.nodes shows shutting_down").isPresent();
+    }
+
+    /** The victim's watcher held its early failures until the coordinator listed it as shut down, and no API call failed. */
+    private void assertWatcherSawCoordinatorWithoutErrors(String victim)
+    {
+        assertThat(fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_total")).as("drains in which the watcher saw the coordinator list the victim as shut down").isEqualTo(1.0);
+        System.out.printf("the watcher saw the coordinator list %s as shut down %.2f s after SHUTTING_DOWN%n", victim,
+                fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_seconds"));
+        assertThat(fleet.metric(victim, "trinospot_watcher_trino_errors_total")).as("worker and coordinator API errors").isZero();
+    }
+
+    private static boolean isDraining(String state)
+    {
+        return "draining".equals(state) || "drained".equals(state);
+    }
+}

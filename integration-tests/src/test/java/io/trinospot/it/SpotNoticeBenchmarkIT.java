@@ -1,0 +1,202 @@
+package io.trinospot.it;
+
+import io.trinospot.harness.Lake;
+import io.trinospot.harness.Queries;
+import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.SpotFleet;
+import io.trinospot.harness.TrinoCluster;
+import io.trinospot.harness.TrinoNode;
+import io.trinospot.harness.Waits;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The issue 4 benchmark: many Spot notices against one long-lived cluster, the doomed worker replaced after each,
+ * plus baseline kills without a notice. Runs only when asked:
+ * {@code ./mvnw -pl spot-watcher verify -Dit.test=SpotNoticeBenchmarkIT -Dtrinospot.benchmark.notices=20}
+ * (optional: {@code -Dtrinospot.benchmark.baselines=5}, {@code -Dtrinospot.benchmark.window=120},
+ * {@code -Dtrinospot.benchmark.query=long|q39}, default long: {@link SpotScenario#longTaskQuery}).
+ * Writes a Markdown table to {@code target/spot-benchmark.md}.
+ */
+class SpotNoticeBenchmarkIT
+{
+    @Test
+    void benchmark()
+            throws IOException
+    {
+        int notices = Integer.getInteger("trinospot.benchmark.notices", 0);
+        assumeTrue(notices > 0, "set -Dtrinospot.benchmark.notices=N to run the benchmark");
+        int baselines = Integer.getInteger("trinospot.benchmark.baselines", 5);
+        // One or more notice windows in seconds ("30,120"): notices alternate over them.
+        List<Duration> windows = Arrays.stream(System.getProperty("trinospot.benchmark.window", "120").split(","))
+                .map(String::trim).map(Long::parseLong).map(Duration::ofSeconds).toList();
+        Duration idleWindow = Duration.ofSeconds(Integer.getInteger("trinospot.benchmark.idle-seconds", 60));
+        // "long": the long-task query (a scan task of tens of seconds, which the watcher must fail early), the victim
+        // being the worker that runs it; "q39": TPC-DS q39 (every task under 2 s), victims rotating over the workers.
+        String workload = System.getProperty("trinospot.benchmark.query", "long");
+        boolean longTasks = switch (workload) {
+            case "long" -> true;
+            case "q39" -> false;
+            default -> throw new IllegalArgumentException("trinospot.benchmark.query must be long or q39: " + workload);
+        };
+
+        try (TrinoCluster cluster = TrinoCluster.start(SpotScenario.clusterSpec())) {
+            Lake.ensure(cluster, SpotScenario.Q39_SF1);
+            String sql = longTasks
+                    ? SpotScenario.longTaskQuery(SpotScenario.Q39_SF1.qualifiedLakeSchema())
+                    : Queries.tpcdsQ39(SpotScenario.Q39_SF1.qualifiedLakeSchema());
+            cluster.query(sql);
+            QueryResult reference = cluster.query(sql);
+            List<String> workers = cluster.workers().stream().map(TrinoNode::name).toList();
+            try (SpotFleet fleet = SpotFleet.start(cluster, workers, SpotScenario.watcherSettings(Duration.ofMinutes(10)))) {
+                String footprint = footprint(fleet, workers, idleWindow);
+                System.out.println(footprint);
+                SpotScenario scenario = new SpotScenario(cluster, fleet, sql, reference);
+                Map<Duration, List<SpotScenario.RoundResult>> withWatcher = new LinkedHashMap<>();
+                windows.forEach(window -> withWatcher.put(window, new ArrayList<>()));
+                List<SpotScenario.RoundResult> without = new ArrayList<>();
+                // Baselines are spread among the notices, so a run stopped early still has some of each.
+                int noticesPerBaseline = baselines == 0 ? Integer.MAX_VALUE : Math.max(1, (notices + baselines - 1) / baselines);
+                int noticesDone = 0;
+                int baselinesDone = 0;
+                Path out = Path.of("target", "spot-benchmark.md");
+                Files.createDirectories(out.getParent());
+                while (noticesDone < notices || baselinesDone < baselines) {
+                    boolean baseline = baselinesDone < baselines && (noticesDone >= notices || (noticesDone > 0 && noticesDone >= (baselinesDone + 1) * noticesPerBaseline));
+                    int round = noticesDone + baselinesDone;
+                    String victim = longTasks ? SpotScenario.BUSIEST_WORKER : workers.get(round % workers.size());
+                    Instant started = Instant.now();
+                    if (baseline) {
+                        SpotScenario.RoundResult result = scenario.run(new SpotScenario.RoundSpec(victim, windows.getFirst(), false, true));
+                        baselinesDone++;
+                        System.out.println("baseline " + baselinesDone + "/" + baselines + ": " + result.summary());
+                        without.add(result);
+                        fleet.replaceWorker(result.spec().victim(), Duration.ofMinutes(3));
+                    }
+                    else {
+                        Duration window = windows.get(noticesDone % windows.size());
+                        SpotScenario.RoundResult result = scenario.run(new SpotScenario.RoundSpec(victim, window, true, false));
+                        noticesDone++;
+                        System.out.println("notice " + noticesDone + "/" + notices + " (window " + window.toSeconds() + " s): " + result.summary()
+                                + "; failed early by the watcher " + fleet.metric(result.spec().victim(), "trinospot_watcher_tasks_failed_early_total"));
+                        withWatcher.get(window).add(result);
+                        fleet.replaceWorker(result.spec().victim(), Duration.ofMinutes(3));
+                    }
+                    System.out.printf("round %d took %d s; load average %s%n", round + 1, Duration.between(started, Instant.now()).toSeconds(), loadAverage());
+                    // Written after every round: a run stopped early still leaves its figures.
+                    String report = report(workload, reference, withWatcher, without, footprint)
+                            + (noticesDone < notices || baselinesDone < baselines ? "\n(partial: " + noticesDone + " of " + notices + " notices, " + baselinesDone + " of " + baselines + " baselines)\n" : "");
+                    Files.writeString(out, report);
+                }
+                System.out.println(Files.readString(out));
+            }
+        }
+    }
+
+    private static String loadAverage()
+    {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        }
+        catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static String footprint(SpotFleet fleet, List<String> workers, Duration idle)
+    {
+        long ticksPerSecond = 100; // USER_HZ on Linux
+        List<Long> before = workers.stream().map(worker -> SpotFleet.cpuTicks(fleet.watcher(worker).pid()).orElse(0L)).toList();
+        Waits.sleep(idle);
+        StringBuilder text = new StringBuilder("Agent footprint, idle for " + idle.toSeconds() + " s (polling IMDS every 1 s):\n");
+        for (int i = 0; i < workers.size(); i++) {
+            long pid = fleet.watcher(workers.get(i)).pid();
+            long ticks = SpotFleet.cpuTicks(pid).orElse(0L) - before.get(i);
+            double cpuPercent = 100.0 * ticks / ticksPerSecond / idle.toSeconds();
+            text.append("- %s: RSS %.1f MiB, CPU %.2f %%%n".formatted(workers.get(i) + "-watcher",
+                    SpotFleet.rssKib(pid).orElse(0L) / 1024.0, cpuPercent));
+        }
+        return text.toString();
+    }
+
+    private static String report(String workload, QueryResult reference, Map<Duration, List<SpotScenario.RoundResult>> withByWindow, List<SpotScenario.RoundResult> without, String footprint)
+    {
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<Duration, List<SpotScenario.RoundResult>> entry : withByWindow.entrySet()) {
+            text.append("Notice window ").append(entry.getKey().toSeconds()).append(" s:\n\n");
+            table(text, entry.getValue(), without);
+            text.append('\n');
+        }
+        text.append("Workload ").append(workload).append(", fault-free on 3 workers: ").append(reference.wallTime().toMillis()).append(" ms. Load average at the end: ").append(loadAverage()).append(".\n\n");
+        text.append(footprint);
+        return text.toString();
+    }
+
+    private static void table(StringBuilder text, List<SpotScenario.RoundResult> with, List<SpotScenario.RoundResult> without)
+    {
+        text.append("| measure | with watcher (%d notices) | without watcher (%d kills) |%n".formatted(with.size(), without.size()));
+        text.append("|---|---|---|\n");
+        row(text, "notice → worker SHUTTING_DOWN, p50 / p99 / max", stats(with, SpotScenario.RoundResult::workerShutdownLatency), "never");
+        row(text, "notice → coordinator shows shutting_down, p50 / p99 / max", stats(with, SpotScenario.RoundResult::coordinatorShutdownLatency), "never");
+        row(text, "notice → coordinator's node manager lists it (JMX), p50 / p99 / max", stats(with, SpotScenario.RoundResult::schedulerShutdownLatency), "never");
+        row(text, "doomed tasks per round (mean; total not rescheduled)",
+                "%.1f; %d".formatted(with.stream().mapToInt(SpotScenario.RoundResult::doomedTasks).average().orElse(0), with.stream().mapToInt(SpotScenario.RoundResult::notRescheduled).sum()),
+                "%.1f; %d".formatted(without.stream().mapToInt(SpotScenario.RoundResult::doomedTasks).average().orElse(0), without.stream().mapToInt(SpotScenario.RoundResult::notRescheduled).sum()));
+        row(text, "notice → last doomed task rescheduled, p50 / p99 / max", stats(with, SpotScenario.RoundResult::lastRescheduleLatency),
+                "kill → last rescheduled: " + stats(without, result -> result.lastRescheduleLatency().map(latency -> latency.minus(Duration.between(result.notice(), result.kill())))));
+        // The watcher's own part: failed tasks wait for the coordinator to list the worker as shut down (it does so on
+        // its own poll, up to 10 s after the change), then the retry follows after retry-initial-delay.
+        row(text, "coordinator shows shutting_down → last doomed task rescheduled, p50 / p99 / max",
+                stats(with, result -> result.lastRescheduleLatency().flatMap(rescheduled -> result.coordinatorShutdownLatency().map(rescheduled::minus))), "-");
+        row(text, "tasks started on the worker after it showed shutting_down", String.valueOf(with.stream().mapToInt(result -> result.startedAfterShutdownVisible().size()).sum()), "-");
+        row(text, "task-seconds thrown away per round (mean / total)", thrown(with), thrown(without));
+        row(text, "failed on the victim before deadline − safety margin (total)", String.valueOf(with.stream().mapToInt(SpotScenario.RoundResult::failedOnVictimBeforeCutoff).sum()), "-");
+        row(text, "query wall, run hit by the notice (with) / by the kill (without), p50 / max",
+                stats(with, SpotScenario.RoundResult::queryAtNoticeWall), stats(without, SpotScenario.RoundResult::queryAtKillWall));
+        row(text, "query wall, run in flight when the worker disappeared, p50 / max", stats(with, SpotScenario.RoundResult::queryAtKillWall), stats(without, SpotScenario.RoundResult::queryAtKillWall));
+        row(text, "worker had exited on its own before its time", "%d of %d".formatted(with.stream().filter(SpotScenario.RoundResult::victimExitedBeforeKill).count(), with.size()), "-");
+        row(text, "query runs / failed / rows differing", "%d / %d / 0".formatted(with.stream().mapToInt(SpotScenario.RoundResult::queries).sum(), with.stream().mapToInt(SpotScenario.RoundResult::queryFailures).sum()),
+                "%d / %d / 0".formatted(without.stream().mapToInt(SpotScenario.RoundResult::queries).sum(), without.stream().mapToInt(SpotScenario.RoundResult::queryFailures).sum()));
+    }
+
+    private static void row(StringBuilder text, String name, String with, String without)
+    {
+        text.append("| ").append(name).append(" | ").append(with).append(" | ").append(without).append(" |\n");
+    }
+
+    private static String thrown(List<SpotScenario.RoundResult> results)
+    {
+        double total = results.stream().mapToDouble(SpotScenario.RoundResult::thrownAwaySeconds).sum();
+        return "%.1f / %.1f".formatted(results.isEmpty() ? 0 : total / results.size(), total);
+    }
+
+    private static String stats(List<SpotScenario.RoundResult> results, Function<SpotScenario.RoundResult, Optional<Duration>> metric)
+    {
+        List<Long> values = results.stream().map(metric).flatMap(Optional::stream).map(Duration::toMillis).sorted().toList();
+        if (values.isEmpty()) {
+            return "-";
+        }
+        return "%d / %d / %d ms (n=%d)".formatted(percentile(values, 50), percentile(values, 99), values.getLast(), values.size());
+    }
+
+    // Nearest rank: with 20 values p99 is the largest.
+    static long percentile(List<Long> sorted, int percent)
+    {
+        int rank = (int) Math.ceil(percent / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
+    }
+}
