@@ -83,42 +83,4 @@ class RoundTripTest
             assertThat(EmrExporter.export(ConfigurationsParser.parse(once)).json()).as(fixture).isEqualTo(once);
         }
     }
-
-    @Test
-    void throughTheCli(@TempDir Path dir)
-            throws IOException
-    {
-        Path original = dir.resolve("blog.json");
-        Files.write(original, TestConfigs.resource("blog-configurations.json"));
-        CliRunner emr = CliRunner.run("emr", "--configurations", original.toString());
-        assertThat(emr.exitCode()).isZero();
-        assertThat(emr.out()).startsWith("[\n  {\n    \"Classification\": \"trino-config\",\n    \"Properties\": {\n      \"retry-policy\": \"TASK\",");
-        Path exported = dir.resolve("emr.json");
-        Files.writeString(exported, emr.out());
-        for (Role role : Role.values()) {
-            Path a = dir.resolve("a-" + role.label());
-            Path b = dir.resolve("b-" + role.label());
-            String[] overrides = {"--set", "core-site:fs.defaultFS=hdfs://127.0.0.1:9000"};
-            assertThat(CliRunner.run(CliTest.append(new String[] {"render", "--configurations", original.toString(), "--role", role.label(), "--out", a.toString()}, overrides))
-                    .exitCode()).isZero();
-            assertThat(CliRunner.run(CliTest.append(new String[] {"render", "--configurations", exported.toString(), "--role", role.label(), "--out", b.toString()}, overrides))
-                    .exitCode()).isZero();
-            assertThat(tree(b)).isEqualTo(tree(a)).isNotEmpty();
-            // and the exported file's render sees the first render as up to date
-            assertThat(CliRunner.run(CliTest.append(new String[] {"render", "--configurations", exported.toString(), "--role", role.label(), "--out", a.toString(), "--check"},
-                    overrides)).exitCode()).isZero();
-        }
-    }
-
-    static Map<String, String> tree(Path root)
-            throws IOException
-    {
-        Map<String, String> files = new TreeMap<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.filter(Files::isRegularFile).toList()) {
-                files.put(root.relativize(p).toString(), Files.readString(p));
-            }
-        }
-        return files;
-    }
 }

@@ -152,6 +152,10 @@ public final class ConfigCommand
                 stderr.println(Problem.error("output", null, "cannot write " + out + ": " + e.getClass().getSimpleName() + " " + e.getMessage()).line());
                 return CommandLines.FAILED;
             }
+            finally {
+                // a diff is printed without a line end of its own
+                stdout.flush();
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.trinospot.cli.config;
 
+import io.trinospot.config.model.Role;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,6 +10,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,13 +28,23 @@ class CliTest
         Path file = shared.resolve("blog.json");
         try {
             if (!Files.exists(file)) {
-                Files.write(file, CliTest.class.getResourceAsStream("/blog-configurations.json").readAllBytes());
+                Files.write(file, blogConfigurations());
             }
         }
         catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return file;
+    }
+
+    static byte[] blogConfigurations()
+    {
+        try (var in = CliTest.class.getResourceAsStream("/blog-configurations.json")) {
+            return in.readAllBytes();
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     record Usage(String[] args, String expected)
@@ -47,40 +60,43 @@ class CliTest
     {
         String f = blogFile().toString();
         return Stream.of(
-                new Usage(new String[] {}, "error: [usage] no command given"),
-                new Usage(new String[] {"frob"}, "error: [usage] unknown command 'frob'; expected render, validate or emr"),
-                new Usage(new String[] {"render", "--configurations", f}, "error: [usage] render needs --role coordinator|worker"),
-                new Usage(new String[] {"render", "--configurations", f, "--role", "boss", "--out", "x"}, "error: [usage] --role must be coordinator or worker, not 'boss'"),
-                new Usage(new String[] {"render", "--configurations", f, "--role=worker"}, "error: [usage] render needs --out DIR"),
-                new Usage(new String[] {"render", "--role", "worker", "--out", "x"}, "error: [usage] render needs --configurations FILE"),
-                new Usage(new String[] {"validate", "--configurations", f, "--out", "x"}, "error: [usage] validate takes no --out or --check"),
-                new Usage(new String[] {"validate", "--configurations", f, "--check"}, "error: [usage] validate takes no --out or --check"),
-                new Usage(new String[] {"emr", "--configurations", f, "--role", "worker"}, "error: [usage] emr takes only --configurations"),
-                new Usage(new String[] {"validate", "--configurations"}, "error: [usage] --configurations needs a value"),
-                new Usage(new String[] {"validate", "--configurations", f, "--configurations", f}, "error: [usage] --configurations given twice"),
-                new Usage(new String[] {"validate", "--configurations", f, "--set", "novalue"}, "error: [usage] --set 'novalue' is not [classification:]key=value"),
-                new Usage(new String[] {"validate", "--configurations", f, "--set", ":k=v"}, "error: [usage] --set ':k=v' is not [classification:]key=value"),
-                new Usage(new String[] {"validate", "--configurations", f, "--check=yes"}, "error: [usage] --check takes no value"),
-                new Usage(new String[] {"validate", "--bogus"}, "error: [usage] unknown option '--bogus' for validate"),
-                new Usage(new String[] {"validate", "--configurations", "does-not-exist.json"}, "error: [usage] cannot read does-not-exist.json: no such file"));
+                new Usage(new String[] {}, "trino-spot config: no subcommand given"),
+                new Usage(new String[] {"frob"}, "trino-spot config: Unmatched argument at index 1: 'frob'"),
+                new Usage(new String[] {"render", "--configurations", f}, "trino-spot config render: Missing required options: '--role=coordinator|worker', '--out=DIR'"),
+                new Usage(new String[] {"render", "--configurations", f, "--role", "boss", "--out", "x"}, "trino-spot config render: Invalid value for option '--role': must be coordinator or worker, not 'boss'"),
+                new Usage(new String[] {"render", "--configurations", f, "--role=worker"}, "trino-spot config render: Missing required option: '--out=DIR'"),
+                new Usage(new String[] {"render", "--role", "worker", "--out", "x"}, "trino-spot config render: Missing required option: '--configurations=FILE'"),
+                new Usage(new String[] {"validate", "--configurations", f, "--out", "x"}, "trino-spot config validate: Unknown options: '--out', 'x'"),
+                new Usage(new String[] {"validate", "--configurations", f, "--check"}, "trino-spot config validate: Unknown option: '--check'"),
+                new Usage(new String[] {"emr", "--configurations", f, "--role", "worker"}, "trino-spot config emr: Unknown options: '--role', 'worker'"),
+                new Usage(new String[] {"validate", "--configurations"}, "trino-spot config validate: Missing required parameter for option '--configurations' (FILE)"),
+                new Usage(new String[] {"validate", "--configurations", f, "--configurations", f}, "trino-spot config validate: option '--configurations' (FILE) should be specified only once"),
+                new Usage(new String[] {"validate", "--configurations", f, "--set", "novalue"}, "trino-spot config validate: Invalid value for option '--set' ([CLASSIFICATION:]KEY=VALUE): 'novalue' is not [classification:]key=value"),
+                new Usage(new String[] {"validate", "--configurations", f, "--set", ":k=v"}, "trino-spot config validate: Invalid value for option '--set' ([CLASSIFICATION:]KEY=VALUE): ':k=v' is not [classification:]key=value"),
+                new Usage(new String[] {"render", "--configurations", f, "--role", "worker", "--out", "x", "--check=yes"}, "trino-spot config render: Invalid value for option '--check': 'yes' is not a boolean"),
+                new Usage(new String[] {"validate", "--configurations", f, "--bogus"}, "trino-spot config validate: Unknown option: '--bogus'"),
+                new Usage(new String[] {"validate", "--configurations", "does-not-exist.json"}, "trino-spot config validate: cannot read does-not-exist.json: no such file"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("usageErrors")
-    void usageErrorsExitTwo(Usage usage)
+    void usageErrorsAreOneLineAndExitTwo(Usage usage)
     {
         CliRunner result = CliRunner.run(usage.args());
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.errLines().getFirst()).isEqualTo(usage.expected());
-        assertThat(result.err()).contains("usage:").doesNotContain("Exception");
+        assertThat(result.errLines()).containsExactly(usage.expected() + " (see '" + usage.expected().substring(0, usage.expected().indexOf(':')) + " --help')");
+        assertThat(result.out()).isEmpty();
     }
 
     @Test
     void help()
     {
-        CliRunner result = CliRunner.run("help");
+        CliRunner result = CliRunner.run("--help");
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("trino-config render --configurations FILE --role coordinator|worker --out DIR");
+        assertThat(result.out()).contains("Usage: trino-spot config [-hV] [COMMAND]", "render", "validate", "emr");
+        CliRunner render = CliRunner.run("render", "--help");
+        assertThat(render.exitCode()).isZero();
+        assertThat(render.out()).contains("Usage: trino-spot config render", "--configurations=FILE", "--role=coordinator|worker", "--out=DIR", "--set=[CLASSIFICATION:]KEY=VALUE");
     }
 
     @Test
@@ -186,5 +202,43 @@ class CliTest
     static String[] append(String[] args, String... more)
     {
         return Stream.concat(Stream.of(args), Stream.of(more)).toArray(String[]::new);
+    }
+
+    @Test
+    void throughTheCli(@TempDir Path dir)
+            throws IOException
+    {
+        Path original = dir.resolve("blog.json");
+        Files.write(original, blogConfigurations());
+        CliRunner emr = CliRunner.run("emr", "--configurations", original.toString());
+        assertThat(emr.exitCode()).isZero();
+        assertThat(emr.out()).startsWith("[\n  {\n    \"Classification\": \"trino-config\",\n    \"Properties\": {\n      \"retry-policy\": \"TASK\",");
+        Path exported = dir.resolve("emr.json");
+        Files.writeString(exported, emr.out());
+        for (Role role : Role.values()) {
+            Path a = dir.resolve("a-" + role.label());
+            Path b = dir.resolve("b-" + role.label());
+            String[] overrides = {"--set", "core-site:fs.defaultFS=hdfs://127.0.0.1:9000"};
+            assertThat(CliRunner.run(append(new String[] {"render", "--configurations", original.toString(), "--role", role.label(), "--out", a.toString()}, overrides))
+                    .exitCode()).isZero();
+            assertThat(CliRunner.run(append(new String[] {"render", "--configurations", exported.toString(), "--role", role.label(), "--out", b.toString()}, overrides))
+                    .exitCode()).isZero();
+            assertThat(tree(b)).isEqualTo(tree(a)).isNotEmpty();
+            // and the exported file's render sees the first render as up to date
+            assertThat(CliRunner.run(append(new String[] {"render", "--configurations", exported.toString(), "--role", role.label(), "--out", a.toString(), "--check"},
+                    overrides)).exitCode()).isZero();
+        }
+    }
+
+    static Map<String, String> tree(Path root)
+            throws IOException
+    {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                files.put(root.relativize(p).toString(), Files.readString(p));
+            }
+        }
+        return files;
     }
 }

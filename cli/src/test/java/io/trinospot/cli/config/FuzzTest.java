@@ -1,4 +1,4 @@
-package io.trinospot.config;
+package io.trinospot.cli.config;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
@@ -44,7 +44,7 @@ class FuzzTest
             throws IOException
     {
         Random random = new Random(SEED);
-        byte[] blog = TestConfigs.resource("blog-configurations.json");
+        byte[] blog = CliTest.blogConfigurations();
         int rendered = 0;
         int rejected = 0;
         for (int i = 0; i < CASES; i++) {
