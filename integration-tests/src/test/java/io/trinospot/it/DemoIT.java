@@ -4,7 +4,8 @@ import io.trinospot.fis.report.EventKind;
 import io.trinospot.fis.report.ExperimentReport;
 import io.trinospot.fis.report.NodeState;
 import io.trinospot.fis.report.ReportJson;
-import io.trinospot.cli.fis.LocalFisCli;
+import io.trinospot.cli.CommandLines;
+import io.trinospot.cli.TrinoSpot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,8 +42,8 @@ class DemoIT
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit;
         try (PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            exit = new LocalFisCli(new TeePrintStream(stdout, System.out), stderr, dir.resolve("home"))
-                    .run(List.of("demo", "--report-dir", reports.toString(), "--work-dir", work.toString()));
+            exit = CommandLines.execute(new TrinoSpot(), new String[] {"demo", "--report-dir", reports.toString(), "--work-dir", work.toString()},
+                    new TeePrintStream(stdout, System.out), stderr);
         }
         String output = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as("demo exit code; stderr: %s", err.toString(StandardCharsets.UTF_8)).isZero();

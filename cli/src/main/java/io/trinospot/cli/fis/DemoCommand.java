@@ -1,9 +1,48 @@
 package io.trinospot.cli.fis;
 
+import io.trinospot.cli.CommandLines;
+import io.trinospot.fis.local.LocalRuns;
+import io.trinospot.fis.template.ExperimentTemplate;
+import io.trinospot.fis.template.TemplateReader;
+import io.trinospot.fis.template.TemplateValidator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-// PLACEHOLDER: replaced by the picocli conversion of the old hand-written parser in this package.
-@Command(name = "demo", mixinStandardHelpOptions = true)
+import java.util.concurrent.Callable;
+
+/** {@code trino-spot demo}: the EMR Spot blog's experiment on this machine. Exit 0 passed, 1 failed, 2 usage. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+                "The EMR Spot blog's experiment on this machine: a coordinator, 2 on-demand core workers and 4 Spot workers (each with a spot-watcher and an IMDS emulator), "
+                        + "exchange spooled to HDFS; TPC-DS q39 runs while the blog's EMR_Trino_Interrupter template sends every Spot worker its notice.",
+                "Passes when every query run gave the fault-free rows and every Spot worker shut down gracefully before it was reclaimed. Stops every process it started."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:passed", "1:a query run was wrong or failed, or a Spot worker did not shut down and go", "2:usage error"})
 public final class DemoCommand
+        implements Callable<Integer>
 {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    LocalClusterOptions local;
+
+    @Option(names = "--compare-scale", description = "afterwards the blog's second finding: q39 on 6 workers, then on 10 (4 Spot workers added), each timed over 3 runs")
+    boolean compareScale;
+
+    @Override
+    public Integer call()
+    {
+        return Failures.guard(spec, () -> {
+            ExperimentTemplate template = TemplateReader.parse(TemplateSource.read(LocalRuns.DEMO_TEMPLATE).json(), TemplateValidator.RoleArn.OPTIONAL);
+            LocalRuns runs = new LocalRuns(spec.commandLine().getOut()::println);
+            boolean passed = runs.demo(template, local.cluster(LocalRuns.DEFAULT_CORE_WORKERS, LocalRuns.DEFAULT_SPOT_WORKERS), local.reportDir(), compareScale);
+            return passed ? CommandLines.OK : CommandLines.FAILED;
+        });
+    }
 }

@@ -1,9 +1,360 @@
 package io.trinospot.cli.fis;
 
+import io.trinospot.cli.CommandLines;
+import io.trinospot.fis.aws.AwsExperimentRunner;
+import io.trinospot.fis.aws.ExperimentStatus;
+import io.trinospot.fis.aws.FisApi;
+import io.trinospot.fis.aws.SignedFisClient;
+import io.trinospot.fis.local.LocalRuns;
+import io.trinospot.fis.plan.InstancesFile;
+import io.trinospot.fis.plan.Planner;
+import io.trinospot.fis.plan.RunPlan;
+import io.trinospot.fis.report.HtmlReport;
+import io.trinospot.fis.report.ReportJson;
+import io.trinospot.fis.template.ExperimentTemplate;
+import io.trinospot.fis.template.InvalidTemplateException;
+import io.trinospot.fis.template.IsoDurations;
+import io.trinospot.fis.template.TemplateReader;
+import io.trinospot.fis.template.TemplateValidator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
-// PLACEHOLDER: replaced by the picocli conversion of the old hand-written parser in this package.
-@Command(name = "fis", mixinStandardHelpOptions = true)
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/**
+ * {@code trino-spot fis validate|plan|run|chaos|report|list}. Exit codes: 0 fine, 1 the template is invalid, cannot
+ * be played, a query run was wrong or the experiment did not complete, 2 the command line is wrong.
+ */
+@Command(
+        name = "fis",
+        mixinStandardHelpOptions = true,
+        description = {
+                "AWS Fault Injection Service experiment templates: check them, plan them, run them on AWS or on a local copy of the blog's cluster.",
+                "TEMPLATE is a file or the name of a shipped template (see 'fis list')."},
+        subcommands = {
+                FisCommand.Validate.class,
+                FisCommand.Plan.class,
+                FisCommand.Run.class,
+                FisCommand.Chaos.class,
+                FisCommand.Report.class,
+                FisCommand.ListTemplates.class},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:ok", "1:invalid template, plan not possible, wrong query run or experiment not completed", "2:usage error"})
 public final class FisCommand
+        implements Runnable
 {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run()
+    {
+        throw CommandLines.usage(spec, "no subcommand given");
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a template against FIS's rules; print every problem, one per line.")
+    static final class Validate
+            implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TEMPLATE", converter = TemplateSource.class, description = "a template file or a shipped template's name")
+        TemplateSource.Template template;
+
+        @Option(names = "--aws", description = "also require what running on AWS needs (roleArn)")
+        boolean aws;
+
+        @Override
+        public Integer call()
+        {
+            return Failures.guard(spec, () -> {
+                ExperimentTemplate parsed = TemplateReader.parse(template.json(), aws ? TemplateValidator.RoleArn.REQUIRED : TemplateValidator.RoleArn.OPTIONAL);
+                spec.commandLine().getOut().println("ok: " + template.given() + " is a valid FIS experiment template (" + parsed.targets().size() + " target(s), "
+                        + parsed.actions().size() + " action(s))");
+                return CommandLines.OK;
+            });
+        }
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true, description = "Show what a template would do to a set of instances: selections, steps with their offsets, notes.")
+    static final class Plan
+            implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TEMPLATE", converter = TemplateSource.class, description = "a template file or a shipped template's name")
+        TemplateSource.Template template;
+
+        @Option(names = "--instances", required = true, paramLabel = "FILE", converter = TextFile.Reader.class,
+                description = "the instances, a JSON array of {name, tags, lifecycle, state} (see examples/blog-instances.json)")
+        TextFile instances;
+
+        @Option(names = "--seed", paramLabel = "N", description = "selects the instances; the same seed selects the same ones (default: random, printed)")
+        Long seed;
+
+        @Override
+        public Integer call()
+        {
+            return Failures.guard(spec, () -> {
+                ExperimentTemplate parsed = TemplateReader.parse(template.json(), TemplateValidator.RoleArn.OPTIONAL);
+                long chosen = seed != null ? seed : new SplittableRandom().nextLong(1_000_000);
+                RunPlan plan = Planner.plan(parsed, InstancesFile.parse(instances.text()), chosen);
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("plan: " + plan.description());
+                out.println("seed " + chosen + " (the same seed selects the same instances)");
+                plan.selected().forEach((target, selected) -> out.println("target " + target + ": " + String.join(", ", selected)));
+                plan.steps().forEach(step -> out.println(step.line()));
+                plan.notes().forEach(note -> out.println("note: " + note));
+                out.println("lasts " + IsoDurations.format(plan.duration()) + ", " + plan.steps().stream().filter(step -> step.instance().isPresent()).count()
+                        + " step(s) on instances");
+                return CommandLines.OK;
+            });
+        }
+    }
+
+    /** The number of workers of the local cluster. */
+    static final class Fleet
+    {
+        @Option(names = "--core", paramLabel = "N", defaultValue = "" + LocalRuns.DEFAULT_CORE_WORKERS,
+                description = "on-demand core workers, tagged role CORE (default: ${DEFAULT-VALUE})")
+        int core;
+
+        @Option(names = "--spot", paramLabel = "N", defaultValue = "" + LocalRuns.DEFAULT_SPOT_WORKERS,
+                description = "Spot workers, tagged role TASK, each with a spot-watcher and an IMDS emulator (default: ${DEFAULT-VALUE})")
+        int spot;
+
+        void check(CommandSpec spec)
+        {
+            if (core < 1) {
+                throw CommandLines.usage(spec, "--core must be at least 1, got " + core);
+            }
+            if (spot < 0) {
+                throw CommandLines.usage(spec, "--spot must not be negative, got " + spot);
+            }
+        }
+    }
+
+    /** Where {@code run --aws} sends its calls. */
+    record AwsTarget(String region, URI endpoint) {}
+
+    @Command(
+            name = "run",
+            mixinStandardHelpOptions = true,
+            description = {
+                    "Run a template: with --aws, create it on AWS FIS, start it and follow it to its end; "
+                            + "with --local, play it on a local copy of the blog's cluster while TPC-DS q39 runs, and write a report.",
+                    "Exactly one of --aws and --local. --region and --endpoint go with --aws; the cluster's options with --local."})
+    static final class Run
+            implements Callable<Integer>
+    {
+        private static final List<String> AWS_ONLY = List.of("--region", "--endpoint");
+        private static final List<String> LOCAL_ONLY = List.of("--seed", "--core", "--spot", "--configurations", "--report-dir", "--work-dir");
+
+        /** The FIS client for a region and endpoint; tests point it at a local server with fixed credentials. */
+        Function<AwsTarget, FisApi> fisFactory = target -> new SignedFisClient(target.endpoint(), target.region(), DefaultCredentialsProvider.builder().build());
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TEMPLATE", converter = TemplateSource.class, description = "a template file or a shipped template's name")
+        TemplateSource.Template template;
+
+        @Option(names = "--aws", description = "on AWS FIS (credentials and region as the AWS SDK finds them)")
+        boolean aws;
+
+        @Option(names = "--region", paramLabel = "R", description = "--aws: the AWS region (default: AWS_REGION, the profile, ...)")
+        String region;
+
+        @Option(names = "--endpoint", paramLabel = "URL", description = "--aws: the FIS endpoint (default: the region's)")
+        URI endpoint;
+
+        @Option(names = "--local", description = "on a local copy of the blog's cluster, started for this run and stopped afterwards")
+        boolean local;
+
+        @Option(names = "--seed", paramLabel = "N", description = "--local: selects the instances (default: random, printed)")
+        Long seed;
+
+        @Mixin
+        Fleet fleet;
+
+        @Mixin
+        LocalClusterOptions cluster;
+
+        @Override
+        public Integer call()
+        {
+            if (aws == local) {
+                throw CommandLines.usage(spec, "needs exactly one of --aws or --local");
+            }
+            for (String option : aws ? LOCAL_ONLY : AWS_ONLY) {
+                if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                    throw CommandLines.usage(spec, option + " goes with " + (aws ? "--local" : "--aws"));
+                }
+            }
+            return aws ? runOnAws() : runLocally();
+        }
+
+        private int runOnAws()
+        {
+            if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
+                throw CommandLines.usage(spec, "--endpoint must be an absolute URL like https://host:port, got '" + endpoint + "'");
+            }
+            return Failures.guard(spec, () -> {
+                ExperimentTemplate parsed = TemplateReader.parse(template.json(), TemplateValidator.RoleArn.REQUIRED);
+                String chosenRegion = region != null ? region : defaultRegion();
+                URI chosenEndpoint = endpoint != null ? endpoint : SignedFisClient.endpointFor(chosenRegion);
+                PrintWriter out = spec.commandLine().getOut();
+                out.println("running " + template.given() + " on AWS FIS in " + chosenRegion + " (" + chosenEndpoint + ")");
+                ExperimentStatus status = AwsExperimentRunner.standard(fisFactory.apply(new AwsTarget(chosenRegion, chosenEndpoint)), out::println).run(parsed);
+                if (!status.isCompleted()) {
+                    spec.commandLine().getErr().println(spec.qualifiedName() + ": experiment " + status.id() + " ended " + status.status()
+                            + status.reason().map(reason -> ": " + reason).orElse(""));
+                    return CommandLines.FAILED;
+                }
+                out.println("experiment " + status.id() + " completed");
+                return CommandLines.OK;
+            });
+        }
+
+        private String defaultRegion()
+        {
+            try {
+                return new DefaultAwsRegionProviderChain().getRegion().id();
+            }
+            catch (RuntimeException e) {
+                throw CommandLines.usage(spec, "no AWS region: pass --region or set AWS_REGION");
+            }
+        }
+
+        private int runLocally()
+        {
+            fleet.check(spec);
+            return Failures.guard(spec, () -> {
+                ExperimentTemplate parsed = TemplateReader.parse(template.json(), TemplateValidator.RoleArn.OPTIONAL);
+                long chosen = seed != null ? seed : new SplittableRandom().nextLong(1_000_000);
+                boolean correct = new LocalRuns(spec.commandLine().getOut()::println)
+                        .runOne(template.name(), parsed, chosen, cluster.cluster(fleet.core, fleet.spot), cluster.reportDir());
+                return correct ? CommandLines.OK : CommandLines.FAILED;
+            });
+        }
+    }
+
+    @Command(
+            name = "chaos",
+            mixinStandardHelpOptions = true,
+            description = "On one local copy of the blog's cluster, run randomly chosen templates one after another (the fleet replenished between runs); "
+                    + "prints 'run i of N' as it goes and a line per run at the end.")
+    static final class Chaos
+            implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--runs", required = true, paramLabel = "N", description = "how many runs, at least 1")
+        int runs;
+
+        @Option(names = "--seed", paramLabel = "N", description = "chooses the templates and each run's seed (default: random, printed)")
+        Long seed;
+
+        @Option(names = "--templates", paramLabel = "T1,T2,...", split = ",", converter = TemplateSource.class,
+                description = "the templates to choose from, files or shipped names (default: every shipped template)")
+        List<TemplateSource.Template> templates = new ArrayList<>();
+
+        @Mixin
+        Fleet fleet;
+
+        @Mixin
+        LocalClusterOptions cluster;
+
+        @Override
+        public Integer call()
+        {
+            if (runs < 1) {
+                throw CommandLines.usage(spec, "--runs must be at least 1, got " + runs);
+            }
+            fleet.check(spec);
+            List<TemplateSource.Template> chosen = templates.isEmpty() ? TemplateSource.SHIPPED.stream().map(TemplateSource::read).toList() : templates;
+            return Failures.guard(spec, () -> {
+                Map<String, ExperimentTemplate> parsed = new LinkedHashMap<>();
+                for (TemplateSource.Template template : chosen) {
+                    parsed.put(template.name(), TemplateReader.parse(template.json(), TemplateValidator.RoleArn.OPTIONAL));
+                }
+                long chosenSeed = seed != null ? seed : new SplittableRandom().nextLong(1_000_000);
+                boolean passed = new LocalRuns(spec.commandLine().getOut()::println)
+                        .chaos(parsed, runs, chosenSeed, cluster.cluster(fleet.core, fleet.spot), cluster.reportDir());
+                return passed ? CommandLines.OK : CommandLines.FAILED;
+            });
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true, description = "Render a run's JSON report as a self-contained HTML page.")
+    static final class Report
+            implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "REPORT.json", converter = TextFile.Reader.class, description = "the JSON report a local run wrote")
+        TextFile json;
+
+        @Option(names = "--html", required = true, paramLabel = "OUT.html", description = "the page to write")
+        Path html;
+
+        @Override
+        public Integer call()
+        {
+            try {
+                Files.writeString(html, HtmlReport.render(ReportJson.read(json.text())));
+            }
+            catch (IOException e) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + json.path() + ": " + CommandLines.oneLine(e));
+                return CommandLines.FAILED;
+            }
+            spec.commandLine().getOut().println("wrote " + html);
+            return CommandLines.OK;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "The shipped templates, each with its description.")
+    static final class ListTemplates
+            implements Callable<Integer>
+    {
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call()
+        {
+            for (String name : TemplateSource.SHIPPED) {
+                String line;
+                try {
+                    line = TemplateReader.parse(TemplateSource.read(name).json(), TemplateValidator.RoleArn.OPTIONAL).description();
+                }
+                catch (InvalidTemplateException e) {
+                    line = "INVALID " + e.getMessage();
+                }
+                spec.commandLine().getOut().println(name + ": " + line);
+            }
+            return CommandLines.OK;
+        }
+    }
 }

@@ -1,58 +1,60 @@
 package io.trinospot.cli.fis;
 
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Finds a template: a file path, or the name of a template shipped with the module (e.g. {@code emr-trino-interrupter}). */
+/**
+ * A template as the command line names it: a file, or the name of a template shipped with fis-experiments (e.g.
+ * {@code emr-trino-interrupter}). Read while parsing, so a template that cannot be read is a usage error.
+ */
 public final class TemplateSource
+        implements ITypeConverter<TemplateSource.Template>
 {
     public static final List<String> SHIPPED = List.of(
             "emr-trino-interrupter", "one-random-spot-worker", "half-of-spot-workers", "staggered-waves", "stop-one-core-worker");
 
-    private TemplateSource() {}
+    /**
+     * @param given as written on the command line
+     * @param name the file name without {@code .json}: what reports and chaos runs are named after
+     */
+    public record Template(String given, String name, String json) {}
 
-    public static String read(String nameOrPath)
-            throws UsageException
+    @Override
+    public Template convert(String value)
+    {
+        return read(value.strip());
+    }
+
+    public static Template read(String nameOrPath)
     {
         Path path = Path.of(nameOrPath);
+        String fileName = path.getFileName() == null ? nameOrPath : path.getFileName().toString();
+        String name = fileName.endsWith(".json") ? fileName.substring(0, fileName.length() - ".json".length()) : fileName;
         if (Files.isRegularFile(path)) {
             try {
-                return Files.readString(path);
+                return new Template(nameOrPath, name, Files.readString(path));
             }
             catch (IOException e) {
-                throw new UsageException("cannot read " + nameOrPath + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
+                throw new TypeConversionException("cannot read " + nameOrPath + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
             }
         }
-        String shipped = nameOrPath.endsWith(".json") ? nameOrPath.substring(0, nameOrPath.length() - ".json".length()) : nameOrPath;
-        if (SHIPPED.contains(shipped)) {
-            try (InputStream in = TemplateSource.class.getResourceAsStream("/templates/" + shipped + ".json")) {
+        if (SHIPPED.contains(name) && !nameOrPath.contains("/")) {
+            try (InputStream in = TemplateSource.class.getResourceAsStream("/templates/" + name + ".json")) {
                 if (in != null) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                    return new Template(nameOrPath, name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }
             }
             catch (IOException e) {
-                throw new UsageException("cannot read the shipped template " + shipped + ": " + e.getMessage());
+                throw new TypeConversionException("cannot read the shipped template " + name + ": " + e.getMessage());
             }
         }
-        throw new UsageException("cannot read " + nameOrPath + ": no such file, and not a shipped template (" + String.join(", ", SHIPPED) + ")");
-    }
-
-    public static String readFile(Path path)
-            throws UsageException
-    {
-        try {
-            return Files.readString(path);
-        }
-        catch (NoSuchFileException e) {
-            throw new UsageException("cannot read " + path + ": no such file");
-        }
-        catch (IOException e) {
-            throw new UsageException("cannot read " + path + ": " + e.getClass().getSimpleName() + " " + e.getMessage());
-        }
+        throw new TypeConversionException("cannot read " + nameOrPath + ": no such file, and not a shipped template (" + String.join(", ", SHIPPED) + ")");
     }
 }

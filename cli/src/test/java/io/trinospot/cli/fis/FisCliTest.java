@@ -1,20 +1,28 @@
 package io.trinospot.cli.fis;
 
-import io.trinospot.fis.aws.SignedFisClient;
+import io.trinospot.cli.CommandLines;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trinospot.fis.aws.ExperimentStatus;
+import io.trinospot.fis.aws.FisApi;
+import io.trinospot.fis.report.EventKind;
+import io.trinospot.fis.report.ExperimentReport;
+import io.trinospot.fis.report.NodeState;
 import io.trinospot.fis.report.ReportJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+/** {@code trino-spot fis validate|plan|run --aws|report|list}: output, one-line errors and exit codes. */
 class FisCliTest
 {
     private static final String INSTANCES = """
@@ -29,33 +37,29 @@ class FisCliTest
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int run(String... args)
+    private static FisRunner fis(String... args)
     {
-        return new FisCli(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                target -> new SignedFisClient(target.endpoint(), target.region(),
-                        StaticCredentialsProvider.create(AwsBasicCredentials.create(io.trinospot.fis.aws.FakeFisServerAccess.ACCESS_KEY,
-                                io.trinospot.fis.aws.FakeFisServerAccess.SECRET_KEY)))).run(args);
+        String[] all = new String[args.length + 1];
+        all[0] = "fis";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return FisRunner.run(all);
     }
 
-    private String out()
+    private Path instances()
+            throws Exception
     {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err()
-    {
-        return err.toString(StandardCharsets.UTF_8);
+        Path instances = dir.resolve("instances.json");
+        Files.writeString(instances, INSTANCES);
+        return instances;
     }
 
     @Test
     void validatesShippedTemplatesByName()
     {
-        assertThat(run("validate", "emr-trino-interrupter")).isEqualTo(FisCli.OK);
-        assertThat(out()).isEqualTo("ok: emr-trino-interrupter is a valid FIS experiment template (1 target(s), 1 action(s))\n");
-        assertThat(err()).isEmpty();
+        FisRunner result = fis("validate", "emr-trino-interrupter");
+        assertThat(result.exitCode()).isEqualTo(CommandLines.OK);
+        assertThat(result.out()).isEqualTo("ok: emr-trino-interrupter is a valid FIS experiment template (1 target(s), 1 action(s))\n");
+        assertThat(result.err()).isEmpty();
     }
 
     @Test
@@ -66,30 +70,31 @@ class FisCliTest
         Files.writeString(file, """
                 {"targets": {}, "actions": {"a": {"actionId": "aws:fis:wait", "parameters": {"duration": "1 minute"}}}, "stopConditions": []}
                 """);
-        assertThat(run("validate", file.toString())).isEqualTo(FisCli.FAILED);
-        assertThat(err()).isEqualTo("""
+        FisRunner result = fis("validate", file.toString());
+        assertThat(result.exitCode()).isEqualTo(CommandLines.FAILED);
+        assertThat(result.err()).isEqualTo("""
                 error: $.description: required
                 error: $.actions.a.parameters.duration: not an ISO-8601 duration like PT2M: '1 minute'
                 error: $.stopConditions: must be a non-empty array (use [{"source": "none"}] for none)
-                fis: 3 problem(s) in the template
+                trino-spot fis validate: 3 problem(s) in the template
                 """);
     }
 
     @Test
     void validateForAwsNeedsARole()
     {
-        assertThat(run("validate", "one-random-spot-worker", "--aws")).isEqualTo(FisCli.FAILED);
-        assertThat(err()).startsWith("error: $.roleArn: required to run on AWS (the IAM role FIS assumes)\n");
+        FisRunner result = fis("validate", "one-random-spot-worker", "--aws");
+        assertThat(result.exitCode()).isEqualTo(CommandLines.FAILED);
+        assertThat(result.err()).startsWith("error: $.roleArn: required to run on AWS (the IAM role FIS assumes)\n");
     }
 
     @Test
     void planPrintsSelectionStepsAndSeed()
             throws Exception
     {
-        Path instances = dir.resolve("instances.json");
-        Files.writeString(instances, INSTANCES);
-        assertThat(run("plan", "emr-trino-interrupter", "--instances", instances.toString(), "--seed", "5")).isEqualTo(FisCli.OK);
-        assertThat(out()).isEqualTo("""
+        FisRunner result = fis("plan", "emr-trino-interrupter", "--instances", instances().toString(), "--seed", "5");
+        assertThat(result.exitCode()).isEqualTo(CommandLines.OK);
+        assertThat(result.out()).isEqualTo("""
                 plan: EMR_Trino_Interrupter: send a Spot interruption (2-minute notice) to every running Spot task node of the Trino cluster
                 seed 5 (the same seed selects the same instances)
                 target TrinoSpotNodes: spot-1, spot-2
@@ -106,13 +111,22 @@ class FisCliTest
     }
 
     @Test
+    void planWithoutSeedPrintsTheOneItChose()
+            throws Exception
+    {
+        FisRunner result = fis("plan", "one-random-spot-worker", "--instances", instances().toString());
+        assertThat(result.exitCode()).isEqualTo(CommandLines.OK);
+        assertThat(result.out()).containsPattern("(?m)^seed \\d+ \\(the same seed selects the same instances\\)$");
+    }
+
+    @Test
     void seedMustBeANumber()
             throws Exception
     {
-        Path instances = dir.resolve("instances.json");
-        Files.writeString(instances, INSTANCES);
-        assertThat(run("plan", "one-random-spot-worker", "--instances", instances.toString(), "--seed", "abc")).isEqualTo(FisCli.USAGE);
-        assertThat(err()).startsWith("fis: --seed must be a whole number, got 'abc'\n");
+        FisRunner result = fis("plan", "one-random-spot-worker", "--instances", instances().toString(), "--seed", "abc");
+        assertThat(result.exitCode()).isEqualTo(CommandLines.USAGE);
+        assertThat(result.errLines()).singleElement().asString()
+                .startsWith("trino-spot fis plan: Invalid value for option '--seed'").contains("'abc'").endsWith("(see 'trino-spot fis plan --help')");
     }
 
     @Test
@@ -121,66 +135,125 @@ class FisCliTest
     {
         Path instances = dir.resolve("instances.json");
         Files.writeString(instances, "[{\"name\": \"core-1\", \"lifecycle\": \"on-demand\", \"state\": \"running\"}]");
-        assertThat(run("plan", "half-of-spot-workers", "--instances", instances.toString())).isEqualTo(FisCli.FAILED);
-        assertThat(err()).isEqualTo("fis: target 'HalfOfSpotWorkers' identifies no instance (aws:ec2:spot-instance, tag Name=MyTrinoCluster, State.Name in [running])\n");
+        FisRunner result = fis("plan", "half-of-spot-workers", "--instances", instances.toString());
+        assertThat(result.exitCode()).isEqualTo(CommandLines.FAILED);
+        assertThat(result.err()).isEqualTo("trino-spot fis plan: target 'HalfOfSpotWorkers' identifies no instance (aws:ec2:spot-instance, tag Name=MyTrinoCluster, State.Name in [running])\n");
     }
 
     @Test
-    void usageErrorsExitTwo()
+    void usageErrorsExitTwoWithOneLine()
     {
-        assertThat(run("plan", "emr-trino-interrupter")).isEqualTo(FisCli.USAGE);
-        assertThat(err()).startsWith("fis: 'plan' needs --instances\nusage:");
-        err.reset();
-        assertThat(run("plan", "emr-trino-interrupter", "--instances", "x")).isEqualTo(FisCli.USAGE);
-        assertThat(err()).startsWith("fis: cannot read x: no such file\n");
-        err.reset();
-        assertThat(run("plan", "emr-trino-interrupter", "--instances", "--seed", "1")).isEqualTo(FisCli.USAGE);
-        assertThat(err()).startsWith("fis: --instances needs a value\n");
-        err.reset();
-        assertThat(run("frobnicate")).isEqualTo(FisCli.USAGE);
-        assertThat(err()).startsWith("fis: unknown command 'frobnicate'\n");
-        err.reset();
-        assertThat(run("validate", "emr-trino-interrupter", "--instances", "x")).isEqualTo(FisCli.USAGE);
-        assertThat(err()).startsWith("fis: 'validate' does not take --instances\n");
-        err.reset();
-        assertThat(run("run", "emr-trino-interrupter")).isEqualTo(FisCli.USAGE);
-        assertThat(err()).startsWith("fis: 'run' needs exactly one of --aws or --local\n");
-        err.reset();
-        assertThat(run("validate", "no-such-template")).isEqualTo(FisCli.USAGE);
-        assertThat(err()).startsWith("fis: cannot read no-such-template: no such file, and not a shipped template (emr-trino-interrupter, ");
-        err.reset();
-        assertThat(run()).isEqualTo(FisCli.USAGE);
-        assertThat(err()).doesNotContain("Exception").doesNotContain("\tat ");
+        assertUsage(fis("plan", "emr-trino-interrupter"), "trino-spot fis plan: Missing required option: '--instances=FILE'");
+        assertUsage(fis("plan", "emr-trino-interrupter", "--instances", "x"), "trino-spot fis plan: Invalid value for option '--instances': cannot read x: no such file");
+        assertUsage(fis("plan", "emr-trino-interrupter", "--instances"), "trino-spot fis plan: Missing required parameter for option '--instances' (FILE)");
+        assertUsage(fis("frobnicate"), "trino-spot fis: Unmatched argument at index 1: 'frobnicate'");
+        assertUsage(fis("validate", "emr-trino-interrupter", "--instances", "x"), "trino-spot fis validate: Unknown options: '--instances', 'x'");
+        assertUsage(fis("run", "emr-trino-interrupter"), "trino-spot fis run: needs exactly one of --aws or --local");
+        assertUsage(fis("run", "emr-trino-interrupter", "--aws", "--local"), "trino-spot fis run: needs exactly one of --aws or --local");
+        assertUsage(fis("run", "emr-trino-interrupter", "--local", "--region", "us-east-1"), "trino-spot fis run: --region goes with --aws");
+        assertUsage(fis("run", "emr-trino-interrupter", "--aws", "--seed", "1"), "trino-spot fis run: --seed goes with --local");
+        assertUsage(fis("run", "emr-trino-interrupter", "--aws", "--endpoint", "not-absolute"),
+                "trino-spot fis run: --endpoint must be an absolute URL like https://host:port, got 'not-absolute'");
+        assertUsage(fis("list", "extra"), "trino-spot fis list: Unmatched argument at index 2: 'extra'");
+        assertUsage(fis(), "trino-spot fis: no subcommand given");
+        FisRunner unknown = fis("validate", "no-such-template");
+        assertThat(unknown.exitCode()).isEqualTo(CommandLines.USAGE);
+        assertThat(unknown.errLines()).singleElement().asString().startsWith("trino-spot fis validate: Invalid value for positional parameter at index 0 (TEMPLATE): "
+                + "cannot read no-such-template: no such file, and not a shipped template (emr-trino-interrupter, ");
     }
 
-    @Test
-    void runLocalPointsToTheHarness()
+    private static void assertUsage(FisRunner result, String message)
     {
-        assertThat(run("run", "emr-trino-interrupter", "--local")).isEqualTo(FisCli.FAILED);
-        assertThat(err()).isEqualTo("fis: run --local starts a local Trino cluster and lives in the test-harness: run it as "
-                + "./trino-spot fis run emr-trino-interrupter --local\n");
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(CommandLines.USAGE);
+        assertThat(result.errLines()).singleElement().asString().isEqualTo(message + " (see '" + message.substring(0, message.indexOf(':')) + " --help')");
+        assertThat(result.out()).isEmpty();
     }
 
-    @Test
-    void runAwsAgainstALocalEndpoint()
+    /** FIS as far as a run needs it: the experiment is over as soon as it starts. */
+    private static final class FinishedFis
+            implements FisApi
+    {
+        final List<String> calls = new ArrayList<>();
+        private final ExperimentStatus end;
+
+        FinishedFis(ExperimentStatus end)
+        {
+            this.end = end;
+        }
+
+        @Override
+        public String createExperimentTemplate(ObjectNode template, String clientToken)
+        {
+            calls.add("create " + template.path("roleArn").asText());
+            return "EXT1";
+        }
+
+        @Override
+        public ExperimentStatus startExperiment(String templateId, String clientToken)
+        {
+            calls.add("start " + templateId);
+            return end;
+        }
+
+        @Override
+        public ExperimentStatus getExperiment(String experimentId)
+        {
+            throw new AssertionError("a finished experiment is not polled");
+        }
+    }
+
+    private Path templateWithRole()
             throws Exception
     {
         Path template = dir.resolve("with-role.json");
-        Files.writeString(template, io.trinospot.fis.aws.FakeFisServerAccess.blogTemplateWithRoleJson());
-        try (var server = io.trinospot.fis.aws.FakeFisServerAccess.completingServer()) {
-            assertThat(run("run", template.toString(), "--aws", "--region", "us-east-1", "--endpoint", server.endpoint())).isEqualTo(FisCli.OK);
-            assertThat(out()).startsWith("running " + template + " on AWS FIS in us-east-1 (" + server.endpoint() + ")\n"
-                    + "created experiment template EXTa1b2c3d4e5f6\n");
-            assertThat(out()).endsWith("experiment EXPz9y8x7w6v5 completed\n");
-            assertThat(server.signaturesValid()).isTrue();
-        }
+        Files.writeString(template, TemplateSource.read("emr-trino-interrupter").json().replaceFirst("\\{", "{\"roleArn\": \"arn:aws:iam::123456789012:role/fis\", "));
+        return template;
+    }
+
+    @Test
+    void runAwsCreatesStartsAndFollowsTheExperiment()
+            throws Exception
+    {
+        Path template = templateWithRole();
+        FinishedFis fis = new FinishedFis(new ExperimentStatus("EXP1", "completed", Optional.empty(), Map.of()));
+        List<FisCommand.AwsTarget> targets = new ArrayList<>();
+        FisRunner result = FisRunner.run(target -> {
+            targets.add(target);
+            return fis;
+        }, "fis", "run", template.toString(), "--aws", "--region", "us-east-1", "--endpoint", "http://127.0.0.1:9");
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(CommandLines.OK);
+        assertThat(result.out()).isEqualTo("running " + template + " on AWS FIS in us-east-1 (http://127.0.0.1:9)\n"
+                + "created experiment template EXT1\n"
+                + "started experiment EXP1: completed\n"
+                + "experiment EXP1 completed\n");
+        assertThat(targets).containsExactly(new FisCommand.AwsTarget("us-east-1", java.net.URI.create("http://127.0.0.1:9")));
+        assertThat(fis.calls).containsExactly("create arn:aws:iam::123456789012:role/fis", "start EXT1");
+
+        // without --endpoint, the region's own
+        FisRunner regional = FisRunner.run(target -> {
+            targets.add(target);
+            return fis;
+        }, "fis", "run", template.toString(), "--aws", "--region", "eu-west-1");
+        assertThat(regional.exitCode()).isEqualTo(CommandLines.OK);
+        assertThat(targets.getLast().endpoint().getHost()).isEqualTo("fis.eu-west-1.amazonaws.com");
+    }
+
+    @Test
+    void runAwsFailsWhenTheExperimentDoesNotComplete()
+            throws Exception
+    {
+        FinishedFis fis = new FinishedFis(new ExperimentStatus("EXP2", "stopped", Optional.of("stop condition met"), Map.of()));
+        FisRunner result = FisRunner.run(target -> fis, "fis", "run", templateWithRole().toString(), "--aws", "--region", "us-east-1");
+        assertThat(result.exitCode()).isEqualTo(CommandLines.FAILED);
+        assertThat(result.err()).isEqualTo("trino-spot fis run: experiment EXP2 ended stopped: stop condition met\n");
     }
 
     @Test
     void runAwsRefusesATemplateWithoutRoleBeforeCallingAnything()
     {
-        assertThat(run("run", "emr-trino-interrupter", "--aws", "--region", "us-east-1", "--endpoint", "http://127.0.0.1:1")).isEqualTo(FisCli.FAILED);
-        assertThat(err()).startsWith("error: $.roleArn: required to run on AWS");
+        FisRunner result = fis("run", "emr-trino-interrupter", "--aws", "--region", "us-east-1", "--endpoint", "http://127.0.0.1:1");
+        assertThat(result.exitCode()).isEqualTo(CommandLines.FAILED);
+        assertThat(result.err()).startsWith("error: $.roleArn: required to run on AWS");
     }
 
     @Test
@@ -188,19 +261,40 @@ class FisCliTest
             throws Exception
     {
         Path json = dir.resolve("report.json");
-        Files.writeString(json, ReportJson.write(io.trinospot.fis.report.SampleReportsAccess.blogRun()));
+        Files.writeString(json, ReportJson.write(report()));
         Path html = dir.resolve("report.html");
-        assertThat(run("report", json.toString(), "--html", html.toString())).isEqualTo(FisCli.OK);
+        FisRunner result = fis("report", json.toString(), "--html", html.toString());
+        assertThat(result.exitCode()).isEqualTo(CommandLines.OK);
+        assertThat(result.out()).isEqualTo("wrote " + html + "\n");
         assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("<svg id=\"timeline\"");
+
         Files.writeString(json, "{}");
-        assertThat(run("report", json.toString(), "--html", html.toString())).isEqualTo(FisCli.FAILED);
-        assertThat(err()).startsWith("fis: " + json + ": ").doesNotContain("\n\tat");
+        FisRunner broken = fis("report", json.toString(), "--html", html.toString());
+        assertThat(broken.exitCode()).isEqualTo(CommandLines.FAILED);
+        assertThat(broken.errLines()).singleElement().asString().startsWith("trino-spot fis report: " + json + ": ");
+
+        assertUsage(fis("report", dir.resolve("missing.json").toString(), "--html", html.toString()),
+                "trino-spot fis report: Invalid value for positional parameter at index 0 (REPORT.json): cannot read " + dir.resolve("missing.json") + ": no such file");
     }
 
     @Test
     void listsShippedTemplates()
     {
-        assertThat(run("list")).isEqualTo(FisCli.OK);
-        assertThat(out().lines()).hasSize(5).allSatisfy(line -> assertThat(line).doesNotContain("INVALID"));
+        FisRunner result = fis("list");
+        assertThat(result.exitCode()).isEqualTo(CommandLines.OK);
+        assertThat(result.out().lines()).hasSize(5).allSatisfy(line -> assertThat(line).doesNotContain("INVALID"));
+    }
+
+    private static ExperimentReport report()
+    {
+        return new ExperimentReport("one Spot worker", "one-random-spot-worker", Instant.parse("2026-11-22T10:00:00Z"), Duration.ofSeconds(90),
+                List.of(new ExperimentReport.Node("spot-1", "worker", "spot", List.of(
+                        new ExperimentReport.StateChange(Duration.ZERO, NodeState.ACTIVE),
+                        new ExperimentReport.StateChange(Duration.ofSeconds(5), NodeState.SHUTTING_DOWN),
+                        new ExperimentReport.StateChange(Duration.ofSeconds(60), NodeState.GONE)))),
+                List.of(new ExperimentReport.Event(Duration.ofSeconds(3), EventKind.SPOT_NOTICE, Optional.of("spot-1"), "notice")),
+                List.of(new ExperimentReport.ProgressSample(Duration.ZERO, 0, 0, 0)),
+                List.of(new ExperimentReport.TaskAttempt("q.1.0.0", "spot-1", Duration.ZERO, Optional.of(Duration.ofSeconds(20)), "FINISHED")),
+                new ExperimentReport.Verdict(true, "10 rows", Optional.of(Duration.ofSeconds(80)), Optional.of(Duration.ofSeconds(70))));
     }
 }

@@ -16,6 +16,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -39,6 +41,7 @@ public final class ExperimentRecorder
     private static final Logger LOG = Logger.getLogger(ExperimentRecorder.class.getName());
     private static final Duration INTERVAL = Duration.ofMillis(500);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> TERMINAL_TASK_STATES = Set.of("FINISHED", "FAILED", "ABORTED", "CANCELED");
 
     private final TrinoCluster cluster;
     private final String querySource;
@@ -50,8 +53,8 @@ public final class ExperimentRecorder
     private final List<ExperimentReport.ProgressSample> progress = new ArrayList<>();
     private final Set<String> failedTasks = new HashSet<>();
     private final Set<String> retriedTasks = new HashSet<>();
-    /** Task attempts seen per node, so a task that ran on a doomed worker can be named. */
-    private final Map<String, String> taskNodes = new LinkedHashMap<>();
+    /** Every task attempt seen, by id, as last reported. */
+    private final Map<String, ExperimentReport.TaskAttempt> taskAttempts = new LinkedHashMap<>();
     private final Set<String> finishedQueries = new HashSet<>();
     private final Thread thread;
     private volatile boolean running = true;
@@ -189,18 +192,20 @@ public final class ExperimentRecorder
         if (info == null) {
             return;
         }
-        List<JsonNode> statuses = new ArrayList<>();
-        collectTaskStatuses(info, statuses);
+        List<JsonNode> tasks = new ArrayList<>();
+        collectTasks(info, tasks);
         synchronized (this) {
-            for (JsonNode status : statuses) {
+            for (JsonNode task : tasks) {
+                JsonNode status = task.get("taskStatus");
                 String taskId = status.path("taskId").asText();
                 String node = status.path("nodeId").asText();
-                taskNodes.putIfAbsent(taskId, node);
+                String state = status.path("state").asText();
+                recordAttempt(taskId, node, state, task.path("stats"), at);
                 String[] parts = taskId.split("\\.");
                 if (parts.length == 4 && !parts[3].equals("0")) {
                     retriedTasks.add(taskId);
                 }
-                if (status.path("state").asText().equals("FAILED") && failedTasks.add(taskId)) {
+                if (state.equals("FAILED") && failedTasks.add(taskId)) {
                     String reason = status.path("failures").path(0).path("message").asText("");
                     events.add(new ExperimentReport.Event(at, EventKind.TASK_FAILED, Optional.of(node), taskId + (reason.isEmpty() ? "" : ": " + abbreviate(reason))));
                     progressLine.accept(String.format("+%5.1fs %-12s task %s failed%s", at.toMillis() / 1000.0, node, taskId, reason.isEmpty() ? "" : " (" + abbreviate(reason) + ")"));
@@ -209,17 +214,47 @@ public final class ExperimentRecorder
         }
     }
 
-    private static void collectTaskStatuses(JsonNode node, List<JsonNode> out)
+    /**
+     * Keeps the attempt's latest state. Its start and end come from the coordinator's task stats when they parse, and
+     * otherwise from this sample's time, which is at most one interval late.
+     */
+    private void recordAttempt(String taskId, String node, String state, JsonNode stats, Duration at)
+    {
+        ExperimentReport.TaskAttempt seen = taskAttempts.get(taskId);
+        Duration started = seen != null ? seen.started() : offset(stats.path("createTime")).orElse(at);
+        Optional<Duration> ended = seen != null ? seen.ended() : Optional.empty();
+        if (ended.isEmpty() && TERMINAL_TASK_STATES.contains(state)) {
+            ended = Optional.of(offset(stats.path("endTime")).orElse(at));
+        }
+        taskAttempts.put(taskId, new ExperimentReport.TaskAttempt(taskId, node, started, ended, state));
+    }
+
+    private Optional<Duration> offset(JsonNode time)
+    {
+        if (!time.isTextual()) {
+            return Optional.empty();
+        }
+        try {
+            Duration offset = Duration.between(start, OffsetDateTime.parse(time.asText()).toInstant());
+            return Optional.of(offset.isNegative() ? Duration.ZERO : offset);
+        }
+        catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The coordinator's task infos: every object that holds a {@code taskStatus} with an id and a state. */
+    private static void collectTasks(JsonNode node, List<JsonNode> out)
     {
         if (node.isObject()) {
             JsonNode status = node.get("taskStatus");
             if (status != null && status.has("taskId") && status.has("state")) {
-                out.add(status);
+                out.add(node);
             }
-            node.forEach(child -> collectTaskStatuses(child, out));
+            node.forEach(child -> collectTasks(child, out));
         }
         else if (node.isArray()) {
-            node.forEach(child -> collectTaskStatuses(child, out));
+            node.forEach(child -> collectTasks(child, out));
         }
     }
 
@@ -283,6 +318,12 @@ public final class ExperimentRecorder
     public synchronized List<ExperimentReport.Event> events()
     {
         return List.copyOf(events);
+    }
+
+    /** Every task attempt of the experiment's queries, in the order first seen. */
+    public synchronized List<ExperimentReport.TaskAttempt> tasks()
+    {
+        return List.copyOf(taskAttempts.values());
     }
 
     public synchronized List<ExperimentReport.ProgressSample> progress()

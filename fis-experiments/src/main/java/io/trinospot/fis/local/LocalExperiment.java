@@ -129,6 +129,7 @@ public final class LocalExperiment
                     recorder.nodes(),
                     events,
                     recorder.progress(),
+                    recorder.tasks(),
                     verdict);
             Files.createDirectories(reportDir);
             Path json = reportDir.resolve(name + ".json");

@@ -1,5 +1,8 @@
 package io.trinospot.fis.report;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -9,9 +12,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Everything one experiment run produced, in offsets from {@code startedAt}: what each node went through, what the
- * experiment did, how the query progressed, and whether the query's answer was right.
+ * experiment did, how the query progressed, the task attempts the coordinator ran, and whether the query's answer was
+ * right.
  *
  * @param length how long the run lasted; the timeline's width
+ * @param tasks every task attempt of the experiment's queries; reports written before attempts were recorded have none
  */
 public record ExperimentReport(
         String title,
@@ -21,6 +26,7 @@ public record ExperimentReport(
         List<Node> nodes,
         List<Event> events,
         List<ProgressSample> progress,
+        @JsonSetter(nulls = Nulls.AS_EMPTY) List<TaskAttempt> tasks,
         Verdict verdict)
 {
     public ExperimentReport
@@ -32,6 +38,7 @@ public record ExperimentReport(
         nodes = List.copyOf(requireNonNull(nodes, "nodes is null"));
         events = List.copyOf(requireNonNull(events, "events is null"));
         progress = List.copyOf(requireNonNull(progress, "progress is null"));
+        tasks = List.copyOf(requireNonNull(tasks, "tasks is null"));
         requireNonNull(verdict, "verdict is null");
     }
 
@@ -89,6 +96,56 @@ public record ExperimentReport(
             if (completed < 0 || completed > 1) {
                 throw new IllegalArgumentException("completed must be between 0 and 1");
             }
+        }
+    }
+
+    /**
+     * One attempt of one task, as the coordinator reported it.
+     *
+     * @param taskId {@code query.stage.partition.attempt}, as Trino names task attempts under fault-tolerant execution
+     * @param node the worker it ran on
+     * @param started when it was created
+     * @param ended when it reached its final state; empty while it ran (or when the run ended first)
+     * @param state its last state seen: FINISHED, FAILED, ABORTED, CANCELED, RUNNING, ...
+     */
+    public record TaskAttempt(String taskId, String node, Duration started, Optional<Duration> ended, String state)
+    {
+        public TaskAttempt
+        {
+            requireNonNull(taskId, "taskId is null");
+            requireNonNull(node, "node is null");
+            requireNonNull(started, "started is null");
+            requireNonNull(ended, "ended is null");
+            requireNonNull(state, "state is null");
+        }
+
+        /** The task without the attempt number: every attempt of one task shares it. */
+        public String task()
+        {
+            int dot = taskId.lastIndexOf('.');
+            return dot < 0 ? taskId : taskId.substring(0, dot);
+        }
+
+        /** The attempt number, 0 for the first; -1 when the id is not {@code query.stage.partition.attempt}. */
+        public int attempt()
+        {
+            String[] parts = taskId.split("\\.");
+            if (parts.length != 4) {
+                return -1;
+            }
+            try {
+                return Integer.parseInt(parts[3]);
+            }
+            catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        /** How long it ran: to its end, or to {@code runEnd} when it never ended. */
+        public Duration ranFor(Duration runEnd)
+        {
+            Duration end = ended.orElse(runEnd);
+            return end.compareTo(started) > 0 ? end.minus(started) : Duration.ZERO;
         }
     }
 

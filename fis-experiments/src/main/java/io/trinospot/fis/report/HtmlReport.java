@@ -1,7 +1,5 @@
 package io.trinospot.fis.report;
 
-import io.trinospot.fis.template.IsoDurations;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -32,9 +30,10 @@ public final class HtmlReport
                 .append("svg text{font-size:11px;font-family:sans-serif}\n</style>\n</head>\n<body>\n");
         page.append("<h1>").append(escape(report.title())).append("</h1>\n");
         page.append("<p>Template: ").append(escape(report.template())).append("<br/>Started ").append(escape(report.startedAt().toString()))
-                .append(", lasted ").append(IsoDurations.format(seconds(report.length()))).append("</p>\n");
+                .append(", lasted ").append(ReportDurations.format(report.length())).append("</p>\n");
         verdict(page, report.verdict());
         page.append(timeline(report)).append('\n');
+        spotWorkers(page, report);
         events(page, report);
         page.append("</body>\n</html>\n");
         return page.toString();
@@ -44,8 +43,8 @@ public final class HtmlReport
     {
         page.append("<div class=\"verdict ").append(verdict.correct() ? "pass" : "fail").append("\" id=\"verdict\"><b>")
                 .append(verdict.correct() ? "PASS: query correct" : "FAIL: query not correct").append("</b> &#8212; ").append(escape(verdict.summary()));
-        verdict.runtime().ifPresent(runtime -> page.append("<br/>Runtime under faults: ").append(IsoDurations.format(seconds(runtime))));
-        verdict.faultFreeRuntime().ifPresent(runtime -> page.append("; fault-free: ").append(IsoDurations.format(seconds(runtime))));
+        verdict.runtime().ifPresent(runtime -> page.append("<br/>Runtime under faults: ").append(ReportDurations.format(runtime)));
+        verdict.faultFreeRuntime().ifPresent(runtime -> page.append("; fault-free: ").append(ReportDurations.format(runtime)));
         page.append("</div>\n");
     }
 
@@ -78,7 +77,7 @@ public final class HtmlReport
                 svg.append("<rect class=\"state\" data-node=\"").append(escape(node.name())).append("\" data-state=\"").append(state.label())
                         .append("\" x=\"").append(f(x)).append("\" y=\"").append(y + 4).append("\" width=\"").append(f(w)).append("\" height=\"")
                         .append(ROW - 8).append("\" fill=\"").append(state.color()).append("\"><title>").append(escape(node.name())).append(": ")
-                        .append(state.label()).append(" from +").append(IsoDurations.format(seconds(from))).append("</title></rect>\n");
+                        .append(state.label()).append(" from +").append(ReportDurations.format(from)).append("</title></rect>\n");
             }
         }
         for (ExperimentReport.Event event : report.events()) {
@@ -89,7 +88,7 @@ public final class HtmlReport
             svg.append("<line class=\"event\" data-kind=\"").append(event.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'))
                     .append("\" x1=\"").append(f(x)).append("\" x2=\"").append(f(x)).append("\" y1=\"").append(top).append("\" y2=\"").append(bottom)
                     .append("\" stroke=\"").append(color(event.kind())).append("\" stroke-width=\"").append(index >= 0 ? 3 : 1)
-                    .append(index >= 0 ? "" : "\" stroke-dasharray=\"4 3").append("\"><title>+").append(IsoDurations.format(seconds(event.at()))).append(' ')
+                    .append(index >= 0 ? "" : "\" stroke-dasharray=\"4 3").append("\"><title>+").append(ReportDurations.format(event.at())).append(' ')
                     .append(escape(event.kind().label())).append(event.node().map(node -> " " + escape(node)).orElse("")).append(": ")
                     .append(escape(event.detail())).append("</title></line>\n");
         }
@@ -168,15 +167,33 @@ public final class HtmlReport
             double x = x(Duration.ofSeconds(s), Math.max(1, length.toMillis()));
             svg.append("<line x1=\"").append(f(x)).append("\" x2=\"").append(f(x)).append("\" y1=\"").append(top).append("\" y2=\"").append(bottom)
                     .append("\" stroke=\"#eee\"/>\n<text x=\"").append(f(x + 2)).append("\" y=\"").append(top).append("\" fill=\"#666\">+")
-                    .append(IsoDurations.format(Duration.ofSeconds(s))).append("</text>\n");
+                    .append(ReportDurations.format(Duration.ofSeconds(s))).append("</text>\n");
         }
+    }
+
+    /** Per Spot worker, what its notice cost in tasks; left out for a report without task attempts. */
+    private static void spotWorkers(StringBuilder page, ExperimentReport report)
+    {
+        List<SpotWorkerTasks> workers = SpotWorkerTasks.of(report);
+        if (workers.isEmpty() || report.tasks().isEmpty()) {
+            return;
+        }
+        page.append("<h2>Spot workers' tasks</h2>\n<table id=\"spot-workers\">\n<tr><th>worker</th><th>Spot notice</th>")
+                .append("<th>tasks finished after the notice</th><th>failed early and rerun</th><th>task-seconds lost</th></tr>\n");
+        for (SpotWorkerTasks worker : workers) {
+            page.append("<tr><td>").append(escape(worker.worker())).append("</td><td>")
+                    .append(worker.notice().map(at -> "+" + ReportDurations.format(at)).orElse("none")).append("</td><td>")
+                    .append(worker.finishedAfterNotice()).append("</td><td>").append(worker.failedEarlyAndRerun()).append("</td><td>")
+                    .append(worker.lostSeconds()).append("</td></tr>\n");
+        }
+        page.append("</table>\n");
     }
 
     private static void events(StringBuilder page, ExperimentReport report)
     {
         page.append("<h2>Events</h2>\n<table id=\"events\">\n<tr><th>at</th><th>event</th><th>node</th><th>detail</th></tr>\n");
         for (ExperimentReport.Event event : report.events()) {
-            page.append("<tr><td>+").append(IsoDurations.format(seconds(event.at()))).append("</td><td>").append(escape(event.kind().label()))
+            page.append("<tr><td>+").append(ReportDurations.format(event.at())).append("</td><td>").append(escape(event.kind().label()))
                     .append("</td><td>").append(escape(event.node().orElse(""))).append("</td><td>").append(escape(event.detail())).append("</td></tr>\n");
         }
         page.append("</table>\n");
@@ -207,11 +224,6 @@ public final class HtmlReport
     private static double x(Duration at, double lengthMillis)
     {
         return LABEL + Math.min(1, Math.max(0, at.toMillis() / lengthMillis)) * PLOT;
-    }
-
-    private static Duration seconds(Duration duration)
-    {
-        return Duration.ofSeconds(duration.toSeconds());
     }
 
     private static String f(double value)

@@ -2,7 +2,6 @@ package io.trinospot.fis.report;
 
 import io.trinospot.fis.plan.RunPlan;
 import io.trinospot.fis.plan.Step;
-import io.trinospot.fis.template.IsoDurations;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +27,7 @@ public final class PlanEvents
                 case ACTION_START, ACTION_END -> Optional.empty();
             };
             kind.ifPresent(eventKind -> events.add(new ExperimentReport.Event(step.at(), eventKind, step.instance(),
-                    step.action() + step.interruptionAt().map(at -> ": interruption at +" + IsoDurations.format(at)).orElse(""))));
+                    step.action() + step.interruptionAt().map(at -> ": interruption at +" + ReportDurations.format(at)).orElse(""))));
         }
         return List.copyOf(events);
     }

@@ -30,7 +30,7 @@ class ReportTest
         ExperimentReport report = SampleReports.blogRun(true);
         String json = ReportJson.write(report);
         assertThat(ReportJson.read(json)).isEqualTo(report);
-        assertThat(json).contains("\"state\" : \"shutting_down\"", "\"kind\" : \"spot-notice\"", "\"at\" : \"PT2M20S\"", "\"startedAt\" : \"2026-11-22T10:00:00Z\"");
+        assertThat(json).contains("\"state\" : \"shutting_down\"", "\"kind\" : \"spot-notice\"", "\"at\" : \"2:20\"", "\"startedAt\" : \"2026-11-22T10:00:00Z\"");
         // an event without a node leaves the field out rather than writing null
         assertThat(json).doesNotContain("null");
     }
@@ -65,6 +65,45 @@ class ReportTest
     }
 
     @Test
+    void durationsReadAsMinutesAndSeconds()
+            throws Exception
+    {
+        String html = HtmlReport.render(SampleReports.blogRun(true));
+        Document page = parse(html);
+        String text = page.getDocumentElement().getTextContent();
+        assertThat(text).contains("lasted 3:20", "Runtime under faults: 3:10; fault-free: 2:20", "+2:20");
+        assertThat(html).doesNotContainPattern("PT\\d");
+        String json = ReportJson.write(SampleReports.blogRun(true));
+        assertThat(json).contains("\"length\" : \"3:20\"", "\"ended\" : \"0:25.500\"").doesNotContainPattern("\"PT\\d");
+    }
+
+    @Test
+    void reportsWithIsoDurationsAndNoTaskAttemptsStillRead()
+            throws Exception
+    {
+        // examples/sample-report.json predates m:ss and task attempts
+        ExperimentReport report = ReportJson.read(java.nio.file.Files.readString(java.nio.file.Path.of("examples/sample-report.json")));
+        assertThat(report.length()).isEqualTo(Duration.ofSeconds(200));
+        assertThat(report.tasks()).isEmpty();
+        assertThat(parse(HtmlReport.render(report)).getDocumentElement().getTextContent()).contains("lasted 3:20").doesNotContain("Spot workers' tasks");
+    }
+
+    @Test
+    void htmlSaysWhatEachSpotWorkersNoticeCost()
+            throws Exception
+    {
+        Document page = parse(HtmlReport.render(SampleReports.blogRun(true)));
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        assertThat(count(xpath, "//table[@id='spot-workers']/tr", page)).isEqualTo(5);
+        NodeList cells = (NodeList) xpath.evaluate("//table[@id='spot-workers']/tr[td[1]='spot-3']/td", page, XPathConstants.NODESET);
+        List<String> row = new java.util.ArrayList<>();
+        for (int i = 0; i < cells.getLength(); i++) {
+            row.add(cells.item(i).getTextContent());
+        }
+        assertThat(row).containsExactly("spot-3", "+0:20", "1", "1", "56.5");
+    }
+
+    @Test
     void htmlHasNoExternalReferences()
     {
         String html = HtmlReport.render(SampleReports.blogRun(true)).toLowerCase(java.util.Locale.ROOT);
@@ -79,7 +118,7 @@ class ReportTest
         ExperimentReport report = new ExperimentReport("<b>&\"'</b>", "t\u0001", sample.startedAt(), sample.length(),
                 List.of(new ExperimentReport.Node("w<1>", "worker", "spot", List.of(new ExperimentReport.StateChange(Duration.ZERO, NodeState.ACTIVE)))),
                 List.of(new ExperimentReport.Event(Duration.ofSeconds(5), EventKind.INTERRUPT, Optional.of("w<1>"), "]]> <!-- & -->")),
-                List.of(), sample.verdict());
+                List.of(), List.of(), sample.verdict());
         Document page = parse(HtmlReport.render(report));
         XPath xpath = XPathFactory.newInstance().newXPath();
         assertThat(xpath.evaluate("//h1", page)).isEqualTo("<b>&\"'</b>");
@@ -95,7 +134,7 @@ class ReportTest
         List<ExperimentReport.Event> events = PlanEvents.of(plan);
         assertThat(events).hasSize(12);
         assertThat(events).filteredOn(event -> event.kind() == EventKind.SPOT_NOTICE)
-                .extracting(ExperimentReport.Event::detail).containsOnly("InterruptSpotNodes: interruption at +PT2M");
+                .extracting(ExperimentReport.Event::detail).containsOnly("InterruptSpotNodes: interruption at +2:00");
         assertThat(events).filteredOn(event -> event.kind() == EventKind.INTERRUPT)
                 .extracting(event -> event.node().orElseThrow() + "@" + event.at()).containsExactly("spot-1@PT2M", "spot-2@PT2M", "spot-3@PT2M", "spot-4@PT2M");
     }

@@ -10,8 +10,12 @@ import static io.trinospot.fis.report.ExperimentReport.Event;
 import static io.trinospot.fis.report.ExperimentReport.Node;
 import static io.trinospot.fis.report.ExperimentReport.ProgressSample;
 import static io.trinospot.fis.report.ExperimentReport.StateChange;
+import static io.trinospot.fis.report.ExperimentReport.TaskAttempt;
 
-/** A report shaped like the blog's run: 4 Spot workers noticed at +20 s, killed at +2m20s, q39 finishing on the rest. */
+/**
+ * A report shaped like the blog's run: 4 Spot workers noticed at +20 s, killed at +2m20s, q39 finishing on the rest;
+ * spot-3 had a task it failed early (rerun on core-1) and one that died with it.
+ */
 final class SampleReports
 {
     private SampleReports() {}
@@ -31,7 +35,7 @@ final class SampleReports
                     new StateChange(Duration.ofSeconds(22), NodeState.SHUTTING_DOWN),
                     new StateChange(Duration.ofSeconds(140), NodeState.GONE))));
             events.add(new Event(Duration.ofSeconds(20), EventKind.REBALANCE, Optional.of(name), "InterruptSpotNodes"));
-            events.add(new Event(Duration.ofSeconds(20), EventKind.SPOT_NOTICE, Optional.of(name), "InterruptSpotNodes: interruption at +PT2M20S"));
+            events.add(new Event(Duration.ofSeconds(20), EventKind.SPOT_NOTICE, Optional.of(name), "InterruptSpotNodes: interruption at +2:20"));
             events.add(new Event(Duration.ofSeconds(140), EventKind.INTERRUPT, Optional.of(name), "InterruptSpotNodes"));
         }
         events.add(new Event(Duration.ofSeconds(141), EventKind.TASK_FAILED, Optional.of("spot-3"), "task 20261122_1.3.0.0 failed: <REMOTE_HOST_GONE> & retried"));
@@ -43,8 +47,19 @@ final class SampleReports
                 new ProgressSample(Duration.ofSeconds(150), 0.75, 1, 1),
                 new ProgressSample(Duration.ofSeconds(190), 1, 1, 1));
         return new ExperimentReport("Spot interruption of all Spot workers during q39", "EMR_Trino_Interrupter",
-                Instant.parse("2026-11-22T10:00:00Z"), Duration.ofSeconds(200), nodes, events, progress,
+                Instant.parse("2026-11-22T10:00:00Z"), Duration.ofSeconds(200), nodes, events, progress, tasks(),
                 new ExperimentReport.Verdict(correct, correct ? "243 rows, same as the fault-free run" : "240 rows, fault-free run had 243",
                         Optional.of(Duration.ofSeconds(190)), Optional.of(Duration.ofSeconds(140))));
+    }
+
+    static List<TaskAttempt> tasks()
+    {
+        return List.of(
+                new TaskAttempt("20261122_1.1.0.0", "spot-3", Duration.ofSeconds(2), Optional.of(Duration.ofSeconds(30)), "FINISHED"),
+                new TaskAttempt("20261122_1.2.0.0", "spot-3", Duration.ofSeconds(10), Optional.of(Duration.ofMillis(25_500)), "FAILED"),
+                new TaskAttempt("20261122_1.2.0.1", "core-1", Duration.ofSeconds(26), Optional.of(Duration.ofSeconds(70)), "FINISHED"),
+                new TaskAttempt("20261122_1.3.0.0", "spot-3", Duration.ofSeconds(100), Optional.of(Duration.ofSeconds(141)), "FAILED"),
+                new TaskAttempt("20261122_1.3.0.1", "core-2", Duration.ofSeconds(142), Optional.of(Duration.ofSeconds(180)), "FINISHED"),
+                new TaskAttempt("20261122_1.4.0.0", "core-1", Duration.ofSeconds(150), Optional.empty(), "RUNNING"));
     }
 }

@@ -1,0 +1,304 @@
+package io.trinospot.fis.local;
+
+import io.trinospot.fis.plan.PlanException;
+import io.trinospot.fis.report.ExperimentReport;
+import io.trinospot.fis.report.NodeState;
+import io.trinospot.fis.report.ReportDurations;
+import io.trinospot.fis.report.SpotWorkerTasks;
+import io.trinospot.fis.template.ExperimentTemplate;
+import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.ResultComparison;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The runs that need a real local cluster: the demo, one template, and chaos (random templates one after another on
+ * one cluster). Each starts the blog's cluster, tells its progress line by line, returns whether every query run was
+ * correct, and leaves nothing running.
+ */
+public final class LocalRuns
+{
+    public static final String DEMO_TEMPLATE = "emr-trino-interrupter";
+    public static final int DEFAULT_CORE_WORKERS = 2;
+    public static final int DEFAULT_SPOT_WORKERS = 4;
+    /** The blog's second finding adds this many Spot workers to the replenished fleet. */
+    private static final int SCALE_OUT_WORKERS = 4;
+    private static final int SCALE_RUNS = 3;
+    private static final DateTimeFormatter REPORT_DIR_NAME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+    private final Consumer<String> out;
+
+    /**
+     * The cluster to start.
+     *
+     * @param configurations EMR configurations every node's etc/ is rendered from; empty for the blog's
+     * @param workDir where the nodes' directories go (kept afterwards); empty for a temporary directory
+     */
+    public record Cluster(Optional<Path> configurations, int coreWorkers, int spotWorkers, Optional<Path> workDir)
+    {
+        public Cluster
+        {
+            requireNonNull(configurations, "configurations is null");
+            requireNonNull(workDir, "workDir is null");
+        }
+
+        public static Cluster blog(Optional<Path> configurations, Optional<Path> workDir)
+        {
+            return new Cluster(configurations, DEFAULT_CORE_WORKERS, DEFAULT_SPOT_WORKERS, workDir);
+        }
+    }
+
+    /** One run of a chaos series: which template, with which seed. */
+    public record ChaosRun(int number, String template, long seed) {}
+
+    /** What a chaos run's summary line says about it. */
+    public record RunSummary(boolean correct, int queryRuns, int tasksFailed, int tasksRetried) {}
+
+    /** Runs one chaos run on the cluster already started. */
+    @FunctionalInterface
+    interface ChaosExperiment
+    {
+        RunSummary run(ChaosRun run)
+                throws PlanException, IOException, InterruptedException;
+    }
+
+    /** @param out told every progress line, as it happens */
+    public LocalRuns(Consumer<String> out)
+    {
+        this.out = requireNonNull(out, "out is null");
+    }
+
+    /** {@code <home>/reports/<UTC time as yyyyMMddHHmmss>}: a new directory per run, sorted by time. */
+    public static Path defaultReportDir(Path home, Instant now)
+    {
+        return home.resolve("reports").resolve(REPORT_DIR_NAME.format(now));
+    }
+
+    /**
+     * The blog's experiment: its cluster, its template on all Spot workers mid-q39. Passes when every query run was
+     * correct and every Spot worker went shutting_down and was gone at the end. With {@code compareScale}, then the
+     * blog's second finding (see {@link #compareScale}).
+     */
+    public boolean demo(ExperimentTemplate template, Cluster cluster, Path reportDir, boolean compareScale)
+            throws PlanException, IOException, InterruptedException
+    {
+        out.accept("trino-spot demo: the EMR Spot blog's experiment on this machine");
+        try (BlogCluster blog = start(cluster, reportDir)) {
+            String sql = blog.q39();
+            QueryResult faultFree = faultFree(blog, sql);
+            LocalExperiment.Outcome outcome = new LocalExperiment(blog.cluster(), blog.fleet(), out).run(DEMO_TEMPLATE, template, 1, sql, faultFree, reportDir);
+            Map<String, List<NodeState>> states = new LinkedHashMap<>();
+            blog.spotWorkers().forEach(worker -> states.put(worker, outcome.recorder().statesOf(worker)));
+            List<String> problems = spotWorkerProblems(states);
+            printVerdict(outcome);
+            states.forEach((worker, seen) -> out.accept("  " + worker + ": " + String.join(" -> ", seen.stream().map(NodeState::label).toList())));
+            problems.forEach(problem -> out.accept("demo check failed: " + problem));
+            boolean passed = outcome.correct() && problems.isEmpty();
+            out.accept(passed ? "demo: PASSED - the query survived the Spot interruption of all " + states.size() + " Spot workers" : "demo: FAILED");
+            if (compareScale) {
+                passed &= compareScale(blog, sql, faultFree);
+            }
+            return passed;
+        }
+        finally {
+            out.accept("all processes stopped");
+        }
+    }
+
+    /**
+     * What the demo promises of each Spot worker: the watcher shut it down gracefully on the notice (shutting_down
+     * seen), and the interruption took it away (gone at the end).
+     */
+    static List<String> spotWorkerProblems(Map<String, List<NodeState>> statesByWorker)
+    {
+        List<String> problems = new ArrayList<>();
+        statesByWorker.forEach((worker, states) -> {
+            if (!states.contains(NodeState.SHUTTING_DOWN)) {
+                problems.add(worker + " never showed shutting_down (states " + states + ")");
+            }
+            if (states.isEmpty() || states.getLast() != NodeState.GONE) {
+                problems.add(worker + " is not gone at the end (states " + states + ")");
+            }
+        });
+        return problems;
+    }
+
+    /** One template on a fresh cluster; true when every query run was correct. */
+    public boolean runOne(String name, ExperimentTemplate template, long seed, Cluster cluster, Path reportDir)
+            throws PlanException, IOException, InterruptedException
+    {
+        try (BlogCluster blog = start(cluster, reportDir)) {
+            String sql = blog.q39();
+            QueryResult faultFree = faultFree(blog, sql);
+            LocalExperiment.Outcome outcome = new LocalExperiment(blog.cluster(), blog.fleet(), out).run(name, template, seed, sql, faultFree, reportDir);
+            printVerdict(outcome);
+            return outcome.correct();
+        }
+    }
+
+    /** The series {@code seed} gives: each run's template picked at random from {@code templates}, and its own seed. */
+    public static List<ChaosRun> chaosRuns(List<String> templates, int runs, long seed)
+    {
+        if (templates.isEmpty() || runs < 1) {
+            throw new IllegalArgumentException("chaos needs at least one template and one run");
+        }
+        SplittableRandom random = new SplittableRandom(seed);
+        List<ChaosRun> series = new ArrayList<>();
+        for (int i = 1; i <= runs; i++) {
+            String template = templates.get(random.nextInt(templates.size()));
+            series.add(new ChaosRun(i, template, random.nextLong(1_000_000)));
+        }
+        return List.copyOf(series);
+    }
+
+    /**
+     * {@code runs} randomly chosen templates one after another on one cluster, the fleet replenished between runs as
+     * EMR's instance fleets do; true when every run was correct.
+     */
+    public boolean chaos(Map<String, ExperimentTemplate> templates, int runs, long seed, Cluster cluster, Path reportDir)
+            throws PlanException, IOException, InterruptedException
+    {
+        List<ChaosRun> series = chaosRuns(List.copyOf(templates.keySet()), runs, seed);
+        out.accept("chaos: " + runs + " run(s), seed " + seed + ", templates " + String.join(", ", templates.keySet()));
+        try (BlogCluster blog = start(cluster, reportDir)) {
+            String sql = blog.q39();
+            QueryResult faultFree = faultFree(blog, sql);
+            return chaos(series, seed, run -> {
+                LocalExperiment.Outcome outcome = new LocalExperiment(blog.cluster(), blog.fleet(), out)
+                        .run(String.format(Locale.ROOT, "chaos-%02d-%s", run.number(), run.template()), templates.get(run.template()), run.seed(), sql, faultFree, reportDir);
+                printVerdict(outcome);
+                return new RunSummary(outcome.correct(), outcome.runs().size(), outcome.tasksFailed(), outcome.tasksRetried());
+            }, blog::replenish);
+        }
+    }
+
+    /** The chaos loop itself, apart from the cluster: says which run of how many starts, then sums up every run. */
+    boolean chaos(List<ChaosRun> series, long seed, ChaosExperiment experiment, Supplier<List<String>> replenish)
+            throws PlanException, IOException, InterruptedException
+    {
+        int passed = 0;
+        List<String> lines = new ArrayList<>();
+        for (ChaosRun run : series) {
+            out.accept("run " + run.number() + " of " + series.size() + ": " + run.template() + " (seed " + run.seed() + ")");
+            RunSummary summary = experiment.run(run);
+            if (summary.correct()) {
+                passed++;
+            }
+            lines.add(String.format(Locale.ROOT, "run %d %s seed %d: %s, %d query run(s), %d task(s) failed, %d retried", run.number(), run.template(), run.seed(),
+                    summary.correct() ? "correct" : "WRONG", summary.queryRuns(), summary.tasksFailed(), summary.tasksRetried()));
+            if (run.number() < series.size()) {
+                List<String> replaced = replenish.get();
+                if (!replaced.isEmpty()) {
+                    out.accept("replenished " + String.join(", ", replaced));
+                }
+            }
+        }
+        lines.forEach(out);
+        out.accept("chaos: " + passed + " passed, " + (series.size() - passed) + " failed (" + series.size() + " runs, seed " + seed + ")");
+        return passed == series.size();
+    }
+
+    /**
+     * The blog's second finding: after EMR replaced the reclaimed capacity, 10 workers ran q39 faster than 6. Here the
+     * fleet is replenished, q39 timed, 4 Spot workers added, q39 timed again; every run checked for correctness.
+     */
+    private boolean compareScale(BlogCluster blog, String sql, QueryResult faultFree)
+    {
+        List<String> replaced = blog.replenish();
+        out.accept("compare-scale: fleet replenished (" + String.join(", ", replaced) + "); timing q39 on " + blog.cluster().workers().size() + " workers");
+        Optional<List<Double>> before = timeRuns(blog, sql, faultFree);
+        int workersBefore = blog.cluster().workers().size();
+        for (int i = 1; i <= SCALE_OUT_WORKERS; i++) {
+            String name = "spot-" + (blog.spotWorkers().size() + 1);
+            blog.addSpotWorker(name);
+            out.accept("compare-scale: added " + name);
+        }
+        int workersAfter = blog.cluster().workers().size();
+        Optional<List<Double>> after = timeRuns(blog, sql, faultFree);
+        if (before.isEmpty() || after.isEmpty()) {
+            out.accept("compare-scale: FAILED - a run gave wrong rows or failed");
+            return false;
+        }
+        double medianBefore = median(before.get());
+        double medianAfter = median(after.get());
+        out.accept(String.format(Locale.ROOT, "compare-scale: q39 median of %d runs: %d workers %.1f s %s, %d workers %.1f s %s; %d/%d = %.2f (the blog on EMR: 2.33 -> 1.57 min, 0.67)",
+                SCALE_RUNS, workersBefore, medianBefore, before.get(), workersAfter, medianAfter, after.get(), workersAfter, workersBefore, medianAfter / medianBefore));
+        out.accept("compare-scale: every node here shares the same " + Runtime.getRuntime().availableProcessors()
+                + " cores, so more workers add coordination, not compute; on EC2 each worker brings its own instance");
+        return true;
+    }
+
+    /** Each run's wall time in seconds (one decimal); empty when a run gave other rows than the fault-free run. */
+    private Optional<List<Double>> timeRuns(BlogCluster blog, String sql, QueryResult faultFree)
+    {
+        List<Double> seconds = new ArrayList<>();
+        for (int i = 0; i < SCALE_RUNS; i++) {
+            QueryResult result = blog.cluster().query(sql);
+            Optional<String> difference = ResultComparison.differences(faultFree, result);
+            if (difference.isPresent()) {
+                out.accept("compare-scale: run gave other rows than the fault-free run: " + difference.get());
+                return Optional.empty();
+            }
+            seconds.add(Math.round(result.wallTime().toMillis() / 100.0) / 10.0);
+        }
+        return Optional.of(seconds);
+    }
+
+    static double median(List<Double> values)
+    {
+        List<Double> sorted = values.stream().sorted().toList();
+        int middle = sorted.size() / 2;
+        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    private BlogCluster start(Cluster cluster, Path reportDir)
+    {
+        Path configurations = cluster.configurations().orElseGet(() -> BlogCluster.blogConfigurations(reportDir));
+        return BlogCluster.start(configurations, cluster.coreWorkers(), cluster.spotWorkers(), cluster.workDir().orElse(null), out);
+    }
+
+    /** The reference every run under faults is compared with: q39 on the full cluster, nothing injected. */
+    private QueryResult faultFree(BlogCluster blog, String sql)
+    {
+        QueryResult faultFree = blog.faultFree(sql);
+        out.accept(String.format(Locale.ROOT, "fault-free q39: %d rows in %.1f s", faultFree.rowCount(), faultFree.wallTime().toMillis() / 1000.0));
+        return faultFree;
+    }
+
+    private void printVerdict(LocalExperiment.Outcome outcome)
+    {
+        verdictLines(outcome.report(), outcome.tasksFailed(), outcome.tasksRetried(), outcome.html(), outcome.json()).forEach(out);
+    }
+
+    /** The verdict as the console shows it: correct or not, task counts, run times, what each Spot worker's tasks did. */
+    static List<String> verdictLines(ExperimentReport report, int tasksFailed, int tasksRetried, Path html, Path json)
+    {
+        ExperimentReport.Verdict verdict = report.verdict();
+        List<String> lines = new ArrayList<>();
+        lines.add("verdict: " + (verdict.correct() ? "CORRECT" : "WRONG") + " - " + verdict.summary());
+        lines.add(String.format(Locale.ROOT, "  tasks failed %d, task attempts retried %d; run in flight at the start %s, fault-free %s",
+                tasksFailed, tasksRetried,
+                verdict.runtime().map(ReportDurations::format).orElse("-"),
+                verdict.faultFreeRuntime().map(ReportDurations::format).orElse("-")));
+        for (SpotWorkerTasks worker : SpotWorkerTasks.of(report)) {
+            lines.add("  " + worker.line());
+        }
+        lines.add("  report: " + html + " (data: " + json.getFileName() + ")");
+        return lines;
+    }
+}
