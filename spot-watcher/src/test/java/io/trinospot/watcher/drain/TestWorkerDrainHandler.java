@@ -135,6 +135,26 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void tasksThatArriveDuringTheHoldAreLookedForOnTheCoordinatorsAnswer()
+    {
+        Duration seenAfter = Duration.ofMillis(700);
+        worker.coordinatorSeesShutdownAfter = Optional.of(seenAfter);
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        assertThat(worker.taskPolls).as("listed at the start").isEqualTo(1);
+
+        // The coordinator, not having seen the shutdown yet, places a task here.
+        scheduler.advance(Duration.ofMillis(300));
+        worker.tasks = List.of(running("placed-late", clock.instant(), 4, 0));
+
+        scheduler.advance(Duration.ofSeconds(10));
+        assertThat(worker.failed).containsExactly("placed-late");
+        assertThat(Duration.between(worker.shutdownAt, worker.failedAt.getFirst()))
+                .as("listed and failed once the coordinator answered, not at the next periodic listing")
+                .isBetween(seenAfter, seenAfter.plus(COORDINATOR_CHECK_INTERVAL));
+    }
+
+    @Test
     void whileTheCoordinatorStillListsTheWorkerAsActiveTasksAreHeldUpToTheLongestHold()
     {
         Duration longestHold = Duration.ofMillis(1230);
