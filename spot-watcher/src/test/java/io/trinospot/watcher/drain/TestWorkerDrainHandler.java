@@ -1,10 +1,10 @@
 package io.trinospot.watcher.drain;
 
+import io.trinospot.harness.imds.ManualClock;
 import io.trinospot.watcher.monitor.RebalanceRecommendation;
 import io.trinospot.watcher.monitor.ScheduledMaintenance;
 import io.trinospot.watcher.monitor.SpotInterruption;
 import io.trinospot.watcher.status.WatcherMetrics;
-import io.trinospot.watcher.testing.ManualClock;
 import io.trinospot.watcher.testing.ManualScheduler;
 import io.trinospot.watcher.trino.NodeState;
 import io.trinospot.watcher.trino.TaskSnapshot;
