@@ -21,6 +21,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -69,7 +70,8 @@ public final class Watcher
                         config.scheduledDrainLeadTime()),
                 api,
                 metrics,
-                clock);
+                clock,
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("drain").daemon().factory()));
         ImdsClient imds = new ImdsClient(ImdsClientConfig.from(config), clock);
         List<NoticeMonitor> monitors = List.of(
                 new SpotInstanceActionMonitor(imds, clock),

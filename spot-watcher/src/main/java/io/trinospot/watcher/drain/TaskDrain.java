@@ -149,9 +149,7 @@ final class TaskDrain
             askCoordinator = false;
             Duration seenAfter = Duration.between(shutdownAt, answered);
             metrics.coordinatorSawShutdown(seenAfter);
-            if (answered.isBefore(earlyFailsFrom)) {
-                earlyFailsFrom = answered;
-            }
+            endHoldBy(answered);
             LOG.log(System.Logger.Level.INFO, "drain for {0}: the coordinator lists this worker as {1}, {2} ms after SHUTTING_DOWN (answered in {3} ms); no retry will be placed here",
                     cause, state.get(), String.valueOf(seenAfter.toMillis()), String.valueOf(Duration.between(asked, answered).toMillis()));
         }
@@ -160,11 +158,19 @@ final class TaskDrain
     // Falls back to the fixed hold; returns when early fails start.
     private Instant capHold()
     {
-        Instant fixed = shutdownAt.plus(earlyFailDelay);
-        if (fixed.isBefore(earlyFailsFrom)) {
-            earlyFailsFrom = fixed;
-        }
+        endHoldBy(shutdownAt.plus(earlyFailDelay));
         return earlyFailsFrom;
+    }
+
+    private void endHoldBy(Instant end)
+    {
+        if (end.isBefore(earlyFailsFrom)) {
+            earlyFailsFrom = end;
+            // Tasks placed here during the hold are looked for when it ends, as when it runs its full length.
+            if (end.isBefore(nextDiscovery)) {
+                nextDiscovery = end;
+            }
+        }
     }
 
     /**

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -73,13 +72,17 @@ public final class WorkerDrainHandler
     private Optional<ScheduledFuture<?>> scheduledStart = Optional.empty();
     private boolean rebalanceDraining;
 
-    public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock)
+    /**
+     * @param executor runs every action of the handler; it must run one task at a time (single-threaded), and the
+     * handler shuts it down on {@link #close()}
+     */
+    public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor)
     {
         this.settings = requireNonNull(settings, "settings is null");
         this.worker = requireNonNull(worker, "worker is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
         this.clock = requireNonNull(clock, "clock is null");
-        this.executor = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("drain").daemon().factory());
+        this.executor = requireNonNull(executor, "executor is null");
     }
 
     @Override
