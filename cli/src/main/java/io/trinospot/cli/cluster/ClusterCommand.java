@@ -61,7 +61,7 @@ public final class ClusterCommand
     static final class Home
     {
         @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:TRINO_SPOT_HOME:-.trino-spot}",
-                description = "the cluster's state and work directory (default: ${DEFAULT-VALUE}, from $TRINO_SPOT_HOME when set)")
+                description = {"state and logs of the cluster (default: ${DEFAULT-VALUE})", "$TRINO_SPOT_HOME, when set, is the default"})
         Path dir;
 
         Path path()
