@@ -1,5 +1,7 @@
 package io.trinospot.it;
 
+import io.trinospot.harness.ClusterState;
+import io.trinospot.harness.RuntimeLayout;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Must-show 4: the cluster CLI from a shell, as a new user runs it: up, sql, kill, status, down. */
 class ClusterCliIT
 {
-    private final Path root = Path.of("").toAbsolutePath().getParent();
+    private final Path root = Path.of(System.getProperty("trinospot.project.dir"));
     private Path home;
 
     @AfterEach
@@ -34,7 +36,9 @@ class ClusterCliIT
         home = Files.createTempDirectory("trino-spot-cli");
         Result up = run("cluster", "up", "--workers", "2");
         assertThat(up.exitCode()).as(up.output()).isZero();
-        assertThat(up.output()).contains("Coordinator: http://127.0.0.1:").contains("worker-1").contains("worker-2");
+        assertThat(up.output()).contains("Coordinator: http://127.0.0.1:").contains("worker-1").contains("worker-2")
+                .containsPattern("(?m)^coordinator active \\(\\d+ s\\)$")
+                .containsPattern("(?m)^worker-2 active \\(\\d+ s\\)$");
 
         Result count = run("cluster", "sql", "SELECT count(*) FROM lake.tpcds_tiny.store_sales");
         assertThat(count.exitCode()).as(count.output()).isZero();
@@ -43,7 +47,7 @@ class ClusterCliIT
 
         Result bad = run("cluster", "sql", "SELECT * FROM lake.tpcds_tiny.no_such_table");
         assertThat(bad.exitCode()).isEqualTo(1);
-        assertThat(bad.output()).contains("Query failed").contains("no_such_table");
+        assertThat(bad.output()).contains("trino-spot cluster sql: ").contains("Query failed").contains("no_such_table");
 
         Result kill = run("cluster", "kill", "worker-2");
         assertThat(kill.exitCode()).as(kill.output()).isZero();

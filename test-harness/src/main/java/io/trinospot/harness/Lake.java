@@ -6,8 +6,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
+import java.util.Locale;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 import static java.nio.file.StandardOpenOption.CREATE;
@@ -28,6 +31,15 @@ public final class Lake
     /** Makes sure every table of {@code dataset} is in the lake; returns how many were copied now. */
     public static int ensure(TrinoCluster cluster, Dataset dataset)
     {
+        return ensure(cluster, dataset, line -> {});
+    }
+
+    /**
+     * As {@link #ensure(TrinoCluster, Dataset)}, telling {@code progress}, on this thread, about each table as it is
+     * copied, e.g. {@code lake: copied tpcds_sf1.store_sales (2,880,404 rows, 41 s)}: an sf1 copy takes minutes.
+     */
+    public static int ensure(TrinoCluster cluster, Dataset dataset, Consumer<String> progress)
+    {
         if (cluster.spec().lake() == LakeStorage.NONE) {
             throw new IllegalStateException("The cluster has no lake catalog (lake=NONE)");
         }
@@ -40,7 +52,7 @@ public final class Lake
             Files.createDirectories(cluster.runtime().cacheDir());
             try (FileChannel channel = FileChannel.open(cluster.runtime().cacheDir().resolve("lake.lock"), CREATE, WRITE);
                     FileLock ignored = channel.lock()) {
-                return load(cluster, dataset, markers);
+                return load(cluster, dataset, markers, progress);
             }
         }
         catch (IOException e) {
@@ -48,7 +60,7 @@ public final class Lake
         }
     }
 
-    private static int load(TrinoCluster cluster, Dataset dataset, Path markers)
+    private static int load(TrinoCluster cluster, Dataset dataset, Path markers, Consumer<String> progress)
             throws IOException
     {
         // The file metastore keeps managed tables under its own directory, s3://<lake bucket>/metastore/<schema>/<table>.
@@ -65,14 +77,22 @@ public final class Lake
             }
             if (existing.contains(table)) {
                 LOG.info("Dropping incomplete copy " + target);
+                progress.accept("lake: dropping the incomplete copy of " + dataset.lakeSchema() + "." + table);
                 cluster.query("DROP TABLE " + target);
             }
             long start = System.nanoTime();
             QueryResult result = cluster.query("CREATE TABLE " + target + " WITH (format = 'ORC') AS SELECT * FROM " + dataset.sourceSchema() + "." + table);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
             Files.writeString(marker, result.onlyValue() + "\n");
-            LOG.info("Copied " + result.onlyValue() + " rows into " + target + " in " + (System.nanoTime() - start) / 1_000_000 + " ms");
+            LOG.info("Copied " + result.onlyValue() + " rows into " + target + " in " + took.toMillis() + " ms");
+            progress.accept(copiedLine(dataset.lakeSchema() + "." + table, ((Number) result.onlyValue()).longValue(), took));
             copied++;
         }
         return copied;
+    }
+
+    static String copiedLine(String table, long rows, Duration took)
+    {
+        return String.format(Locale.ROOT, "lake: copied %s (%,d row%s, %d s)", table, rows, rows == 1 ? "" : "s", took.toSeconds());
     }
 }

@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,6 +37,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
@@ -70,11 +73,12 @@ public final class TrinoCluster
     private final List<AutoCloseable> services = new ArrayList<>();
     private final Thread shutdownHook;
     private final Optional<Configurations> configurations;
+    private final Consumer<String> progress;
     private S3Server s3;
     private HdfsCluster hdfs;
     private Duration startupTime = Duration.ZERO;
 
-    private TrinoCluster(String id, ClusterSpec spec, RuntimeLayout runtime, Path workDir)
+    private TrinoCluster(String id, ClusterSpec spec, RuntimeLayout runtime, Path workDir, Consumer<String> progress)
     {
         this.id = requireNonNull(id, "id is null");
         this.spec = requireNonNull(spec, "spec is null");
@@ -87,6 +91,7 @@ public final class TrinoCluster
         this.sharedSecret = HexFormat.of().formatHex(secret);
         this.shutdownHook = new Thread(this::stopAll, "trino-cluster-" + id + "-shutdown");
         this.configurations = spec.configurations().map(TrinoCluster::parseConfigurations);
+        this.progress = requireNonNull(progress, "progress is null");
     }
 
     private static Configurations parseConfigurations(Path file)
@@ -122,13 +127,27 @@ public final class TrinoCluster
 
     public static TrinoCluster start(ClusterSpec spec, RuntimeLayout runtime)
     {
+        return start(spec, runtime, line -> {});
+    }
+
+    /**
+     * Starts a cluster and tells {@code progress}, on this thread, about each node the first time the coordinator lists
+     * it active, e.g. {@code worker-2 active (31 s)}: a start takes a minute, and a person watching wants to see it move.
+     */
+    public static TrinoCluster start(ClusterSpec spec, Consumer<String> progress)
+    {
+        return start(spec, RuntimeLayout.discover(), progress);
+    }
+
+    public static TrinoCluster start(ClusterSpec spec, RuntimeLayout runtime, Consumer<String> progress)
+    {
         int reaped = ProcessReaper.reapOrphans();
         if (reaped > 0) {
             LOG.warning("Reaped " + reaped + " processes left by earlier harness runs");
         }
         String id = Instant.now().toString().replaceAll("[^0-9]", "").substring(0, 14) + "-" + ProcessHandle.current().pid();
         Path workDir = spec.workDir().orElseGet(() -> defaultWorkRoot().resolve("cluster-" + id)).toAbsolutePath();
-        TrinoCluster cluster = new TrinoCluster(id, spec, runtime, workDir);
+        TrinoCluster cluster = new TrinoCluster(id, spec, runtime, workDir, progress);
         if (!spec.detached()) {
             Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         }
@@ -191,7 +210,8 @@ public final class TrinoCluster
         if (needsHdfs && !hdfsFirst) {
             startHdfs();
         }
-        awaitActiveWorkers(spec.workers().size(), START_TIMEOUT);
+        List<String> names = nodes().stream().map(TrinoNode::name).toList();
+        awaitActiveWorkers(spec.workers().size(), START_TIMEOUT, new ActivationReport(names, start, System::nanoTime, progress));
         startupTime = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Cluster " + id + " up in " + startupTime.toMillis() + " ms: " + nodes.values());
     }
@@ -384,18 +404,62 @@ public final class TrinoCluster
     /** Blocks until {@code count} workers are active in {@code system.runtime.nodes}; fails fast if a node dies. */
     public void awaitActiveWorkers(int count, Duration timeout)
     {
+        awaitActiveWorkers(count, timeout, states -> {});
+    }
+
+    /** As {@link #awaitActiveWorkers(int, Duration)}, showing {@code onPoll} every node state the coordinator answers with. */
+    private void awaitActiveWorkers(int count, Duration timeout, Consumer<Map<String, String>> onPoll)
+    {
         Waits.until(count + " active workers", timeout, null, () -> {
             String dead = deadNodesReport();
             if (!dead.isEmpty()) {
                 throw new IllegalStateException("A node died while waiting for " + count + " active workers: " + dead);
             }
+            Map<String, String> states;
             try {
-                return activeWorkers().size() >= count;
+                states = nodeStates();
             }
             catch (RuntimeException e) {
+                // the coordinator is not answering yet
                 return false;
             }
+            onPoll.accept(states);
+            return activeWorkers(states).size() >= count;
         });
+    }
+
+    /**
+     * Turns polls of the coordinator's node states into one progress line per node, the first time it is active, with
+     * the seconds since the cluster started starting. Nodes are reported in the cluster's order (coordinator, worker-1,
+     * ...) when one poll finds several active.
+     */
+    static final class ActivationReport
+            implements Consumer<Map<String, String>>
+    {
+        private final List<String> nodeNames;
+        private final long startNanos;
+        private final LongSupplier nanoTime;
+        private final Consumer<String> progress;
+        private final Set<String> reported = new HashSet<>();
+
+        ActivationReport(List<String> nodeNames, long startNanos, LongSupplier nanoTime, Consumer<String> progress)
+        {
+            this.nodeNames = List.copyOf(nodeNames);
+            this.startNanos = startNanos;
+            this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
+            this.progress = requireNonNull(progress, "progress is null");
+        }
+
+        @Override
+        public void accept(Map<String, String> states)
+        {
+            long seconds = Duration.ofNanos(nanoTime.getAsLong() - startNanos).toSeconds();
+            for (String node : nodeNames) {
+                if ("active".equals(states.get(node)) && reported.add(node)) {
+                    progress.accept(node + " active (" + seconds + " s)");
+                }
+            }
+        }
     }
 
     /**
@@ -413,7 +477,12 @@ public final class TrinoCluster
     /** Names of workers the coordinator sees as active. */
     public List<String> activeWorkers()
     {
-        return nodeStates().entrySet().stream()
+        return activeWorkers(nodeStates());
+    }
+
+    private static List<String> activeWorkers(Map<String, String> nodeStates)
+    {
+        return nodeStates.entrySet().stream()
                 .filter(entry -> !entry.getKey().equals("coordinator") && entry.getValue().equals("active"))
                 .map(Map.Entry::getKey)
                 .toList();
