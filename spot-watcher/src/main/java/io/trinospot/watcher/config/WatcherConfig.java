@@ -1,11 +1,8 @@
 package io.trinospot.watcher.config;
 
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -50,47 +47,39 @@ public record WatcherConfig(
         int httpPort,
         boolean dryRun)
 {
-    public static final String IMDS_ENDPOINT = "watcher.imds.endpoint";
-    public static final String IMDS_TOKEN_TTL = "watcher.imds.token-ttl";
-    public static final String IMDS_CONNECT_TIMEOUT = "watcher.imds.connect-timeout";
-    public static final String IMDS_REQUEST_TIMEOUT = "watcher.imds.request-timeout";
-    public static final String IMDS_ALLOW_V1 = "watcher.imds.allow-v1";
-    public static final String POLL_INTERVAL = "watcher.poll-interval";
-    public static final String MAX_BACKOFF = "watcher.max-backoff";
-    public static final String SAFETY_MARGIN = "watcher.safety-margin";
-    public static final String REBALANCE_DRAIN_ENABLED = "watcher.rebalance.drain-enabled";
-    public static final String REBALANCE_UNDRAIN_AFTER = "watcher.rebalance.undrain-after";
-    public static final String SCHEDULED_DRAIN_ENABLED = "watcher.scheduled.drain-enabled";
-    public static final String SCHEDULED_DRAIN_LEAD_TIME = "watcher.scheduled.drain-lead-time";
-    public static final String DRAIN_TASK_POLL_INTERVAL = "watcher.drain.task-poll-interval";
-    public static final String DRAIN_EARLY_FAIL_DELAY = "watcher.drain.early-fail-delay";
-    public static final String DRAIN_EARLY_FAIL_MAX_DELAY = "watcher.drain.early-fail-max-delay";
-    public static final String COORDINATOR_CONFIRM_SHUTDOWN = "watcher.coordinator.confirm-shutdown";
-    public static final String COORDINATOR_URI = "watcher.coordinator.uri";
-    public static final String COORDINATOR_USER = "watcher.coordinator.user";
-    public static final String DRAIN_ESTIMATE_FACTOR = "watcher.drain.estimate-factor";
-    public static final String DRAIN_ERROR_CODE = "watcher.drain.error-code";
-    public static final String TRINO_CONFIG_FILE = "watcher.trino.config-file";
-    public static final String TRINO_NODE_PROPERTIES_FILE = "watcher.trino.node-properties-file";
-    public static final String TRINO_HOST = "watcher.trino.host";
-    public static final String TRINO_PORT = "watcher.trino.port";
-    public static final String TRINO_SHARED_SECRET = "watcher.trino.shared-secret";
-    public static final String TRINO_REQUEST_TIMEOUT = "watcher.trino.request-timeout";
-    public static final String HTTP_ENABLED = "watcher.http.enabled";
-    public static final String HTTP_BIND_ADDRESS = "watcher.http.bind-address";
-    public static final String HTTP_PORT = "watcher.http.port";
-    public static final String DRY_RUN = "watcher.dry-run";
+    public static final String IMDS_ENDPOINT = WatcherSettings.IMDS_ENDPOINT;
+    public static final String IMDS_TOKEN_TTL = WatcherSettings.IMDS_TOKEN_TTL;
+    public static final String IMDS_CONNECT_TIMEOUT = WatcherSettings.IMDS_CONNECT_TIMEOUT;
+    public static final String IMDS_REQUEST_TIMEOUT = WatcherSettings.IMDS_REQUEST_TIMEOUT;
+    public static final String IMDS_ALLOW_V1 = WatcherSettings.IMDS_ALLOW_V1;
+    public static final String POLL_INTERVAL = WatcherSettings.POLL_INTERVAL;
+    public static final String MAX_BACKOFF = WatcherSettings.MAX_BACKOFF;
+    public static final String SAFETY_MARGIN = WatcherSettings.SAFETY_MARGIN;
+    public static final String REBALANCE_DRAIN_ENABLED = WatcherSettings.REBALANCE_DRAIN_ENABLED;
+    public static final String REBALANCE_UNDRAIN_AFTER = WatcherSettings.REBALANCE_UNDRAIN_AFTER;
+    public static final String SCHEDULED_DRAIN_ENABLED = WatcherSettings.SCHEDULED_DRAIN_ENABLED;
+    public static final String SCHEDULED_DRAIN_LEAD_TIME = WatcherSettings.SCHEDULED_DRAIN_LEAD_TIME;
+    public static final String DRAIN_TASK_POLL_INTERVAL = WatcherSettings.DRAIN_TASK_POLL_INTERVAL;
+    public static final String DRAIN_EARLY_FAIL_DELAY = WatcherSettings.DRAIN_EARLY_FAIL_DELAY;
+    public static final String DRAIN_EARLY_FAIL_MAX_DELAY = WatcherSettings.DRAIN_EARLY_FAIL_MAX_DELAY;
+    public static final String COORDINATOR_CONFIRM_SHUTDOWN = WatcherSettings.COORDINATOR_CONFIRM_SHUTDOWN;
+    public static final String COORDINATOR_URI = WatcherSettings.COORDINATOR_URI;
+    public static final String COORDINATOR_USER = WatcherSettings.COORDINATOR_USER;
+    public static final String DRAIN_ESTIMATE_FACTOR = WatcherSettings.DRAIN_ESTIMATE_FACTOR;
+    public static final String DRAIN_ERROR_CODE = WatcherSettings.DRAIN_ERROR_CODE;
+    public static final String TRINO_CONFIG_FILE = WatcherSettings.TRINO_CONFIG_FILE;
+    public static final String TRINO_NODE_PROPERTIES_FILE = WatcherSettings.TRINO_NODE_PROPERTIES_FILE;
+    public static final String TRINO_HOST = WatcherSettings.TRINO_HOST;
+    public static final String TRINO_PORT = WatcherSettings.TRINO_PORT;
+    public static final String TRINO_SHARED_SECRET = WatcherSettings.TRINO_SHARED_SECRET;
+    public static final String TRINO_REQUEST_TIMEOUT = WatcherSettings.TRINO_REQUEST_TIMEOUT;
+    public static final String HTTP_ENABLED = WatcherSettings.HTTP_ENABLED;
+    public static final String HTTP_BIND_ADDRESS = WatcherSettings.HTTP_BIND_ADDRESS;
+    public static final String HTTP_PORT = WatcherSettings.HTTP_PORT;
+    public static final String DRY_RUN = WatcherSettings.DRY_RUN;
 
     /** Error codes the coordinator retries under retry-policy=TASK (both have type INTERNAL_ERROR). */
     public static final Set<String> RETRYABLE_ERROR_CODES = Set.of("REMOTE_HOST_GONE", "GENERIC_INTERNAL_ERROR");
-
-    private static final Set<String> KNOWN = Set.of(
-            IMDS_ENDPOINT, IMDS_TOKEN_TTL, IMDS_CONNECT_TIMEOUT, IMDS_REQUEST_TIMEOUT, IMDS_ALLOW_V1, POLL_INTERVAL,
-            MAX_BACKOFF, SAFETY_MARGIN, REBALANCE_DRAIN_ENABLED, REBALANCE_UNDRAIN_AFTER, SCHEDULED_DRAIN_ENABLED, SCHEDULED_DRAIN_LEAD_TIME,
-            DRAIN_TASK_POLL_INTERVAL, DRAIN_EARLY_FAIL_DELAY, DRAIN_EARLY_FAIL_MAX_DELAY, COORDINATOR_CONFIRM_SHUTDOWN, COORDINATOR_URI,
-            COORDINATOR_USER, DRAIN_ESTIMATE_FACTOR, DRAIN_ERROR_CODE, TRINO_CONFIG_FILE,
-            TRINO_NODE_PROPERTIES_FILE, TRINO_HOST, TRINO_PORT, TRINO_SHARED_SECRET, TRINO_REQUEST_TIMEOUT,
-            HTTP_ENABLED, HTTP_BIND_ADDRESS, HTTP_PORT, DRY_RUN);
 
     public WatcherConfig
     {
@@ -118,25 +107,28 @@ public record WatcherConfig(
         requireNonNull(httpBindAddress, "httpBindAddress is null");
         long ttlSeconds = imdsTokenTtl.toSeconds();
         if (ttlSeconds < 1 || ttlSeconds > 21600) {
-            throw new ConfigException(IMDS_TOKEN_TTL + " must be between 1s and 6h (IMDS limit): " + imdsTokenTtl);
+            throw ConfigException.forKey(IMDS_TOKEN_TTL, "must be between 1s and 6h (IMDS limit): " + imdsTokenTtl);
         }
-        if (!pollInterval.isPositive() || !drainTaskPollInterval.isPositive()) {
-            throw new ConfigException("poll intervals must be positive");
+        if (!pollInterval.isPositive()) {
+            throw ConfigException.forKey(POLL_INTERVAL, "must be positive: " + pollInterval);
+        }
+        if (!drainTaskPollInterval.isPositive()) {
+            throw ConfigException.forKey(DRAIN_TASK_POLL_INTERVAL, "must be positive: " + drainTaskPollInterval);
         }
         if (maxBackoff.compareTo(pollInterval) < 0) {
-            throw new ConfigException(MAX_BACKOFF + " must be at least " + POLL_INTERVAL);
+            throw ConfigException.forKey(MAX_BACKOFF, "(" + maxBackoff + ") must be at least " + POLL_INTERVAL + " (" + pollInterval + ")");
         }
         if (drainEarlyFailDelay.isNegative()) {
-            throw new ConfigException(DRAIN_EARLY_FAIL_DELAY + " must not be negative: " + drainEarlyFailDelay);
+            throw ConfigException.forKey(DRAIN_EARLY_FAIL_DELAY, "must not be negative: " + drainEarlyFailDelay);
         }
         if (drainEarlyFailMaxDelay.compareTo(drainEarlyFailDelay) < 0) {
-            throw new ConfigException(DRAIN_EARLY_FAIL_MAX_DELAY + " (" + drainEarlyFailMaxDelay + ") must be at least " + DRAIN_EARLY_FAIL_DELAY + " (" + drainEarlyFailDelay + ")");
+            throw ConfigException.forKey(DRAIN_EARLY_FAIL_MAX_DELAY, "(" + drainEarlyFailMaxDelay + ") must be at least " + DRAIN_EARLY_FAIL_DELAY + " (" + drainEarlyFailDelay + ")");
         }
         if (drainEstimateFactor < 1.0) {
-            throw new ConfigException(DRAIN_ESTIMATE_FACTOR + " must be >= 1.0: " + drainEstimateFactor);
+            throw ConfigException.forKey(DRAIN_ESTIMATE_FACTOR, "must be >= 1.0: " + drainEstimateFactor);
         }
         if (!RETRYABLE_ERROR_CODES.contains(drainErrorCode)) {
-            throw new ConfigException(DRAIN_ERROR_CODE + " must be one of " + new TreeSet<>(RETRYABLE_ERROR_CODES) + ": " + drainErrorCode);
+            throw ConfigException.forKey(DRAIN_ERROR_CODE, "must be one of " + new TreeSet<>(RETRYABLE_ERROR_CODES) + ": " + drainErrorCode);
         }
     }
 
@@ -152,50 +144,46 @@ public record WatcherConfig(
 
     public static WatcherConfig fromProperties(Map<String, String> properties)
     {
-        Map<String, String> remaining = new HashMap<>(properties);
-        Reader reader = new Reader(remaining);
-        WatcherConfig config = new WatcherConfig(
-                URI.create(reader.string(IMDS_ENDPOINT, "http://169.254.169.254").replaceAll("/+$", "")),
-                reader.duration(IMDS_TOKEN_TTL, "6h"),
-                reader.duration(IMDS_CONNECT_TIMEOUT, "1s"),
-                reader.duration(IMDS_REQUEST_TIMEOUT, "2s"),
-                reader.bool(IMDS_ALLOW_V1, false),
-                reader.duration(POLL_INTERVAL, "1s"),
-                reader.duration(MAX_BACKOFF, "5s"),
-                reader.duration(SAFETY_MARGIN, "15s"),
-                reader.bool(REBALANCE_DRAIN_ENABLED, true),
-                reader.duration(REBALANCE_UNDRAIN_AFTER, "10m"),
-                reader.bool(SCHEDULED_DRAIN_ENABLED, true),
-                reader.duration(SCHEDULED_DRAIN_LEAD_TIME, "2m"),
-                reader.duration(DRAIN_TASK_POLL_INTERVAL, "1s"),
-                // Trino 483's coordinator reads worker states every 5 s; with retry-initial-delay=1s a retry is
-                // placed 1 s after its failure, so 4 s after SHUTTING_DOWN the coordinator has had its 5 s.
-                reader.duration(DRAIN_EARLY_FAIL_DELAY, "4s"),
-                // Trino 483's coordinator lists a new state up to 10 s after the change (each 5 s poll mostly applies
-                // the previous poll's answers); more on a loaded coordinator.
-                reader.duration(DRAIN_EARLY_FAIL_MAX_DELAY, "15s"),
-                reader.bool(COORDINATOR_CONFIRM_SHUTDOWN, true),
-                reader.optionalString(COORDINATOR_URI).map(value -> Reader.parseUri(COORDINATOR_URI, value)),
-                reader.string(COORDINATOR_USER, "trino-spot-watcher"),
-                reader.decimal(DRAIN_ESTIMATE_FACTOR, 1.5),
-                reader.string(DRAIN_ERROR_CODE, "REMOTE_HOST_GONE").toUpperCase(Locale.ROOT),
-                Path.of(reader.string(TRINO_CONFIG_FILE, "etc/config.properties")),
-                Path.of(reader.string(TRINO_NODE_PROPERTIES_FILE, "etc/node.properties")),
-                reader.string(TRINO_HOST, "127.0.0.1"),
-                reader.optionalString(TRINO_PORT).map(value -> OptionalInt.of(Reader.parsePort(TRINO_PORT, value))).orElse(OptionalInt.empty()),
-                reader.optionalString(TRINO_SHARED_SECRET),
-                reader.duration(TRINO_REQUEST_TIMEOUT, "5s"),
-                reader.bool(HTTP_ENABLED, true),
-                reader.string(HTTP_BIND_ADDRESS, "127.0.0.1"),
-                Reader.parsePort(HTTP_PORT, reader.string(HTTP_PORT, "9190")),
-                reader.bool(DRY_RUN, false));
         // A misspelt key would otherwise be ignored silently and its default used.
         Set<String> unknown = new TreeSet<>();
-        remaining.keySet().stream().filter(key -> key.startsWith("watcher.")).forEach(unknown::add);
+        properties.keySet().stream()
+                .filter(key -> key.startsWith("watcher.") && WatcherSettings.find(key).isEmpty())
+                .forEach(unknown::add);
         if (!unknown.isEmpty()) {
-            throw new ConfigException("unknown settings: " + unknown + " (known: " + new TreeSet<>(KNOWN) + ")");
+            throw new ConfigException("unknown settings: " + unknown + " (known: " + WatcherSettings.keys() + ")");
         }
-        return config;
+        Reader reader = new Reader(properties);
+        return new WatcherConfig(
+                URI.create(reader.<URI>get(IMDS_ENDPOINT).toString().replaceAll("/+$", "")),
+                reader.get(IMDS_TOKEN_TTL),
+                reader.get(IMDS_CONNECT_TIMEOUT),
+                reader.get(IMDS_REQUEST_TIMEOUT),
+                reader.get(IMDS_ALLOW_V1),
+                reader.get(POLL_INTERVAL),
+                reader.get(MAX_BACKOFF),
+                reader.get(SAFETY_MARGIN),
+                reader.get(REBALANCE_DRAIN_ENABLED),
+                reader.get(REBALANCE_UNDRAIN_AFTER),
+                reader.get(SCHEDULED_DRAIN_ENABLED),
+                reader.get(SCHEDULED_DRAIN_LEAD_TIME),
+                reader.get(DRAIN_TASK_POLL_INTERVAL),
+                reader.get(DRAIN_EARLY_FAIL_DELAY),
+                reader.get(DRAIN_EARLY_FAIL_MAX_DELAY),
+                reader.get(COORDINATOR_CONFIRM_SHUTDOWN),
+                reader.optional(COORDINATOR_URI),
+                reader.get(COORDINATOR_USER),
+                reader.<Double>get(DRAIN_ESTIMATE_FACTOR),
+                reader.get(DRAIN_ERROR_CODE),
+                Path.of(reader.<String>get(TRINO_CONFIG_FILE)),
+                Path.of(reader.<String>get(TRINO_NODE_PROPERTIES_FILE)),
+                reader.get(TRINO_HOST),
+                reader.<Integer>optional(TRINO_PORT).map(OptionalInt::of).orElse(OptionalInt.empty()),
+                reader.optional(TRINO_SHARED_SECRET),
+                reader.get(TRINO_REQUEST_TIMEOUT),
+                reader.get(HTTP_ENABLED),
+                reader.get(HTTP_BIND_ADDRESS),
+                reader.<Integer>get(HTTP_PORT),
+                reader.get(DRY_RUN));
     }
 
     public WatcherConfig withDryRun(boolean dryRun)
@@ -206,77 +194,22 @@ public record WatcherConfig(
                 trinoRequestTimeout, httpEnabled, httpBindAddress, httpPort, dryRun);
     }
 
-    private record Reader(Map<String, String> remaining)
+    /** Each value through its setting's parser; a blank value means the default. */
+    private record Reader(Map<String, String> properties)
     {
-        String string(String key, String defaultValue)
+        @SuppressWarnings("unchecked")
+        <T> Optional<T> optional(String key)
         {
-            return optionalString(key).orElse(defaultValue);
+            WatcherSettings.Setting setting = WatcherSettings.find(key).orElseThrow();
+            return Optional.ofNullable(properties.get(key))
+                    .filter(value -> !value.isBlank())
+                    .or(setting::defaultValue)
+                    .map(value -> (T) setting.parse(value));
         }
 
-        Optional<String> optionalString(String key)
+        <T> T get(String key)
         {
-            String value = remaining.remove(key);
-            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
-        }
-
-        Duration duration(String key, String defaultValue)
-        {
-            String value = string(key, defaultValue);
-            try {
-                return Durations.parse(value);
-            }
-            catch (IllegalArgumentException e) {
-                throw new ConfigException(key + ": " + e.getMessage(), e);
-            }
-        }
-
-        boolean bool(String key, boolean defaultValue)
-        {
-            String value = string(key, String.valueOf(defaultValue)).toLowerCase(Locale.ROOT);
-            return switch (value) {
-                case "true" -> true;
-                case "false" -> false;
-                default -> throw new ConfigException(key + " must be true or false: " + value);
-            };
-        }
-
-        double decimal(String key, double defaultValue)
-        {
-            String value = string(key, String.valueOf(defaultValue));
-            try {
-                return Double.parseDouble(value);
-            }
-            catch (NumberFormatException e) {
-                throw new ConfigException(key + " must be a number: " + value, e);
-            }
-        }
-
-        static URI parseUri(String key, String value)
-        {
-            try {
-                URI uri = new URI(value);
-                if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-                    throw new ConfigException(key + " must be an http:// URI with a host: " + value);
-                }
-                return uri;
-            }
-            catch (URISyntaxException e) {
-                throw new ConfigException(key + " is not a URI: " + value, e);
-            }
-        }
-
-        static int parsePort(String key, String value)
-        {
-            try {
-                int port = Integer.parseInt(value.trim());
-                if (port < 0 || port > 65535) {
-                    throw new ConfigException(key + " out of range: " + value);
-                }
-                return port;
-            }
-            catch (NumberFormatException e) {
-                throw new ConfigException(key + " must be a port number: " + value, e);
-            }
+            return this.<T>optional(key).orElseThrow();
         }
     }
 }
