@@ -77,6 +77,7 @@ class KnownKeysAgreementTest
         Map<String, String> classification = new LinkedHashMap<>();
         KnownKeys.pluginKeys(Classifications.EXCHANGE_MANAGER).forEach(key -> classification.put(key, Classifications.EXCHANGE_MANAGER));
         KnownKeys.pluginKeys(Classifications.SPOT_NODE_REFRESH).forEach(key -> classification.put(key, Classifications.SPOT_NODE_REFRESH));
+        assertThat(classification.keySet()).as("keys trino-config checks").containsAll(javaTypes.keySet());
         javaTypes.forEach((key, javaType) -> {
             KeyType expected = switch (javaType) {
                 case "Duration" -> KeyType.DURATION;
