@@ -222,6 +222,23 @@ public final class TrinoCluster
         services.add(hdfs);
     }
 
+    /**
+     * What the harness adds to trino-config's JVM options ({@link JvmKeys#options}), after them so they win. Per node it
+     * also sets the heap, and on the coordinator the node-refresh listener's and the JMX port's options.
+     */
+    static final List<String> JVM_OVERRIDES = List.of(
+            // a smaller code cache than the production default keeps many nodes within one small machine
+            "-XX:ReservedCodeCacheSize=256M",
+            // JDK 25 warns on stderr, once per node, about Trino's libraries using native access and sun.misc.Unsafe
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow");
+
+    /** A node's JVM options when the cluster is not configured from a configurations file. */
+    static List<String> jvmOptions(String heapSize)
+    {
+        return JvmKeys.options(heapSize, JVM_OVERRIDES);
+    }
+
     private void configure(TrinoNode node)
     {
         if (configurations.isPresent()) {
@@ -236,24 +253,7 @@ public final class TrinoCluster
         config.put("plugin.dir", runtime.trinoPluginDir().toString());
         config.put("catalog.config-dir", node.etcDir().resolve("catalog").toString());
         config.put("retry-policy", spec.retryPolicy());
-        List<String> jvm = new ArrayList<>(List.of(
-                "-Xmx" + (node.isCoordinator() ? spec.coordinatorHeap() : spec.workerHeap()),
-                "-XX:+UseG1GC",
-                "-XX:G1HeapRegionSize=32M",
-                "-XX:+ExplicitGCInvokesConcurrent",
-                "-XX:+ExitOnOutOfMemoryError",
-                "-XX:-OmitStackTraceInFastThrow",
-                "-XX:ReservedCodeCacheSize=256M",
-                "-XX:PerMethodRecompilationCutoff=10000",
-                "-XX:PerBytecodeRecompilationCutoff=10000",
-                "-XX:+EnableDynamicAgentLoading",
-                "-XX:TieredStopAtLevel=4",
-                "-Djdk.attach.allowAttachSelf=true",
-                "-Djdk.nio.maxCachedBufferSize=2000000",
-                "-Dfile.encoding=UTF-8",
-                "--add-modules=jdk.incubator.vector",
-                "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow"));
+        List<String> jvm = new ArrayList<>(jvmOptions(node.isCoordinator() ? spec.coordinatorHeap() : spec.workerHeap()));
         if (node.isCoordinator()) {
             config.put("node-scheduler.include-coordinator", "false");
             config.putAll(spec.coordinatorProperties());
@@ -336,9 +336,7 @@ public final class TrinoCluster
         overrides.add(new PropertyOverride(Classifications.TRINO_NODE, "node.internal-address", "127.0.0.1"));
         overrides.add(new PropertyOverride(Classifications.SPOT_JVM, JvmKeys.HEAP_SIZE,
                 node.isCoordinator() ? spec.coordinatorHeap() : spec.workerHeap()));
-        // a smaller code cache than the production default keeps many nodes within one small machine
-        overrides.add(new PropertyOverride(Classifications.SPOT_JVM, JvmKeys.EXTRA_OPTIONS,
-                "-XX:ReservedCodeCacheSize=256M --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"));
+        overrides.add(new PropertyOverride(Classifications.SPOT_JVM, JvmKeys.EXTRA_OPTIONS, String.join(" ", JVM_OVERRIDES)));
         if (hdfs != null) {
             // what EMR's own core-site.xml carries on every node
             overrides.add(new PropertyOverride(Classifications.CORE_SITE, "fs.defaultFS", hdfs.defaultFs().toString()));

@@ -5,6 +5,7 @@ import io.trinospot.config.model.PropertyOverride;
 import io.trinospot.config.model.Role;
 import io.trinospot.config.render.RenderedEtc;
 import io.trinospot.config.render.TrinoEtcRenderer;
+import io.trinospot.watcher.config.WatcherSettings;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -47,13 +48,8 @@ class RendererTest
         assertThat(etc.file("hadoop/core-site.xml")).contains("<name>fs.defaultFS</name>\n    <value>hdfs://127.0.0.1:9000</value>");
         assertThat(load(etc.file("node.properties"))).containsOnly(entry("node.environment", "trino_spot"), entry("node.data-dir", "/var/trino/data"));
         assertThat(load(etc.file("log.properties"))).containsOnly(entry("io.trino", "INFO"));
-        assertThat(load(etc.file("spot-watcher.properties"))).containsOnly(
-                entry("watcher.imds.endpoint", "http://169.254.169.254"),
-                entry("watcher.poll-interval", "1s"),
-                entry("watcher.safety-margin", "15s"),
-                entry("watcher.rebalance.drain-enabled", "true"),
-                entry("watcher.rebalance.undrain-after", "10m"),
-                entry("watcher.trino.config-file", "etc/config.properties"));
+        // every default of the agent, so the file shows what the agent runs with
+        assertThat(load(etc.file("spot-watcher.properties"))).containsExactlyInAnyOrderEntriesOf(WatcherSettings.defaults());
         assertThat(etc.file("jvm.config").lines().toList())
                 .startsWith("-Xmx2G")
                 .contains("--add-modules=jdk.incubator.vector", "-XX:+ExitOnOutOfMemoryError")

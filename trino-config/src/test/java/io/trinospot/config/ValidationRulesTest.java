@@ -6,6 +6,7 @@ import io.trinospot.config.model.PropertyOverride;
 import io.trinospot.config.model.Role;
 import io.trinospot.config.validate.Validation;
 import io.trinospot.config.validate.Validator;
+import io.trinospot.watcher.config.WatcherSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -97,12 +98,17 @@ class ValidationRulesTest
                 row("log level", set(BASE, "trino-log", "io.trino", "verbose"),
                         "error: [trino-log] io.trino: 'verbose' is not a log level (OFF, TRACE, DEBUG, INFO, WARN, ERROR)"),
                 row("watcher unknown key", set(BASE, "trino-spot-watcher", "watcher.poll-intervall", "1s"),
-                        "error: [trino-spot-watcher] watcher.poll-intervall: unknown key; known: watcher.imds.endpoint, watcher.poll-interval, "
-                                + "watcher.rebalance.drain-enabled, watcher.rebalance.undrain-after, watcher.safety-margin, watcher.trino.config-file"),
+                        "error: [trino-spot-watcher] watcher.poll-intervall: unknown key; known: " + String.join(", ", WatcherSettings.keys())),
                 row("watcher duration", set(BASE, "trino-spot-watcher", "watcher.safety-margin", "15"),
                         "error: [trino-spot-watcher] watcher.safety-margin: '15' is not a duration such as 500ms, 30s, 1m or 2h"),
                 row("watcher endpoint", set(BASE, "trino-spot-watcher", "watcher.imds.endpoint", "169.254.169.254"),
-                        "error: [trino-spot-watcher] watcher.imds.endpoint: '169.254.169.254' is not an http:// or https:// URI with a host"),
+                        "error: [trino-spot-watcher] watcher.imds.endpoint: '169.254.169.254' is not an http:// URI with a host"),
+                row("watcher error code", set(BASE, "trino-spot-watcher", "watcher.drain.error-code", "USER_CANCELED"),
+                        "error: [trino-spot-watcher] watcher.drain.error-code: 'USER_CANCELED' is not one of [GENERIC_INTERNAL_ERROR, REMOTE_HOST_GONE]"),
+                row("watcher range", set(BASE, "trino-spot-watcher", "watcher.imds.token-ttl", "7h"),
+                        "error: [trino-spot-watcher] watcher.imds.token-ttl: must be between 1s and 6h (IMDS limit): PT7H"),
+                row("watcher rule across keys", set(set(BASE, "trino-spot-watcher", "watcher.poll-interval", "2s"), "trino-spot-watcher", "watcher.max-backoff", "1s"),
+                        "error: [trino-spot-watcher] watcher.max-backoff: (PT1S) must be at least watcher.poll-interval (PT2S)"),
                 row("jvm heap", set(BASE, "trino-spot-jvm", "jvm.heap-size", "2GB"),
                         "error: [trino-spot-jvm] jvm.heap-size: '2GB' is not a JVM size such as 2G or 4096m"),
                 row("jvm options", set(BASE, "trino-spot-jvm", "jvm.extra-options", "-Xss4m UseZGC"),

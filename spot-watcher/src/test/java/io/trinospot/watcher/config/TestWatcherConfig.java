@@ -147,11 +147,44 @@ class TestWatcherConfig
     }
 
     @Test
-    void durations()
+    void durationsUseTrinosSyntax()
     {
-        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(Durations.parse("2h")).isEqualTo(Duration.ofHours(2));
-        assertThat(Durations.format(Duration.ofMinutes(10))).isEqualTo("10m");
-        assertThatThrownBy(() -> Durations.parse("soon")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(WatcherConfig.fromProperties(Map.of("watcher.poll-interval", "500000us")).pollInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(WatcherConfig.fromProperties(Map.of("watcher.poll-interval", "1.5s")).pollInterval()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(WatcherConfig.fromProperties(Map.of("watcher.rebalance.undrain-after", "1d")).rebalanceUndrainAfter()).isEqualTo(Duration.ofDays(1));
+        // a bare number has no unit; it must not silently mean seconds
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.safety-margin", "15")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("watcher.safety-margin: '15' is not a duration such as 500ms, 30s, 1m or 2h");
+    }
+
+    @Test
+    void rangeErrorsNameTheirKey()
+    {
+        assertThat(catchConfigException(Map.of("watcher.imds.token-ttl", "7h")).key()).contains("watcher.imds.token-ttl");
+        assertThat(catchConfigException(Map.of("watcher.poll-interval", "0s")).key()).contains("watcher.poll-interval");
+        assertThat(catchConfigException(Map.of("watcher.poll-interval", "2s", "watcher.max-backoff", "1s")).key()).contains("watcher.max-backoff");
+        assertThat(catchConfigException(Map.of("watcher.drain.estimate-factor", "0.5")).key()).contains("watcher.drain.estimate-factor");
+    }
+
+    @Test
+    void everySettingHasOneParserAndItsDefaultParses()
+    {
+        for (WatcherSettings.Setting setting : WatcherSettings.all()) {
+            setting.defaultValue().ifPresent(value -> assertThat(setting.check(value)).as(setting.key()).isEmpty());
+        }
+        assertThat(WatcherSettings.find("watcher.drain.error-code").orElseThrow().check("USER_CANCELED"))
+                .contains("'USER_CANCELED' is not one of [GENERIC_INTERNAL_ERROR, REMOTE_HOST_GONE]");
+    }
+
+    private static ConfigException catchConfigException(Map<String, String> properties)
+    {
+        try {
+            WatcherConfig.fromProperties(properties);
+        }
+        catch (ConfigException e) {
+            return e;
+        }
+        throw new AssertionError("accepted " + properties);
     }
 }

@@ -1,5 +1,6 @@
 package io.trinospot.config.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** The keys of the {@code trino-spot-jvm} classification, which shapes {@code etc/jvm.config}. */
@@ -30,4 +31,17 @@ public final class JvmKeys
             "--add-modules=jdk.incubator.vector");
 
     private JvmKeys() {}
+
+    /**
+     * A node's JVM options, one per line of jvm.config: the heap, {@link #DEFAULT_OPTIONS}, then {@code additions} in
+     * order (a later option wins in the JVM). Render and the test harness both start their nodes from this.
+     */
+    public static List<String> options(String heapSize, List<String> additions)
+    {
+        List<String> options = new ArrayList<>();
+        options.add("-Xmx" + heapSize);
+        options.addAll(DEFAULT_OPTIONS);
+        options.addAll(additions);
+        return List.copyOf(options);
+    }
 }

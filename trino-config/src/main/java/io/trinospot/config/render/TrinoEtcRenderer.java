@@ -9,9 +9,9 @@ import io.trinospot.config.model.JvmKeys;
 import io.trinospot.config.model.NodeRefreshKeys;
 import io.trinospot.config.model.PropertyOverride;
 import io.trinospot.config.model.Role;
-import io.trinospot.config.model.SpotWatcherKeys;
 import io.trinospot.config.validate.Validation;
 import io.trinospot.config.validate.Validator;
+import io.trinospot.watcher.config.WatcherSettings;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,7 +92,7 @@ public final class TrinoEtcRenderer
         }
         // the watcher drains workers; a coordinator has nothing to drain
         if (role == Role.WORKER) {
-            files.put("spot-watcher.properties", properties(SPOT_WATCHER, config, SpotWatcherKeys.defaults()));
+            files.put("spot-watcher.properties", properties(SPOT_WATCHER, config, WatcherSettings.defaults()));
         }
         return new RenderedEtc(new TreeMap<>(files));
     }
@@ -137,15 +137,14 @@ public final class TrinoEtcRenderer
     private static String jvmConfig(Configurations config, Role role)
     {
         Optional<Classification> jvm = config.find(SPOT_JVM);
-        List<String> lines = new ArrayList<>();
-        lines.add("-Xmx" + jvm.flatMap(c -> c.get(JvmKeys.HEAP_SIZE)).orElse(JvmKeys.DEFAULT_HEAP_SIZE));
-        lines.addAll(JvmKeys.DEFAULT_OPTIONS);
+        List<String> additions = new ArrayList<>();
         if (nodeRefresh(config, role)) {
-            lines.addAll(NodeRefreshKeys.COORDINATOR_JVM_OPTIONS);
+            additions.addAll(NodeRefreshKeys.COORDINATOR_JVM_OPTIONS);
         }
         jvm.flatMap(c -> c.get(JvmKeys.EXTRA_OPTIONS)).ifPresent(extra -> Arrays.stream(extra.strip().split("\\s+"))
                 .filter(option -> !option.isEmpty())
-                .forEach(lines::add));
+                .forEach(additions::add));
+        List<String> lines = JvmKeys.options(jvm.flatMap(c -> c.get(JvmKeys.HEAP_SIZE)).orElse(JvmKeys.DEFAULT_HEAP_SIZE), additions);
         // no comment lines: launchers pass every line to the JVM
         return String.join("\n", lines) + "\n";
     }

@@ -24,6 +24,9 @@ public sealed interface KeyType
             .findFirst()
             .map(option -> "'" + option + "' is not a JVM option (options start with -)"));
 
+    /** Any text, for values whose syntax is the reader's own business. */
+    KeyType TEXT = new Simple(_ -> Optional.empty());
+
     KeyType NON_EMPTY = new Simple(value -> value.isBlank() ? Optional.of("must not be empty") : Optional.empty());
 
     /** Airlift's Duration syntax, exactly as Trino parses it. */
@@ -99,6 +102,12 @@ public sealed interface KeyType
 
     /** Airlift's log levels; Trino's log.properties maps logger names to these. */
     KeyType LOG_LEVEL = new Matching(Pattern.compile("OFF|TRACE|DEBUG|INFO|WARN|ERROR"), "is not a log level (OFF, TRACE, DEBUG, INFO, WARN, ERROR)");
+
+    /** A setting of the spot-watcher agent, checked by the agent's own parser. */
+    static KeyType agent(io.trinospot.watcher.config.WatcherSettings.Setting setting)
+    {
+        return new Simple(setting::check);
+    }
 
     static KeyType oneOf(String... values)
     {

@@ -3,8 +3,9 @@ package io.trinospot.config.validate;
 import io.trinospot.config.model.Classifications;
 import io.trinospot.config.model.JvmKeys;
 import io.trinospot.config.model.NodeRefreshKeys;
-import io.trinospot.config.model.SpotWatcherKeys;
+import io.trinospot.watcher.config.WatcherSettings;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -50,6 +51,34 @@ public final class KnownKeys
     public static final String CONNECTOR_NAME = "connector.name";
     public static final String FS_DEFAULT_FS = "fs.defaultFS";
 
+    /** The exchange plugin's own keys: the {@code @Config} setters of its SpotExchangeConfig and HdfsExchangeConfig. */
+    private static final Map<String, KeyType> SPOT_EXCHANGE = Map.ofEntries(
+            entry(USE_LOCAL_HDFS, BOOLEAN),
+            entry(HDFS_CONFIG_RESOURCES, KeyType.TEXT),
+            entry("exchange.orphan-cleanup.enabled", BOOLEAN),
+            entry("exchange.orphan-cleanup.min-age", DURATION),
+            entry("exchange.orphan-cleanup.interval", DURATION),
+            entry("exchange.hdfs.replication", POSITIVE_INTEGER),
+            entry("exchange.hdfs.block-size", DATA_SIZE),
+            entry("exchange.hdfs.write-buffer-size", DATA_SIZE),
+            entry("exchange.hdfs.read-buffer-size", DATA_SIZE),
+            entry("exchange.hdfs.io-buffer-size", DATA_SIZE),
+            entry("exchange.hdfs.io-threads", POSITIVE_INTEGER),
+            entry("exchange.hdfs.packet-size", DATA_SIZE),
+            entry("exchange.hdfs.max-packets-in-flight", POSITIVE_INTEGER),
+            entry("exchange.hdfs.close-retry-initial-delay", DURATION));
+
+    /** Keys of Trino's filesystem exchange, which the plugin builds on, whose values are checked. */
+    private static final Map<String, KeyType> TRINO_EXCHANGE = Map.of(
+            "exchange.encryption-enabled", BOOLEAN,
+            "exchange.sink-max-file-size", DATA_SIZE,
+            "exchange.max-page-storage-size", DATA_SIZE,
+            "exchange.s3.upload.part-size", DATA_SIZE,
+            "exchange.s3.path-style-access", BOOLEAN);
+
+    /** What the coordinator's spot-node-refresh listener reads (NodeRefreshConfig); node-refresh.enabled is render's own. */
+    private static final Map<String, KeyType> NODE_REFRESH_LISTENER = Map.of(NodeRefreshKeys.INTERVAL, DURATION);
+
     private static final Map<String, Map<String, KeyType>> TYPES = Map.of(
             TRINO_CONFIG, Map.ofEntries(
                     entry(COORDINATOR, BOOLEAN),
@@ -76,27 +105,14 @@ public final class KnownKeys
                     entry("memory.heap-headroom-per-node", DATA_SIZE),
                     entry("fault-tolerant-execution-target-task-input-size", DATA_SIZE),
                     entry("query.max-hash-partition-count", POSITIVE_INTEGER)),
-            EXCHANGE_MANAGER, Map.of(
-                    USE_LOCAL_HDFS, BOOLEAN,
-                    "exchange.encryption-enabled", BOOLEAN,
-                    "exchange.sink-max-file-size", DATA_SIZE,
-                    "exchange.max-page-storage-size", DATA_SIZE,
-                    "exchange.s3.upload.part-size", DATA_SIZE,
-                    "exchange.s3.path-style-access", BOOLEAN),
+            EXCHANGE_MANAGER, union(SPOT_EXCHANGE, TRINO_EXCHANGE),
             TRINO_NODE, Map.of(NODE_ENVIRONMENT, KeyType.NODE_ENVIRONMENT),
-            SPOT_WATCHER, Map.of(
-                    SpotWatcherKeys.IMDS_ENDPOINT, HTTP_URI,
-                    SpotWatcherKeys.POLL_INTERVAL, DURATION,
-                    SpotWatcherKeys.SAFETY_MARGIN, DURATION,
-                    SpotWatcherKeys.REBALANCE_DRAIN_ENABLED, BOOLEAN,
-                    SpotWatcherKeys.REBALANCE_UNDRAIN_AFTER, DURATION,
-                    SpotWatcherKeys.TRINO_CONFIG_FILE, KeyType.NON_EMPTY),
+            // the agent's own list and parsers: a value that passes here is one the agent starts with
+            SPOT_WATCHER, watcherKeys(),
             SPOT_JVM, Map.of(
                     JvmKeys.HEAP_SIZE, KeyType.JVM_SIZE,
                     JvmKeys.EXTRA_OPTIONS, KeyType.JVM_OPTIONS),
-            SPOT_NODE_REFRESH, Map.of(
-                    NodeRefreshKeys.ENABLED, BOOLEAN,
-                    NodeRefreshKeys.INTERVAL, DURATION));
+            SPOT_NODE_REFRESH, union(Map.of(NodeRefreshKeys.ENABLED, BOOLEAN), NODE_REFRESH_LISTENER));
 
     /** Keys that only work in one classification; found elsewhere they are ignored or break start-up. */
     private static final Map<String, String> HOMES = Map.ofEntries(
@@ -116,6 +132,37 @@ public final class KnownKeys
             entry(FS_DEFAULT_FS, CORE_SITE));
 
     private KnownKeys() {}
+
+    /**
+     * The keys of a classification that exchange-plugin's {@code @Config} classes read: the exchange manager's own
+     * and the node-refresh listener's; empty for any other classification.
+     */
+    public static java.util.Set<String> pluginKeys(String classification)
+    {
+        return switch (classification) {
+            case EXCHANGE_MANAGER -> new java.util.TreeSet<>(SPOT_EXCHANGE.keySet());
+            case SPOT_NODE_REFRESH -> new java.util.TreeSet<>(NODE_REFRESH_LISTENER.keySet());
+            default -> java.util.Set.of();
+        };
+    }
+
+    private static Map<String, KeyType> union(Map<String, KeyType> first, Map<String, KeyType> second)
+    {
+        Map<String, KeyType> union = new LinkedHashMap<>(first);
+        second.forEach((key, type) -> {
+            if (union.put(key, type) != null) {
+                throw new IllegalStateException("listed twice: " + key);
+            }
+        });
+        return union;
+    }
+
+    private static Map<String, KeyType> watcherKeys()
+    {
+        Map<String, KeyType> keys = new LinkedHashMap<>();
+        WatcherSettings.all().forEach(setting -> keys.put(setting.key(), KeyType.agent(setting)));
+        return keys;
+    }
 
     public static Optional<KeyType> type(String classification, String key)
     {

@@ -8,7 +8,9 @@ import io.trinospot.config.model.Defaults;
 import io.trinospot.config.model.Problem;
 import io.trinospot.config.model.PropertyOverride;
 import io.trinospot.config.model.Role;
-import io.trinospot.config.model.SpotWatcherKeys;
+import io.trinospot.watcher.config.ConfigException;
+import io.trinospot.watcher.config.WatcherConfig;
+import io.trinospot.watcher.config.WatcherSettings;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -161,6 +163,7 @@ public final class Validator
                     "TASK needs an exchange manager to spool task output; add a " + EXCHANGE_MANAGER + " classification with " + BASE_DIRECTORIES));
         }
         exchange.ifPresent(e -> checkExchange(config, e, role, problems));
+        config.find(SPOT_WATCHER).ifPresent(watcher -> checkWatcher(watcher, problems));
         checkGracePeriod(config, problems);
         if (task) {
             for (Classification catalog : config.classifications()) {
@@ -240,6 +243,26 @@ public final class Validator
         }
     }
 
+    /**
+     * The agent's own start-up checks over the whole file (ranges, rules across keys), once each value parses on its
+     * own: what would stop the agent stops render.
+     */
+    private static void checkWatcher(Classification watcher, List<Problem> problems)
+    {
+        boolean eachParses = watcher.properties().entrySet().stream().allMatch(property -> WatcherSettings.find(property.getKey())
+                .map(setting -> setting.check(property.getValue()).isEmpty())
+                .orElse(false));
+        if (!eachParses) {
+            return;
+        }
+        try {
+            WatcherConfig.fromProperties(watcher.properties());
+        }
+        catch (ConfigException e) {
+            problems.add(Problem.error(SPOT_WATCHER, e.key().orElse(null), e.reason()));
+        }
+    }
+
     private static void checkGracePeriod(Configurations config, List<Problem> problems)
     {
         Optional<String> value = config.property(TRINO_CONFIG, SHUTDOWN_GRACE_PERIOD);
@@ -252,9 +275,9 @@ public final class Validator
                     + " Spot notice; a worker told to shut down would be killed before it drains"));
             return;
         }
-        String margin = config.property(SPOT_WATCHER, SpotWatcherKeys.SAFETY_MARGIN)
+        String margin = config.property(SPOT_WATCHER, WatcherSettings.SAFETY_MARGIN)
                 .filter(m -> KeyType.DURATION.check(m).isEmpty())
-                .orElse(SpotWatcherKeys.defaults().get(SpotWatcherKeys.SAFETY_MARGIN));
+                .orElse(WatcherSettings.defaults().get(WatcherSettings.SAFETY_MARGIN));
         double used = grace.getValue(TimeUnit.MILLISECONDS) * 2 + Duration.valueOf(margin).getValue(TimeUnit.MILLISECONDS);
         if (used >= Defaults.SPOT_NOTICE.getValue(TimeUnit.MILLISECONDS)) {
             problems.add(Problem.warning(TRINO_CONFIG, SHUTDOWN_GRACE_PERIOD, "Trino waits it twice while shutting down; twice " + value.get() + " plus the watcher's "

@@ -52,7 +52,7 @@ public record TrinoWorkerSettings(URI baseUri, String sharedSecret, Optional<URI
                 throw new ConfigException("no worker port: neither " + WatcherConfig.TRINO_PORT + " nor " + HTTP_PORT + " in "
                         + config.trinoConfigFile() + (Files.exists(config.trinoConfigFile()) ? "" : " (file not found)"));
             }
-            port = WatcherConfig.fromProperties(Map.of(WatcherConfig.TRINO_PORT, value)).trinoPort().orElseThrow();
+            port = WatcherSettings.parsePort(HTTP_PORT + " in " + config.trinoConfigFile(), value.trim());
         }
         Map<String, String> node = Files.exists(config.trinoNodePropertiesFile()) ? PropertiesFiles.load(config.trinoNodePropertiesFile()) : Map.of();
         String secret = config.trinoSharedSecret()
