@@ -36,7 +36,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Must-show 2 (and 3): coordinator + 3 workers with {@code retry-policy=TASK} on the {@code spot} exchange; a TPC-DS
+ * Coordinator + 3 workers with {@code retry-policy=TASK} on the {@code spot} exchange; a TPC-DS
  * query set gives the same rows as the same queries without retries, also when a worker is SIGKILLed mid-query.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

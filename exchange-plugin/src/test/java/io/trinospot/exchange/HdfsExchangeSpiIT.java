@@ -27,7 +27,7 @@ import static io.trinospot.exchange.SpiDriver.Page;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Must-show 1 on real HDFS daemons (NameNode + DataNode processes from the harness). */
+/** The exchange SPI contract on real HDFS daemons (NameNode + DataNode processes from the harness). */
 class HdfsExchangeSpiIT
         extends AbstractExchangeSpiIT
 {

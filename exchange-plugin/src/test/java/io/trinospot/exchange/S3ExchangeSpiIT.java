@@ -13,7 +13,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Must-show 1 on the harness's real S3-API server, through Trino's S3 storage inside our plugin. */
+/** The exchange SPI contract on the harness's real S3-API server, through Trino's S3 storage inside our plugin. */
 class S3ExchangeSpiIT
         extends AbstractExchangeSpiIT
 {

@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The spot exchange on the cluster's HDFS with the blog's EMR config ({@code /exchange}, {@code use-local-hdfs}),
- * plus must-show 4: exchange compression shrinks what reaches the DataNode.
+ * The spot exchange on the cluster's HDFS with the AWS blog post's EMR config ({@code /exchange}, {@code use-local-hdfs}),
+ * and exchange compression shrinks what reaches the DataNode.
  */
 class SpotExchangeHdfsClusterIT
         extends AbstractSpotExchangeClusterIT

@@ -45,7 +45,7 @@ final class StorageServers
         return S3Server.start(RuntimeLayout.discover(), ports, workDir.resolve("s3-data"), workDir.resolve("s3"), ProcessReaper.markerArgument());
     }
 
-    /** The blog's EMR-style config: a relative base directory on the cluster's own HDFS. */
+    /** The AWS blog post's EMR-style config: a relative base directory on the cluster's own HDFS. */
     static Map<String, String> hdfsConfig(HdfsCluster hdfs, String baseDirectory)
     {
         Map<String, String> config = new LinkedHashMap<>();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Must-show 4: the cluster CLI from a shell, as a new user runs it: up, sql, kill, status, down. */
+/** The cluster CLI from a shell, as a new user runs it: up, sql, kill, status, down. */
 class ClusterCliIT
 {
     private final Path root = Path.of(System.getProperty("trinospot.project.dir"));

@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code trino-spot demo}, the README's first command, end to end: the blog's cluster configured from the blog's EMR
+ * {@code trino-spot demo}, the README's first command, end to end: the AWS blog post's cluster configured from the AWS blog post's EMR
  * classifications through trino-config, q39 on lake tables with TASK retries spooled to HDFS through our exchange
- * plugin, the blog's FIS template played mid-query. Asserts what the demo promises: every query run gave the
+ * plugin, the AWS blog post's FIS template played mid-query. Asserts what the demo promises: every query run gave the
  * fault-free rows, all four Spot workers went shutting_down and then were gone, the report was written, and the
  * nodes really ran on the rendered etc/.
  */
@@ -73,7 +73,7 @@ class DemoIT
             assertThat(node.states().stream().map(ExperimentReport.StateChange::state)).containsOnly(NodeState.ACTIVE);
         }
 
-        // every node ran on the etc/ trino-config rendered from the blog's classifications (issue 5)
+        // every node ran on the etc/ trino-config rendered from the AWS blog post's classifications
         Path clusterDir = onlyClusterDir(work);
         Properties coordinator = load(clusterDir.resolve("coordinator/etc/config.properties"));
         assertThat(Files.readString(clusterDir.resolve("coordinator/etc/config.properties"))).startsWith("# Rendered by trino-config");

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Must-show 2, 3 and 4 of issue 4 on a real cluster (coordinator + 3 workers, each with its spot-watcher agent
+ * The agent's drain on a real cluster (coordinator + 3 workers, each with its spot-watcher agent
  * and IMDS emulator; lake tables; retry-policy=TASK). The notice window is shorter than EC2's two minutes to
  * keep the build quick ({@code -Dtrinospot.spot.window=120s} for the real thing); the benchmark uses 120 s.
  */
@@ -40,12 +40,12 @@ class SpotInterruptionIT
     // is picked once it has run 3 s, seen up to 9 s on the loaded machine, so a good part of it is always left.
     private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(25);
     private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
-    // Must-show 2: the worker shows shutting_down in the coordinator's node list (which system.runtime.nodes reads)
+    // The worker shows shutting_down in the coordinator's node list (which system.runtime.nodes reads)
     // within 2 s of the notice. The cluster runs the exchange plugin's spot-node-refresh on the coordinator.
     private static final Duration COORDINATOR_SHOWS_SHUTDOWN = Duration.ofSeconds(2);
-    // Must-show 2: doomed tasks rescheduled on other workers within 10 s of the notice.
+    // Doomed tasks rescheduled on other workers within 10 s of the notice.
     private static final Duration RESCHEDULED = Duration.ofSeconds(10);
-    // Waits for a state that is not timed by the issue (rebalance draining, back to active).
+    // Waits for a state that has no time bound of its own (rebalance draining, back to active).
     private static final Duration COORDINATOR_VISIBLE = Duration.ofSeconds(30);
     // With a worker that does not answer, refreshes do not wait, and Trino then re-asks a worker at most once a
     // second: up to a second more than with every worker answering. Before that fallback the list waited for the

@@ -25,9 +25,9 @@ import java.util.function.Function;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The issue 4 benchmark: many Spot notices against one long-lived cluster, the doomed worker replaced after each,
+ * The Spot notice benchmark: many Spot notices against one long-lived cluster, the doomed worker replaced after each,
  * plus baseline kills without a notice. Runs only when asked:
- * {@code ./mvnw -pl spot-watcher verify -Dit.test=SpotNoticeBenchmarkIT -Dtrinospot.benchmark.notices=20}
+ * {@code ./mvnw -pl integration-tests verify -Dit.test=SpotNoticeBenchmarkIT -Dtrinospot.benchmark.notices=20}
  * (optional: {@code -Dtrinospot.benchmark.baselines=5}, {@code -Dtrinospot.benchmark.window=120},
  * {@code -Dtrinospot.benchmark.query=long|q39}, default long: {@link SpotScenario#longTaskQuery}).
  * Writes a Markdown table to {@code target/spot-benchmark.md}.

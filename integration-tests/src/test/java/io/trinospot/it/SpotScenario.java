@@ -46,7 +46,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * The Spot scenario on a real cluster: q39 runs back to back on lake tables under {@code retry-policy=TASK};
  * one worker gets a Spot notice (or, for the baseline, nothing) and is SIGKILLed when the notice's time comes.
- * Measures what the issue asks for from the coordinator's and the worker's point of view.
+ * Measures the drain's timings from the coordinator's and the worker's point of view.
  */
 final class SpotScenario
 {

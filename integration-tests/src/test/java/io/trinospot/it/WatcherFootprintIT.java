@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * with a worker config it resolves at start (the worker itself need not run while idle). After a warm-up it reads
  * {@code VmRSS}, threads and {@code utime+stime} from {@code /proc} over the idle window. A measurement, not a
  * timed test: it runs only with {@code -Dtrinospot.footprint.seconds=N}
- * ({@code ./mvnw -pl spot-watcher verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=WatcherFootprintIT -Dtrinospot.footprint.seconds=60}).
+ * ({@code ./mvnw -pl integration-tests verify -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=WatcherFootprintIT -Dtrinospot.footprint.seconds=60}).
  */
 class WatcherFootprintIT
 {

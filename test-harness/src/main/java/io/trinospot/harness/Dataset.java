@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record Dataset(String benchmark, String scale, List<String> tables)
 {
-    /** Tables of TPC-DS q39 (the blog's query). */
+    /** Tables of TPC-DS q39 (the AWS blog post's query). */
     public static final List<String> TPCDS_Q39_TABLES = List.of("inventory", "item", "warehouse", "date_dim");
     /** q39's tables plus the ones the scenario and benchmark queries join. */
     public static final List<String> TPCDS_CORE_TABLES = List.of(

@@ -10,7 +10,7 @@ public final class Queries
 {
     private Queries() {}
 
-    /** TPC-DS q39, the query of the EMR Spot blog, reading from {@code schema} (e.g. {@code tpcds.sf1}). */
+    /** TPC-DS q39, the query of the AWS blog post, reading from {@code schema} (e.g. {@code tpcds.sf1}). */
     public static String tpcdsQ39(String schema)
     {
         return load("tpcds-q39.sql", schema);

@@ -379,7 +379,7 @@ public final class TrinoCluster
                     "exchange.s3.path-style-access", "true",
                     "exchange.s3.aws-access-key", S3Server.ACCESS_KEY,
                     "exchange.s3.aws-secret-key", S3Server.SECRET_KEY);
-            // The blog's EMR exchange config; the Hadoop files stand in for /etc/hadoop/conf.
+            // The AWS blog post's EMR exchange config; the Hadoop files stand in for /etc/hadoop/conf.
             case HDFS -> Map.of(
                     "exchange-manager.name", "spot",
                     "exchange.base-directories", "/exchange",

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Must-show 3: nothing of ours keeps running after close, after a failed start, or after the owning JVM dies. */
+/** Nothing of ours keeps running after close, after a failed start, or after the owning JVM dies. */
 class ProcessHygieneIT
 {
     @Test

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One cluster (coordinator + 3 workers, HDFS, S3 lake, retry-policy=TASK with Trino's filesystem exchange on a local
- * directory) for the harness's must-shows, in order: it starts with everything it needs; the lake copy answers q39
+ * directory) for what the harness promises, in order: it starts with everything it needs; the lake copy answers q39
  * like the generator and is reused, not copied again; and a worker SIGKILLed while q39 runs (never restarted) does not
  * change the query's rows. One cluster instead of two keeps CI within its budget.
  */

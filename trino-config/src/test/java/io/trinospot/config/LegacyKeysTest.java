@@ -74,7 +74,7 @@ class LegacyKeysTest
                         TestConfigs.of("trino-exchange-manager", props("exchange.base-directories", "s3://bucket/exchange")),
                         "note: [trino-exchange-manager] exchange-manager.name: not set (EMR picks its own); rendered as exchange-manager.name=spot",
                         "exchange-manager.properties", Map.of("exchange-manager.name", "spot"), List.of()),
-                // the blog's file has it; Trino 483 refuses to start with it (seen on a harness node)
+                // the AWS blog post's file has it; Trino 483 refuses to start with it (seen on a harness node)
                 new Case("defunct low-memory killer delay",
                         TestConfigs.of("trino-config", props("query.low-memory-killer.delay", "0s", "retry-policy", "NONE")),
                         "note: [trino-config] query.low-memory-killer.delay: defunct in Trino 483 (a server with it does not start); left out: "

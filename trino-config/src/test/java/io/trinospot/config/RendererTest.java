@@ -187,7 +187,7 @@ class RendererTest
     @Test
     void refusesToRenderWithErrors()
     {
-        // the blog's file names no HDFS: fine for EMR, not for a node of ours
+        // the AWS blog post's file names no HDFS: fine for EMR, not for a node of ours
         assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER))
                 .isInstanceOf(InvalidConfigurationException.class)
                 .hasMessageContaining("error: [trino-exchange-manager] exchange.use-local-hdfs: no HDFS to resolve /exchange against");

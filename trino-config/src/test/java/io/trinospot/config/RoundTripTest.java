@@ -39,7 +39,7 @@ class RoundTripTest
         for (Role role : Role.values()) {
             assertThat(TrinoEtcRenderer.render(back, role, NODE)).isEqualTo(TrinoEtcRenderer.render(file, role, NODE));
         }
-        // the blog's file is already what EMR takes: nothing dropped or changed
+        // the AWS blog post's file is already what EMR takes: nothing dropped or changed
         assertThat(back).isEqualTo(file);
     }
 

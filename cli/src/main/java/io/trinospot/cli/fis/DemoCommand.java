@@ -13,13 +13,13 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-/** {@code trino-spot demo}: the EMR Spot blog's experiment on this machine. Exit 0 passed, 1 failed, 2 usage. */
+/** {@code trino-spot demo}: the AWS blog post's experiment on this machine. Exit 0 passed, 1 failed, 2 usage. */
 @Command(
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-                "The EMR Spot blog's experiment on this machine: a coordinator, 2 on-demand core workers and 4 Spot workers (each with a spot-watcher and an IMDS emulator), "
-                        + "exchange spooled to HDFS; TPC-DS q39 runs while the blog's EMR_Trino_Interrupter template sends every Spot worker its notice.",
+                "The experiment of the AWS blog post on Trino in Amazon EMR with EC2 Spot Instances, on this machine: a coordinator, 2 on-demand core workers and 4 Spot workers (each with a spot-watcher and an IMDS emulator), "
+                        + "exchange spooled to HDFS; TPC-DS q39 runs while the AWS blog post's EMR_Trino_Interrupter template sends every Spot worker its notice.",
                 "Passes when every query run gave the fault-free rows and every Spot worker shut down gracefully before it was reclaimed. Stops every process it started."},
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:passed", "1:a query run was wrong or failed, or a Spot worker did not shut down and go", "2:usage error"})
@@ -32,7 +32,7 @@ public final class DemoCommand
     @Mixin
     LocalClusterOptions local;
 
-    @Option(names = "--compare-scale", description = "afterwards the blog's second finding: q39 on 6 workers, then on 10 (4 Spot workers added), each timed over 3 runs")
+    @Option(names = "--compare-scale", description = "afterwards the AWS blog post's second finding: q39 on 6 workers, then on 10 (4 Spot workers added), each timed over 3 runs")
     boolean compareScale;
 
     @Override

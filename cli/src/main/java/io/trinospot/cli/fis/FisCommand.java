@@ -46,7 +46,7 @@ import java.util.function.Function;
         name = "fis",
         mixinStandardHelpOptions = true,
         description = {
-                "AWS Fault Injection Service experiment templates: check them, plan them, run them on AWS or on a local copy of the blog's cluster.",
+                "AWS Fault Injection Service experiment templates: check them, plan them, run them on AWS or on a local copy of the AWS blog post's cluster.",
                 "TEMPLATE is a file or the name of a shipped template (see 'fis list')."},
         subcommands = {
                 FisCommand.Validate.class,
@@ -161,7 +161,7 @@ public final class FisCommand
             mixinStandardHelpOptions = true,
             description = {
                     "Run a template: with --aws, create it on AWS FIS, start it and follow it to its end; "
-                            + "with --local, play it on a local copy of the blog's cluster while TPC-DS q39 runs, and write a report.",
+                            + "with --local, play it on a local copy of the AWS blog post's cluster while TPC-DS q39 runs, and write a report.",
                     "Exactly one of --aws and --local. --region and --endpoint go with --aws; the cluster's options with --local."})
     static final class Run
             implements Callable<Integer>
@@ -187,7 +187,7 @@ public final class FisCommand
         @Option(names = "--endpoint", paramLabel = "URL", description = "--aws: the FIS endpoint (default: the region's)")
         URI endpoint;
 
-        @Option(names = "--local", description = "on a local copy of the blog's cluster, started for this run and stopped afterwards")
+        @Option(names = "--local", description = "on a local copy of the AWS blog post's cluster, started for this run and stopped afterwards")
         boolean local;
 
         @Option(names = "--seed", paramLabel = "N", description = "--local: selects the instances (default: random, printed)")
@@ -261,7 +261,7 @@ public final class FisCommand
     @Command(
             name = "chaos",
             mixinStandardHelpOptions = true,
-            description = "On one local copy of the blog's cluster, run randomly chosen templates one after another (the fleet replenished between runs); "
+            description = "On one local copy of the AWS blog post's cluster, run randomly chosen templates one after another (the fleet replenished between runs); "
                     + "prints 'run i of N' as it goes and a line per run at the end.")
     static final class Chaos
             implements Callable<Integer>

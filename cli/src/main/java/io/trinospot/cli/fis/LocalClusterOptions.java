@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Optional;
 
-/** What the commands that start the blog's cluster share: its configuration and where its files go. */
+/** What the commands that start the AWS blog post's cluster share: its configuration and where its files go. */
 final class LocalClusterOptions
 {
     static final String HOME_VARIABLE = "TRINO_SPOT_HOME";
 
     @Option(names = "--configurations", paramLabel = "FILE", converter = TextFile.Existing.class,
-            description = "EMR configurations every node's etc/ is rendered from by trino-config (default: the blog's classifications)")
+            description = "EMR configurations every node's etc/ is rendered from by trino-config (default: the AWS blog post's classifications)")
     Path configurations;
 
     @Option(names = "--report-dir", paramLabel = "DIR", description = "where the JSON and HTML reports go (default: $" + HOME_VARIABLE + "/reports/<UTC time>)")

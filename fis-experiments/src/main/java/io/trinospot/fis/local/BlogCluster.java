@@ -25,9 +25,10 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The EMR Spot blog's cluster on this machine: a coordinator, on-demand core workers (the HDFS that spools exchange
+ * The cluster of the AWS Big Data blog post "Query big data with resilience using Trino in Amazon EMR with Amazon EC2
+ * Spot Instances for less cost" (aws.amazon.com/blogs/big-data), on this machine: a coordinator, on-demand core workers (the HDFS that spools exchange
  * data stands beside them), and Spot task workers each with its IMDS emulator and spot-watcher. Every node's etc/
- * is rendered by trino-config from an EMR configurations file (the blog's by default); q39's tables are in the lake.
+ * is rendered by trino-config from an EMR configurations file (the AWS blog post's by default); q39's tables are in the lake.
  */
 public final class BlogCluster
         implements AutoCloseable
@@ -96,7 +97,7 @@ public final class BlogCluster
         }
     }
 
-    /** The blog's configurations file, copied out of this jar to {@code dir}. */
+    /** The AWS blog post's configurations file, copied out of this jar to {@code dir}. */
     public static Path blogConfigurations(Path dir)
     {
         // shipped by trino-config as its worked example

@@ -28,7 +28,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The runs that need a real local cluster: the demo, one template, and chaos (random templates one after another on
- * one cluster). Each starts the blog's cluster, tells its progress line by line, returns whether every query run was
+ * one cluster). Each starts the AWS blog post's cluster, tells its progress line by line, returns whether every query run was
  * correct, and leaves nothing running.
  */
 public final class LocalRuns
@@ -36,7 +36,7 @@ public final class LocalRuns
     public static final String DEMO_TEMPLATE = "emr-trino-interrupter";
     public static final int DEFAULT_CORE_WORKERS = 2;
     public static final int DEFAULT_SPOT_WORKERS = 4;
-    /** The blog's second finding adds this many Spot workers to the replenished fleet. */
+    /** The AWS blog post's second finding adds this many Spot workers to the replenished fleet. */
     private static final int SCALE_OUT_WORKERS = 4;
     private static final int SCALE_RUNS = 3;
     private static final DateTimeFormatter REPORT_DIR_NAME = DateTimeFormatter.ofPattern("yyyyMMddHHmmss", Locale.ROOT).withZone(ZoneOffset.UTC);
@@ -46,7 +46,7 @@ public final class LocalRuns
     /**
      * The cluster to start.
      *
-     * @param configurations EMR configurations every node's etc/ is rendered from; empty for the blog's
+     * @param configurations EMR configurations every node's etc/ is rendered from; empty for the AWS blog post's
      * @param workDir where the nodes' directories go (kept afterwards); empty for a temporary directory
      */
     public record Cluster(Optional<Path> configurations, int coreWorkers, int spotWorkers, Optional<Path> workDir)
@@ -90,14 +90,14 @@ public final class LocalRuns
     }
 
     /**
-     * The blog's experiment: its cluster, its template on all Spot workers mid-q39. Passes when every query run was
+     * The AWS blog post's experiment: its cluster, its template on all Spot workers mid-q39. Passes when every query run was
      * correct and every Spot worker went shutting_down and was gone at the end. With {@code compareScale}, then the
-     * blog's second finding (see {@link #compareScale}).
+     * AWS blog post's second finding (see {@link #compareScale}).
      */
     public boolean demo(ExperimentTemplate template, Cluster cluster, Path reportDir, boolean compareScale)
             throws PlanException, IOException, InterruptedException
     {
-        out.accept("trino-spot demo: the EMR Spot blog's experiment on this machine");
+        out.accept("trino-spot demo: the AWS blog post's experiment on this machine");
         try (BlogCluster blog = start(cluster, reportDir)) {
             String sql = blog.q39();
             QueryResult faultFree = faultFree(blog, sql);
@@ -214,7 +214,7 @@ public final class LocalRuns
     }
 
     /**
-     * The blog's second finding: after EMR replaced the reclaimed capacity, 10 workers ran q39 faster than 6. Here the
+     * The AWS blog post's second finding: after EMR replaced the reclaimed capacity, 10 workers ran q39 faster than 6. Here the
      * fleet is replenished, q39 timed, 4 Spot workers added, q39 timed again; every run checked for correctness.
      */
     private boolean compareScale(BlogCluster blog, String sql, QueryResult faultFree)
@@ -236,7 +236,7 @@ public final class LocalRuns
         }
         double medianBefore = median(before.get());
         double medianAfter = median(after.get());
-        out.accept(String.format(Locale.ROOT, "compare-scale: q39 median of %d runs: %d workers %.1f s %s, %d workers %.1f s %s; %d/%d = %.2f (the blog on EMR: 2.33 -> 1.57 min, 0.67)",
+        out.accept(String.format(Locale.ROOT, "compare-scale: q39 median of %d runs: %d workers %.1f s %s, %d workers %.1f s %s; %d/%d = %.2f (the AWS blog post on EMR: 2.33 -> 1.57 min, 0.67)",
                 SCALE_RUNS, workersBefore, medianBefore, before.get(), workersAfter, medianAfter, after.get(), workersAfter, workersBefore, medianAfter / medianBefore));
         out.accept("compare-scale: every node here shares the same " + Runtime.getRuntime().availableProcessors()
                 + " cores, so more workers add coordination, not compute; on EC2 each worker brings its own instance");

@@ -26,7 +26,7 @@ public class PlannerTest
 {
     private static final Map<String, String> CLUSTER = Map.of("Name", "MyTrinoCluster");
 
-    /** The blog's topology plus instances no template may touch: another cluster's Spot node and a stopped one. */
+    /** The AWS blog post's topology plus instances no template may touch: another cluster's Spot node and a stopped one. */
     public static final List<LocalInstance> BLOG_FLEET = List.of(
             instance("coordinator", "MASTER", Lifecycle.ON_DEMAND, InstanceState.RUNNING),
             instance("core-1", "CORE", Lifecycle.ON_DEMAND, InstanceState.RUNNING),

@@ -13,7 +13,7 @@ import static io.trinospot.fis.report.ExperimentReport.StateChange;
 import static io.trinospot.fis.report.ExperimentReport.TaskAttempt;
 
 /**
- * A report shaped like the blog's run: 4 Spot workers noticed at +20 s, killed at +2m20s, q39 finishing on the rest;
+ * A report shaped like the AWS blog post's run: 4 Spot workers noticed at +20 s, killed at +2m20s, q39 finishing on the rest;
  * spot-3 had a task it failed early (rerun on core-1) and one that died with it.
  */
 final class SampleReports
