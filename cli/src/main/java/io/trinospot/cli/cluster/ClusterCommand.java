@@ -1,5 +1,6 @@
 package io.trinospot.cli.cluster;
 
+import io.trinospot.cli.CommandGroup;
 import io.trinospot.cli.CommandLines;
 import io.trinospot.harness.ClusterState;
 import io.trinospot.harness.ManagedProcess;
@@ -46,17 +47,8 @@ import java.util.stream.Collectors;
                 ClusterCommand.Down.class,
         })
 public final class ClusterCommand
-        implements Runnable
+        extends CommandGroup
 {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run()
-    {
-        throw CommandLines.usage(spec, "no subcommand given");
-    }
-
     /** Where a detached cluster keeps its state file and work directory; an option of every subcommand, so it may follow it. */
     static final class Home
     {

@@ -1,5 +1,6 @@
 package io.trinospot.cli.config;
 
+import io.trinospot.cli.CommandGroup;
 import io.trinospot.cli.CommandLines;
 import io.trinospot.config.InvalidConfigurationException;
 import io.trinospot.config.io.ConfigurationsParser;
@@ -41,17 +42,8 @@ import java.util.concurrent.Callable;
         description = "Render and validate Trino etc/ from EMR-style configuration classifications.",
         subcommands = {ConfigCommand.Render.class, ConfigCommand.Validate.class, ConfigCommand.Emr.class})
 public final class ConfigCommand
-        implements Runnable
+        extends CommandGroup
 {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run()
-    {
-        throw CommandLines.usage(spec, "no subcommand given");
-    }
-
     static final class Input
     {
         @Option(names = "--configurations", required = true, paramLabel = "FILE", description = "EMR configurations JSON (a list of classifications)")

@@ -1,5 +1,6 @@
 package io.trinospot.cli.fis;
 
+import io.trinospot.cli.CommandGroup;
 import io.trinospot.cli.CommandLines;
 import io.trinospot.fis.aws.AwsExperimentRunner;
 import io.trinospot.fis.aws.ExperimentStatus;
@@ -58,17 +59,8 @@ import java.util.function.Function;
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:ok", "1:invalid template, plan not possible, wrong query run or experiment not completed", "2:usage error"})
 public final class FisCommand
-        implements Runnable
+        extends CommandGroup
 {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run()
-    {
-        throw CommandLines.usage(spec, "no subcommand given");
-    }
-
     @Command(name = "validate", mixinStandardHelpOptions = true, description = "Check a template against FIS's rules; print every problem, one per line.")
     static final class Validate
             implements Callable<Integer>

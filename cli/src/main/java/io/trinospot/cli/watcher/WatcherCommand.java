@@ -1,5 +1,6 @@
 package io.trinospot.cli.watcher;
 
+import io.trinospot.cli.CommandGroup;
 import io.trinospot.cli.CommandLines;
 import io.trinospot.watcher.Watcher;
 import io.trinospot.watcher.config.ConfigException;
@@ -21,17 +22,8 @@ import java.util.concurrent.CountDownLatch;
         description = "The on-node agent: watches EC2 instance metadata for Spot notices, rebalance recommendations and scheduled events, and drains the local Trino worker.",
         subcommands = WatcherCommand.Run.class)
 public final class WatcherCommand
-        implements Runnable
+        extends CommandGroup
 {
-    @Spec
-    CommandSpec spec;
-
-    @Override
-    public void run()
-    {
-        throw CommandLines.usage(spec, "no subcommand given");
-    }
-
     @Command(name = "run", mixinStandardHelpOptions = true, description = "Run until SIGTERM.")
     static final class Run
             implements Callable<Integer>

@@ -74,11 +74,11 @@ public final class BlogCluster
         out.accept("starting the cluster: coordinator, " + coreWorkers + " on-demand core worker(s), " + spotWorkers
                 + " Spot worker(s), HDFS, S3 server; etc/ rendered by trino-config from " + configurations.getFileName());
         long start = System.nanoTime();
-        TrinoCluster cluster = TrinoCluster.start(spec.build());
+        TrinoCluster cluster = TrinoCluster.start(spec.build(), out);
         SpotFleet spotFleet = null;
         try {
             out.accept(String.format("cluster up in %.1f s", (System.nanoTime() - start) / 1e9));
-            int copied = Lake.ensure(cluster, Q39_TABLES);
+            int copied = Lake.ensure(cluster, Q39_TABLES, out);
             if (copied > 0) {
                 out.accept("copied " + copied + " q39 table(s) into the lake (once per machine)");
             }
