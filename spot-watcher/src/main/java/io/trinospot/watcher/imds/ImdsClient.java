@@ -1,6 +1,6 @@
 package io.trinospot.watcher.imds;
 
-import io.trinospot.watcher.http.BlockingHttp;
+import io.trinospot.watcher.http.PlainHttp;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -31,6 +31,7 @@ public final class ImdsClient
     public static final String TOKEN_HEADER = "X-aws-ec2-metadata-token";
     // Nothing IMDS serves for us is larger; anything bigger is garbage.
     private static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final PlainHttp HTTP = PlainHttp.shared();
 
     private final ImdsClientConfig config;
     private final InstantSource clock;
@@ -58,7 +59,7 @@ public final class ImdsClient
             throws ImdsException
     {
         Optional<String> session = sessionToken();
-        BlockingHttp.StringResponse response = send("GET", path, sessionHeader(session));
+        PlainHttp.StringResponse response = send("GET", path, sessionHeader(session));
         if (response.status() == 401 && session.isPresent()) {
             // Expired or revoked behind our back (IMDS restart, clock jump): one fresh token, one retry.
             invalidate(session.get());
@@ -119,7 +120,7 @@ public final class ImdsClient
     {
         Instant requestedAt = clock.instant();
         long ttlSeconds = config.tokenTtl().toSeconds();
-        BlockingHttp.StringResponse response = send("PUT", TOKEN_PATH, Map.of(TOKEN_TTL_HEADER, String.valueOf(ttlSeconds)));
+        PlainHttp.StringResponse response = send("PUT", TOKEN_PATH, Map.of(TOKEN_TTL_HEADER, String.valueOf(ttlSeconds)));
         if (response.status() != 200) {
             throw new ImdsException(ImdsException.Kind.TOKEN, "token request answered " + response.status());
         }
@@ -148,13 +149,13 @@ public final class ImdsClient
     }
 
     // IMDS is link-local: no proxy ever sees these requests, and redirects are not followed.
-    private BlockingHttp.StringResponse send(String method, String path, Map<String, String> headers)
+    private PlainHttp.StringResponse send(String method, String path, Map<String, String> headers)
             throws ImdsException
     {
         try {
-            return BlockingHttp.sendForString(uri(path), method, headers, null, config.connectTimeout(), config.requestTimeout(), MAX_BODY_BYTES);
+            return HTTP.sendForString(uri(path), method, headers, null, config.connectTimeout(), config.requestTimeout(), MAX_BODY_BYTES);
         }
-        catch (BlockingHttp.BodyTooLargeException e) {
+        catch (PlainHttp.BodyTooLargeException e) {
             throw new ImdsException(ImdsException.Kind.MALFORMED, method + " " + path + ": answer larger than " + e.limit() + " bytes", e);
         }
         catch (HttpConnectTimeoutException e) {

@@ -1,5 +1,7 @@
 package io.trinospot.watcher.status;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -35,10 +37,11 @@ public final class StatusServer
         server.setExecutor(Executors.newSingleThreadExecutor(Thread.ofPlatform().name("status-http").daemon().factory()));
         server.createContext("/healthz", exchange -> {
             boolean ok = healthy.getAsBoolean();
-            String body = "{\"status\":\"" + (ok ? "ok" : "failing") + "\",\"lastSuccessfulImdsPoll\":"
-                    + metrics.lastSuccessfulPoll().map(time -> "\"" + time + "\"").orElse("null")
-                    + ",\"lastStateSet\":" + metrics.lastStateSet().map(state -> "\"" + state + "\"").orElse("null") + "}\n";
-            respond(exchange, ok ? 200 : 503, "application/json", body);
+            ObjectNode body = JsonNodeFactory.instance.objectNode()
+                    .put("status", ok ? "ok" : "failing")
+                    .put("lastSuccessfulImdsPoll", metrics.lastSuccessfulPoll().map(String::valueOf).orElse(null))
+                    .put("lastStateSet", metrics.lastStateSet().map(String::valueOf).orElse(null));
+            respond(exchange, ok ? 200 : 503, "application/json", body + "\n");
         });
         server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
         server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "not found\n"));

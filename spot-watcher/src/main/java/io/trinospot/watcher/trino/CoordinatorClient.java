@@ -3,7 +3,7 @@ package io.trinospot.watcher.trino;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.trinospot.watcher.http.BlockingHttp;
+import io.trinospot.watcher.http.PlainHttp;
 
 import java.io.IOException;
 import java.net.URI;
@@ -25,6 +25,7 @@ public final class CoordinatorClient
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final PlainHttp HTTP = PlainHttp.shared();
     // The drain's thread waits for the answer, and its cutoff must not slip: one question gets this long in all
     // (a small query takes a few round trips: 0.1-0.25 s seen on the loaded test cluster).
     private static final Duration QUESTION_BUDGET = Duration.ofSeconds(2);
@@ -87,9 +88,9 @@ public final class CoordinatorClient
             throws TrinoWorkerException
     {
         Duration timeout = Duration.ofNanos(Math.max(1_000_000, Math.min(requestTimeout.toNanos(), deadline - System.nanoTime())));
-        BlockingHttp.StringResponse response;
+        PlainHttp.StringResponse response;
         try {
-            response = BlockingHttp.sendForString(uri, method, headers(sql != null), sql == null ? null : sql.getBytes(StandardCharsets.UTF_8),
+            response = HTTP.sendForString(uri, method, headers(sql != null), sql == null ? null : sql.getBytes(StandardCharsets.UTF_8),
                     timeout, timeout, MAX_BODY_BYTES);
         }
         catch (IOException e) {
@@ -119,7 +120,7 @@ public final class CoordinatorClient
     {
         try {
             Duration timeout = Duration.ofMillis(500);
-            BlockingHttp.sendForString(URI.create(nextUri), "DELETE", headers(false), null, timeout, timeout, MAX_BODY_BYTES);
+            HTTP.sendForString(URI.create(nextUri), "DELETE", headers(false), null, timeout, timeout, MAX_BODY_BYTES);
         }
         catch (IOException | RuntimeException ignored) {
             // Best effort: the coordinator abandons a query nobody polls.

@@ -5,8 +5,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 
-import io.trinospot.watcher.http.BlockingHttp;
+import io.trinospot.watcher.http.PlainHttp;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,6 +37,7 @@ public final class TrinoWorkerClient
         implements WorkerApi
 {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PlainHttp HTTP = PlainHttp.shared();
     // Codes from io.trino.spi.StandardErrorCode; both are INTERNAL_ERROR, which task retries pick up.
     private static final Map<String, Integer> ERROR_CODES = Map.of("REMOTE_HOST_GONE", 65558, "GENERIC_INTERNAL_ERROR", 65536);
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
@@ -71,7 +73,7 @@ public final class TrinoWorkerClient
     public void setState(NodeState state)
             throws TrinoWorkerException
     {
-        BlockingHttp.StringResponse response = send("PUT", "/v1/info/state", "application/json", "\"" + state.name() + "\"");
+        PlainHttp.StringResponse response = send("PUT", "/v1/info/state", "application/json", TextNode.valueOf(state.name()).toString());
         expectSuccess("PUT /v1/info/state " + state, response);
     }
 
@@ -83,7 +85,7 @@ public final class TrinoWorkerClient
         // busy worker. It is parsed as a stream, keeping only what the policy reads, so it fits the agent's small heap.
         // ?summarize drops each running task's pipeline statistics (driver counts and times stay): the full
         // list took seconds to produce and read on a busy worker, which delayed every drain decision.
-        BlockingHttp.Response response = openJson("GET", "/v1/task?summarize", null, Set.of());
+        PlainHttp.Response response = openJson("GET", "/v1/task?summarize", null, Set.of());
         try (response; InputStream body = response.body(); JsonParser parser = JSON.getFactory().createParser(body)) {
             return parseTasks(parser);
         }
@@ -97,7 +99,7 @@ public final class TrinoWorkerClient
             throws TrinoWorkerException
     {
         String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "?summarize";
-        BlockingHttp.Response response = openJson("GET", path, null, Set.of(404, 410));
+        PlainHttp.Response response = openJson("GET", path, null, Set.of(404, 410));
         try (response; InputStream body = response.body()) {
             if (response.status() / 100 != 2) {
                 // The worker no longer has it.
@@ -131,7 +133,7 @@ public final class TrinoWorkerClient
                 .put("type", "INTERNAL_ERROR")
                 .put("fatal", false);
         String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "/fail";
-        BlockingHttp.Response response = openJson("POST", path, body.toString().getBytes(StandardCharsets.UTF_8), Set.of());
+        PlainHttp.Response response = openJson("POST", path, body.toString().getBytes(StandardCharsets.UTF_8), Set.of());
         // The answer is the task's TaskInfo (with its full statistics), read as a stream for its state: a task
         // that finished between the listing and this call is not failed by it, and the caller must know.
         try (response; InputStream in = response.body()) {
@@ -165,7 +167,7 @@ public final class TrinoWorkerClient
      * Sends a request whose JSON answer the caller reads as a stream (it may be megabytes). An answer outside 2xx
      * and {@code handledStatuses} is an error naming the request and the start of the answer.
      */
-    private BlockingHttp.Response openJson(String method, String path, byte[] body, Set<Integer> handledStatuses)
+    private PlainHttp.Response openJson(String method, String path, byte[] body, Set<Integer> handledStatuses)
             throws TrinoWorkerException
     {
         Map<String, String> headers = headers();
@@ -174,9 +176,9 @@ public final class TrinoWorkerClient
             headers.put("Content-Type", "application/json");
         }
         URI uri = URI.create(baseUri + path);
-        BlockingHttp.Response response;
+        PlainHttp.Response response;
         try {
-            response = BlockingHttp.send(uri, method, headers, body, requestTimeout, requestTimeout);
+            response = HTTP.send(uri, method, headers, body, requestTimeout, requestTimeout);
         }
         catch (IOException e) {
             throw new TrinoWorkerException(method + " " + uri + ": " + e, e);
@@ -320,21 +322,21 @@ public final class TrinoWorkerClient
     // The worker's answers to these calls are small; anything beyond this is cut off (only the first 200 chars are shown on errors).
     private static final int MAX_SMALL_BODY_BYTES = 1024 * 1024;
 
-    private BlockingHttp.StringResponse send(String method, String path, String contentType, String body)
+    private PlainHttp.StringResponse send(String method, String path, String contentType, String body)
             throws TrinoWorkerException
     {
         Map<String, String> headers = headers();
         headers.put("Content-Type", contentType);
         URI uri = URI.create(baseUri + path);
-        try (BlockingHttp.Response response = BlockingHttp.send(uri, method, headers, body.getBytes(StandardCharsets.UTF_8), requestTimeout, requestTimeout)) {
-            return new BlockingHttp.StringResponse(response.status(), response.body().readNBytes(MAX_SMALL_BODY_BYTES));
+        try (PlainHttp.Response response = HTTP.send(uri, method, headers, body.getBytes(StandardCharsets.UTF_8), requestTimeout, requestTimeout)) {
+            return new PlainHttp.StringResponse(response.status(), response.body().readNBytes(MAX_SMALL_BODY_BYTES));
         }
         catch (IOException e) {
             throw new TrinoWorkerException(method + " " + uri + ": " + e, e);
         }
     }
 
-    private static void expectSuccess(String what, BlockingHttp.StringResponse response)
+    private static void expectSuccess(String what, PlainHttp.StringResponse response)
             throws TrinoWorkerException
     {
         expectSuccess(what, response.status(), response.body());

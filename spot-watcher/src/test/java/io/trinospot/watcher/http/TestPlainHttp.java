@@ -1,0 +1,339 @@
+package io.trinospot.watcher.http;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestPlainHttp
+{
+    // Long enough never to run out: the deadline tests fire the alarm themselves.
+    private static final Duration TIMEOUT = Duration.ofMinutes(1);
+
+    private final ManualAlarm alarm = new ManualAlarm();
+    private final PlainHttp http = new PlainHttp(alarm);
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+
+    @BeforeEach
+    void setUp()
+            throws IOException
+    {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/fixed", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            received.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " X-Test=" + exchange.getRequestHeaders().getFirst("X-Test")
+                    + " Content-Length=" + exchange.getRequestHeaders().getFirst("Content-Length") + " " + new String(body, StandardCharsets.UTF_8));
+            byte[] answer = "fixed answer".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        server.createContext("/chunked", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 50; i++) {
+                    out.write(("part-" + i + ";").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                }
+            }
+        });
+        server.createContext("/missing", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        server.createContext("/status", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            int status = Integer.parseInt(exchange.getRequestURI().getQuery());
+            byte[] answer = ("answered " + status).getBytes(StandardCharsets.UTF_8);
+            if (status / 100 == 3) {
+                exchange.getResponseHeaders().set("Location", "/fixed");
+            }
+            if (status == 401) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            }
+            exchange.sendResponseHeaders(status, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void tearDown()
+    {
+        server.stop(0);
+    }
+
+    private URI uri(String path)
+    {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
+    }
+
+    @Test
+    void sendsHeadersAndBodyAndReadsFixedLengthAnswer()
+            throws IOException
+    {
+        PlainHttp.StringResponse response = http.sendForString(uri("/fixed?a=b%20c"), "PUT", Map.of("X-Test", "yes"),
+                "\"SHUTTING_DOWN\"".getBytes(StandardCharsets.UTF_8), TIMEOUT, TIMEOUT, 1024);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("fixed answer");
+        assertThat(received).containsExactly("PUT /fixed?a=b%20c X-Test=yes Content-Length=15 \"SHUTTING_DOWN\"");
+        assertThat(alarm.set).as("one deadline per request").hasValue(1);
+        assertThat(alarm.pending()).as("cancelled once answered").isZero();
+    }
+
+    @Test
+    void putWithoutBodySendsEmptyBody()
+            throws IOException
+    {
+        PlainHttp.StringResponse response = http.sendForString(uri("/fixed"), "PUT", Map.of(), null, TIMEOUT, TIMEOUT, 1024);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(received).containsExactly("PUT /fixed X-Test=null Content-Length=0 ");
+    }
+
+    @Test
+    void readsChunkedAnswerAsStream()
+            throws IOException
+    {
+        try (PlainHttp.Response response = http.send(uri("/chunked"), "GET", Map.of(), null, TIMEOUT, TIMEOUT);
+                InputStream body = response.body()) {
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(alarm.pending()).as("the deadline covers the head of a streamed answer").isZero();
+            StringBuilder expected = new StringBuilder();
+            for (int i = 0; i < 50; i++) {
+                expected.append("part-").append(i).append(';');
+            }
+            assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+        }
+    }
+
+    @Test
+    void notFoundWithoutBody()
+            throws IOException
+    {
+        PlainHttp.StringResponse response = http.sendForString(uri("/missing"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024);
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.body()).isEmpty();
+    }
+
+    @Test
+    void errorStatusesAreAnswersWithTheirBodies()
+            throws IOException
+    {
+        for (int status : List.of(400, 403, 500, 503)) {
+            PlainHttp.StringResponse response = http.sendForString(uri("/status?" + status), "POST", Map.of(), "x".getBytes(StandardCharsets.UTF_8),
+                    TIMEOUT, TIMEOUT, 1024);
+            assertThat(response.status()).isEqualTo(status);
+            assertThat(response.body()).isEqualTo("answered " + status);
+        }
+    }
+
+    @Test
+    void unauthorizedIsAnAnswerWithOrWithoutARequestBody()
+            throws IOException
+    {
+        PlainHttp.StringResponse get = http.sendForString(uri("/status?401"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024);
+        assertThat(get.status()).isEqualTo(401);
+        assertThat(get.body()).isEqualTo("answered 401");
+        PlainHttp.StringResponse put = http.sendForString(uri("/status?401"), "PUT", Map.of(), "\"ACTIVE\"".getBytes(StandardCharsets.UTF_8), TIMEOUT, TIMEOUT, 1024);
+        assertThat(put.status()).isEqualTo(401);
+        assertThat(put.body()).as("dropped by the JDK in streaming mode").isEmpty();
+    }
+
+    @Test
+    void redirectsAreNotFollowed()
+            throws IOException
+    {
+        PlainHttp.StringResponse response = http.sendForString(uri("/status?302"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024);
+        assertThat(response.status()).isEqualTo(302);
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void tooLargeAnswerIsAnError()
+    {
+        assertThatThrownBy(() -> http.sendForString(uri("/chunked"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 16))
+                .isInstanceOf(PlainHttp.BodyTooLargeException.class)
+                .hasMessage("answer larger than 16 bytes");
+    }
+
+    @Test
+    void onlyPlainHttp()
+    {
+        assertThatThrownBy(() -> http.sendForString(URI.create("https://127.0.0.1/"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 16))
+                .isInstanceOf(IOException.class)
+                .hasMessage("unsupported URI (plain http only): https://127.0.0.1/");
+    }
+
+    @Test
+    void refusedConnectionIsConnectException()
+            throws IOException
+    {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        assertThatThrownBy(() -> http.sendForString(URI.create("http://127.0.0.1:" + port + "/"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024))
+                .isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void silentServerTimesOutWhenTheDeadlineComes()
+            throws Exception
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            URI silent = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+            CompletableFuture<PlainHttp.StringResponse> call = CompletableFuture.supplyAsync(() -> sendQuietly(silent));
+            try (Socket accepted = socket.accept()) {
+                readRequestHead(accepted.getInputStream());
+                // The request is sent and the client waits for the answer: its time is up.
+                alarm.fire();
+                assertThat(causeOf(call)).isInstanceOf(HttpTimeoutException.class).hasMessage("no answer within 60000 ms");
+            }
+        }
+    }
+
+    @Test
+    void slowBodyTimesOutWhenTheDeadlineComes()
+            throws Exception
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            URI slow = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+            CompletableFuture<PlainHttp.StringResponse> call = CompletableFuture.supplyAsync(() -> sendQuietly(slow));
+            try (Socket accepted = socket.accept()) {
+                readRequestHead(accepted.getInputStream());
+                OutputStream out = accepted.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                alarm.fire();
+                // More of the body, so that a read waiting for it returns and sees the deadline passed.
+                try {
+                    out.write("def".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                catch (IOException ignored) {
+                    // the client disconnected first: the outcome is checked below
+                }
+                assertThat(causeOf(call)).isInstanceOf(HttpTimeoutException.class);
+            }
+        }
+    }
+
+    @Test
+    void garbageAndDroppedAnswersAreIoErrorsNotTimeouts()
+            throws Exception
+    {
+        for (String answer : List.of("NOT HTTP AT ALL\r\n\r\n", "HTTP/1.1 2x0 OK\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "")) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                // Every connection gets the same answer: the JDK resends a GET once when the first answer is missing.
+                Thread serverThread = Thread.ofVirtual().start(() -> {
+                    while (true) {
+                        try (Socket client = socket.accept()) {
+                            readRequestHead(client.getInputStream());
+                            client.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                        }
+                        catch (IOException closed) {
+                            return;
+                        }
+                    }
+                });
+                URI uri = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+                assertThatThrownBy(() -> http.sendForString(uri, "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024))
+                        .as("answer %s", answer)
+                        .isInstanceOf(IOException.class)
+                        .isNotInstanceOf(HttpTimeoutException.class);
+                socket.close();
+                serverThread.join();
+            }
+        }
+    }
+
+    private PlainHttp.StringResponse sendQuietly(URI uri)
+    {
+        try {
+            return http.sendForString(uri, "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024);
+        }
+        catch (IOException e) {
+            throw new RuntimeException(e);
+        }
+    }
+
+    private static Throwable causeOf(CompletableFuture<?> call)
+            throws InterruptedException
+    {
+        try {
+            call.get();
+        }
+        catch (ExecutionException e) {
+            return e.getCause().getCause();
+        }
+        throw new AssertionError("the call did not fail");
+    }
+
+    // Reads up to the blank line that ends a request without a body.
+    private static void readRequestHead(InputStream in)
+            throws IOException
+    {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b == -1) {
+                throw new IOException("request ended early");
+            }
+            head.write(b);
+        }
+    }
+
+    private static final class ManualAlarm
+            implements PlainHttp.Alarm
+    {
+        private final List<Runnable> actions = new CopyOnWriteArrayList<>();
+        final AtomicInteger set = new AtomicInteger();
+
+        @Override
+        public Runnable set(Duration delay, Runnable action)
+        {
+            set.incrementAndGet();
+            actions.add(action);
+            return () -> actions.remove(action);
+        }
+
+        int pending()
+        {
+            return actions.size();
+        }
+
+        void fire()
+        {
+            actions.forEach(Runnable::run);
+        }
+    }
+}
