@@ -52,6 +52,8 @@ class TestWatcher
                 imds.postSpotNoticeIn(SpotAction.TERMINATE, Duration.ofMinutes(2));
                 Await.until("worker told to shut down", () -> worker.states.contains("SHUTTING_DOWN"));
                 assertThat(worker.unauthorized).isZero();
+                // the worker records the state before the agent has read its answer and counted the change
+                Await.until("state change counted", () -> watcher.metrics().counter("trinospot_watcher_state_changes_total", "state", "SHUTTING_DOWN") == 1);
 
                 String metrics = http.send(HttpRequest.newBuilder(status.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
                 assertThat(metrics)
