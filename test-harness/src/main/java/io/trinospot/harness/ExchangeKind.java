@@ -1,7 +1,5 @@
 package io.trinospot.harness;
 
-import java.util.Locale;
-
 /** Where a cluster spools exchange data for {@code retry-policy=TASK}. */
 public enum ExchangeKind
 {
@@ -25,15 +23,5 @@ public enum ExchangeKind
     public boolean usesSpotPlugin()
     {
         return this == HDFS || this == SPOT_S3 || this == SPOT_LOCAL;
-    }
-
-    public static ExchangeKind parse(String text)
-    {
-        try {
-            return valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
-        }
-        catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Unknown exchange '" + text + "': expected none, local, s3, hdfs, spot-s3 or spot-local");
-        }
     }
 }
