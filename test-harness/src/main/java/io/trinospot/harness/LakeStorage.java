@@ -8,5 +8,5 @@ public enum LakeStorage
     /** Hive tables (ORC) and a file metastore in a bucket of the harness's S3 server. */
     S3,
     /** Hive tables on the harness's HDFS. */
-    HDFS;
+    HDFS
 }
