@@ -6,7 +6,7 @@ import java.time.Instant;
  * Something IMDS told us that may call for draining the worker. Each notice yields exactly one event.
  */
 public sealed interface InterruptionEvent
-        permits SpotInterruption, RebalanceRecommendation, ScheduledMaintenance
+        permits SpotInterruption, RebalanceRecommendation, ScheduledMaintenance, ScheduledMaintenanceCanceled
 {
     /** When this watcher first saw the notice; the start of the notice-to-drain latency. */
     Instant observedAt();
