@@ -126,7 +126,10 @@ public final class WorkerDrainHandler
 
     private void schedule(String step, Runnable action, Duration delay)
     {
-        executor.schedule(guarded(step, action), delay.toMillis(), TimeUnit.MILLISECONDS);
+        if (!executor.isShutdown()) {
+            // Not after close(): the agent is stopping.
+            executor.schedule(guarded(step, action), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void handle(InterruptionEvent event)
@@ -276,10 +279,7 @@ public final class WorkerDrainHandler
                     wait = until.plusMillis(1);
                 }
             }
-            if (!executor.isShutdown()) {
-                // Not after close(): the agent is stopping.
-                schedule("drain for " + target.cause(), () -> tickLoop(target), wait);
-            }
+            schedule("drain for " + target.cause(), () -> tickLoop(target), wait);
         }
     }
 

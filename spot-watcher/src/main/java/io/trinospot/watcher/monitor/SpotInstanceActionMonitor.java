@@ -97,8 +97,8 @@ public final class SpotInstanceActionMonitor
             odd.add(action.map(text -> "unknown action '" + text + "'").orElse("no action"));
         }
         if (time.isEmpty()) {
-            odd.add(timeText.map(text -> "time '" + text + "' is not an RFC 3339 time").orElse("no time") + ", taking " + DEFAULT_NOTICE
-                    + " from first seen");
+            odd.add(timeText.map(text -> "time '" + text + "' is not an RFC 3339 time").orElse("no time") + ", so the deadline is "
+                    + DEFAULT_NOTICE.toMinutes() + " min after it was first seen");
         }
         return new SpotInterruption(action.orElse("unknown"), time.orElse(observedAt.plus(DEFAULT_NOTICE)), observedAt);
     }
