@@ -16,6 +16,7 @@ public final class LogCapture
         implements AutoCloseable
 {
     private final Logger logger;
+    private final Level previousLevel;
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler()
     {
@@ -39,6 +40,7 @@ public final class LogCapture
     {
         // Held in a field: java.util.logging keeps loggers only weakly.
         logger = Logger.getLogger(source.getName());
+        previousLevel = logger.getLevel();
         logger.setLevel(Level.ALL);
         logger.addHandler(handler);
     }
@@ -52,5 +54,6 @@ public final class LogCapture
     public void close()
     {
         logger.removeHandler(handler);
+        logger.setLevel(previousLevel);
     }
 }
