@@ -48,7 +48,16 @@ public final class Watcher
      */
     public Watcher(WatcherConfig config, InstantSource clock, Optional<WorkerApi> worker)
     {
+        this(config, clock, worker, FatalErrors.halting());
+    }
+
+    /**
+     * @param fatal gets every {@code Error} on the agent's threads, and whatever would end one of them
+     */
+    public Watcher(WatcherConfig config, InstantSource clock, Optional<WorkerApi> worker, FatalErrors fatal)
+    {
         requireNonNull(config, "config is null");
+        requireNonNull(fatal, "fatal is null");
         requireNonNull(clock, "clock is null");
         WorkerApi api = worker.orElseGet(() -> {
             LazyWorkerApi lazy = new LazyWorkerApi(config, clock);
@@ -71,14 +80,15 @@ public final class Watcher
                 api,
                 metrics,
                 clock,
-                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("drain").daemon().factory()));
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("drain").daemon().uncaughtExceptionHandler(fatal).factory()),
+                fatal);
         ImdsClient imds = new ImdsClient(ImdsClientConfig.from(config), clock);
         List<NoticeMonitor> monitors = List.of(
                 new SpotInstanceActionMonitor(imds, clock),
                 new RebalanceRecommendationMonitor(imds, clock),
                 new ScheduledMaintenanceMonitor(imds, clock));
         for (NoticeMonitor monitor : monitors) {
-            loops.add(new MonitorLoop(monitor, handler::onEvent, config.pollInterval(), config.maxBackoff(), clock, metrics).start());
+            loops.add(new MonitorLoop(monitor, handler::onEvent, config.pollInterval(), config.maxBackoff(), clock, metrics, fatal).start());
         }
         this.statusServer = config.httpEnabled()
                 ? Optional.of(new StatusServer(config.httpBindAddress(), config.httpPort(), metrics, this::healthy))

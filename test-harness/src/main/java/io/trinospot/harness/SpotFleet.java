@@ -35,7 +35,8 @@ public final class SpotFleet
     // The systemd unit's JVM options, so footprint measured here is the footprint on a node.
     public static final List<String> WATCHER_JVM_OPTIONS = List.of(
             "-Xms4m", "-Xmx16m", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
-            "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=48m", "-XX:TrimNativeHeapInterval=5000", "-XX:-UsePerfData", "-Xshare:auto");
+            "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=48m", "-XX:TrimNativeHeapInterval=5000", "-XX:-UsePerfData", "-Xshare:auto",
+            "-XX:+ExitOnOutOfMemoryError");
     private static final Logger LOG = Logger.getLogger(SpotFleet.class.getName());
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern METRIC_LINE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[^}]*})?\\s+(\\S+)$");

@@ -109,11 +109,19 @@ public record WatcherConfig(
         if (ttlSeconds < 1 || ttlSeconds > 21600) {
             throw ConfigException.forKey(IMDS_TOKEN_TTL, "must be between 1s and 6h (IMDS limit): " + imdsTokenTtl);
         }
-        if (!pollInterval.isPositive()) {
-            throw ConfigException.forKey(POLL_INTERVAL, "must be positive: " + pollInterval);
+        // Zero would poll in a tight loop, time out every request at once, or undo a drain as it starts.
+        requirePositive(IMDS_CONNECT_TIMEOUT, imdsConnectTimeout);
+        requirePositive(IMDS_REQUEST_TIMEOUT, imdsRequestTimeout);
+        requirePositive(POLL_INTERVAL, pollInterval);
+        requirePositive(MAX_BACKOFF, maxBackoff);
+        requirePositive(DRAIN_TASK_POLL_INTERVAL, drainTaskPollInterval);
+        requirePositive(REBALANCE_UNDRAIN_AFTER, rebalanceUndrainAfter);
+        requirePositive(TRINO_REQUEST_TIMEOUT, trinoRequestTimeout);
+        if (safetyMargin.isNegative()) {
+            throw ConfigException.forKey(SAFETY_MARGIN, "must not be negative: " + safetyMargin);
         }
-        if (!drainTaskPollInterval.isPositive()) {
-            throw ConfigException.forKey(DRAIN_TASK_POLL_INTERVAL, "must be positive: " + drainTaskPollInterval);
+        if (scheduledDrainLeadTime.isNegative()) {
+            throw ConfigException.forKey(SCHEDULED_DRAIN_LEAD_TIME, "must not be negative: " + scheduledDrainLeadTime);
         }
         if (maxBackoff.compareTo(pollInterval) < 0) {
             throw ConfigException.forKey(MAX_BACKOFF, "(" + maxBackoff + ") must be at least " + POLL_INTERVAL + " (" + pollInterval + ")");
@@ -129,6 +137,13 @@ public record WatcherConfig(
         }
         if (!RETRYABLE_ERROR_CODES.contains(drainErrorCode)) {
             throw ConfigException.forKey(DRAIN_ERROR_CODE, "must be one of " + new TreeSet<>(RETRYABLE_ERROR_CODES) + ": " + drainErrorCode);
+        }
+    }
+
+    private static void requirePositive(String key, Duration value)
+    {
+        if (!value.isPositive()) {
+            throw ConfigException.forKey(key, "must be at least 1ms: " + value);
         }
     }
 

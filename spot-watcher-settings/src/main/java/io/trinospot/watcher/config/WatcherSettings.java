@@ -150,6 +150,8 @@ public final class WatcherSettings
             setting(DRY_RUN, Syntax.BOOLEAN, "false"));
 
     private static final Map<String, Setting> BY_KEY;
+    private static final java.time.Duration MIN_DURATION = java.time.Duration.ofMillis(1);
+    private static final java.time.Duration MAX_DURATION = java.time.Duration.ofDays(30);
 
     static {
         Map<String, Setting> byKey = new LinkedHashMap<>();
@@ -189,12 +191,22 @@ public final class WatcherSettings
 
     static java.time.Duration parseDuration(String key, String value)
     {
+        java.time.Duration duration;
         try {
-            return io.airlift.units.Duration.valueOf(value).toJavaTime();
+            duration = io.airlift.units.Duration.valueOf(value).toJavaTime();
         }
-        catch (IllegalArgumentException e) {
+        catch (IllegalArgumentException | ArithmeticException e) {
             throw ConfigException.forKey(key, "'" + value + "' is not a duration such as 500ms, 30s, 1m or 2h");
         }
+        // The agent waits and schedules in whole milliseconds: a smaller value would become zero or spin.
+        if (!duration.isZero() && duration.compareTo(MIN_DURATION) < 0) {
+            throw ConfigException.forKey(key, "'" + value + "' is below 1ms, the smallest duration the agent can wait");
+        }
+        // Longer than any wait of the agent, and the arithmetic on far longer ones overflows.
+        if (duration.compareTo(MAX_DURATION) > 0) {
+            throw ConfigException.forKey(key, "'" + value + "' is above 30d, the longest duration the agent accepts");
+        }
+        return duration;
     }
 
     static boolean parseBoolean(String key, String value)

@@ -92,6 +92,11 @@ final class TaskDrain
         return deadline;
     }
 
+    String cause()
+    {
+        return cause;
+    }
+
     Instant earlyFailsFrom()
     {
         return earlyFailsFrom;
@@ -178,10 +183,21 @@ final class TaskDrain
      */
     boolean tick(Instant now)
     {
-        if (!now.isBefore(deadline)) {
+        // At or after the deadline one last pass still fails whatever runs: the instance is still here, so its
+        // tasks can still be retried elsewhere (and a drain that starts late starts here).
+        boolean last = !now.isBefore(deadline);
+        if (!pass()) {
+            return false;
+        }
+        if (last) {
             LOG.log(System.Logger.Level.INFO, "drain for {0}: deadline {1} passed; done", cause, deadline);
             return false;
         }
+        return true;
+    }
+
+    private boolean pass()
+    {
         askCoordinatorIfDue();
         // First the tasks already known, one small request each, so they are judged on time; then, now and then,
         // the full list, which finds tasks that arrived since (until the coordinator sees the shutdown) but holds

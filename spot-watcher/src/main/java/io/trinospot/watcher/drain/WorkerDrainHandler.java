@@ -1,8 +1,11 @@
 package io.trinospot.watcher.drain;
 
+import io.trinospot.watcher.FatalErrors;
 import io.trinospot.watcher.monitor.InterruptionEvent;
 import io.trinospot.watcher.monitor.RebalanceRecommendation;
 import io.trinospot.watcher.monitor.ScheduledMaintenance;
+import io.trinospot.watcher.monitor.ScheduledMaintenanceCanceled;
+import io.trinospot.watcher.monitor.SpotInstanceActionMonitor;
 import io.trinospot.watcher.monitor.SpotInterruption;
 import io.trinospot.watcher.status.WatcherMetrics;
 import io.trinospot.watcher.trino.NodeState;
@@ -12,7 +15,9 @@ import io.trinospot.watcher.trino.WorkerApi;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -25,10 +30,14 @@ import static java.util.Objects.requireNonNull;
  * <ul>
  * <li>Spot interruption: {@code SHUTTING_DOWN} at once (retried until the worker accepts it), then a task
  * drain until the deadline;</li>
- * <li>scheduled stop or reboot: the same, starting {@code leadTime} before {@code NotBefore};</li>
+ * <li>scheduled stop or reboot: the same, starting {@code leadTime} before {@code NotBefore}; each event by its id,
+ * moved when it is rescheduled and dropped when it is canceled before its drain started;</li>
  * <li>rebalance recommendation: {@code DRAINING}, and back to {@code ACTIVE} after {@code undrainAfter}
  * unless an interruption came meanwhile.</li>
  * </ul>
+ * A deadline that has passed is taken as now, and a Spot notice's deadline more than two minutes after the notice was
+ * first seen as two minutes after: the instance is still here, and EC2 gives no more warning than that. A step that
+ * throws a {@code RuntimeException} is logged and the drain goes on; an {@code Error} is fatal ({@link FatalErrors}).
  */
 public final class WorkerDrainHandler
         implements InterruptionHandler
@@ -69,15 +78,23 @@ public final class WorkerDrainHandler
     // Confined to the executor thread.
     private Optional<TaskDrain> drain = Optional.empty();
     private Optional<ScheduledFuture<?>> undrain = Optional.empty();
-    private Optional<ScheduledFuture<?>> scheduledStart = Optional.empty();
+    private final Map<String, ScheduledFuture<?>> scheduledStarts = new HashMap<>();
     private boolean rebalanceDraining;
+    private final FatalErrors fatal;
+
+    public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor)
+    {
+        this(settings, worker, metrics, clock, executor, FatalErrors.halting());
+    }
 
     /**
      * @param executor runs every action of the handler; it must run one task at a time (single-threaded), and the
      * handler shuts it down on {@link #close()}
+     * @param fatal gets every {@code Error} a step throws (the executor's futures would keep it unseen)
      */
-    public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor)
+    public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor, FatalErrors fatal)
     {
+        this.fatal = requireNonNull(fatal, "fatal is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.worker = requireNonNull(worker, "worker is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
@@ -88,22 +105,65 @@ public final class WorkerDrainHandler
     @Override
     public void onEvent(InterruptionEvent event)
     {
-        executor.execute(() -> {
+        executor.execute(guarded("handling " + event, () -> handle(event)));
+    }
+
+    // Every step runs through this: the executor keeps whatever a step throws in a future nobody reads.
+    private Runnable guarded(String step, Runnable action)
+    {
+        return () -> {
             try {
-                handle(event);
+                action.run();
             }
             catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "handling " + event + " failed", e);
+                LOG.log(System.Logger.Level.ERROR, step + " failed: " + e, e);
             }
-        });
+            catch (Error e) {
+                fatal.fatal(e);
+            }
+        };
+    }
+
+    private void schedule(String step, Runnable action, Duration delay)
+    {
+        if (!executor.isShutdown()) {
+            // Not after close(): the agent is stopping.
+            executor.schedule(guarded(step, action), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
     }
 
     private void handle(InterruptionEvent event)
     {
         switch (event) {
-            case SpotInterruption spot -> startDrain("Spot " + spot.action() + " notice", spot.deadline(), spot.observedAt());
+            case SpotInterruption spot -> spotInterruption(spot);
             case ScheduledMaintenance maintenance -> scheduleMaintenanceDrain(maintenance);
+            case ScheduledMaintenanceCanceled canceled -> maintenanceCanceled(canceled);
             case RebalanceRecommendation rebalance -> rebalance(rebalance);
+        }
+    }
+
+    private void spotInterruption(SpotInterruption spot)
+    {
+        String cause = "Spot " + spot.action() + " notice";
+        Instant latest = spot.observedAt().plus(SpotInstanceActionMonitor.DEFAULT_NOTICE);
+        Instant deadline = spot.deadline();
+        if (deadline.isAfter(latest)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: its time {1} is more than 2 min after it was first seen ({2}); taking {3} as the deadline",
+                    cause, deadline, spot.observedAt(), latest);
+            deadline = latest;
+        }
+        startDrain(cause, deadline, spot.observedAt());
+    }
+
+    private void maintenanceCanceled(ScheduledMaintenanceCanceled event)
+    {
+        ScheduledFuture<?> start = scheduledStarts.remove(event.eventId());
+        if (start != null && start.cancel(false)) {
+            LOG.log(System.Logger.Level.INFO, "scheduled {0} {1} is {2}: its drain will not start", event.code(), event.eventId(), event.state());
+        }
+        else {
+            LOG.log(System.Logger.Level.INFO, "scheduled {0} {1} is {2}: no drain was waiting for it{3}", event.code(), event.eventId(), event.state(),
+                    drain.isPresent() ? " (a drain under way is not undone: the worker cannot leave SHUTTING_DOWN)" : "");
         }
     }
 
@@ -117,17 +177,30 @@ public final class WorkerDrainHandler
         Instant start = event.notBefore().minus(settings.scheduledDrainLeadTime());
         Duration wait = Duration.between(clock.instant(), start);
         String cause = "scheduled " + event.code() + " " + event.eventId();
+        // The same id again is the event rescheduled: its new time replaces the old one.
+        ScheduledFuture<?> previous = scheduledStarts.remove(event.eventId());
+        if (previous != null) {
+            previous.cancel(false);
+        }
         if (!wait.isPositive()) {
             startDrain(cause, event.notBefore(), event.observedAt());
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "{0}: will drain from {1} (NotBefore {2})", cause, start, event.notBefore());
-        scheduledStart.ifPresent(future -> future.cancel(false));
-        scheduledStart = Optional.of(executor.schedule(() -> startDrain(cause, event.notBefore(), clock.instant()), wait.toMillis(), TimeUnit.MILLISECONDS));
+        LOG.log(System.Logger.Level.INFO, "{0}: will drain from {1} (NotBefore {2}){3}", cause, start, event.notBefore(), previous != null ? ", rescheduled" : "");
+        scheduledStarts.put(event.eventId(), executor.schedule(guarded("drain for " + cause, () -> {
+            scheduledStarts.remove(event.eventId());
+            startDrain(cause, event.notBefore(), clock.instant());
+        }), wait.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private void startDrain(String cause, Instant deadline, Instant observedAt)
     {
+        Instant now = clock.instant();
+        if (deadline.isBefore(now)) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: its deadline {1} has passed, yet the instance is still running; taking now ({2}) as the deadline",
+                    cause, deadline, now);
+            deadline = now;
+        }
         if (drain.isPresent() && !drain.get().deadline().isAfter(deadline)) {
             LOG.log(System.Logger.Level.INFO, "{0} (deadline {1}): already draining for an earlier deadline {2}", cause, deadline, drain.get().deadline());
             return;
@@ -139,7 +212,10 @@ public final class WorkerDrainHandler
                 cause, deadline, settings.policy().cutoff(deadline));
         TaskDrain newDrain = new TaskDrain(cause, deadline, settings.earlyFailDelay(), settings.earlyFailMaxDelay(), settings.policy(), worker, metrics, clock);
         drain = Optional.of(newDrain);
-        setStateUntilAccepted(NodeState.SHUTTING_DOWN, observedAt, deadline, () -> {
+        // Retried past a deadline that is already near or gone: while the instance runs, stopping new work still helps.
+        Instant latest = now.plus(SpotInstanceActionMonitor.DEFAULT_NOTICE);
+        Instant giveUpAt = deadline.isAfter(latest) ? deadline : latest;
+        setStateUntilAccepted(NodeState.SHUTTING_DOWN, observedAt, giveUpAt, () -> {
             newDrain.shutdownAccepted(clock.instant());
             tickLoop(newDrain);
         });
@@ -155,12 +231,13 @@ public final class WorkerDrainHandler
         try {
             worker.setState(state);
         }
-        catch (TrinoWorkerException e) {
+        catch (TrinoWorkerException | RuntimeException e) {
             metrics.stateChangeFailed(state.name());
             metrics.trinoError("set-state");
             if (clock.instant().isBefore(giveUpAt)) {
-                LOG.log(System.Logger.Level.WARNING, "setting worker state {0} failed, retrying: {1}", state, e.getMessage());
-                executor.schedule(() -> setStateUntilAccepted(state, observedAt, giveUpAt, then), STATE_RETRY_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.log(System.Logger.Level.WARNING, "setting worker state {0} failed, retrying: {1}", state,
+                        e instanceof TrinoWorkerException ? e.getMessage() : e.toString());
+                schedule("setting worker state " + state, () -> setStateUntilAccepted(state, observedAt, giveUpAt, then), STATE_RETRY_INTERVAL);
             }
             else {
                 LOG.log(System.Logger.Level.ERROR, "setting worker state {0} failed; giving up: {1}", state, e.getMessage());
@@ -181,7 +258,16 @@ public final class WorkerDrainHandler
             return;
         }
         Instant now = clock.instant();
-        if (target.tick(now)) {
+        boolean more;
+        try {
+            more = target.tick(now);
+        }
+        catch (RuntimeException e) {
+            // A bug in one step must not end the drain: the next tick reads and judges afresh.
+            LOG.log(System.Logger.Level.ERROR, "drain for " + target.cause() + ": a step failed, going on: " + e, e);
+            more = clock.instant().isBefore(target.deadline());
+        }
+        if (more) {
             // Tick on time for the end of the early-fail hold and for the cutoff, not up to a poll interval late.
             Duration wait = settings.taskPollInterval();
             if (target.awaitingCoordinator() && COORDINATOR_CHECK_INTERVAL.compareTo(wait) < 0) {
@@ -193,10 +279,7 @@ public final class WorkerDrainHandler
                     wait = until.plusMillis(1);
                 }
             }
-            if (!executor.isShutdown()) {
-                // Not after close(): the agent is stopping.
-                executor.schedule(() -> tickLoop(target), wait.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            schedule("drain for " + target.cause(), () -> tickLoop(target), wait);
         }
     }
 
@@ -216,7 +299,7 @@ public final class WorkerDrainHandler
         setStateUntilAccepted(NodeState.DRAINING, event.observedAt(), giveUpAt, () -> {
             rebalanceDraining = true;
             undrain.ifPresent(future -> future.cancel(false));
-            undrain = Optional.of(executor.schedule(this::undrain, settings.rebalanceUndrainAfter().toMillis(), TimeUnit.MILLISECONDS));
+            undrain = Optional.of(executor.schedule(guarded("undrain", this::undrain), settings.rebalanceUndrainAfter().toMillis(), TimeUnit.MILLISECONDS));
         });
     }
 
@@ -232,7 +315,7 @@ public final class WorkerDrainHandler
             worker.setState(NodeState.ACTIVE);
             metrics.stateChanged(NodeState.ACTIVE.name());
         }
-        catch (TrinoWorkerException e) {
+        catch (TrinoWorkerException | RuntimeException e) {
             metrics.stateChangeFailed(NodeState.ACTIVE.name());
             metrics.trinoError("set-state");
             LOG.log(System.Logger.Level.WARNING, "setting worker state ACTIVE failed: {0}", e.getMessage());

@@ -1,5 +1,6 @@
 package io.trinospot.watcher.monitor;
 
+import io.trinospot.watcher.FatalErrors;
 import io.trinospot.watcher.imds.ImdsException;
 import io.trinospot.watcher.status.WatcherMetrics;
 
@@ -33,13 +34,22 @@ public final class MonitorLoop
     public MonitorLoop(NoticeMonitor monitor, Consumer<InterruptionEvent> sink, Duration pollInterval, Duration maxBackoff, InstantSource clock,
             WatcherMetrics metrics)
     {
+        this(monitor, sink, pollInterval, maxBackoff, clock, metrics, FatalErrors.halting());
+    }
+
+    /**
+     * @param fatal gets what ends the loop's thread (an {@code Error}: everything else is caught and logged)
+     */
+    public MonitorLoop(NoticeMonitor monitor, Consumer<InterruptionEvent> sink, Duration pollInterval, Duration maxBackoff, InstantSource clock,
+            WatcherMetrics metrics, Thread.UncaughtExceptionHandler fatal)
+    {
         this.monitor = requireNonNull(monitor, "monitor is null");
         this.sink = requireNonNull(sink, "sink is null");
         this.pollInterval = requireNonNull(pollInterval, "pollInterval is null");
         this.maxBackoff = requireNonNull(maxBackoff, "maxBackoff is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.thread = Thread.ofPlatform().name("monitor-" + monitor.name()).daemon().unstarted(this::run);
+        this.thread = Thread.ofPlatform().name("monitor-" + monitor.name()).daemon().uncaughtExceptionHandler(requireNonNull(fatal, "fatal is null")).unstarted(this::run);
     }
 
     public MonitorLoop start()

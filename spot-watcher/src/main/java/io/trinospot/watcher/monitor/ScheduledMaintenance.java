@@ -7,7 +7,8 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * An active scheduled event from {@code events/maintenance/scheduled}.
+ * An active scheduled event from {@code events/maintenance/scheduled}, when first seen or rescheduled (the same
+ * {@code eventId} with a new {@code notBefore}, which replaces the old one).
  */
 public record ScheduledMaintenance(String eventId, String code, String description, Instant notBefore, Optional<Instant> notAfter, Instant observedAt)
         implements InterruptionEvent

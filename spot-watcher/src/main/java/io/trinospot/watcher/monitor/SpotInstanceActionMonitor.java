@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.trinospot.watcher.imds.ImdsClient;
 import io.trinospot.watcher.imds.ImdsException;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,13 +18,17 @@ import static java.util.Objects.requireNonNull;
 /**
  * Watches {@code spot/instance-action}. One event per notice: while the notice stays posted its {@code time}
  * may move (AEMM does that on every request) and it is still the same notice. Only a clean 404 ends it,
- * so errors in between never make an old notice look new.
+ * so errors in between never make an old notice look new. Any JSON object with a known action or a readable time
+ * is a notice (see {@link #interruption}); how far its time is from now is the handler's to judge.
  */
 public final class SpotInstanceActionMonitor
         implements NoticeMonitor
 {
     public static final String PATH = "/latest/meta-data/spot/instance-action";
     private static final Set<String> ACTIONS = Set.of("terminate", "stop", "hibernate");
+    /** The warning EC2 gives before a Spot interruption. */
+    public static final Duration DEFAULT_NOTICE = Duration.ofMinutes(2);
+    private static final System.Logger LOG = System.getLogger(SpotInstanceActionMonitor.class.getName());
 
     private final ImdsClient imds;
     private final InstantSource clock;
@@ -51,17 +57,59 @@ public final class SpotInstanceActionMonitor
             return List.of();
         }
         JsonNode notice = JsonBodies.object(PATH, body.get());
-        String action = JsonBodies.text(PATH, notice, "action").toLowerCase(Locale.ROOT);
-        if (!ACTIONS.contains(action)) {
-            throw new ImdsException(ImdsException.Kind.MALFORMED, PATH + ": unknown action '" + action + "'");
-        }
-        Instant time = ImdsTimes.rfc3339(JsonBodies.text(PATH, notice, "time"));
+        List<String> odd = new ArrayList<>();
+        SpotInterruption event = interruption(notice, observedAt, odd);
         if (current.isPresent()) {
             return List.of();
         }
-        SpotInterruption event = new SpotInterruption(action, time, observedAt);
+        if (!odd.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: odd notice, acted on as an interruption: {1}; body {2}", PATH, String.join("; ", odd), notice);
+        }
         current = Optional.of(event);
         return List.of(event);
+    }
+
+    /**
+     * A notice this agent does not fully understand still means the instance is going away: an unknown action is
+     * acted on like the known ones, and a time that does not parse gives the default two minutes from when the
+     * notice was first seen. Only an answer with neither a known action nor a readable time is taken for garbage,
+     * as an object without either looks nothing like a notice. What was odd is added to {@code odd}.
+     */
+    private static SpotInterruption interruption(JsonNode notice, Instant observedAt, List<String> odd)
+            throws ImdsException
+    {
+        Optional<String> action = textField(notice, "action").map(text -> text.toLowerCase(Locale.ROOT));
+        Optional<String> timeText = textField(notice, "time");
+        Optional<Instant> time = Optional.empty();
+        if (timeText.isPresent()) {
+            try {
+                time = Optional.of(ImdsTimes.rfc3339(timeText.get()));
+            }
+            catch (ImdsException e) {
+                // reported below
+            }
+        }
+        boolean knownAction = action.isPresent() && ACTIONS.contains(action.get());
+        if (!knownAction && time.isEmpty()) {
+            throw new ImdsException(ImdsException.Kind.MALFORMED, PATH + ": neither a known action nor an RFC 3339 time: " + notice);
+        }
+        if (!knownAction) {
+            odd.add(action.map(text -> "unknown action '" + text + "'").orElse("no action"));
+        }
+        if (time.isEmpty()) {
+            odd.add(timeText.map(text -> "time '" + text + "' is not an RFC 3339 time").orElse("no time") + ", so the deadline is "
+                    + DEFAULT_NOTICE.toMinutes() + " min after it was first seen");
+        }
+        return new SpotInterruption(action.orElse("unknown"), time.orElse(observedAt.plus(DEFAULT_NOTICE)), observedAt);
+    }
+
+    private static Optional<String> textField(JsonNode notice, String field)
+    {
+        JsonNode value = notice.get(field);
+        if (value == null || !value.isTextual() || value.asText().isBlank()) {
+            return Optional.empty();
+        }
+        return Optional.of(value.asText().trim());
     }
 
     /** The notice being acted on, if one is posted. */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,6 +71,50 @@ class TestWatcherConfig
                 .isInstanceOf(ConfigException.class);
         assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.dry-run", "yes")))
                 .isInstanceOf(ConfigException.class);
+    }
+
+    @Test
+    void durationsBelowAMillisecondAndZeroWhereItMakesNoSenseAreRejectedNamingTheKey()
+    {
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of(WatcherConfig.POLL_INTERVAL, "0.5ms")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("watcher.poll-interval: '0.5ms' is below 1ms, the smallest duration the agent can wait");
+        for (WatcherSettings.Setting setting : WatcherSettings.all()) {
+            if (setting.syntax() != WatcherSettings.Syntax.DURATION) {
+                continue;
+            }
+            assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of(setting.key(), "0.5ms")))
+                    .as(setting.key())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(setting.key() + ": ")
+                    .hasMessageContaining("1ms");
+            assertThat(setting.check("0.5ms")).as(setting.key()).isPresent();
+        }
+        for (String key : List.of(WatcherConfig.POLL_INTERVAL, WatcherConfig.MAX_BACKOFF, WatcherConfig.IMDS_CONNECT_TIMEOUT, WatcherConfig.IMDS_REQUEST_TIMEOUT,
+                WatcherConfig.DRAIN_TASK_POLL_INTERVAL, WatcherConfig.TRINO_REQUEST_TIMEOUT, WatcherConfig.REBALANCE_UNDRAIN_AFTER, WatcherConfig.IMDS_TOKEN_TTL)) {
+            // max-backoff is checked against poll-interval too; zero for both isolates the zero check.
+            Map<String, String> properties = key.equals(WatcherConfig.MAX_BACKOFF) ? Map.of(key, "0s") : Map.of(key, "0s", WatcherConfig.MAX_BACKOFF, "5s");
+            assertThatThrownBy(() -> WatcherConfig.fromProperties(properties))
+                    .as(key)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(key + ": ");
+        }
+        // Zero is a choice for these: no margin, no hold, no lead time.
+        WatcherConfig config = WatcherConfig.fromProperties(Map.of(WatcherConfig.SAFETY_MARGIN, "0s", WatcherConfig.DRAIN_EARLY_FAIL_DELAY, "0s",
+                WatcherConfig.DRAIN_EARLY_FAIL_MAX_DELAY, "0s", WatcherConfig.SCHEDULED_DRAIN_LEAD_TIME, "0s"));
+        assertThat(config.safetyMargin()).isZero();
+        assertThat(WatcherConfig.fromProperties(Map.of(WatcherConfig.POLL_INTERVAL, "1ms", WatcherConfig.MAX_BACKOFF, "1.5ms")).pollInterval())
+                .isEqualTo(Duration.ofMillis(1));
+    }
+
+    @Test
+    void durationsTooLongToWaitForAreRejectedNamingTheKey()
+    {
+        // Far beyond any wait of the agent, and long enough to overflow the arithmetic on them.
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of(WatcherConfig.REBALANCE_UNDRAIN_AFTER, "1e300d")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("watcher.rebalance.undrain-after: '1e300d' is above 30d");
+        assertThat(WatcherConfig.fromProperties(Map.of(WatcherConfig.REBALANCE_UNDRAIN_AFTER, "30d")).rebalanceUndrainAfter()).isEqualTo(Duration.ofDays(30));
     }
 
     @Test

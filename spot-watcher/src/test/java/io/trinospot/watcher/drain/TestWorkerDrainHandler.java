@@ -1,10 +1,13 @@
 package io.trinospot.watcher.drain;
 
 import io.trinospot.harness.imds.ManualClock;
+import io.trinospot.watcher.FatalErrors;
 import io.trinospot.watcher.monitor.RebalanceRecommendation;
 import io.trinospot.watcher.monitor.ScheduledMaintenance;
+import io.trinospot.watcher.monitor.ScheduledMaintenanceCanceled;
 import io.trinospot.watcher.monitor.SpotInterruption;
 import io.trinospot.watcher.status.WatcherMetrics;
+import io.trinospot.watcher.testing.LogCapture;
 import io.trinospot.watcher.testing.ManualScheduler;
 import io.trinospot.watcher.trino.NodeState;
 import io.trinospot.watcher.trino.TaskSnapshot;
@@ -390,6 +393,122 @@ class TestWorkerDrainHandler
         assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
     }
 
+    @Test
+    void spotNoticeWhoseTimeHasPassedStillShutsDownAndFailsTheTasks()
+    {
+        // A late or restarted agent, or a skewed clock: the instance is still here, so it goes away any moment.
+        worker.tasks = List.of(running("finishes", START.minusSeconds(10), 10, 9), running("fresh", START, 4, 0));
+        worker.failSetState = 2;
+        try (LogCapture log = new LogCapture(WorkerDrainHandler.class)) {
+            handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(new SpotInterruption("terminate", START.minusSeconds(30), START));
+            scheduler.advance(Duration.ofSeconds(1));
+            assertThat(log.messages()).filteredOn(line -> line.contains("WARNING") && line.contains("deadline")).singleElement().asString()
+                    .contains("Spot terminate notice", START.minusSeconds(30).toString(), "passed", START.toString());
+        }
+        assertThat(worker.states).as("retried, not tried once").containsExactly(NodeState.SHUTTING_DOWN);
+        assertThat(worker.failed).containsExactlyInAnyOrder("finishes", "fresh");
+        assertThat(metrics.counter("trinospot_watcher_tasks_failed_at_deadline_total")).isEqualTo(2);
+    }
+
+    @Test
+    void spotNoticeTimeFarInTheFutureIsTakenAsTwoMinutesFromFirstSeen()
+    {
+        // 810 s to go at 1.5 x: it would finish before a deadline an hour away, not before one two minutes away.
+        worker.tasks = List.of(running("long", START.minusSeconds(60), 10, 1));
+        try (LogCapture log = new LogCapture(WorkerDrainHandler.class)) {
+            handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(new SpotInterruption("terminate", START.plus(Duration.ofHours(1)), START));
+            scheduler.runDue();
+            assertThat(log.messages()).filteredOn(line -> line.contains("WARNING")).singleElement().asString()
+                    .contains(START.plus(Duration.ofHours(1)).toString(), "more than 2 min", START.plusSeconds(120).toString());
+        }
+        assertThat(worker.failed).containsExactly("long");
+        assertThat(worker.messages.getFirst()).contains("reclaimed at " + START.plusSeconds(120));
+
+        // The drain ends at the clamped deadline, not an hour later.
+        scheduler.advance(Duration.ofMinutes(3));
+        assertThat(scheduler.pendingTasks()).isZero();
+    }
+
+    @Test
+    void scheduledEventWhoseNotBeforeHasPassedFailsTheTasks()
+    {
+        worker.tasks = List.of(running("finishes", START.minusSeconds(10), 10, 9));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(
+                new ScheduledMaintenance("instance-event-late", "instance-stop", "stop", START.minusSeconds(60), Optional.empty(), START));
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
+        assertThat(worker.failed).containsExactly("finishes");
+    }
+
+    @Test
+    void eachScheduledEventDrainsAtItsOwnTime()
+    {
+        WorkerDrainHandler handler = handler(Duration.ofSeconds(15), Duration.ofMinutes(10));
+        handler.onEvent(new ScheduledMaintenance("instance-event-early", "instance-stop", "stop", START.plus(Duration.ofMinutes(10)), Optional.empty(), START));
+        // Announced after the first, due after it: must not push the first one's drain back.
+        handler.onEvent(new ScheduledMaintenance("instance-event-late", "instance-retirement", "retire", START.plus(Duration.ofMinutes(30)), Optional.empty(), START));
+        scheduler.advance(Duration.ofMinutes(8).minus(MILLI));
+        assertThat(worker.states).isEmpty();
+        scheduler.advance(MILLI);
+        assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
+    }
+
+    @Test
+    void aRuntimeExceptionInADrainStepDoesNotEndTheDrain()
+    {
+        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasksRuntimeErrors = 2;
+        try (LogCapture log = new LogCapture(WorkerDrainHandler.class)) {
+            handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
+            scheduler.advance(Duration.ofSeconds(1));
+            assertThat(log.messages()).filteredOn(line -> line.startsWith("SEVERE")).hasSize(2)
+                    .allSatisfy(line -> assertThat(line).contains("IllegalStateException", "drain"));
+        }
+        assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
+        assertThat(worker.failed).containsExactly("fresh");
+    }
+
+    @Test
+    void canceledEventsDrainDoesNotStart()
+    {
+        WorkerDrainHandler handler = handler(Duration.ofSeconds(15), Duration.ofMinutes(10));
+        handler.onEvent(new ScheduledMaintenance("instance-event-1", "instance-stop", "stop", START.plus(Duration.ofMinutes(10)), Optional.empty(), START));
+        handler.onEvent(new ScheduledMaintenance("instance-event-2", "instance-reboot", "reboot", START.plus(Duration.ofMinutes(20)), Optional.empty(), START));
+        scheduler.advance(Duration.ofMinutes(1));
+        handler.onEvent(new ScheduledMaintenanceCanceled("instance-event-1", "instance-stop", "canceled", clock.instant()));
+        scheduler.advance(Duration.ofMinutes(17).minus(MILLI));
+        assertThat(worker.states).as("the canceled event's drain was due at 8 min").isEmpty();
+        scheduler.advance(MILLI);
+        assertThat(worker.states).as("the other event's drain, at 18 min").containsExactly(NodeState.SHUTTING_DOWN);
+    }
+
+    @Test
+    void rescheduledEventDrainsAtItsNewTime()
+    {
+        WorkerDrainHandler handler = handler(Duration.ofSeconds(15), Duration.ofMinutes(10));
+        handler.onEvent(new ScheduledMaintenance("instance-event-1", "instance-stop", "stop", START.plus(Duration.ofMinutes(10)), Optional.empty(), START));
+        handler.onEvent(new ScheduledMaintenance("instance-event-1", "instance-stop", "stop", START.plus(Duration.ofHours(2)), Optional.empty(), START));
+        scheduler.advance(Duration.ofMinutes(118).minus(MILLI));
+        assertThat(worker.states).isEmpty();
+        scheduler.advance(MILLI);
+        assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
+    }
+
+    @Test
+    void anErrorInADrainStepIsFatal()
+    {
+        List<Integer> exits = new ArrayList<>();
+        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasksFatal = new InternalError("broken JVM");
+        new WorkerDrainHandler(
+                new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
+                        Duration.ofMinutes(10), true, Duration.ofMinutes(2)),
+                worker, metrics, clock, scheduler, new FatalErrors(exits::add))
+                .onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        assertThat(exits).containsExactly(FatalErrors.EXIT_STATUS);
+    }
+
     private TaskSnapshot running(String id, Instant started, int total, int completed)
     {
         return new TaskSnapshot(id, "RUNNING", Optional.of(started), Duration.between(started, clock.instant()), total, 0, total - completed, 0, completed);
@@ -408,6 +527,9 @@ class TestWorkerDrainHandler
         final List<Integer> readsWhenFailed = new ArrayList<>();
         final List<String> finishedMeanwhile = new ArrayList<>();
         int failSetState;
+        // Listings that throw an unchecked exception, as a bug in reading an answer would.
+        int tasksRuntimeErrors;
+        Error tasksFatal;
         int taskPolls;
         int taskReads;
         int coordinatorQuestions;
@@ -457,6 +579,13 @@ class TestWorkerDrainHandler
                 throws TrinoWorkerException
         {
             taskPolls++;
+            if (tasksFatal != null) {
+                throw tasksFatal;
+            }
+            if (tasksRuntimeErrors > 0) {
+                tasksRuntimeErrors--;
+                throw new IllegalStateException("bug while reading the task list");
+            }
             if (tasksError != null) {
                 throw tasksError;
             }
