@@ -43,6 +43,11 @@ public final class SpotExchangeManager
         return orphanCleaner;
     }
 
+    SpotExchangeStats stats()
+    {
+        return stats;
+    }
+
     @Override
     public Exchange createExchange(ExchangeContext context, int outputPartitionCount, boolean preserveOrderWithinPartition)
     {

@@ -37,6 +37,9 @@ class TestOrphanCleanerWorker
             List<Path> before = files(base);
             assertThat(before).anyMatch(path -> path.toString().contains(queryId.getId()));
 
+            // Only the node that creates exchanges sweeps; an explicit sweep on the worker still deletes nothing.
+            assertThat(worker.orphanCleaner().isStarted()).isFalse();
+            assertThat(((SpotExchangeManager) coordinator).orphanCleaner().isStarted()).isTrue();
             assertThat(worker.orphanCleaner().runOnce()).isEmpty();
             assertThat(files(base)).containsAll(before);
             exchange.close();
