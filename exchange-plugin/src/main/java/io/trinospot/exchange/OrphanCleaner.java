@@ -73,8 +73,14 @@ public final class OrphanCleaner
     private final String ownerId;
     // Per base directory and foreign owner: the lease last seen and when it was first seen so.
     private final Map<URI, Map<String, LeaseObservation>> observations = new HashMap<>();
+    // Separate locks, so that creating an exchange never waits for a sweep's listing.
+    private final Object leaseLock = new Object();
+    private final Object sweepLock = new Object();
+    private volatile boolean started;
+    private boolean stopped;
     private ScheduledExecutorService scheduler;
-    private long leaseSequence = -1;
+    private long lastLeaseAttempted = -1;
+    private long lastLeaseWritten = -1;
 
     public OrphanCleaner(FileSystemExchangeStorage storage, List<URI> baseDirectories, ActiveQueries activeQueries, SpotExchangeStats stats, SpotExchangeConfig config, Ticker ticker)
     {
@@ -95,9 +101,9 @@ public final class OrphanCleaner
         return ownerId;
     }
 
-    public synchronized boolean isStarted()
+    public boolean isStarted()
     {
-        return scheduler != null;
+        return started;
     }
 
     /**
@@ -110,7 +116,9 @@ public final class OrphanCleaner
         if (!enabled) {
             return;
         }
-        start();
+        if (!started) {
+            start();
+        }
         List<ListenableFuture<Void>> writes = new ArrayList<>();
         for (URI base : baseDirectories) {
             URI directory = createOwnerDirectory(base);
@@ -121,7 +129,7 @@ public final class OrphanCleaner
 
     private synchronized void start()
     {
-        if (scheduler != null) {
+        if (scheduler != null || stopped) {
             return;
         }
         // The lease exists before the first marker, so no other cleaner sees a marker without a lease it can watch.
@@ -135,42 +143,60 @@ public final class OrphanCleaner
         scheduler.scheduleWithFixedDelay(() -> bestEffort(this::refreshLease, "Refreshing the spool owner lease failed"), leasePeriod, leasePeriod, TimeUnit.MILLISECONDS);
         long sweepPeriod = Math.max(1, interval.toMillis());
         scheduler.scheduleWithFixedDelay(() -> bestEffort(this::runOnce, "Orphaned spool cleanup failed"), sweepPeriod, sweepPeriod, TimeUnit.MILLISECONDS);
+        started = true;
         log.info("Spool orphan cleanup started on this coordinator as owner %s (lease refreshed every %s)", ownerId, Duration.succinctDuration(leasePeriod, TimeUnit.MILLISECONDS));
     }
 
     public synchronized void stop()
     {
+        stopped = true;
         if (scheduler != null) {
             scheduler.shutdownNow();
             scheduler = null;
+            started = false;
         }
     }
 
     /** Writes the next lease in every base directory, then drops the previous one: a sign of life to other owners. */
-    public synchronized void refreshLease()
+    public void refreshLease()
     {
-        long next = leaseSequence + 1;
+        synchronized (leaseLock) {
+            writeNextLease();
+        }
+    }
+
+    private void writeNextLease()
+    {
+        // Every attempt takes a new number: a partly failed one may have left its file, which must not block the next.
+        long next = ++lastLeaseAttempted;
         List<ListenableFuture<Void>> writes = new ArrayList<>();
         for (URI base : baseDirectories) {
             writes.add(storage.createEmptyFile(createOwnerDirectory(base).resolve(leaseName(next))));
         }
         await(Futures.allAsList(writes), "write lease " + next + " of owner " + ownerId);
-        if (leaseSequence >= 0) {
-            long previous = leaseSequence;
-            await(storage.deleteRecursively(baseDirectories.stream().map(base -> ownerDirectory(base, ownerId).resolve(leaseName(previous))).toList()),
-                    "delete lease " + previous + " of owner " + ownerId);
+        long previous = lastLeaseWritten;
+        lastLeaseWritten = next;
+        if (previous >= 0) {
+            List<URI> older = new ArrayList<>();
+            for (long sequence = previous; sequence < next; sequence++) {
+                for (URI base : baseDirectories) {
+                    older.add(ownerDirectory(base, ownerId).resolve(leaseName(sequence)));
+                }
+            }
+            await(storage.deleteRecursively(older), "delete the older leases of owner " + ownerId);
         }
-        leaseSequence = next;
     }
 
     /** One sweep over every base directory; returns the sink directories deleted. */
-    public synchronized List<URI> runOnce()
+    public List<URI> runOnce()
     {
-        List<URI> deleted = new ArrayList<>();
-        for (URI base : baseDirectories) {
-            deleted.addAll(sweep(base));
+        synchronized (sweepLock) {
+            List<URI> deleted = new ArrayList<>();
+            for (URI base : baseDirectories) {
+                deleted.addAll(sweep(base));
+            }
+            return deleted;
         }
-        return deleted;
     }
 
     private List<URI> sweep(URI base)
