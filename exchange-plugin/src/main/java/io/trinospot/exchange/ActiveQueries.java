@@ -3,7 +3,7 @@ package io.trinospot.exchange;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Queries with an open exchange on this node: orphan cleanup never touches their directories. */
+/** Queries with an open exchange on this coordinator: orphan cleanup never touches their directories. */
 public final class ActiveQueries
 {
     private final Map<String, Integer> openExchanges = new ConcurrentHashMap<>();

@@ -56,7 +56,7 @@ public class SpotExchangeConfig
     }
 
     @Config("exchange.orphan-cleanup.enabled")
-    @ConfigDescription("Periodically delete spool directories of queries older than exchange.orphan-cleanup.min-age that this node does not run")
+    @ConfigDescription("On the coordinator, mark spool directories with its owner id and periodically delete those no running query needs")
     public SpotExchangeConfig setOrphanCleanupEnabled(boolean orphanCleanupEnabled)
     {
         this.orphanCleanupEnabled = orphanCleanupEnabled;
@@ -71,7 +71,7 @@ public class SpotExchangeConfig
     }
 
     @Config("exchange.orphan-cleanup.min-age")
-    @ConfigDescription("A spool directory is an orphan only if its query started longer ago than this; keep it above the longest query")
+    @ConfigDescription("Another coordinator's spool directories are deleted only after its lease (refreshed every min-age / 4) has not changed for this long")
     public SpotExchangeConfig setOrphanCleanupMinAge(Duration orphanCleanupMinAge)
     {
         this.orphanCleanupMinAge = orphanCleanupMinAge;

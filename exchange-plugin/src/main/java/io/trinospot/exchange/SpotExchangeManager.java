@@ -19,7 +19,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Trino's filesystem exchange manager over our storage, plus the bookkeeping orphan cleanup needs: which
- * queries have an open exchange here (only the coordinator creates exchanges).
+ * queries have an open exchange here and an owner marker per exchange. Only a coordinator creates exchanges, so
+ * the cleaner starts with the first one and never on a worker.
  */
 public final class SpotExchangeManager
         implements ExchangeManager
@@ -42,19 +43,26 @@ public final class SpotExchangeManager
         return orphanCleaner;
     }
 
+    SpotExchangeStats stats()
+    {
+        return stats;
+    }
+
     @Override
     public Exchange createExchange(ExchangeContext context, int outputPartitionCount, boolean preserveOrderWithinPartition)
     {
         String queryId = context.getQueryId().getId();
-        // Registered before any directory exists, so cleanup can never see this query's data as unowned.
+        // Registered and marked before any directory exists, so cleanup never sees this query's data as ended.
         activeQueries.opened(queryId);
         stats.setActiveQueries(activeQueries.size());
         Exchange exchange;
         try {
+            orphanCleaner.exchangeCreated(queryId, context.getExchangeId().getId());
             exchange = delegate.createExchange(context, outputPartitionCount, preserveOrderWithinPartition);
         }
         catch (RuntimeException | Error e) {
             activeQueries.closed(queryId);
+            stats.setActiveQueries(activeQueries.size());
             throw e;
         }
         return new TrackedExchange(exchange, queryId);

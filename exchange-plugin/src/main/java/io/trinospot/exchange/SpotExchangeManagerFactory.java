@@ -1,5 +1,6 @@
 package io.trinospot.exchange;
 
+import com.google.common.base.Ticker;
 import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
 import io.opentelemetry.api.OpenTelemetry;
@@ -22,6 +23,7 @@ public class SpotExchangeManagerFactory
     public static final String NAME = "spot";
 
     private final Map<String, String> environment;
+    private final Ticker ticker;
 
     public SpotExchangeManagerFactory()
     {
@@ -31,7 +33,14 @@ public class SpotExchangeManagerFactory
     /** For tests: an explicit environment instead of the process's (HADOOP_CONF_DIR). */
     public SpotExchangeManagerFactory(Map<String, String> environment)
     {
+        this(environment, Ticker.systemTicker());
+    }
+
+    /** For tests: also the ticker orphan cleanup measures lease ages with. */
+    public SpotExchangeManagerFactory(Map<String, String> environment, Ticker ticker)
+    {
         this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
+        this.ticker = requireNonNull(ticker, "ticker is null");
     }
 
     @Override
@@ -49,7 +58,7 @@ public class SpotExchangeManagerFactory
                 new MBeanModule(),
                 new MBeanServerModule(),
                 new PrefixObjectNameGeneratorModule("io.trinospot.exchange", "trino.plugin.exchange.spot"),
-                new SpotExchangeModule(environment),
+                new SpotExchangeModule(environment, ticker),
                 binder -> {
                     binder.bind(OpenTelemetry.class).toInstance(context.getOpenTelemetry());
                     binder.bind(Tracer.class).toInstance(context.getTracer());
@@ -58,8 +67,7 @@ public class SpotExchangeManagerFactory
                 .doNotInitializeLogging()
                 .setRequiredConfigurationProperties(config)
                 .initialize();
-        SpotExchangeManager manager = injector.getInstance(SpotExchangeManager.class);
-        manager.orphanCleaner().start();
-        return manager;
+        // The orphan cleaner starts with the first exchange, so only on the coordinator.
+        return injector.getInstance(SpotExchangeManager.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.trinospot.exchange;
 
+import com.google.common.base.Ticker;
 import com.google.inject.Binder;
 import com.google.inject.Provides;
 import com.google.inject.Scopes;
@@ -20,7 +21,6 @@ import io.trino.plugin.exchange.filesystem.s3.S3FileSystemExchangeStorageStats;
 import org.apache.hadoop.conf.Configuration;
 
 import java.net.URI;
-import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,10 +36,12 @@ public class SpotExchangeModule
         extends AbstractConfigurationAwareModule
 {
     private final Map<String, String> environment;
+    private final Ticker ticker;
 
-    public SpotExchangeModule(Map<String, String> environment)
+    public SpotExchangeModule(Map<String, String> environment, Ticker ticker)
     {
         this.environment = Map.copyOf(requireNonNull(environment, "environment is null"));
+        this.ticker = requireNonNull(ticker, "ticker is null");
     }
 
     @Override
@@ -126,9 +128,9 @@ public class SpotExchangeModule
 
     @Provides
     @Singleton
-    public static OrphanCleaner orphanCleaner(FileSystemExchangeStorage storage, BaseDirectories baseDirectories, ActiveQueries activeQueries, SpotExchangeStats stats, SpotExchangeConfig config)
+    public OrphanCleaner orphanCleaner(FileSystemExchangeStorage storage, BaseDirectories baseDirectories, ActiveQueries activeQueries, SpotExchangeStats stats, SpotExchangeConfig config)
     {
-        return new OrphanCleaner(storage, baseDirectories.directories(), activeQueries, stats, config, Clock.systemUTC());
+        return new OrphanCleaner(storage, baseDirectories.directories(), activeQueries, stats, config, ticker);
     }
 
     @Provides

@@ -21,6 +21,11 @@ public class SpotExchangeStats
     private final CounterStat metadataErrors = new CounterStat();
     private final CounterStat abortedFiles = new CounterStat();
     private final CounterStat orphanDirectoriesDeleted = new CounterStat();
+    private final CounterStat orphanDirectoriesDeletedQueryEnded = new CounterStat();
+    private final CounterStat orphanDirectoriesDeletedOwnerStale = new CounterStat();
+    private final CounterStat orphanDirectoriesSkippedLiveOwner = new CounterStat();
+    private final CounterStat orphanDirectoriesSkippedUnmarked = new CounterStat();
+    private final CounterStat orphanOwnersExpired = new CounterStat();
     private final TimeStat writeLatency = new TimeStat(MILLISECONDS);
     private final TimeStat finishLatency = new TimeStat(MILLISECONDS);
     private final TimeStat listLatency = new TimeStat(MILLISECONDS);
@@ -88,6 +93,46 @@ public class SpotExchangeStats
     public CounterStat getOrphanDirectoriesDeleted()
     {
         return orphanDirectoriesDeleted;
+    }
+
+    /** Own directories of queries this coordinator no longer runs. */
+    @Managed
+    @Nested
+    public CounterStat getOrphanDirectoriesDeletedQueryEnded()
+    {
+        return orphanDirectoriesDeletedQueryEnded;
+    }
+
+    /** Directories of another coordinator whose lease did not change for longer than min-age. */
+    @Managed
+    @Nested
+    public CounterStat getOrphanDirectoriesDeletedOwnerStale()
+    {
+        return orphanDirectoriesDeletedOwnerStale;
+    }
+
+    /** Counted once per sweep that leaves them alone. */
+    @Managed
+    @Nested
+    public CounterStat getOrphanDirectoriesSkippedLiveOwner()
+    {
+        return orphanDirectoriesSkippedLiveOwner;
+    }
+
+    /** Sink directories without an owner marker, counted once per sweep that leaves them alone. */
+    @Managed
+    @Nested
+    public CounterStat getOrphanDirectoriesSkippedUnmarked()
+    {
+        return orphanDirectoriesSkippedUnmarked;
+    }
+
+    /** Coordinators whose lease went stale and whose markers and lease were removed. */
+    @Managed
+    @Nested
+    public CounterStat getOrphanOwnersExpired()
+    {
+        return orphanOwnersExpired;
     }
 
     @Managed

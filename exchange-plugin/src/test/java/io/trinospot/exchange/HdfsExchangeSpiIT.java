@@ -1,5 +1,6 @@
 package io.trinospot.exchange;
 
+import com.google.common.base.Ticker;
 import io.airlift.slice.Slice;
 import io.trino.spi.exchange.Exchange;
 import io.trino.spi.exchange.ExchangeManager;
@@ -22,6 +23,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static io.trinospot.exchange.SpiDriver.Page;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -218,32 +221,42 @@ class HdfsExchangeSpiIT
     }
 
     @Test
-    void orphanCleanupRemovesOnlyOldUnownedDirectories()
+    void orphanCleanupRemovesOnlyADeadCoordinatorsDirectories()
             throws Exception
     {
-        // A "crashed coordinator": its manager created exchanges of an old query and never closed them.
+        AtomicLong nanos = new AtomicLong();
+        Ticker ticker = new Ticker()
+        {
+            @Override
+            public long read()
+            {
+                return nanos.get();
+            }
+        };
         Map<String, String> config = StorageServers.hdfsConfig(hdfs, "/exchange-orphans");
-        config.put("exchange.orphan-cleanup.enabled", "false");
-        ExchangeManager crashed = SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), config);
+        config.put("exchange.orphan-cleanup.min-age", "1m");
+        // A crashed coordinator: it marked its exchanges, never closed them and stopped refreshing its lease.
+        ExchangeManager crashed = SpiDriver.create(new SpotExchangeManagerFactory(Map.of(), ticker), config);
         writeOne(crashed, SpiDriver.queryId("20200101_000000", 1), "orphan");
-        writeOne(crashed, SpiDriver.queryId("20990101_000000", 2), "young foreign query");
+        writeOne(crashed, SpiDriver.queryId("20990101_000000", 2), "young orphan");
         crashed.shutdown();
 
-        // The live coordinator still runs an old query: its data must survive.
-        SpotExchangeManager live = (SpotExchangeManager) SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), config);
+        // The live coordinator runs a query older than min-age: its data must survive.
+        SpotExchangeManager live = (SpotExchangeManager) SpiDriver.create(new SpotExchangeManagerFactory(Map.of(), ticker), config);
         try {
             Exchange running = writeOne(live, SpiDriver.queryId("20200101_000000", 3), "running");
+            assertThat(live.orphanCleaner().runOnce()).isEmpty();
+            nanos.addAndGet(TimeUnit.SECONDS.toNanos(61));
             List<URI> deleted = live.orphanCleaner().runOnce();
-            assertThat(deleted).hasSize(1);
-            assertThat(deleted.getFirst().toString()).contains("20200101_000000_00001_abcde");
+            assertThat(deleted).hasSize(2);
             List<String> remaining = new ArrayList<>();
             RemoteIterator<LocatedFileStatus> iterator = fileSystem.listFiles(new Path("/exchange-orphans"), true);
             while (iterator.hasNext()) {
                 remaining.add(iterator.next().getPath().toString());
             }
             assertThat(remaining).noneMatch(path -> path.contains("20200101_000000_00001_abcde"));
-            assertThat(remaining).anyMatch(path -> path.contains("20990101_000000_00002_abcde"));
-            assertThat(remaining).anyMatch(path -> path.contains("20200101_000000_00003_abcde"));
+            assertThat(remaining).noneMatch(path -> path.contains("20990101_000000_00002_abcde"));
+            assertThat(remaining).anyMatch(path -> path.contains("20200101_000000_00003_abcde") && !path.contains(OrphanCleaner.OWNERS_DIRECTORY));
             running.close();
         }
         finally {
