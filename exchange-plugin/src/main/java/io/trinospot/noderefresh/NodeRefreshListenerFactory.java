@@ -1,5 +1,6 @@
 package io.trinospot.noderefresh;
 
+import com.google.common.base.Ticker;
 import com.google.inject.Injector;
 import io.airlift.bootstrap.Bootstrap;
 import io.airlift.log.Logger;
@@ -10,6 +11,10 @@ import org.weakref.jmx.MBeanExporter;
 import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Supplier;
 
 import static io.airlift.configuration.ConfigBinder.configBinder;
 import static java.util.Objects.requireNonNull;
@@ -43,6 +48,45 @@ public class NodeRefreshListenerFactory
         }
     }
 
+    /** What a refresher runs on; the listener shuts both executors down with itself. */
+    record Scheduling(ScheduledExecutorService ticks, ExecutorService waiter, Ticker ticker)
+    {
+        Scheduling
+        {
+            requireNonNull(ticks, "ticks is null");
+            requireNonNull(waiter, "waiter is null");
+            requireNonNull(ticker, "ticker is null");
+        }
+    }
+
+    private final Supplier<Scheduling> scheduling;
+
+    public NodeRefreshListenerFactory()
+    {
+        this(NodeRefreshListenerFactory::daemonThreads);
+    }
+
+    NodeRefreshListenerFactory(Supplier<Scheduling> scheduling)
+    {
+        this.scheduling = requireNonNull(scheduling, "scheduling is null");
+    }
+
+    private static Scheduling daemonThreads()
+    {
+        return new Scheduling(
+                Executors.newSingleThreadScheduledExecutor(runnable -> daemon(runnable, "spot-node-refresh")),
+                Executors.newSingleThreadExecutor(runnable -> daemon(runnable, "spot-node-refresh-wait")),
+                Ticker.systemTicker());
+    }
+
+    // Daemon threads: the coordinator's shutdown must not wait for a refresh held by a worker that does not answer.
+    private static Thread daemon(Runnable runnable, String name)
+    {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
     @Override
     public String getName()
     {
@@ -67,7 +111,9 @@ public class NodeRefreshListenerFactory
             log.warn("%s: no coordinator node manager in this JVM (a worker?); nothing to refresh", NAME);
             return new EventListener() {};
         }
-        NodeStateRefresher refresher = new NodeStateRefresher(nodeStates.get()::refresh, settings.getInterval()).start();
+        Scheduling threads = scheduling.get();
+        NodeStateRefresher refresher = new NodeStateRefresher(nodeStates.get()::refresh, settings.getInterval(), threads.ticks(), threads.waiter(), threads.ticker())
+                .start();
         log.info("%s: refreshing node states of %s every %s", NAME, nodeStates.get().objectName(), settings.getInterval());
         MBeanExporter exporter = new MBeanExporter(ManagementFactory.getPlatformMBeanServer());
         boolean exported = export(exporter, refresher);
@@ -77,6 +123,8 @@ public class NodeRefreshListenerFactory
             public void shutdown()
             {
                 refresher.close();
+                threads.ticks().shutdownNow();
+                threads.waiter().shutdownNow();
                 if (exported) {
                     exporter.unexport(OBJECT_NAME);
                 }

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.stream.StreamSupport;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
-import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,23 +59,61 @@ class TestNodeRefreshListenerFactory
         TestCoordinatorNodeStates.NodeManager manager = new TestCoordinatorNodeStates.NodeManager();
         MBeanExporter exporter = new MBeanExporter(platform);
         exporter.export("trino.node:name=CoordinatorNodeManager", manager);
+        ManualScheduler ticks = new ManualScheduler();
+        // runs what it is handed when advanced; its own clock stands still
+        ManualScheduler waiter = new ManualScheduler();
         try {
-            EventListener listener = new NodeRefreshListenerFactory().create(Map.of("node-refresh.interval", "50ms"), null);
+            EventListener listener = new NodeRefreshListenerFactory(() -> new NodeRefreshListenerFactory.Scheduling(ticks, waiter, ticks.ticker))
+                    .create(Map.of("node-refresh.interval", "50ms"), null);
             ObjectName stats = new ObjectName(NodeRefreshListenerFactory.OBJECT_NAME);
             try {
-                long deadline = System.nanoTime() + SECONDS.toNanos(10);
-                while ((long) platform.getAttribute(stats, "Refreshes") < 3 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
+                for (int i = 0; i < 3; i++) {
+                    ticks.advance(50, MILLISECONDS);
+                    waiter.advance(0, MILLISECONDS);
                 }
-                assertThat((long) platform.getAttribute(stats, "Refreshes")).isGreaterThanOrEqualTo(3);
+                assertThat((long) platform.getAttribute(stats, "Refreshes")).isEqualTo(3);
                 assertThat((long) platform.getAttribute(stats, "RefreshesWithoutWaiting")).isZero();
                 assertThat((long) platform.getAttribute(stats, "Failures")).isZero();
-                assertThat(manager.refreshCalls).contains(true).doesNotContain(false);
+                assertThat(manager.refreshCalls).containsExactly(true, true, true);
+
+                // a worker that does not answer: the next tick refreshes without waiting, through the same manager
+                ticks.advance(50, MILLISECONDS);
+                ticks.advance(50, MILLISECONDS);
+                assertThat((long) platform.getAttribute(stats, "RefreshesWithoutWaiting")).isEqualTo(1);
+                assertThat(manager.refreshCalls).containsExactly(true, true, true, false);
             }
             finally {
                 listener.shutdown();
             }
             assertThat(platform.isRegistered(stats)).isFalse();
+            assertThat(ticks.isShutdown()).isTrue();
+            assertThat(waiter.isShutdown()).isTrue();
+            assertThat(ticks.pending()).isZero();
+        }
+        finally {
+            exporter.unexport("trino.node:name=CoordinatorNodeManager");
+        }
+    }
+
+    @Test
+    void theListenersOwnThreadsAreDaemonsThatEndWithIt()
+            throws Exception
+    {
+        MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
+        MBeanExporter exporter = new MBeanExporter(platform);
+        exporter.export("trino.node:name=CoordinatorNodeManager", new TestCoordinatorNodeStates.NodeManager());
+        try {
+            EventListener listener = new NodeRefreshListenerFactory().create(Map.of("node-refresh.interval", "1s"), null);
+            List<Thread> threads = Thread.getAllStackTraces().keySet().stream()
+                    .filter(thread -> thread.getName().startsWith("spot-node-refresh"))
+                    .toList();
+            listener.shutdown();
+            // the ticking thread exists from the start; the waiting one only once a tick has started a refresh
+            assertThat(threads).extracting(Thread::getName).contains("spot-node-refresh");
+            assertThat(threads).allMatch(Thread::isDaemon);
+            for (Thread thread : threads) {
+                thread.join();
+            }
         }
         finally {
             exporter.unexport("trino.node:name=CoordinatorNodeManager");
