@@ -1,5 +1,7 @@
 package io.trinospot.noderefresh;
 
+import com.google.common.base.Ticker;
+import io.trinospot.harness.time.ManualScheduler;
 import io.airlift.units.Duration;
 import io.trino.spi.Plugin;
 import io.trino.spi.eventlistener.EventListenerFactory;
@@ -63,7 +65,7 @@ class TestNodeRefreshListenerFactory
         // runs what it is handed when advanced; its own clock stands still
         ManualScheduler waiter = new ManualScheduler();
         try {
-            EventListener listener = new NodeRefreshListenerFactory(() -> new NodeRefreshListenerFactory.Scheduling(ticks, waiter, ticks.ticker))
+            EventListener listener = new NodeRefreshListenerFactory(() -> new NodeRefreshListenerFactory.Scheduling(ticks, waiter, ticker(ticks)))
                     .create(Map.of("node-refresh.interval", "50ms"), null);
             ObjectName stats = new ObjectName(NodeRefreshListenerFactory.OBJECT_NAME);
             try {
@@ -88,7 +90,7 @@ class TestNodeRefreshListenerFactory
             assertThat(platform.isRegistered(stats)).isFalse();
             assertThat(ticks.isShutdown()).isTrue();
             assertThat(waiter.isShutdown()).isTrue();
-            assertThat(ticks.pending()).isZero();
+            assertThat(ticks.pendingTasks()).isZero();
         }
         finally {
             exporter.unexport("trino.node:name=CoordinatorNodeManager");
@@ -127,5 +129,18 @@ class TestNodeRefreshListenerFactory
         var listener = new NodeRefreshListenerFactory().create(Map.of(), null);
         listener.shutdown();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("spot-node-refresh"));
+    }
+
+    /** The scheduler's time as the monotonic ticker the refresher reads. */
+    private static Ticker ticker(ManualScheduler scheduler)
+    {
+        return new Ticker()
+        {
+            @Override
+            public long read()
+            {
+                return scheduler.nanoTime();
+            }
+        };
     }
 }

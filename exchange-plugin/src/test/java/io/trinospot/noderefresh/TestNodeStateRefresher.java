@@ -1,5 +1,7 @@
 package io.trinospot.noderefresh;
 
+import com.google.common.base.Ticker;
+import io.trinospot.harness.time.ManualScheduler;
 import io.airlift.units.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -86,7 +88,7 @@ class TestNodeStateRefresher
 
     private NodeStateRefresher start(NodeStateRefresher.Refresh refresh)
     {
-        return new NodeStateRefresher(refresh, new Duration(TICK_MILLIS, MILLISECONDS), scheduler, waiter, scheduler.ticker).start();
+        return new NodeStateRefresher(refresh, new Duration(TICK_MILLIS, MILLISECONDS), scheduler, waiter, ticker(scheduler)).start();
     }
 
     private NodeStateRefresher startRecording()
@@ -145,7 +147,7 @@ class TestNodeStateRefresher
             assertThat(refresher.getFailures()).isEqualTo(3);
             assertThat(refresher.getRefreshes()).isEqualTo(2);
             assertThat(refresher.getRefreshesWithoutWaiting()).isZero();
-            assertThat(scheduler.pending()).isEqualTo(1);
+            assertThat(scheduler.pendingTasks()).isEqualTo(1);
         }
     }
 
@@ -166,7 +168,7 @@ class TestNodeStateRefresher
             assertThat(refresher.getFailures()).isEqualTo(2);
             assertThat(refresher.getRefreshesWithoutWaiting()).isEqualTo(2);
             // the failure is the refresh's, not the tick's: the ticks go on
-            assertThat(scheduler.pending()).isEqualTo(1);
+            assertThat(scheduler.pendingTasks()).isEqualTo(1);
             waiter.runQueued();
             answeredTicks(1);
             assertThat(calls).containsExactly(false, false, true, true);
@@ -249,7 +251,7 @@ class TestNodeStateRefresher
         refresher.close();
         answeredTicks(100);
         assertThat(calls).containsExactly(true);
-        assertThat(scheduler.pending()).isZero();
+        assertThat(scheduler.pendingTasks()).isZero();
     }
 
     @Test
@@ -262,5 +264,18 @@ class TestNodeStateRefresher
         waiter.runQueued();
         assertThat(calls).isEmpty();
         assertThat(refresher.getRefreshes()).isZero();
+    }
+
+    /** The scheduler's time as the monotonic ticker the refresher reads. */
+    private static Ticker ticker(ManualScheduler scheduler)
+    {
+        return new Ticker()
+        {
+            @Override
+            public long read()
+            {
+                return scheduler.nanoTime();
+            }
+        };
     }
 }

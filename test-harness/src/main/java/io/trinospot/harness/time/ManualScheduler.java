@@ -1,4 +1,4 @@
-package io.trinospot.watcher.testing;
+package io.trinospot.harness.time;
 
 import io.trinospot.harness.imds.ManualClock;
 
@@ -23,9 +23,10 @@ import static java.util.Objects.requireNonNull;
  * A {@link ScheduledExecutorService} with no threads: tasks run on the caller's thread when {@link #advance} moves
  * the {@link ManualClock} to their time, earliest first, those due at the same time in the order they were
  * scheduled, with the clock set to their time while they run. Advancing the clock itself runs nothing: that is
- * time passing inside a call. A task's failure is kept in its future, as the JDK's executors do. Like
- * {@code ScheduledThreadPoolExecutor}, {@link #shutdown} still runs delayed tasks and {@link #shutdownNow} drops
- * them. Confined to the test's thread.
+ * time passing inside a call. A task's failure is kept in its future and ends a repeating task, as the JDK's
+ * executors do. Like {@code ScheduledThreadPoolExecutor}, {@link #shutdown} still runs delayed one-shot tasks, stops
+ * repeating ones, and {@link #shutdownNow} drops them all. For unit tests that control time; confined to the
+ * test's thread.
  */
 public final class ManualScheduler
         extends AbstractExecutorService
@@ -35,13 +36,27 @@ public final class ManualScheduler
     private static final int MAX_RUNS_AT_ONE_INSTANT = 10_000;
 
     private final ManualClock clock;
+    private final Instant start;
     private final PriorityQueue<Task<?>> queue = new PriorityQueue<>();
     private long sequence;
     private boolean shutdown;
 
+    /** A scheduler with a clock of its own, starting at an arbitrary fixed instant. */
+    public ManualScheduler()
+    {
+        this(new ManualClock(Instant.parse("2026-01-01T00:00:00Z")));
+    }
+
     public ManualScheduler(ManualClock clock)
     {
         this.clock = requireNonNull(clock, "clock is null");
+        this.start = clock.instant();
+    }
+
+    /** Nanoseconds since this scheduler was made, for code that reads a monotonic ticker. */
+    public long nanoTime()
+    {
+        return Duration.between(start, clock.instant()).toNanos();
     }
 
     public ManualClock clock()
@@ -55,6 +70,11 @@ public final class ManualScheduler
         advance(Duration.ZERO);
     }
 
+    public void advance(long amount, TimeUnit unit)
+    {
+        advance(Duration.of(amount, unit.toChronoUnit()));
+    }
+
     /** Moves time forward by {@code duration}, running each task when its time comes. */
     public void advance(Duration duration)
     {
@@ -66,6 +86,9 @@ public final class ManualScheduler
         int runsAtOneInstant = 0;
         while (!queue.isEmpty() && !queue.peek().at.isAfter(target)) {
             Task<?> task = queue.poll();
+            if (task.isDone()) {
+                continue;
+            }
             advanceTo(task.at);
             if (clock.instant().equals(lastRunAt)) {
                 if (++runsAtOneInstant > MAX_RUNS_AT_ONE_INSTANT) {
@@ -89,10 +112,10 @@ public final class ManualScheduler
         }
     }
 
-    /** Tasks waiting for their time, cancelled ones left out. */
+    /** Tasks waiting for their time, repeating ones included; cancelled or failed ones left out. */
     public int pendingTasks()
     {
-        return (int) queue.stream().filter(task -> !task.isCancelled()).count();
+        return (int) queue.stream().filter(task -> !task.isDone()).count();
     }
 
     @Override
@@ -107,7 +130,14 @@ public final class ManualScheduler
         if (shutdown) {
             throw new RejectedExecutionException("shut down");
         }
-        Task<V> task = new Task<>(callable, clock.instant().plus(Duration.of(Math.max(0, delay), unit.toChronoUnit())), sequence++);
+        return enqueue(new Task<>(callable, clock.instant().plus(Duration.of(Math.max(0, delay), unit.toChronoUnit())), Duration.ZERO));
+    }
+
+    private <V> Task<V> enqueue(Task<V> task)
+    {
+        if (shutdown) {
+            throw new RejectedExecutionException("shut down");
+        }
         queue.add(task);
         return task;
     }
@@ -121,13 +151,21 @@ public final class ManualScheduler
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit)
     {
-        throw new UnsupportedOperationException("periodic tasks are not supported");
+        // time stands still while a task runs, so a fixed rate and a fixed delay run at the same times
+        return scheduleWithFixedDelay(command, initialDelay, period, unit);
     }
 
     @Override
     public ScheduledFuture<?> scheduleWithFixedDelay(Runnable command, long initialDelay, long delay, TimeUnit unit)
     {
-        throw new UnsupportedOperationException("periodic tasks are not supported");
+        if (delay <= 0) {
+            throw new IllegalArgumentException("delay must be positive: " + delay);
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("shut down");
+        }
+        return enqueue(new Task<Void>(Executors.callable(requireNonNull(command, "command is null"), null),
+                clock.instant().plus(Duration.of(Math.max(0, initialDelay), unit.toChronoUnit())), Duration.of(delay, unit.toChronoUnit())));
     }
 
     @Override
@@ -168,14 +206,27 @@ public final class ManualScheduler
             extends FutureTask<V>
             implements ScheduledFuture<V>
     {
-        private final Instant at;
-        private final long sequence;
+        private final Duration repeatAfter;
+        private final long order = sequence++;
+        private Instant at;
 
-        Task(Callable<V> callable, Instant at, long sequence)
+        Task(Callable<V> callable, Instant at, Duration repeatAfter)
         {
             super(callable);
             this.at = at;
-            this.sequence = sequence;
+            this.repeatAfter = repeatAfter;
+        }
+
+        @Override
+        public void run()
+        {
+            if (repeatAfter.isZero()) {
+                super.run();
+            }
+            else if (runAndReset() && !shutdown) {
+                at = clock.instant().plus(repeatAfter);
+                queue.add(this);
+            }
         }
 
         @Override
@@ -189,7 +240,7 @@ public final class ManualScheduler
         {
             if (other instanceof Task<?> task) {
                 int byTime = at.compareTo(task.at);
-                return byTime != 0 ? byTime : Long.compare(sequence, task.sequence);
+                return byTime != 0 ? byTime : Long.compare(order, task.order);
             }
             return Long.compare(getDelay(TimeUnit.NANOSECONDS), other.getDelay(TimeUnit.NANOSECONDS));
         }
