@@ -30,10 +30,7 @@ public final class CommandLines
             failed.getErr().println(name + ": " + exception.getMessage() + " (see '" + name + " --help')");
             return USAGE;
         });
-        commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> {
-            failed.getErr().println(failed.getCommandSpec().qualifiedName() + ": " + oneLine(exception));
-            return FAILED;
-        });
+        commandLine.setExecutionExceptionHandler((exception, failed, parseResult) -> fail(failed.getCommandSpec(), oneLine(exception)));
         return commandLine;
     }
 
@@ -48,9 +45,22 @@ public final class CommandLines
         return new ParameterException(spec.commandLine(), message);
     }
 
+    /** A command that failed: one line on stderr naming it, exit 1. */
+    public static int fail(CommandLine.Model.CommandSpec spec, String message)
+    {
+        spec.commandLine().getErr().println(spec.qualifiedName() + ": " + message);
+        return FAILED;
+    }
+
     public static String oneLine(Throwable throwable)
     {
-        String message = throwable.getMessage() == null ? "" : throwable.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+        String message = oneLine(throwable.getMessage());
         return throwable.getClass().getSimpleName() + (message.isEmpty() ? "" : ": " + message);
+    }
+
+    /** A message of several lines (a server's error, a log tail) folded onto one. */
+    public static String oneLine(String message)
+    {
+        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -4,6 +4,7 @@ import com.google.common.base.Ticker;
 import io.trino.spi.QueryId;
 import io.trino.spi.exchange.Exchange;
 import io.trino.spi.exchange.ExchangeSinkHandle;
+import io.trinospot.harness.logging.LogCapture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -14,11 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,21 +39,7 @@ class TestOrphanCleaner
         }
     };
     private final List<SpotExchangeManager> managers = new ArrayList<>();
-    private final List<String> log = new CopyOnWriteArrayList<>();
-    private final Handler logHandler = new Handler()
-    {
-        @Override
-        public void publish(LogRecord record)
-        {
-            log.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private LogCapture log;
     private Path base;
 
     @BeforeEach
@@ -63,13 +47,13 @@ class TestOrphanCleaner
             throws Exception
     {
         base = Files.createTempDirectory("spot-orphans");
-        java.util.logging.Logger.getLogger(OrphanCleaner.class.getName()).addHandler(logHandler);
+        log = new LogCapture(OrphanCleaner.class);
     }
 
     @AfterEach
     void tearDown()
     {
-        java.util.logging.Logger.getLogger(OrphanCleaner.class.getName()).removeHandler(logHandler);
+        log.close();
         managers.forEach(SpotExchangeManager::shutdown);
     }
 
@@ -206,7 +190,7 @@ class TestOrphanCleaner
         // Two sweeps, each skipping the other coordinator's two directories and the unmarked one, the first also the dead one's.
         assertThat(stats.getOrphanDirectoriesSkippedLiveOwner().getTotalCount()).isEqualTo(5);
         assertThat(stats.getOrphanDirectoriesSkippedUnmarked().getTotalCount()).isEqualTo(2);
-        assertThat(log).anyMatch(message -> message.contains("deleted 1 directories of queries this coordinator no longer runs, "
+        assertThat(log.texts()).anyMatch(message -> message.contains("deleted 1 directories of queries this coordinator no longer runs, "
                 + "1 directories of owners [" + dead.orphanCleaner().ownerId() + "] whose lease did not change for over 1.00m; "
                 + "skipped 2 directories of live owners [" + other.orphanCleaner().ownerId() + "] and 1 without an owner marker"));
     }

@@ -1,21 +1,18 @@
 package io.trinospot.noderefresh;
 
 import com.google.common.base.Ticker;
-import io.trinospot.harness.time.ManualScheduler;
 import io.airlift.units.Duration;
+import io.trinospot.harness.logging.LogCapture;
+import io.trinospot.harness.time.ManualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
@@ -32,32 +29,18 @@ class TestNodeStateRefresher
     private final ManualScheduler scheduler = new ManualScheduler();
     private final ManualExecutor waiter = new ManualExecutor();
     private final List<Boolean> calls = new ArrayList<>();
-    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    private final Handler logHandler = new Handler()
-    {
-        @Override
-        public void publish(LogRecord record)
-        {
-            log.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private LogCapture log;
 
     @BeforeEach
     void captureLog()
     {
-        Logger.getLogger(NodeStateRefresher.class.getName()).addHandler(logHandler);
+        log = new LogCapture(NodeStateRefresher.class);
     }
 
     @AfterEach
     void releaseLog()
     {
-        Logger.getLogger(NodeStateRefresher.class.getName()).removeHandler(logHandler);
+        log.close();
     }
 
     /** Holds the waiting refresh the refresher hands it until the test runs it. */
@@ -112,7 +95,7 @@ class TestNodeStateRefresher
 
     private List<String> logged(String start)
     {
-        return log.stream().filter(message -> message.startsWith(start)).toList();
+        return log.texts().stream().filter(message -> message.startsWith(start)).toList();
     }
 
     @Test

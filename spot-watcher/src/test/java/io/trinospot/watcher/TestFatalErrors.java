@@ -4,7 +4,7 @@ import io.trinospot.harness.imds.ManualClock;
 import io.trinospot.watcher.monitor.MonitorLoop;
 import io.trinospot.watcher.monitor.NoticeMonitor;
 import io.trinospot.watcher.status.WatcherMetrics;
-import io.trinospot.watcher.testing.LogCapture;
+import io.trinospot.harness.logging.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -30,6 +30,9 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import static io.trinospot.cli.CommandLines.fail;
+import static io.trinospot.cli.CommandLines.oneLine;
+
 /**
  * {@code trino-spot cluster up|status|sql|kill|down}: a local cluster that outlives the command that started it; a
  * state file in the cluster's home lets later commands, in other JVMs, find it. Exit codes: 0 fine, 1 failed (no
@@ -212,13 +215,6 @@ public final class ClusterCommand
         }
     }
 
-    /** A failure of the command: one line on stderr, exit 1. */
-    static int fail(CommandSpec spec, String message)
-    {
-        spec.commandLine().getErr().println(spec.qualifiedName() + ": " + message);
-        return CommandLines.FAILED;
-    }
-
     static boolean isAlive(ClusterState.Process process)
     {
         return ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false);
@@ -259,10 +255,5 @@ public final class ClusterCommand
         Properties properties = new Properties();
         properties.setProperty("user", TrinoCluster.USER);
         return DriverManager.getConnection(state.coordinatorUrl().replace("http://", "jdbc:trino://"), properties);
-    }
-
-    private static String oneLine(String message)
-    {
-        return message == null ? "" : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -83,7 +83,7 @@ final class ClusterUp
         }
         Optional<ClusterState> existing = home.state();
         if (existing.isPresent() && existing.get().processes().stream().anyMatch(ClusterCommand::isAlive)) {
-            return ClusterCommand.fail(spec, "a cluster is already running (" + existing.get().coordinatorUrl() + "); run 'trino-spot cluster down' first");
+            return CommandLines.fail(spec, "a cluster is already running (" + existing.get().coordinatorUrl() + "); run 'trino-spot cluster down' first");
         }
 
         ClusterSpec.Builder cluster = ClusterSpec.builder()

@@ -34,8 +34,7 @@ public final class BenchCommand
             lines = Files.readAllLines(file);
         }
         catch (IOException e) {
-            spec.commandLine().getErr().println(spec.qualifiedName() + ": cannot read " + file + ": " + CommandLines.oneLine(e));
-            return CommandLines.FAILED;
+            return CommandLines.fail(spec, "cannot read " + file + ": " + CommandLines.oneLine(e));
         }
         boolean inBlock = false;
         for (String line : lines) {

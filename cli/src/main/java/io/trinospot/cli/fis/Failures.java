@@ -36,7 +36,7 @@ final class Failures
             err.println(name + ": " + e.problems().size() + " problem(s) in the template");
         }
         catch (PlanException | FisException e) {
-            err.println(name + ": " + String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", " "));
+            err.println(name + ": " + CommandLines.oneLine(e.getMessage()));
         }
         catch (IOException e) {
             err.println(name + ": " + CommandLines.oneLine(e));

@@ -218,9 +218,8 @@ public final class FisCommand
                 out.println("running " + template.given() + " on AWS FIS in " + chosenRegion + " (" + chosenEndpoint + ")");
                 ExperimentStatus status = AwsExperimentRunner.standard(fisFactory.apply(new AwsTarget(chosenRegion, chosenEndpoint)), out::println).run(parsed);
                 if (!status.isCompleted()) {
-                    spec.commandLine().getErr().println(spec.qualifiedName() + ": experiment " + status.id() + " ended " + status.status()
+                    return CommandLines.fail(spec, "experiment " + status.id() + " ended " + status.status()
                             + status.reason().map(reason -> ": " + reason).orElse(""));
-                    return CommandLines.FAILED;
                 }
                 out.println("experiment " + status.id() + " completed");
                 return CommandLines.OK;
@@ -318,8 +317,7 @@ public final class FisCommand
                 Files.writeString(html, HtmlReport.render(ReportJson.read(json.text())));
             }
             catch (IOException e) {
-                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + json.path() + ": " + CommandLines.oneLine(e));
-                return CommandLines.FAILED;
+                return CommandLines.fail(spec, json.path() + ": " + CommandLines.oneLine(e));
             }
             spec.commandLine().getOut().println("wrote " + html);
             return CommandLines.OK;

@@ -41,16 +41,14 @@ public final class WatcherCommand
         public Integer call()
         {
             if (!Files.isReadable(configFile)) {
-                spec.commandLine().getErr().println(spec.qualifiedName() + ": cannot read config file " + configFile);
-                return CommandLines.FAILED;
+                return CommandLines.fail(spec, "cannot read config file " + configFile);
             }
             WatcherConfig config;
             try {
                 config = WatcherConfig.load(configFile);
             }
             catch (ConfigException e) {
-                spec.commandLine().getErr().println(spec.qualifiedName() + ": " + e.getMessage());
-                return CommandLines.FAILED;
+                return CommandLines.fail(spec, e.getMessage());
             }
             if (dryRun) {
                 config = config.withDryRun(true);

@@ -7,7 +7,7 @@ import io.trinospot.watcher.monitor.ScheduledMaintenance;
 import io.trinospot.watcher.monitor.ScheduledMaintenanceCanceled;
 import io.trinospot.watcher.monitor.SpotInterruption;
 import io.trinospot.watcher.status.WatcherMetrics;
-import io.trinospot.watcher.testing.LogCapture;
+import io.trinospot.harness.logging.LogCapture;
 import io.trinospot.harness.time.ManualScheduler;
 import io.trinospot.watcher.trino.NodeState;
 import io.trinospot.watcher.trino.TaskSnapshot;

@@ -2,7 +2,7 @@ package io.trinospot.watcher.monitor;
 
 import io.trinospot.harness.imds.ManualClock;
 import io.trinospot.watcher.imds.ImdsException;
-import io.trinospot.watcher.testing.LogCapture;
+import io.trinospot.harness.logging.LogCapture;
 import io.trinospot.watcher.testing.StubImds;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.trinospot.watcher.testing;
+package io.trinospot.harness.logging;
 
 import java.text.MessageFormat;
 import java.util.List;
@@ -9,24 +9,21 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Collects the formatted messages one class logs (the agent's System.Logger goes to java.util.logging), so a test
- * can check what an operator would read.
+ * Collects the formatted messages one class logs through java.util.logging (where the agent's System.Logger and
+ * airlift's Logger both end up), so a test can check what an operator would read.
  */
 public final class LogCapture
         implements AutoCloseable
 {
     private final Logger logger;
     private final Level previousLevel;
-    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler()
     {
         @Override
         public void publish(LogRecord record)
         {
-            String message = record.getParameters() == null || record.getParameters().length == 0
-                    ? record.getMessage()
-                    : MessageFormat.format(record.getMessage(), record.getParameters());
-            messages.add(record.getLevel() + " " + message);
+            records.add(record);
         }
 
         @Override
@@ -45,9 +42,23 @@ public final class LogCapture
         logger.addHandler(handler);
     }
 
+    /** Each message with its level first, e.g. {@code WARNING drain for ...}. */
     public List<String> messages()
     {
-        return List.copyOf(messages);
+        return records.stream().map(record -> record.getLevel() + " " + text(record)).toList();
+    }
+
+    /** Each message alone. */
+    public List<String> texts()
+    {
+        return records.stream().map(LogCapture::text).toList();
+    }
+
+    private static String text(LogRecord record)
+    {
+        return record.getParameters() == null || record.getParameters().length == 0
+                ? record.getMessage()
+                : MessageFormat.format(record.getMessage(), record.getParameters());
     }
 
     @Override
