@@ -22,6 +22,7 @@ import java.time.Instant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The agent's drain on a real cluster (coordinator + 3 workers, each with its spot-watcher agent
@@ -118,10 +119,15 @@ class SpotInterruptionIT
         assertWatcherSawCoordinatorWithoutErrors(VICTIM);
     }
 
+    /**
+     * The same round with no watcher, for the side-by-side figures. Opt-in ({@code -Dtrinospot.benchmark.baseline=true}):
+     * its only check, that queries survive a worker killed without warning, is the exchange plugin's cluster ITs' too.
+     */
     @Test
     @Order(3)
     void baselineWithoutWatcher()
     {
+        assumeTrue(Boolean.getBoolean("trinospot.benchmark.baseline"), "set -Dtrinospot.benchmark.baseline=true for the round without a watcher");
         fleet.replaceWorker(VICTIM, Duration.ofMinutes(3));
         SpotScenario.RoundResult baseline = scenario.run(new SpotScenario.RoundSpec(VICTIM, WINDOW, false, false));
         System.out.println("baseline: " + baseline.summary());
