@@ -2,15 +2,28 @@ package io.trinospot.harness;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The lake on HDFS ({@code cluster up --lake hdfs}): tables copied into HDFS answer q39 like the generator. */
+/**
+ * The lake on HDFS ({@code cluster up --lake hdfs}): tables copied into HDFS answer q39 like the generator. The same
+ * cluster, with an S3 server for its exchange, shows that close stops every process it started (one cluster instead
+ * of two keeps CI within its budget).
+ */
 class HdfsLakeIT
 {
     @Test
-    void q39OnHdfsLakeMatchesGenerator()
+    void q39OnHdfsLakeMatchesGeneratorAndCloseStopsEveryProcess()
     {
-        try (TrinoCluster cluster = TrinoCluster.start(ClusterSpec.builder().workers(1).lake(LakeStorage.HDFS).build())) {
+        List<ManagedProcess> processes;
+        ClusterSpec spec = ClusterSpec.builder().workers(1).lake(LakeStorage.HDFS).exchange(ExchangeKind.S3).build();
+        try (TrinoCluster cluster = TrinoCluster.start(spec)) {
+            processes = cluster.processes();
+            // coordinator, worker, S3, NameNode, DataNode
+            assertThat(processes).hasSize(5).allMatch(ManagedProcess::isAlive);
+            assertThat(ProcessReaper.ownedBy(String.valueOf(ProcessHandle.current().pid()))).hasSizeGreaterThanOrEqualTo(5);
+
             Dataset tiny = Dataset.tpcds("tiny", Dataset.TPCDS_Q39_TABLES);
             assertThat(Lake.ensure(cluster, tiny)).isEqualTo(Dataset.TPCDS_Q39_TABLES.size());
             QueryResult location = cluster.query("SELECT \"$path\" FROM " + tiny.qualifiedLakeSchema() + ".warehouse LIMIT 1");
@@ -20,5 +33,7 @@ class HdfsLakeIT
             QueryResult lake = cluster.query(Queries.tpcdsQ39(tiny.qualifiedLakeSchema()));
             ResultComparison.assertSameRows(generator, lake);
         }
+        assertThat(processes).noneMatch(ManagedProcess::isAlive);
+        assertThat(ProcessReaper.ownedBy(String.valueOf(ProcessHandle.current().pid()))).isEmpty();
     }
 }

@@ -11,23 +11,12 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Nothing of ours keeps running after close, after a failed start, or after the owning JVM dies. */
+/**
+ * Nothing of ours keeps running after a failed start, or after the owning JVM dies. That close stops every process is
+ * checked on HdfsLakeIT's cluster.
+ */
 class ProcessHygieneIT
 {
-    @Test
-    void closeStopsEveryProcess()
-    {
-        List<ManagedProcess> processes;
-        try (TrinoCluster cluster = TrinoCluster.start(ClusterSpec.builder().workers(1).lake(LakeStorage.S3).hdfs(true).build())) {
-            processes = cluster.processes();
-            // coordinator, worker, S3, NameNode, DataNode
-            assertThat(processes).hasSize(5).allMatch(ManagedProcess::isAlive);
-            assertThat(ProcessReaper.ownedBy(String.valueOf(ProcessHandle.current().pid()))).hasSizeGreaterThanOrEqualTo(5);
-        }
-        assertThat(processes).noneMatch(ManagedProcess::isAlive);
-        assertThat(ProcessReaper.ownedBy(String.valueOf(ProcessHandle.current().pid()))).isEmpty();
-    }
-
     @Test
     void failedStartLeavesNothingAndShowsTheLog()
     {
