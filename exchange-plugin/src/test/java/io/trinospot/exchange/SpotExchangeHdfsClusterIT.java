@@ -52,7 +52,7 @@ class SpotExchangeHdfsClusterIT
         String sql = querySet().get("inventory-by-warehouse-week");
         Map<String, Long> spooled = new LinkedHashMap<>();
         QueryResult reference = null;
-        for (String codec : new String[] {"NONE", "LZ4", "ZSTD"}) {
+        for (String codec : new String[] {"NONE", "LZ4"}) {
             long before = dataNodeBytesWritten();
             QueryResult result = query(sql, Map.of("exchange_compression_codec", codec));
             // DataNode metrics are published on the heartbeat; give them a moment.
@@ -65,11 +65,10 @@ class SpotExchangeHdfsClusterIT
                 io.trinospot.harness.ResultComparison.assertSameRows(reference, result);
             }
         }
-        System.out.printf("[HDFS] spooled bytes by exchange_compression_codec: %s (LZ4 %.2fx, ZSTD %.2fx of NONE)%n", spooled,
-                (double) spooled.get("LZ4") / spooled.get("NONE"), (double) spooled.get("ZSTD") / spooled.get("NONE"));
+        System.out.printf("[HDFS] spooled bytes by exchange_compression_codec: %s (LZ4 %.2fx of NONE)%n", spooled,
+                (double) spooled.get("LZ4") / spooled.get("NONE"));
         assertThat(spooled.get("NONE")).isGreaterThan(1_000_000L);
         assertThat(spooled.get("LZ4")).isLessThan(spooled.get("NONE") * 9 / 10);
-        assertThat(spooled.get("ZSTD")).isLessThan(spooled.get("NONE") * 9 / 10);
     }
 
     private long dataNodeBytesWritten()

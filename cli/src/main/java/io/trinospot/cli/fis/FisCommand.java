@@ -54,6 +54,7 @@ import java.util.function.Function;
                 FisCommand.Plan.class,
                 FisCommand.Run.class,
                 FisCommand.Chaos.class,
+                ImdsFaultsCommand.class,
                 FisCommand.Report.class,
                 FisCommand.ListTemplates.class},
         exitCodeListHeading = "Exit codes:%n",

@@ -3,6 +3,7 @@ package io.trinospot.cli.fis;
 import io.trinospot.cli.CommandLines;
 import io.trinospot.cli.TrinoSpot;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
@@ -90,6 +91,16 @@ class HelpAndUsageTest
         }
         String parent = String.join(" ", List.of(words).subList(0, words.length - 1));
         assertThat(FisRunner.run(args(parent, "--help")).out()).containsPattern("(?m)^  " + words[words.length - 1] + "\\s");
+    }
+
+    @Test
+    void imdsFaultsNamesAnUnknownCaseAndTheKnownOnes()
+    {
+        FisRunner result = FisRunner.run("fis", "imds-faults", "--cases", "trickle,no-such-case");
+        assertThat(result.exitCode()).isEqualTo(CommandLines.USAGE);
+        assertThat(result.err().lines().toList()).singleElement().asString()
+                .startsWith("trino-spot fis imds-faults: unknown case no-such-case; cases: spot-notice, ")
+                .contains("trickle");
     }
 
     private static String[] args(String command, String last)

@@ -22,6 +22,8 @@ public record Fault(Kind kind, int status, Duration delay, String pathPrefix, in
         DROP,
         /** Answer 200 with a body that is not what the path promises. */
         MALFORMED,
+        /** Send the answer's body one byte per {@link #delay()}, after its headers; other faults still decide the answer. */
+        TRICKLE,
     }
 
     public Fault
@@ -55,6 +57,11 @@ public record Fault(Kind kind, int status, Duration delay, String pathPrefix, in
     public static Fault drop()
     {
         return new Fault(Kind.DROP, 0, Duration.ZERO, ImdsEmulator.IMDS_PREFIX, 1, Optional.empty());
+    }
+
+    public static Fault trickle(Duration perByte)
+    {
+        return new Fault(Kind.TRICKLE, 0, perByte, ImdsEmulator.IMDS_PREFIX, 1, Optional.empty());
     }
 
     public static Fault malformed()

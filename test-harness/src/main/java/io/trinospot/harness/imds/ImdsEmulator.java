@@ -55,6 +55,7 @@ public final class ImdsEmulator
     private final Map<String, Instant> tokenExpiries = new ConcurrentHashMap<>();
     private final Object noticeLock = new Object();
     private Optional<Posted<SpotNotice>> spotNotice = Optional.empty();
+    private Optional<String> rawSpotNotice = Optional.empty();
     private Optional<Posted<Instant>> rebalance = Optional.empty();
     private final Map<String, Posted<ScheduledEvent>> scheduledEvents = new LinkedHashMap<>();
     private volatile TimeMode timeMode;
@@ -148,6 +149,28 @@ public final class ImdsEmulator
     {
         synchronized (noticeLock) {
             spotNotice = Optional.empty();
+            rawSpotNotice = Optional.empty();
+        }
+    }
+
+    /**
+     * Answers {@code spot/instance-action} with this body as written, visible at once: an action or a time EC2 does not
+     * document, or a body that is not JSON at all. It replaces a notice posted with {@link #postSpotNotice}.
+     */
+    public void postSpotNoticeBody(String body)
+    {
+        requireNonNull(body, "body is null");
+        synchronized (noticeLock) {
+            spotNotice = Optional.empty();
+            rawSpotNotice = Optional.of(body);
+        }
+    }
+
+    /** The body posted with {@link #postSpotNoticeBody}, if any. */
+    public Optional<String> spotNoticeBody()
+    {
+        synchronized (noticeLock) {
+            return rawSpotNotice;
         }
     }
 
@@ -195,6 +218,7 @@ public final class ImdsEmulator
     {
         synchronized (noticeLock) {
             spotNotice = Optional.empty();
+            rawSpotNotice = Optional.empty();
             rebalance = Optional.empty();
             scheduledEvents.clear();
         }
@@ -333,6 +357,12 @@ public final class ImdsEmulator
     public void dropFor(Duration window)
     {
         inject(Fault.drop().during(window));
+    }
+
+    /** For {@code window}: every answer's body arrives one byte per {@code perByte}, headers first. */
+    public void trickleFor(Duration window, Duration perByte)
+    {
+        inject(Fault.trickle(perByte).during(window));
     }
 
     public void malformNext(int count)

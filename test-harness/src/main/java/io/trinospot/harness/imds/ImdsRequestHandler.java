@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -56,18 +57,25 @@ final class ImdsRequestHandler
             boolean tokenPresent = exchange.getRequestHeaders().getFirst(ImdsEmulator.TOKEN_HEADER) != null;
 
             Optional<Fault> deciding = Optional.empty();
+            Optional<Fault> trickle = Optional.empty();
             boolean delayed = false;
             for (Fault fault : emulator.takeFaults(path)) {
                 if (fault.kind() == Fault.Kind.DELAY) {
-                    sleep(fault);
+                    sleep(fault.delay());
                     delayed = true;
+                }
+                else if (fault.kind() == Fault.Kind.TRICKLE) {
+                    trickle = Optional.of(fault);
                 }
                 else {
                     deciding = Optional.of(fault);
                 }
             }
             // The log names the fault that decided the answer, or DELAY when a delay was all that happened.
-            Optional<Fault.Kind> faultKind = deciding.map(Fault::kind).or(delayed ? () -> Optional.of(Fault.Kind.DELAY) : Optional::empty);
+            Optional<Fault.Kind> trickleKind = trickle.map(Fault::kind);
+            Optional<Fault.Kind> faultKind = deciding.map(Fault::kind)
+                    .or(() -> trickleKind)
+                    .or(delayed ? () -> Optional.of(Fault.Kind.DELAY) : Optional::empty);
 
             Answer answer;
             if (deciding.isPresent() && deciding.get().kind() == Fault.Kind.DROP) {
@@ -86,14 +94,14 @@ final class ImdsRequestHandler
                 answer = answer(exchange, method, path);
             }
             emulator.record(new RecordedRequest(receivedAt, method, path, tokenPresent, answer.status(), faultKind));
-            send(exchange, answer);
+            send(exchange, answer, trickle.map(Fault::delay).orElse(Duration.ZERO));
         }
     }
 
-    private static void sleep(Fault fault)
+    private static void sleep(Duration delay)
     {
         try {
-            Thread.sleep(fault.delay());
+            Thread.sleep(delay);
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -164,14 +172,14 @@ final class ImdsRequestHandler
             case "events" -> new Answer(200, "maintenance/\nrecommendations/");
             case "events/maintenance" -> new Answer(200, "scheduled");
             case "events/recommendations" -> new Answer(200, "rebalance");
-            case "spot" -> emulator.visibleSpotNotice().isPresent() ? new Answer(200, "instance-action\ntermination-time") : notFound();
-            case "spot/instance-action" -> emulator.visibleSpotNotice()
+            case "spot" -> emulator.visibleSpotNotice().isPresent() || emulator.spotNoticeBody().isPresent() ? new Answer(200, "instance-action\ntermination-time") : notFound();
+            case "spot/instance-action" -> emulator.spotNoticeBody().map(body -> new Answer(200, body)).or(() -> emulator.visibleSpotNotice()
                     .map(notice -> {
                         ObjectNode body = JSON.createObjectNode();
                         body.put("action", notice.action().wireName());
                         body.put("time", ImdsTimeFormats.rfc3339(notice.time()));
                         return new Answer(200, body.toString());
-                    })
+                    }))
                     .orElseGet(ImdsRequestHandler::notFound);
             case "spot/termination-time" -> emulator.visibleSpotNotice()
                     .filter(notice -> notice.action() == SpotAction.TERMINATE)
@@ -227,7 +235,7 @@ final class ImdsRequestHandler
                 + "<body><h1>404 - Not Found</h1></body></html>");
     }
 
-    private static void send(HttpExchange exchange, Answer answer)
+    private static void send(HttpExchange exchange, Answer answer, Duration perByte)
             throws IOException
     {
         byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
@@ -238,7 +246,16 @@ final class ImdsRequestHandler
         exchange.sendResponseHeaders(answer.status(), head || body.length == 0 ? -1 : body.length);
         if (!head && body.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
+                if (perByte.isZero()) {
+                    out.write(body);
+                }
+                else {
+                    for (byte b : body) {
+                        out.write(b);
+                        out.flush();
+                        sleep(perByte);
+                    }
+                }
             }
         }
     }

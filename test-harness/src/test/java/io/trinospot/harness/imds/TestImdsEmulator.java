@@ -271,6 +271,47 @@ class TestImdsEmulator
     }
 
     @Test
+    void aSpotNoticeBodyIsAnsweredAsWritten()
+            throws Exception
+    {
+        String token = token(600);
+        emulator.postSpotNoticeBody("{\"action\":\"reboot\",\"time\":\"soon\"}");
+        assertThat(get("/latest/meta-data/spot/", token).body()).contains("instance-action");
+        HttpResponse<String> response = get("/latest/meta-data/spot/instance-action", token);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("{\"action\":\"reboot\",\"time\":\"soon\"}");
+
+        emulator.clearSpotNotice();
+        assertThat(get("/latest/meta-data/spot/instance-action", token).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void trickleSendsHeadersThenTheBodyByteByByte()
+            throws Exception
+    {
+        String token = token(600);
+        emulator.trickleFor(Duration.ofMinutes(1), Duration.ofMillis(200));
+        try (Socket socket = new Socket("127.0.0.1", emulator.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /latest/meta-data/instance-id HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + ImdsEmulator.TOKEN_HEADER + ": " + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            socket.setSoTimeout(5000);
+            InputStream in = socket.getInputStream();
+            StringBuilder headers = new StringBuilder();
+            while (!headers.toString().endsWith("\r\n\r\n")) {
+                headers.append((char) in.read());
+            }
+            assertThat(headers.toString()).startsWith("HTTP/1.1 200");
+            // the body's bytes come one at a time, each flushed on its own
+            byte[] buffer = new byte[64];
+            assertThat(in.read(buffer)).isEqualTo(1);
+            assertThat(in.read(buffer)).isEqualTo(1);
+        }
+        assertThat(emulator.requests(recorded -> recorded.fault().filter(Fault.Kind.TRICKLE::equals).isPresent())).isNotEmpty();
+    }
+
+    @Test
     void delayHoldsTheAnswerPastAClientTimeout()
             throws Exception
     {
