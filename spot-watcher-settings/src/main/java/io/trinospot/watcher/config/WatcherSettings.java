@@ -143,7 +143,7 @@ public final class WatcherSettings
             setting(TRINO_HOST, Syntax.TEXT, "127.0.0.1"),
             // unset: http-server.http.port of the worker's config file
             new Setting(TRINO_PORT, Syntax.PORT, Optional.empty()),
-            // unset: the secret file, else the worker's internal-communication.shared-secret
+            // unset: the worker's internal-communication.shared-secret, unless the secret file gives one
             new Setting(TRINO_SHARED_SECRET, Syntax.TEXT, Optional.empty()),
             // unset: watcher.trino.shared-secret, else the worker's internal-communication.shared-secret
             new Setting(TRINO_SHARED_SECRET_FILE, Syntax.TEXT, Optional.empty()),
