@@ -1,6 +1,8 @@
 package io.trinospot.watcher;
 
+import io.trinospot.watcher.config.Secret;
 import io.trinospot.watcher.config.WatcherConfig;
+import io.trinospot.watcher.config.WorkerSecret;
 import io.trinospot.watcher.drain.DrainPolicy;
 import io.trinospot.watcher.drain.InterruptionHandler;
 import io.trinospot.watcher.drain.WorkerDrainHandler;
@@ -53,6 +55,8 @@ public final class Watcher
 
     /**
      * @param fatal gets every {@code Error} on the agent's threads, and whatever would end one of them
+     * @throws io.trinospot.watcher.config.ConfigException before anything starts, when the worker's secret cannot be
+     * read or would come from {@code node.environment} without {@code watcher.trino.allow-node-environment-secret}
      */
     public Watcher(WatcherConfig config, InstantSource clock, Optional<WorkerApi> worker, FatalErrors fatal)
     {
@@ -60,7 +64,10 @@ public final class Watcher
         requireNonNull(fatal, "fatal is null");
         requireNonNull(clock, "clock is null");
         WorkerApi api = worker.orElseGet(() -> {
-            LazyWorkerApi lazy = new LazyWorkerApi(config, clock);
+            // Before anything starts: a secret the agent cannot use, or must not, stops it here.
+            Optional<Secret> secret = WorkerSecret.fromSettings(config, System.getenv());
+            WorkerSecret.checkAtStart(config, secret).ifPresent(warning -> LOG.log(System.Logger.Level.WARNING, warning));
+            LazyWorkerApi lazy = new LazyWorkerApi(config, secret, clock);
             lazy.tryResolve().ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, "{0}; will retry when a notice comes", problem));
             return lazy;
         });

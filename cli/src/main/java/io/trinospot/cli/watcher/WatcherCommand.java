@@ -53,7 +53,13 @@ public final class WatcherCommand
             if (dryRun) {
                 config = config.withDryRun(true);
             }
-            Watcher watcher = new Watcher(config);
+            Watcher watcher;
+            try {
+                watcher = new Watcher(config);
+            }
+            catch (ConfigException e) {
+                return CommandLines.fail(spec, e.getMessage());
+            }
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 watcher.close();

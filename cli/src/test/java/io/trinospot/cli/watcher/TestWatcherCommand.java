@@ -54,4 +54,19 @@ class TestWatcherCommand
         assertThat(invalid.exitCode()).isEqualTo(1);
         assertThat(invalid.err().lines().toList()).singleElement().asString().startsWith("spot-watcher run: ").contains("watcher.no-such-key");
     }
+
+    @Test
+    void aSecretTheAgentCannotUseStopsItWithOneLine()
+            throws IOException
+    {
+        Path empty = Files.writeString(dir.resolve("trino-shared-secret"), "\n");
+        Path config = Files.writeString(dir.resolve("watcher.properties"), """
+                watcher.imds.endpoint=http://127.0.0.1:1
+                watcher.http.enabled=false
+                watcher.trino.shared-secret-file=%s
+                """.formatted(empty));
+        Run run = agent("run", "--config", config.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("spot-watcher run: watcher.trino.shared-secret-file: " + empty + " is empty\n");
+    }
 }

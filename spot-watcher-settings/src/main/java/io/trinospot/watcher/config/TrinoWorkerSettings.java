@@ -2,7 +2,6 @@ package io.trinospot.watcher.config;
 
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,8 +11,9 @@ import static java.util.Objects.requireNonNull;
  * Where the local worker listens and the secret its internal API accepts, read from the worker's own
  * {@code etc/config.properties} (and {@code etc/node.properties}) unless the watcher config overrides them.
  *
- * @param sharedSecret the input to the internal-token key derivation: {@code internal-communication.shared-secret},
- * or, as in Trino, {@code node.environment} when no shared secret is set
+ * @param sharedSecret the input to the internal-token key derivation: the agent's own secret, else the worker's
+ * {@code internal-communication.shared-secret}; {@code node.environment}, as in Trino without a shared secret, only when
+ * {@value WatcherSettings#TRINO_ALLOW_NODE_ENVIRONMENT_SECRET} allows it
  * @param coordinatorUri where the coordinator answers queries: {@code watcher.coordinator.uri}, else the worker's
  * {@code discovery.uri}
  * @param nodeId the worker's {@code node.id}, as the coordinator lists it
@@ -39,9 +39,18 @@ public record TrinoWorkerSettings(URI baseUri, String sharedSecret, Optional<URI
         this(baseUri, sharedSecret, Optional.empty(), Optional.empty());
     }
 
-    public static TrinoWorkerSettings resolve(WatcherConfig config)
+    /**
+     * Reads of the worker's files only what the agent's settings do not give, so that an agent given its port, secret
+     * and coordinator need not be able to read the worker's config at all.
+     *
+     * @param secret the secret the agent's settings give ({@link WorkerSecret#fromSettings})
+     */
+    public static TrinoWorkerSettings resolve(WatcherConfig config, Optional<Secret> secret)
     {
-        Map<String, String> trino = Files.exists(config.trinoConfigFile()) ? PropertiesFiles.load(config.trinoConfigFile()) : Map.of();
+        boolean needsCoordinator = config.coordinatorConfirmShutdown() && config.coordinatorUri().isEmpty();
+        boolean readsConfig = config.trinoPort().isEmpty() || secret.isEmpty() || needsCoordinator;
+        boolean configExists = Files.exists(config.trinoConfigFile());
+        Map<String, String> trino = readsConfig && configExists ? PropertiesFiles.load(config.trinoConfigFile()) : Map.of();
         int port;
         if (config.trinoPort().isPresent()) {
             port = config.trinoPort().getAsInt();
@@ -50,15 +59,21 @@ public record TrinoWorkerSettings(URI baseUri, String sharedSecret, Optional<URI
             String value = trino.get(HTTP_PORT);
             if (value == null) {
                 throw new ConfigException("no worker port: neither " + WatcherConfig.TRINO_PORT + " nor " + HTTP_PORT + " in "
-                        + config.trinoConfigFile() + (Files.exists(config.trinoConfigFile()) ? "" : " (file not found)"));
+                        + config.trinoConfigFile() + (configExists ? "" : " (file not found)"));
             }
             port = WatcherSettings.parsePort(HTTP_PORT + " in " + config.trinoConfigFile(), value.trim());
         }
-        Map<String, String> node = Files.exists(config.trinoNodePropertiesFile()) ? PropertiesFiles.load(config.trinoNodePropertiesFile()) : Map.of();
-        String secret = config.trinoSharedSecret()
-                .or(() -> Optional.ofNullable(trino.get(SHARED_SECRET)))
-                .or(() -> Optional.ofNullable(node.get(NODE_ENVIRONMENT)))
-                .orElseThrow(() -> new ConfigException("no internal shared secret: set " + WatcherConfig.TRINO_SHARED_SECRET
+        Optional<Secret> given = secret.or(() -> WorkerSecret.fromWorkerConfig(trino));
+        boolean usesEnvironment = given.isEmpty() && config.trinoAllowNodeEnvironmentSecret();
+        if (given.isEmpty() && !usesEnvironment) {
+            throw WorkerSecret.missing(config, configExists);
+        }
+        Map<String, String> node = (usesEnvironment || config.coordinatorConfirmShutdown()) && Files.exists(config.trinoNodePropertiesFile())
+                ? PropertiesFiles.load(config.trinoNodePropertiesFile())
+                : Map.of();
+        String sharedSecret = given.map(Secret::value)
+                .or(() -> Optional.ofNullable(node.get(NODE_ENVIRONMENT)).filter(value -> !value.isEmpty()))
+                .orElseThrow(() -> new ConfigException("no internal shared secret: set " + WatcherConfig.TRINO_SHARED_SECRET_FILE
                         + ", or " + SHARED_SECRET + " in " + config.trinoConfigFile()
                         + ", or " + NODE_ENVIRONMENT + " in " + config.trinoNodePropertiesFile()));
         String host = config.trinoHost().contains(":") ? "[" + config.trinoHost() + "]" : config.trinoHost();
@@ -70,7 +85,7 @@ public record TrinoWorkerSettings(URI baseUri, String sharedSecret, Optional<URI
                 throw new ConfigException(DISCOVERY_URI + " in " + config.trinoConfigFile() + " is not a URI: " + value, e);
             }
         }));
-        return new TrinoWorkerSettings(URI.create("http://" + host + ":" + port), secret, coordinatorUri,
+        return new TrinoWorkerSettings(URI.create("http://" + host + ":" + port), sharedSecret, coordinatorUri,
                 Optional.ofNullable(node.get(NODE_ID)).map(String::trim).filter(id -> !id.isEmpty()));
     }
 

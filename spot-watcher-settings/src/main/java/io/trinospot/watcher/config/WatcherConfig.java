@@ -14,6 +14,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * Every setting of the watcher, read from a properties file; each has a default (see README.md).
  * Relative paths are resolved against the watcher's working directory.
+ *
+ * @param trinoSharedSecretFile a path, with {@code ${ENV:NAME}} taking the value of the environment variable NAME when
+ * the agent reads the file at start (see {@link WorkerSecret})
  */
 public record WatcherConfig(
         URI imdsEndpoint,
@@ -40,7 +43,9 @@ public record WatcherConfig(
         Path trinoNodePropertiesFile,
         String trinoHost,
         OptionalInt trinoPort,
-        Optional<String> trinoSharedSecret,
+        Optional<Secret> trinoSharedSecret,
+        Optional<String> trinoSharedSecretFile,
+        boolean trinoAllowNodeEnvironmentSecret,
         Duration trinoRequestTimeout,
         boolean httpEnabled,
         String httpBindAddress,
@@ -72,6 +77,8 @@ public record WatcherConfig(
     public static final String TRINO_HOST = WatcherSettings.TRINO_HOST;
     public static final String TRINO_PORT = WatcherSettings.TRINO_PORT;
     public static final String TRINO_SHARED_SECRET = WatcherSettings.TRINO_SHARED_SECRET;
+    public static final String TRINO_SHARED_SECRET_FILE = WatcherSettings.TRINO_SHARED_SECRET_FILE;
+    public static final String TRINO_ALLOW_NODE_ENVIRONMENT_SECRET = WatcherSettings.TRINO_ALLOW_NODE_ENVIRONMENT_SECRET;
     public static final String TRINO_REQUEST_TIMEOUT = WatcherSettings.TRINO_REQUEST_TIMEOUT;
     public static final String HTTP_ENABLED = WatcherSettings.HTTP_ENABLED;
     public static final String HTTP_BIND_ADDRESS = WatcherSettings.HTTP_BIND_ADDRESS;
@@ -103,6 +110,7 @@ public record WatcherConfig(
         requireNonNull(trinoHost, "trinoHost is null");
         requireNonNull(trinoPort, "trinoPort is null");
         requireNonNull(trinoSharedSecret, "trinoSharedSecret is null");
+        requireNonNull(trinoSharedSecretFile, "trinoSharedSecretFile is null");
         requireNonNull(trinoRequestTimeout, "trinoRequestTimeout is null");
         requireNonNull(httpBindAddress, "httpBindAddress is null");
         long ttlSeconds = imdsTokenTtl.toSeconds();
@@ -138,6 +146,10 @@ public record WatcherConfig(
         if (!RETRYABLE_ERROR_CODES.contains(drainErrorCode)) {
             throw ConfigException.forKey(DRAIN_ERROR_CODE, "must be one of " + new TreeSet<>(RETRYABLE_ERROR_CODES) + ": " + drainErrorCode);
         }
+        if (trinoSharedSecret.isPresent() && trinoSharedSecretFile.isPresent()) {
+            throw ConfigException.forKey(TRINO_SHARED_SECRET_FILE, "set either it or " + TRINO_SHARED_SECRET + ", not both");
+        }
+        trinoSharedSecretFile.ifPresent(WorkerSecret::checkFileSyntax);
     }
 
     private static void requirePositive(String key, Duration value)
@@ -193,7 +205,9 @@ public record WatcherConfig(
                 Path.of(reader.<String>get(TRINO_NODE_PROPERTIES_FILE)),
                 reader.get(TRINO_HOST),
                 reader.<Integer>optional(TRINO_PORT).map(OptionalInt::of).orElse(OptionalInt.empty()),
-                reader.optional(TRINO_SHARED_SECRET),
+                reader.<String>optional(TRINO_SHARED_SECRET).map(Secret::new),
+                reader.optional(TRINO_SHARED_SECRET_FILE),
+                reader.get(TRINO_ALLOW_NODE_ENVIRONMENT_SECRET),
                 reader.get(TRINO_REQUEST_TIMEOUT),
                 reader.get(HTTP_ENABLED),
                 reader.get(HTTP_BIND_ADDRESS),
@@ -206,7 +220,7 @@ public record WatcherConfig(
         return new WatcherConfig(imdsEndpoint, imdsTokenTtl, imdsConnectTimeout, imdsRequestTimeout, imdsAllowV1, pollInterval,
                 maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, scheduledDrainEnabled, scheduledDrainLeadTime, drainTaskPollInterval,
                 drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
-                trinoRequestTimeout, httpEnabled, httpBindAddress, httpPort, dryRun);
+                trinoSharedSecretFile, trinoAllowNodeEnvironmentSecret, trinoRequestTimeout, httpEnabled, httpBindAddress, httpPort, dryRun);
     }
 
     /** Each value through its setting's parser; a blank value means the default. */

@@ -104,6 +104,8 @@ public final class WatcherSettings
     public static final String TRINO_HOST = "watcher.trino.host";
     public static final String TRINO_PORT = "watcher.trino.port";
     public static final String TRINO_SHARED_SECRET = "watcher.trino.shared-secret";
+    public static final String TRINO_SHARED_SECRET_FILE = "watcher.trino.shared-secret-file";
+    public static final String TRINO_ALLOW_NODE_ENVIRONMENT_SECRET = "watcher.trino.allow-node-environment-secret";
     public static final String TRINO_REQUEST_TIMEOUT = "watcher.trino.request-timeout";
     public static final String HTTP_ENABLED = "watcher.http.enabled";
     public static final String HTTP_BIND_ADDRESS = "watcher.http.bind-address";
@@ -141,8 +143,12 @@ public final class WatcherSettings
             setting(TRINO_HOST, Syntax.TEXT, "127.0.0.1"),
             // unset: http-server.http.port of the worker's config file
             new Setting(TRINO_PORT, Syntax.PORT, Optional.empty()),
-            // unset: the worker's internal-communication.shared-secret, else its node.environment
+            // unset: the worker's internal-communication.shared-secret, unless the secret file gives one
             new Setting(TRINO_SHARED_SECRET, Syntax.TEXT, Optional.empty()),
+            // unset: watcher.trino.shared-secret, else the worker's internal-communication.shared-secret
+            new Setting(TRINO_SHARED_SECRET_FILE, Syntax.TEXT, Optional.empty()),
+            // node.environment is no secret: anyone who knows it could take the worker out of service
+            setting(TRINO_ALLOW_NODE_ENVIRONMENT_SECRET, Syntax.BOOLEAN, "false"),
             setting(TRINO_REQUEST_TIMEOUT, Syntax.DURATION, "5s"),
             setting(HTTP_ENABLED, Syntax.BOOLEAN, "true"),
             setting(HTTP_BIND_ADDRESS, Syntax.TEXT, "127.0.0.1"),

@@ -1,6 +1,7 @@
 package io.trinospot.watcher.trino;
 
 import io.trinospot.watcher.config.ConfigException;
+import io.trinospot.watcher.config.Secret;
 import io.trinospot.watcher.config.TrinoWorkerSettings;
 import io.trinospot.watcher.config.WatcherConfig;
 
@@ -18,12 +19,17 @@ public final class LazyWorkerApi
         implements WorkerApi
 {
     private final WatcherConfig config;
+    private final Optional<Secret> secret;
     private final InstantSource clock;
     private volatile Optional<WorkerApi> client = Optional.empty();
 
-    public LazyWorkerApi(WatcherConfig config, InstantSource clock)
+    /**
+     * @param secret the secret the agent's settings give, read at start
+     */
+    public LazyWorkerApi(WatcherConfig config, Optional<Secret> secret, InstantSource clock)
     {
         this.config = requireNonNull(config, "config is null");
+        this.secret = requireNonNull(secret, "secret is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
 
@@ -46,7 +52,7 @@ public final class LazyWorkerApi
             return client.get();
         }
         try {
-            TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(config);
+            TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(config, secret);
             Optional<CoordinatorClient> coordinator = Optional.empty();
             if (config.coordinatorConfirmShutdown() && settings.coordinatorUri().isPresent() && settings.nodeId().isPresent()) {
                 coordinator = Optional.of(new CoordinatorClient(settings.coordinatorUri().get(), config.coordinatorUser(), settings.nodeId().get(),

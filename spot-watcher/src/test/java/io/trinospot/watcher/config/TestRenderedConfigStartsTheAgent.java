@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,6 +51,7 @@ class TestRenderedConfigStartsTheAgent
             Path nodeProperties = dir.resolve("node.properties");
             Files.writeString(trinoConfig, "http-server.http.port=8086\n");
             Files.writeString(nodeProperties, "node.environment=spotlab\n");
+            Path secretFile = Files.writeString(dir.resolve("trino-shared-secret"), "s3cret-from-file\n");
 
             // none at its default, so each value is seen to arrive; Trino's syntax such as microseconds included
             Map<String, String> settings = new LinkedHashMap<>();
@@ -77,19 +79,20 @@ class TestRenderedConfigStartsTheAgent
             settings.put("watcher.trino.node-properties-file", nodeProperties.toString());
             settings.put("watcher.trino.host", "localhost");
             settings.put("watcher.trino.port", "8087");
-            settings.put("watcher.trino.shared-secret", "s3cret");
+            settings.put("watcher.trino.shared-secret-file", secretFile.toString());
+            settings.put("watcher.trino.allow-node-environment-secret", "true");
             settings.put("watcher.trino.request-timeout", "3s");
             settings.put("watcher.http.enabled", "true");
             settings.put("watcher.http.bind-address", "127.0.0.1");
             settings.put("watcher.http.port", "0");
             settings.put("watcher.dry-run", "true");
-            assertThat(settings.keySet()).as("every setting of the agent").containsExactlyInAnyOrderElementsOf(WatcherSettings.keys());
+            // the one the agent refuses beside the secret file, rendered on its own below
+            String inlineSecret = "watcher.trino.shared-secret";
+            assertThat(Stream.concat(settings.keySet().stream(), Stream.of(inlineSecret)).toList()).as("every setting of the agent")
+                    .containsExactlyInAnyOrderElementsOf(WatcherSettings.keys());
 
-            String rendered = TrinoEtcRenderer.render(new Configurations(List.of(new Classification(Classifications.SPOT_WATCHER, settings))), Role.WORKER)
-                    .file("spot-watcher.properties");
-            Path file = dir.resolve("spot-watcher.properties");
-            Files.writeString(file, rendered);
-            WatcherConfig config = WatcherConfig.load(file);
+            WatcherConfig config = renderAndLoad(settings);
+            assertThat(renderAndLoad(Map.of(inlineSecret, "s3cret")).trinoSharedSecret()).map(Secret::value).contains("s3cret");
 
             assertThat(config.imdsEndpoint()).isEqualTo(URI.create(settings.get("watcher.imds.endpoint")));
             assertThat(config.imdsTokenTtl()).isEqualTo(Duration.ofHours(3));
@@ -115,7 +118,8 @@ class TestRenderedConfigStartsTheAgent
             assertThat(config.trinoNodePropertiesFile()).isEqualTo(nodeProperties);
             assertThat(config.trinoHost()).isEqualTo("localhost");
             assertThat(config.trinoPort()).hasValue(8087);
-            assertThat(config.trinoSharedSecret()).contains("s3cret");
+            assertThat(config.trinoSharedSecretFile()).contains(secretFile.toString());
+            assertThat(config.trinoAllowNodeEnvironmentSecret()).isTrue();
             assertThat(config.trinoRequestTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(config.httpEnabled()).isTrue();
             assertThat(config.httpBindAddress()).isEqualTo("127.0.0.1");
@@ -131,5 +135,15 @@ class TestRenderedConfigStartsTheAgent
         finally {
             imds.stop(0);
         }
+    }
+
+    private WatcherConfig renderAndLoad(Map<String, String> settings)
+            throws Exception
+    {
+        String rendered = TrinoEtcRenderer.render(new Configurations(List.of(new Classification(Classifications.SPOT_WATCHER, settings))), Role.WORKER)
+                .file("spot-watcher.properties");
+        Path file = dir.resolve("spot-watcher.properties");
+        Files.writeString(file, rendered);
+        return WatcherConfig.load(file);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -124,24 +125,30 @@ class TestWatcherConfig
         Path trinoConfig = dir.resolve("config.properties");
         Files.writeString(trinoConfig, "coordinator=false\nhttp-server.http.port=8085\ninternal-communication.shared-secret=abc123\n");
         TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(
-                WatcherConfig.fromProperties(Map.of("watcher.trino.config-file", trinoConfig.toString())));
+                WatcherConfig.fromProperties(Map.of("watcher.trino.config-file", trinoConfig.toString())), Optional.empty());
         assertThat(settings.baseUri()).isEqualTo(URI.create("http://127.0.0.1:8085"));
         assertThat(settings.sharedSecret()).isEqualTo("abc123");
         assertThat(settings.toString()).doesNotContain("abc123");
     }
 
     @Test
-    void fallsBackToNodeEnvironmentLikeTrino()
+    void fallsBackToNodeEnvironmentLikeTrinoOnlyWhenAllowed()
             throws Exception
     {
         Path trinoConfig = dir.resolve("config.properties");
         Path nodeProperties = dir.resolve("node.properties");
         Files.writeString(trinoConfig, "http-server.http.port=8086\n");
         Files.writeString(nodeProperties, "node.environment=spotlab\n");
-        TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(Map.of(
+        Map<String, String> files = Map.of(
                 "watcher.trino.config-file", trinoConfig.toString(),
-                "watcher.trino.node-properties-file", nodeProperties.toString())));
-        assertThat(settings.sharedSecret()).isEqualTo("spotlab");
+                "watcher.trino.node-properties-file", nodeProperties.toString());
+        assertThatThrownBy(() -> TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(files), Optional.empty()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("watcher.trino.shared-secret-file: not set");
+
+        Map<String, String> allowed = new java.util.HashMap<>(files);
+        allowed.put("watcher.trino.allow-node-environment-secret", "true");
+        assertThat(TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(allowed), Optional.empty()).sharedSecret()).isEqualTo("spotlab");
     }
 
     @Test
@@ -150,16 +157,16 @@ class TestWatcherConfig
     {
         Path trinoConfig = dir.resolve("config.properties");
         Path nodeProperties = dir.resolve("node.properties");
-        Files.writeString(trinoConfig, "http-server.http.port=8087\ndiscovery.uri=http://coordinator.internal:8889\n");
+        Files.writeString(trinoConfig, "http-server.http.port=8087\ndiscovery.uri=http://coordinator.internal:8889\ninternal-communication.shared-secret=abc\n");
         Files.writeString(nodeProperties, "node.environment=spotlab\nnode.id=i-0abc123\n");
         Map<String, String> files = Map.of("watcher.trino.config-file", trinoConfig.toString(), "watcher.trino.node-properties-file", nodeProperties.toString());
-        TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(files));
+        TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(files), Optional.empty());
         assertThat(settings.coordinatorUri()).contains(URI.create("http://coordinator.internal:8889"));
         assertThat(settings.nodeId()).contains("i-0abc123");
 
         Map<String, String> overridden = new java.util.HashMap<>(files);
         overridden.put("watcher.coordinator.uri", "http://10.0.0.5:8080");
-        assertThat(TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(overridden)).coordinatorUri()).contains(URI.create("http://10.0.0.5:8080"));
+        assertThat(TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(overridden), Optional.empty()).coordinatorUri()).contains(URI.create("http://10.0.0.5:8080"));
 
         WatcherConfig defaults = WatcherConfig.defaults();
         assertThat(defaults.coordinatorConfirmShutdown()).isTrue();
@@ -185,7 +192,7 @@ class TestWatcherConfig
     void missingWorkerConfigIsAClearError()
     {
         assertThatThrownBy(() -> TrinoWorkerSettings.resolve(WatcherConfig.fromProperties(Map.of(
-                "watcher.trino.config-file", dir.resolve("absent.properties").toString()))))
+                "watcher.trino.config-file", dir.resolve("absent.properties").toString())), Optional.empty()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("http-server.http.port")
                 .hasMessageContaining("not found");
