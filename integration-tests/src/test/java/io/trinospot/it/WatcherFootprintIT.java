@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The agent's idle footprint as on a node: the shaded jar with the JVM options of the systemd unit
- * ({@code src/main/dist/trino-spot-watcher.service}), against an IMDS emulator without notices (polled every 1 s),
+ * ({@code spot-watcher/src/main/dist/trino-spot-watcher.service}), against an IMDS emulator without notices (polled every 1 s),
  * with a worker config it resolves at start (the worker itself need not run while idle). After a warm-up it reads
  * {@code VmRSS}, threads and {@code utime+stime} from {@code /proc} over the idle window. A measurement, not a
  * timed test: it runs only with {@code -Dtrinospot.footprint.seconds=N}
@@ -42,7 +42,7 @@ class WatcherFootprintIT
         assumeTrue(seconds > 0, "set -Dtrinospot.footprint.seconds=N to measure the footprint");
         Path jar = Path.of(System.getProperty(SpotFleet.WATCHER_JAR_PROPERTY, "target/missing.jar"));
         assertThat(jar).as("the shaded agent jar (built in package)").isRegularFile();
-        List<String> unitOptions = unitJvmOptions(Path.of("src/main/dist/trino-spot-watcher.service"));
+        List<String> unitOptions = unitJvmOptions(Path.of(System.getProperty("trinospot.project.dir"), "spot-watcher/src/main/dist/trino-spot-watcher.service"));
 
         try (ImdsEmulator imds = ImdsEmulator.start()) {
             Path etc = Files.createDirectories(dir.resolve("etc"));
