@@ -30,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TestRenderedConfigStartsTheAgent
 {
+    private static final String SHARED_SECRET = "s3cret-s3cret-s3cret-s3cret-s3cret";
+
     @TempDir
     Path dir;
 
@@ -77,7 +79,7 @@ class TestRenderedConfigStartsTheAgent
             settings.put("watcher.trino.node-properties-file", nodeProperties.toString());
             settings.put("watcher.trino.host", "localhost");
             settings.put("watcher.trino.port", "8087");
-            settings.put("watcher.trino.shared-secret", "s3cret");
+            settings.put("watcher.trino.shared-secret", SHARED_SECRET);
             settings.put("watcher.trino.request-timeout", "3s");
             settings.put("watcher.http.enabled", "true");
             settings.put("watcher.http.bind-address", "127.0.0.1");
@@ -85,7 +87,10 @@ class TestRenderedConfigStartsTheAgent
             settings.put("watcher.dry-run", "true");
             assertThat(settings.keySet()).as("every setting of the agent").containsExactlyInAnyOrderElementsOf(WatcherSettings.keys());
 
-            String rendered = TrinoEtcRenderer.render(new Configurations(List.of(new Classification(Classifications.SPOT_WATCHER, settings))), Role.WORKER)
+            // render requires the worker's own shared secret, which the agent's must then match
+            String rendered = TrinoEtcRenderer.render(new Configurations(List.of(
+                            new Classification(Classifications.TRINO_CONFIG, Map.of("internal-communication.shared-secret", SHARED_SECRET)),
+                            new Classification(Classifications.SPOT_WATCHER, settings))), Role.WORKER)
                     .file("spot-watcher.properties");
             Path file = dir.resolve("spot-watcher.properties");
             Files.writeString(file, rendered);
@@ -115,7 +120,7 @@ class TestRenderedConfigStartsTheAgent
             assertThat(config.trinoNodePropertiesFile()).isEqualTo(nodeProperties);
             assertThat(config.trinoHost()).isEqualTo("localhost");
             assertThat(config.trinoPort()).hasValue(8087);
-            assertThat(config.trinoSharedSecret()).contains("s3cret");
+            assertThat(config.trinoSharedSecret()).contains(SHARED_SECRET);
             assertThat(config.trinoRequestTimeout()).isEqualTo(Duration.ofSeconds(3));
             assertThat(config.httpEnabled()).isTrue();
             assertThat(config.httpBindAddress()).isEqualTo("127.0.0.1");
