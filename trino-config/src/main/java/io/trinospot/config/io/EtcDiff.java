@@ -55,13 +55,6 @@ public record EtcDiff(List<FileChange> changes)
         return changes.isEmpty();
     }
 
-    /** Compares with {@code directory}, files and permissions as {@link EtcAccess#OWNER} sets them. */
-    public static EtcDiff compute(RenderedEtc rendered, Path directory)
-            throws IOException
-    {
-        return compute(rendered, directory, EtcAccess.OWNER);
-    }
-
     /**
      * Compares with {@code directory}; a missing directory means every file is added. On a POSIX file system a file
      * or directory whose permissions (or, with a group, whose group) differ from what {@code access} gives it is a
@@ -77,11 +70,11 @@ public record EtcDiff(List<FileChange> changes)
                 wanted.put(path, PosixFilePermissions.toString(permissions) + access.group().map(group -> " " + group).orElse("")));
         List<FileChange> changes = new ArrayList<>();
         // directories that stay: only their permissions can change
-        for (Map.Entry<String, String> directory : modes.entrySet()) {
-            if (directory.getKey().isEmpty() || directory.getKey().endsWith("/")) {
-                List<String> mode = modeChange(directory.getValue(), wanted.get(directory.getKey()));
+        for (Map.Entry<String, String> entry : modes.entrySet()) {
+            if (entry.getKey().isEmpty() || entry.getKey().endsWith("/")) {
+                List<String> mode = modeChange(entry.getValue(), wanted.get(entry.getKey()));
                 if (!mode.isEmpty()) {
-                    changes.add(new FileChange(directory.getKey(), Kind.MODE, mode));
+                    changes.add(new FileChange(entry.getKey(), Kind.MODE, mode));
                 }
             }
         }
@@ -180,9 +173,9 @@ public record EtcDiff(List<FileChange> changes)
         return directory.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
     }
 
-    private static List<String> prefixed(String prefix, String content)
+    private static List<String> prefixed(String prefix, List<String> lines)
     {
-        return content.lines().map(line -> prefix + line).toList();
+        return lines.stream().map(line -> prefix + line).toList();
     }
 
     static List<String> lineDiff(List<String> before, List<String> after)
