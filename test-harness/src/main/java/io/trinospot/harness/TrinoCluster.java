@@ -327,6 +327,7 @@ public final class TrinoCluster
         Map<String, String> config = new LinkedHashMap<>();
         config.put("http-server.http.port", String.valueOf(node.httpPort()));
         config.put("discovery.uri", coordinator().uri().toString());
+        // render requires one; this cluster's own, as no shipped file carries one
         config.put("internal-communication.shared-secret", sharedSecret);
         config.put("plugin.dir", runtime.trinoPluginDir().toString());
         config.putAll(node.isCoordinator() ? spec.coordinatorProperties() : spec.workerProperties());

@@ -87,7 +87,7 @@ class LegacyKeysTest
     void translates(Case legacy)
             throws Exception
     {
-        Configurations configurations = legacy.configurations().withProperty("trino-config", "discovery.uri", "http://coordinator:8080");
+        Configurations configurations = TestConfigs.withSecret(legacy.configurations().withProperty("trino-config", "discovery.uri", "http://coordinator:8080"));
         for (Role role : Role.values()) {
             Rendering rendering = TrinoEtcRenderer.renderWithReport(configurations, role, List.of());
             assertThat(lines(rendering.problems())).contains(legacy.note());

@@ -19,13 +19,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RendererTest
 {
-    static final List<PropertyOverride> HDFS = List.of(PropertyOverride.parse("core-site:fs.defaultFS=hdfs://127.0.0.1:9000").orElseThrow());
+    /** What a node of the AWS blog post's cluster gets beside the file: its HDFS and the cluster's shared secret. */
+    static final List<PropertyOverride> NODE = List.of(PropertyOverride.parse("core-site:fs.defaultFS=hdfs://127.0.0.1:9000").orElseThrow(), TestConfigs.SECRET);
 
     @Test
     void blogWorkerEtc()
             throws Exception
     {
-        List<PropertyOverride> overrides = List.of(HDFS.getFirst(), PropertyOverride.parse("discovery.uri=http://127.0.0.1:8080").orElseThrow());
+        List<PropertyOverride> overrides = List.of(NODE.getFirst(), NODE.getLast(), PropertyOverride.parse("discovery.uri=http://127.0.0.1:8080").orElseThrow());
         RenderedEtc etc = TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, overrides);
         assertThat(etc.files().keySet()).containsExactly(
                 "catalog/tpcds.properties", "config.properties", "exchange-manager.properties", "hadoop/core-site.xml",
@@ -37,11 +38,12 @@ class RendererTest
                 discovery.uri=http://127.0.0.1:8080
                 exchange.compression-codec=LZ4
                 http-server.http.port=8080
+                internal-communication.shared-secret=%s
                 query.remote-task.max-error-duration=1m
                 retry-initial-delay=1s
                 retry-policy=TASK
                 shutdown.grace-period=30s
-                """);
+                """.formatted(TestConfigs.SHARED_SECRET));
         assertThat(load(etc.file("exchange-manager.properties"))).containsOnly(
                 entry("exchange-manager.name", "spot"), entry("exchange.base-directories", "/exchange"), entry("exchange.use-local-hdfs", "true"));
         assertThat(load(etc.file("catalog/tpcds.properties"))).containsOnly(entry("connector.name", "tpcds"));
@@ -60,8 +62,8 @@ class RendererTest
     void coordinatorDiffersFromWorkerOnlyWhereRolesDo()
             throws Exception
     {
-        RenderedEtc coordinator = TrinoEtcRenderer.render(TestConfigs.blog(), Role.COORDINATOR, HDFS);
-        RenderedEtc worker = TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, HDFS);
+        RenderedEtc coordinator = TrinoEtcRenderer.render(TestConfigs.blog(), Role.COORDINATOR, NODE);
+        RenderedEtc worker = TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, NODE);
         Properties config = load(coordinator.file("config.properties"));
         assertThat(config.getProperty("coordinator")).isEqualTo("true");
         assertThat(config.getProperty("node-scheduler.include-coordinator")).isEqualTo("false");
@@ -79,7 +81,7 @@ class RendererTest
     void coordinatorGetsTheNodeRefreshListenerWithItsJvmOptions()
             throws Exception
     {
-        RenderedEtc coordinator = TrinoEtcRenderer.render(TestConfigs.blog(), Role.COORDINATOR, HDFS);
+        RenderedEtc coordinator = TrinoEtcRenderer.render(TestConfigs.blog(), Role.COORDINATOR, NODE);
         assertThat(load(coordinator.file("spot-node-refresh.properties"))).containsOnly(
                 entry("event-listener.name", "spot-node-refresh"), entry("node-refresh.interval", "250ms"));
         assertThat(load(coordinator.file("config.properties")).getProperty("event-listener.config-files"))
@@ -89,7 +91,7 @@ class RendererTest
                 "--add-opens=java.management/com.sun.jmx.interceptor=ALL-UNNAMED");
 
         // workers learn nothing from it: no listener, no opened JDK internals
-        RenderedEtc worker = TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, HDFS);
+        RenderedEtc worker = TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, NODE);
         assertThat(worker.files()).doesNotContainKey("spot-node-refresh.properties");
         assertThat(load(worker.file("config.properties"))).doesNotContainKey("event-listener.config-files");
         assertThat(worker.file("jvm.config")).doesNotContain("--add-opens");
@@ -99,23 +101,23 @@ class RendererTest
     void nodeRefreshCanBeTunedOrTurnedOffAndKeepsTheUsersOwnListeners()
             throws Exception
     {
-        Configurations tuned = TestConfigs.of(
+        Configurations tuned = TestConfigs.withSecret(TestConfigs.of(
                 "trino-config", props("event-listener.config-files", "etc/audit.properties"),
-                "trino-spot-node-refresh", props("node-refresh.interval", "1s"));
+                "trino-spot-node-refresh", props("node-refresh.interval", "1s")));
         RenderedEtc etc = TrinoEtcRenderer.render(tuned, Role.COORDINATOR);
         assertThat(load(etc.file("spot-node-refresh.properties"))).contains(entry("node-refresh.interval", "1s"));
         assertThat(load(etc.file("config.properties")).getProperty("event-listener.config-files"))
                 .isEqualTo("etc/audit.properties,etc/spot-node-refresh.properties");
 
-        Configurations off = TestConfigs.of("trino-spot-node-refresh", props("node-refresh.enabled", "false"));
+        Configurations off = TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.enabled", "false")));
         RenderedEtc without = TrinoEtcRenderer.render(off, Role.COORDINATOR);
         assertThat(without.files()).doesNotContainKey("spot-node-refresh.properties");
         assertThat(load(without.file("config.properties"))).doesNotContainKey("event-listener.config-files");
         assertThat(without.file("jvm.config")).doesNotContain("--add-opens");
 
-        assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.enabled", "yes")), Role.COORDINATOR))
+        assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.enabled", "yes"))), Role.COORDINATOR))
                 .hasMessageContaining("node-refresh.enabled");
-        assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.intervall", "1s")), Role.COORDINATOR))
+        assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.intervall", "1s"))), Role.COORDINATOR))
                 .hasMessageContaining("node-refresh.intervall");
     }
 
@@ -124,7 +126,7 @@ class RendererTest
             throws Exception
     {
         Configurations configurations = TestConfigs.of(
-                "trino-config", props("http-server.http.port", "9090", "shutdown.grace-period", "20s"),
+                "trino-config", props("http-server.http.port", "9090", "shutdown.grace-period", "20s", "internal-communication.shared-secret", TestConfigs.SHARED_SECRET),
                 "trino-node", props("node.environment", "lake", "node.data-dir", "/data/trino"),
                 "trino-log", props("io.trino", "WARN", "io.trino.execution", "DEBUG"),
                 "trino-spot-jvm", props("jvm.heap-size", "6G", "jvm.extra-options", " -Xss4m  -XX:+UseZGC "),
@@ -151,13 +153,13 @@ class RendererTest
     void taskRetriesGetAShortRetryDelayUnlessTheFileSetsOne()
             throws Exception
     {
-        Configurations exchange = TestConfigs.of("trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x"));
-        Configurations task = TestConfigs.of("trino-config", props("retry-policy", "task"),
-                "trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x"));
+        Configurations exchange = TestConfigs.withSecret(TestConfigs.of("trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x")));
+        Configurations task = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "task"),
+                "trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x")));
         // a task the watcher fails early would wait Trino's default 10s before anything is rescheduled
         assertThat(load(TrinoEtcRenderer.render(task, Role.COORDINATOR).file("config.properties")).getProperty("retry-initial-delay")).isEqualTo("1s");
-        Configurations own = TestConfigs.of("trino-config", props("retry-policy", "TASK", "retry-initial-delay", "5s"),
-                "trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x"));
+        Configurations own = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK", "retry-initial-delay", "5s"),
+                "trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x")));
         assertThat(load(TrinoEtcRenderer.render(own, Role.COORDINATOR).file("config.properties")).getProperty("retry-initial-delay")).isEqualTo("5s");
         assertThat(load(TrinoEtcRenderer.render(exchange, Role.COORDINATOR).file("config.properties")).getProperty("retry-initial-delay")).isNull();
     }
@@ -166,7 +168,7 @@ class RendererTest
     void jvmConfigStartsThisJdk()
             throws Exception
     {
-        Configurations configurations = TestConfigs.of("trino-spot-jvm", props("jvm.heap-size", "64m", "jvm.extra-options", "-Xss2m"));
+        Configurations configurations = TestConfigs.withSecret(TestConfigs.of("trino-spot-jvm", props("jvm.heap-size", "64m", "jvm.extra-options", "-Xss2m")));
         List<String> command = new java.util.ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(TrinoEtcRenderer.render(configurations, Role.WORKER).file("jvm.config").lines().toList());
@@ -181,7 +183,7 @@ class RendererTest
     void renderingIsDeterministic()
             throws Exception
     {
-        assertThat(TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, HDFS)).isEqualTo(TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, HDFS));
+        assertThat(TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, NODE)).isEqualTo(TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, NODE));
     }
 
     @Test
@@ -197,7 +199,7 @@ class RendererTest
     void escapesValuesSoTrinoReadsThemBack()
             throws Exception
     {
-        String secret = " lead=ing:#!\\ ünïcode";
+        String secret = " lead=ing:#!\\ ünïcode and long enough to be a secret";
         Configurations configurations = TestConfigs.of("trino-config", props("internal-communication.shared-secret", secret),
                 "trino-connector-web", props("connector.name", "http", "http.header", "a & <b>"),
                 "hdfs-site", props("dfs.client.use.datanode.hostname", "a & <b> \"c\" 'd'"));

@@ -27,7 +27,8 @@ class RoundTripTest
 {
     static final List<PropertyOverride> NODE = List.of(
             PropertyOverride.parse("core-site:fs.defaultFS=hdfs://127.0.0.1:9000").orElseThrow(),
-            PropertyOverride.parse("discovery.uri=http://127.0.0.1:8080").orElseThrow());
+            PropertyOverride.parse("discovery.uri=http://127.0.0.1:8080").orElseThrow(),
+            TestConfigs.SECRET);
 
     @Test
     void blog()
@@ -72,6 +73,18 @@ class RoundTripTest
             }
             assertThat(withoutOwn).isEqualTo(expected).containsKey("exchange-manager.properties");
         }
+    }
+
+    @Test
+    void emrSetsItsOwnSharedSecret()
+            throws Exception
+    {
+        // the AWS blog post's file carries none, and EMR needs none
+        assertThat(lines(EmrExporter.export(TestConfigs.blog()).notes())).noneMatch(line -> line.contains("shared-secret"));
+        EmrExporter.Export export = EmrExporter.export(TestConfigs.withSecret(TestConfigs.blog()));
+        assertThat(lines(export.notes())).contains("warning: [trino-config] internal-communication.shared-secret: EMR sets its own; "
+                + "this one would be stored in the cluster's configuration, where anyone allowed to describe the cluster reads it");
+        assertThat(lines(export.notes())).noneMatch(line -> line.contains(TestConfigs.SHARED_SECRET));
     }
 
     @Test

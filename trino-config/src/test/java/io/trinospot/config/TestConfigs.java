@@ -4,6 +4,7 @@ import io.trinospot.config.io.ConfigurationsParser;
 import io.trinospot.config.model.Classification;
 import io.trinospot.config.model.Configurations;
 import io.trinospot.config.model.Problem;
+import io.trinospot.config.model.PropertyOverride;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,7 +17,17 @@ import java.util.Map;
 /** Small builders for configurations in tests. */
 public final class TestConfigs
 {
+    /** A shared secret as render requires one: 64 hex characters, as openssl rand -hex 32 prints. */
+    public static final String SHARED_SECRET = "3f1c9a7e5b2d4086a1e7c3b9d5f20468e1a3c5b7d9f1e3a5c7b9d1f3e5a7c9b1";
+    public static final PropertyOverride SECRET = new PropertyOverride("trino-config", "internal-communication.shared-secret", SHARED_SECRET);
+
     private TestConfigs() {}
+
+    /** The configurations with the shared secret every rendered cluster needs. */
+    public static Configurations withSecret(Configurations configurations)
+    {
+        return SECRET.applyTo(configurations);
+    }
 
     /** {@code of("trino-config", props("k", "v"), "trino-node", props(...))}. */
     public static Configurations of(Object... nameAndProperties)

@@ -26,13 +26,14 @@ class ValidationRulesTest
 {
     /** Valid for any role: TASK retries on S3, a Hive catalog. */
     static final Configurations BASE = TestConfigs.of(
-            "trino-config", props("retry-policy", "TASK", "exchange.compression-codec", "LZ4", "discovery.uri", "http://coordinator:8080"),
+            "trino-config", props("retry-policy", "TASK", "exchange.compression-codec", "LZ4", "discovery.uri", "http://coordinator:8080",
+                    "internal-communication.shared-secret", TestConfigs.SHARED_SECRET),
             "trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://bucket/exchange"),
             "trino-connector-hive", props("connector.name", "hive"));
 
     /** The same with EMR's HDFS exchange and an HDFS to resolve it against. */
     static final Configurations LOCAL_HDFS = TestConfigs.of(
-            "trino-config", props("retry-policy", "TASK", "discovery.uri", "http://coordinator:8080"),
+            "trino-config", props("retry-policy", "TASK", "discovery.uri", "http://coordinator:8080", "internal-communication.shared-secret", TestConfigs.SHARED_SECRET),
             "trino-exchange-manager", props("exchange.base-directories", "/exchange", "exchange.use-local-hdfs", "true"),
             "core-site", props("fs.defaultFS", "hdfs://namenode:8020"));
 
@@ -191,11 +192,25 @@ class ValidationRulesTest
                         "error: [trino-cfg] retry-policy: --set names an unknown classification", "trino-cfg:retry-policy=TASK"),
                 row("worker without discovery.uri", remove(BASE, "trino-config", "discovery.uri"), Role.WORKER,
                         "warning: [trino-config] discovery.uri: not set; this worker looks for the coordinator at http://localhost:8080 (pass --set discovery.uri=http://<coordinator>:<port>)"),
+                row("shared secret missing", remove(BASE, "trino-config", "internal-communication.shared-secret"), MISSING_SECRET),
+                row("shared secret missing on a node", remove(BASE, "trino-config", "internal-communication.shared-secret"), Role.WORKER, MISSING_SECRET),
+                row("shared secret too short", set(BASE, "trino-config", "internal-communication.shared-secret", "not-long-enough"),
+                        "error: [trino-config] internal-communication.shared-secret: is 15 characters long; use a random value of at least 32 characters "
+                                + "(e.g. openssl rand -hex 32)"),
+                row("shared secret misplaced", set(BASE, "trino-exchange-manager", "internal-communication.shared-secret", TestConfigs.SHARED_SECRET),
+                        "error: [trino-exchange-manager] internal-communication.shared-secret: belongs in trino-config; here it is ignored or fails start-up"),
+                row("agent's secret differs from the worker's", set(BASE, "trino-spot-watcher", "watcher.trino.shared-secret", "another-secret-that-is-long-enough-too"),
+                        "error: [trino-spot-watcher] watcher.trino.shared-secret: differs from internal-communication.shared-secret in trino-config, "
+                                + "so the worker would reject the agent's requests; leave it out (the agent reads the worker's own)"),
                 row("legacy compression with codec", set(BASE, "trino-config", "exchange.compression-enabled", "true"),
                         "error: [trino-config] exchange.compression-enabled: set together with exchange.compression-codec; keep only exchange.compression-codec"),
                 row("legacy base directory with new one", set(BASE, "trino-exchange-manager", "exchange.base-directory", "s3://bucket/old"),
                         "error: [trino-exchange-manager] exchange.base-directory: set together with exchange.base-directories; keep only exchange.base-directories"));
     }
+
+    static final String MISSING_SECRET = "error: [trino-config] internal-communication.shared-secret: not set, so every node derives its internal key from "
+            + "node.environment and anyone who reaches a node's port can take it over; set it to a random value of at least 32 characters here, "
+            + "or pass --set-file internal-communication.shared-secret=FILE (make FILE with: openssl rand -hex 32)";
 
     static String pinned(String classification, String connector)
     {
@@ -253,6 +268,23 @@ class ValidationRulesTest
                 PropertyOverride.parse("trino-node:node.id=worker-7").orElseThrow(),
                 PropertyOverride.parse("http-server.http.port=8081").orElseThrow());
         assertThat(Validator.validate(BASE, Optional.of(Role.WORKER), overrides).problems()).isEmpty();
+    }
+
+    @Test
+    void sharedSecretMayComeFromSet()
+    {
+        Configurations file = remove(BASE, "trino-config", "internal-communication.shared-secret");
+        assertThat(Validator.validate(file, Optional.of(Role.WORKER), List.of(TestConfigs.SECRET)).problems()).isEmpty();
+    }
+
+    @Test
+    void secretValuesStayOutOfFindings()
+    {
+        String secret = "short-secret";
+        Configurations config = set(set(BASE, "trino-config", "internal-communication.shared-secret", secret), "trino-spot-watcher", "watcher.trino.shared-secret", secret + "!");
+        Validation validation = Validator.validate(config);
+        assertThat(validation.errors()).hasSize(2);
+        assertThat(lines(validation.problems())).noneMatch(line -> line.contains(secret));
     }
 
     @Test

@@ -5,6 +5,7 @@ import io.trinospot.cli.CommandLines;
 import io.trinospot.config.InvalidConfigurationException;
 import io.trinospot.config.io.ConfigurationsParser;
 import io.trinospot.config.io.EmrExporter;
+import io.trinospot.config.io.EtcAccess;
 import io.trinospot.config.io.EtcDiff;
 import io.trinospot.config.io.EtcWriter;
 import io.trinospot.config.model.Configurations;
@@ -25,6 +26,7 @@ import picocli.CommandLine.TypeConversionException;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +71,18 @@ public final class ConfigCommand
         @Option(names = "--set", paramLabel = "[CLASSIFICATION:]KEY=VALUE", converter = OverrideConverter.class,
                 description = "override one property; without a classification it targets trino-config (config.properties)")
         List<PropertyOverride> overrides = new ArrayList<>();
+
+        @Option(names = "--set-file", paramLabel = "[CLASSIFICATION:]KEY=FILE", converter = FileOverrideConverter.class,
+                description = "like --set, with the value read from FILE (trailing line breaks dropped): keeps secrets off the command line")
+        List<PropertyOverride> fromFiles = new ArrayList<>();
+
+        /** --set values, then --set-file values (a later value for the same key wins). */
+        List<PropertyOverride> all()
+        {
+            List<PropertyOverride> all = new ArrayList<>(overrides);
+            all.addAll(fromFiles);
+            return all;
+        }
     }
 
     static final class OverrideConverter
@@ -78,6 +92,26 @@ public final class ConfigCommand
         public PropertyOverride convert(String value)
         {
             return PropertyOverride.parse(value).orElseThrow(() -> new TypeConversionException("'" + value + "' is not [classification:]key=value"));
+        }
+    }
+
+    static final class FileOverrideConverter
+            implements ITypeConverter<PropertyOverride>
+    {
+        @Override
+        public PropertyOverride convert(String value)
+        {
+            PropertyOverride reference = PropertyOverride.parse(value).orElseThrow(() -> new TypeConversionException("'" + value + "' is not [classification:]key=file"));
+            Path file = Path.of(reference.value());
+            try {
+                return new PropertyOverride(reference.classification(), reference.key(), Files.readString(file).replaceFirst("[\\r\\n]+$", ""));
+            }
+            catch (NoSuchFileException e) {
+                throw new TypeConversionException("cannot read " + file + ": no such file");
+            }
+            catch (IOException e) {
+                throw new TypeConversionException("cannot read " + file + ": " + e.getClass().getSimpleName());
+            }
         }
     }
 
@@ -111,16 +145,21 @@ public final class ConfigCommand
         @Option(names = "--check", description = "write nothing; exit 1 when DIR differs from the configuration")
         boolean check;
 
+        @Option(names = "--group", paramLabel = "GROUP", description = "the group Trino runs as: it may read the files that hold secrets "
+                + "(0640, their directories 0750); without it they are the owner's alone (0600, 0700)")
+        String group;
+
         @Override
         public Integer call()
         {
             PrintWriter stdout = spec.commandLine().getOut();
             PrintWriter stderr = spec.commandLine().getErr();
             try {
-                Rendering rendering = TrinoEtcRenderer.renderWithReport(input.read(spec), role, overrides.overrides);
+                EtcAccess access = group == null ? EtcAccess.OWNER : EtcAccess.group(group);
+                Rendering rendering = TrinoEtcRenderer.renderWithReport(input.read(spec), role, overrides.all());
                 print(rendering.problems(), stderr);
                 if (check) {
-                    EtcDiff diff = EtcDiff.compute(rendering.etc(), out);
+                    EtcDiff diff = EtcDiff.compute(rendering.etc(), out, access);
                     stdout.print(diff.format(out.toString()));
                     if (!diff.isEmpty()) {
                         stderr.println(Problem.error("output", null, out + " differs from the configuration in " + diff.changes().size() + " file(s)").line());
@@ -129,7 +168,7 @@ public final class ConfigCommand
                     stdout.println(out + " is up to date");
                     return CommandLines.OK;
                 }
-                EtcWriter.Result result = EtcWriter.write(rendering.etc(), out);
+                EtcWriter.Result result = EtcWriter.write(rendering.etc(), out, access);
                 stdout.print(result.diff().format(out.toString()));
                 stdout.println(result.changed()
                         ? "wrote " + out + " (" + result.diff().changes().size() + " file(s) changed)"
@@ -171,7 +210,7 @@ public final class ConfigCommand
             PrintWriter stdout = spec.commandLine().getOut();
             PrintWriter stderr = spec.commandLine().getErr();
             try {
-                Validation validation = Validator.validate(input.read(spec), Optional.ofNullable(role), overrides.overrides);
+                Validation validation = Validator.validate(input.read(spec), Optional.ofNullable(role), overrides.all());
                 print(validation.problems(), stderr);
                 if (validation.hasErrors()) {
                     return CommandLines.FAILED;

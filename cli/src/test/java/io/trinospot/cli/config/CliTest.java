@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -18,6 +21,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class CliTest
 {
+    /** A shared secret as render requires one: 64 hex characters, as openssl rand -hex 32 prints. */
+    static final String SECRET = "3f1c9a7e5b2d4086a1e7c3b9d5f20468e1a3c5b7d9f1e3a5c7b9d1f3e5a7c9b1";
+    static final String SET_SECRET = "internal-communication.shared-secret=" + SECRET;
+
     @TempDir
     static Path shared;
     @TempDir
@@ -102,7 +109,7 @@ class CliTest
     @Test
     void validateBlog()
     {
-        CliRunner result = CliRunner.run("validate", "--configurations", blogFile().toString());
+        CliRunner result = CliRunner.run("validate", "--configurations", blogFile().toString(), "--set", SET_SECRET);
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).isEqualTo("ok: no errors (5 warning(s) and note(s))\n");
         assertThat(result.errLines()).hasSize(5).allMatch(line -> line.startsWith("note: ") || line.startsWith("warning: "))
@@ -112,13 +119,14 @@ class CliTest
     @Test
     void validateBlogAsAWorkerNeedsAnHdfs()
     {
-        CliRunner result = CliRunner.run("validate", "--configurations", blogFile().toString(), "--role", "worker", "--set", "discovery.uri=http://c:8080");
+        CliRunner result = CliRunner.run("validate", "--configurations", blogFile().toString(), "--role", "worker", "--set", "discovery.uri=http://c:8080",
+                "--set", SET_SECRET);
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.errLines()).filteredOn(line -> line.startsWith("error: ")).containsExactly(
                 "error: [trino-exchange-manager] exchange.use-local-hdfs: no HDFS to resolve /exchange against; set fs.defaultFS in core-site "
                         + "(e.g. --set core-site:fs.defaultFS=hdfs://namenode:8020) or hdfs.config.resources here");
         assertThat(CliRunner.run("validate", "--configurations", blogFile().toString(), "--role", "worker",
-                "--set", "core-site:fs.defaultFS=hdfs://nn:8020").exitCode()).isZero();
+                "--set", "core-site:fs.defaultFS=hdfs://nn:8020", "--set", SET_SECRET).exitCode()).isZero();
     }
 
     @Test
@@ -127,7 +135,7 @@ class CliTest
     {
         Path etc = dir.resolve("etc");
         String[] render = {"render", "--configurations", blogFile().toString(), "--role", "worker", "--out", etc.toString(),
-                "--set", "core-site:fs.defaultFS=hdfs://127.0.0.1:9000", "--set", "discovery.uri=http://127.0.0.1:8080"};
+                "--set", "core-site:fs.defaultFS=hdfs://127.0.0.1:9000", "--set", "discovery.uri=http://127.0.0.1:8080", "--set", SET_SECRET};
         String[] check = append(render, "--check");
 
         // before anything exists, --check reports every file as drift and writes nothing
@@ -174,8 +182,9 @@ class CliTest
     {
         Path file = dir.resolve("bad.json");
         Files.writeString(file, """
-                [{"Classification": "trino-config", "Properties": {"retry-policy": "TASK", "shutdown.grace-period": "5m"}}]
-                """);
+                [{"Classification": "trino-config", "Properties": {"retry-policy": "TASK", "shutdown.grace-period": "5m",
+                  "internal-communication.shared-secret": "%s"}}]
+                """.formatted(SECRET));
         Path etc = dir.resolve("etc");
         CliRunner result = CliRunner.run("render", "--configurations", file.toString(), "--role", "coordinator", "--out", etc.toString());
         assertThat(result.exitCode()).isEqualTo(1);
@@ -193,10 +202,110 @@ class CliTest
         Path file = dir.resolve("etc");
         Files.writeString(file, "not a directory");
         CliRunner result = CliRunner.run("render", "--configurations", blogFile().toString(), "--role", "coordinator", "--out", file.toString(),
-                "--set", "core-site:fs.defaultFS=hdfs://nn:8020");
+                "--set", "core-site:fs.defaultFS=hdfs://nn:8020", "--set", SET_SECRET);
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.errLines()).last().asString().startsWith("error: [output] cannot write " + file + ": FileAlreadyExistsException");
         assertThat(file).content().isEqualTo("not a directory");
+    }
+
+    @Test
+    void validateWithoutASharedSecretFailsWithOneLine()
+            throws IOException
+    {
+        Path file = dir.resolve("no-secret.json");
+        Files.writeString(file, """
+                [{"Classification": "trino-config", "Properties": {"retry-policy": "NONE"}}]
+                """);
+        CliRunner result = CliRunner.run("validate", "--configurations", file.toString());
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.errLines()).containsExactly("error: [trino-config] internal-communication.shared-secret: not set, so every node derives its internal key "
+                + "from node.environment and anyone who reaches a node's port can take it over; set it to a random value of at least 32 characters here, "
+                + "or pass --set-file internal-communication.shared-secret=FILE (make FILE with: openssl rand -hex 32)");
+        assertThat(result.out()).isEmpty();
+
+        // the AWS blog post's file as shipped carries no secret: validate and render refuse it alike
+        CliRunner blog = CliRunner.run("validate", "--configurations", blogFile().toString());
+        assertThat(blog.exitCode()).isEqualTo(1);
+        assertThat(blog.errLines()).filteredOn(line -> line.startsWith("error: ")).containsExactly(result.errLines().getFirst());
+        Path etc = dir.resolve("etc");
+        CliRunner render = CliRunner.run("render", "--configurations", blogFile().toString(), "--role", "coordinator", "--out", etc.toString(),
+                "--set", "core-site:fs.defaultFS=hdfs://nn:8020");
+        assertThat(render.exitCode()).isEqualTo(1);
+        assertThat(render.errLines()).filteredOn(line -> line.startsWith("error: ")).containsExactly(result.errLines().getFirst());
+        assertThat(etc).doesNotExist();
+    }
+
+    @Test
+    void renderedBlogKeepsItsSecretsPrivateAndOutOfTheOutput()
+            throws IOException
+    {
+        Path etc = dir.resolve("etc");
+        String[] render = {"render", "--configurations", blogFile().toString(), "--role", "worker", "--out", etc.toString(),
+                "--set", "core-site:fs.defaultFS=hdfs://127.0.0.1:9000", "--set", "discovery.uri=http://127.0.0.1:8080"};
+        CliRunner first = CliRunner.run(append(render, "--set", SET_SECRET));
+        assertThat(first.exitCode()).isZero();
+        assertThat(first.out()).contains("+internal-communication.shared-secret=***\n").doesNotContain(SECRET);
+        assertThat(first.err()).doesNotContain(SECRET);
+
+        assertThat(mode(etc)).isEqualTo("rwx------");
+        assertThat(mode(etc.resolve("config.properties"))).isEqualTo("rw-------");
+        assertThat(etc.resolve("config.properties")).content().contains(SET_SECRET);
+        // files without secrets stay as readable as Trino's own etc/, behind a directory only the owner enters
+        for (String plain : List.of("catalog/tpcds.properties", "exchange-manager.properties", "hadoop/core-site.xml", "jvm.config", "log.properties",
+                "node.properties", "spot-watcher.properties")) {
+            assertThat(mode(etc.resolve(plain))).as(plain).isEqualTo("rw-r--r--");
+        }
+        assertThat(mode(etc.resolve("catalog"))).isEqualTo("rwxr-xr-x");
+
+        // a new secret shows as changed, its value as little as the old one's
+        String newSecret = SECRET.replace('3', '4');
+        String[] rotated = append(render, "--set", "internal-communication.shared-secret=" + newSecret);
+        CliRunner drift = CliRunner.run(append(rotated, "--check"));
+        assertThat(drift.exitCode()).isEqualTo(1);
+        assertThat(drift.out()).contains("-internal-communication.shared-secret=***\n+internal-communication.shared-secret=***\n").doesNotContain(SECRET, newSecret);
+        CliRunner second = CliRunner.run(rotated);
+        assertThat(second.exitCode()).isZero();
+        assertThat(second.out()).isEqualTo("--- " + etc + "/config.properties\n+++ " + etc + "/config.properties\n"
+                + "-internal-communication.shared-secret=***\n+internal-communication.shared-secret=***\n"
+                + "wrote " + etc + " (1 file(s) changed)\n");
+        assertThat(mode(etc.resolve("config.properties"))).isEqualTo("rw-------");
+    }
+
+    @Test
+    void secretFromAFileAndAGroupThatMayReadIt()
+            throws IOException
+    {
+        Path secretFile = dir.resolve("shared-secret");
+        Files.writeString(secretFile, SECRET + "\n");
+        // a group this user may give files to: the one its new files get
+        String group = Files.readAttributes(secretFile, PosixFileAttributes.class).group().getName();
+        Path etc = dir.resolve("etc");
+        String setFile = "internal-communication.shared-secret=" + secretFile;
+        CliRunner result = CliRunner.run("render", "--configurations", blogFile().toString(), "--role", "coordinator", "--out", etc.toString(),
+                "--set", "core-site:fs.defaultFS=hdfs://nn:8020", "--set-file", setFile, "--group", group);
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).doesNotContain(SECRET);
+        assertThat(etc.resolve("config.properties")).content().contains(SET_SECRET + "\n");
+        assertThat(mode(etc)).isEqualTo("rwxr-x---");
+        assertThat(mode(etc.resolve("config.properties"))).isEqualTo("rw-r-----");
+        assertThat(Files.readAttributes(etc.resolve("config.properties"), PosixFileAttributes.class).group().getName()).isEqualTo(group);
+
+        assertThat(CliRunner.run("validate", "--configurations", blogFile().toString(), "--set-file", setFile).exitCode()).isZero();
+        Path missing = dir.resolve("missing");
+        CliRunner unreadable = CliRunner.run("validate", "--configurations", blogFile().toString(), "--set-file", "internal-communication.shared-secret=" + missing);
+        assertThat(unreadable.exitCode()).isEqualTo(2);
+        assertThat(unreadable.errLines()).containsExactly("trino-spot config validate: Invalid value for option '--set-file' ([CLASSIFICATION:]KEY=FILE): "
+                + "cannot read " + missing + ": no such file (see 'trino-spot config validate --help')");
+        CliRunner noGroup = CliRunner.run("render", "--configurations", blogFile().toString(), "--role", "coordinator", "--out", etc.toString(),
+                "--set", "core-site:fs.defaultFS=hdfs://nn:8020", "--set-file", setFile, "--group", "no-such-group-of-trino-spot");
+        assertThat(noGroup.exitCode()).isEqualTo(1);
+        assertThat(noGroup.errLines()).last().isEqualTo("error: [output] cannot write " + etc + ": IOException no such group: no-such-group-of-trino-spot");
+    }
+
+    static String mode(Path path)
+            throws IOException
+    {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     static String[] append(String[] args, String... more)
@@ -218,7 +327,7 @@ class CliTest
         for (Role role : Role.values()) {
             Path a = dir.resolve("a-" + role.label());
             Path b = dir.resolve("b-" + role.label());
-            String[] overrides = {"--set", "core-site:fs.defaultFS=hdfs://127.0.0.1:9000"};
+            String[] overrides = {"--set", "core-site:fs.defaultFS=hdfs://127.0.0.1:9000", "--set", SET_SECRET};
             assertThat(CliRunner.run(append(new String[] {"render", "--configurations", original.toString(), "--role", role.label(), "--out", a.toString()}, overrides))
                     .exitCode()).isZero();
             assertThat(CliRunner.run(append(new String[] {"render", "--configurations", exported.toString(), "--role", role.label(), "--out", b.toString()}, overrides))

@@ -68,6 +68,7 @@ class FuzzTest
             if (random.nextBoolean()) {
                 args.addAll(List.of("--set", "core-site:fs.defaultFS=hdfs://nn:8020"));
             }
+            args.addAll(List.of("--set", CliTest.SET_SECRET));
             CliRunner render = assertClean(CliRunner.run(args.toArray(String[]::new)), context);
             if (render.exitCode() == 0) {
                 rendered++;

@@ -31,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TestRenderedConfigStartsTheAgent
 {
+    private static final String SHARED_SECRET = "s3cret-s3cret-s3cret-s3cret-s3cret";
+
     @TempDir
     Path dir;
 
@@ -92,7 +94,8 @@ class TestRenderedConfigStartsTheAgent
                     .containsExactlyInAnyOrderElementsOf(WatcherSettings.keys());
 
             WatcherConfig config = renderAndLoad(settings);
-            assertThat(renderAndLoad(Map.of(inlineSecret, "s3cret")).trinoSharedSecret()).map(Secret::value).contains("s3cret");
+            // render requires the worker's own shared secret, which the agent's must then match
+            assertThat(renderAndLoad(Map.of(inlineSecret, SHARED_SECRET)).trinoSharedSecret()).map(Secret::value).contains(SHARED_SECRET);
 
             assertThat(config.imdsEndpoint()).isEqualTo(URI.create(settings.get("watcher.imds.endpoint")));
             assertThat(config.imdsTokenTtl()).isEqualTo(Duration.ofHours(3));
@@ -140,7 +143,9 @@ class TestRenderedConfigStartsTheAgent
     private WatcherConfig renderAndLoad(Map<String, String> settings)
             throws Exception
     {
-        String rendered = TrinoEtcRenderer.render(new Configurations(List.of(new Classification(Classifications.SPOT_WATCHER, settings))), Role.WORKER)
+        String rendered = TrinoEtcRenderer.render(new Configurations(List.of(
+                        new Classification(Classifications.TRINO_CONFIG, Map.of("internal-communication.shared-secret", SHARED_SECRET)),
+                        new Classification(Classifications.SPOT_WATCHER, settings))), Role.WORKER)
                 .file("spot-watcher.properties");
         Path file = dir.resolve("spot-watcher.properties");
         Files.writeString(file, rendered);

@@ -57,7 +57,7 @@ public final class EmrExporter
     public static Export export(Configurations file)
             throws InvalidConfigurationException
     {
-        Validation validation = Validator.validate(file);
+        Validation validation = Validator.validateForEmr(file);
         if (validation.hasErrors()) {
             throw new InvalidConfigurationException(validation.problems());
         }

@@ -1,5 +1,6 @@
 package io.trinospot.config.io;
 
+import io.trinospot.config.model.SecretKeys;
 import io.trinospot.config.render.RenderedEtc;
 
 import java.io.IOException;
@@ -7,6 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +25,16 @@ public record EtcDiff(List<FileChange> changes)
 {
     public enum Kind
     {
-        ADDED, REMOVED, CHANGED
+        ADDED, REMOVED, CHANGED,
+        /** same content, other permissions */
+        MODE
     }
 
-    /** @param lines the differing lines, each prefixed with {@code -} (on disk only) or {@code +} (rendered only) */
+    /**
+     * @param path relative to etc/; a directory ends in {@code /}, etc/ itself is empty
+     * @param lines the differing lines, each prefixed with {@code -} (on disk only) or {@code +} (rendered only), and
+     * {@code ~mode} with the permissions on disk and those render gives
+     */
     public record FileChange(String path, Kind kind, List<String> lines)
     {
         public FileChange
@@ -45,25 +55,49 @@ public record EtcDiff(List<FileChange> changes)
         return changes.isEmpty();
     }
 
-    /** Compares with {@code directory}; a missing directory means every file is added. */
-    public static EtcDiff compute(RenderedEtc rendered, Path directory)
+    /**
+     * Compares with {@code directory}; a missing directory means every file is added. On a POSIX file system a file
+     * or directory whose permissions (or, with a group, whose group) differ from what {@code access} gives it is a
+     * change too. Secret values show as {@link SecretKeys#MASK}, so a changed secret shows as a changed line.
+     */
+    public static EtcDiff compute(RenderedEtc rendered, Path directory, EtcAccess access)
             throws IOException
     {
         Map<String, String> existing = read(directory);
+        Map<String, String> modes = modes(directory, access);
+        Map<String, String> wanted = new TreeMap<>();
+        access.permissions(rendered).forEach((path, permissions) ->
+                wanted.put(path, PosixFilePermissions.toString(permissions) + access.group().map(group -> " " + group).orElse("")));
         List<FileChange> changes = new ArrayList<>();
+        // directories that stay: only their permissions can change
+        for (Map.Entry<String, String> entry : modes.entrySet()) {
+            if (entry.getKey().isEmpty() || entry.getKey().endsWith("/")) {
+                List<String> mode = modeChange(entry.getValue(), wanted.get(entry.getKey()));
+                if (!mode.isEmpty()) {
+                    changes.add(new FileChange(entry.getKey(), Kind.MODE, mode));
+                }
+            }
+        }
         TreeSet<String> paths = new TreeSet<>(existing.keySet());
         paths.addAll(rendered.files().keySet());
         for (String path : paths) {
             String before = existing.get(path);
             String after = rendered.files().get(path);
+            List<String> mode = modeChange(modes.get(path), wanted.get(path));
             if (before == null) {
-                changes.add(new FileChange(path, Kind.ADDED, prefixed("+", after)));
+                changes.add(new FileChange(path, Kind.ADDED, prefixed("+", EtcSecrets.maskedLines(path, after))));
             }
             else if (after == null) {
-                changes.add(new FileChange(path, Kind.REMOVED, prefixed("-", before)));
+                changes.add(new FileChange(path, Kind.REMOVED, prefixed("-", EtcSecrets.maskedLines(path, before))));
             }
             else if (!before.equals(after)) {
-                changes.add(new FileChange(path, Kind.CHANGED, lineDiff(before.lines().toList(), after.lines().toList())));
+                List<String> lines = new ArrayList<>(mode);
+                lines.addAll(lineDiff(before.lines().toList(), after.lines().toList(),
+                        EtcSecrets.maskedLines(path, before), EtcSecrets.maskedLines(path, after)));
+                changes.add(new FileChange(path, Kind.CHANGED, lines));
+            }
+            else if (!mode.isEmpty()) {
+                changes.add(new FileChange(path, Kind.MODE, mode));
             }
         }
         return new EtcDiff(changes);
@@ -82,6 +116,11 @@ public record EtcDiff(List<FileChange> changes)
         return out.toString();
     }
 
+    private static List<String> modeChange(String actual, String wanted)
+    {
+        return actual == null || wanted == null || actual.equals(wanted) ? List.of() : List.of("~mode " + actual + " -> " + wanted);
+    }
+
     private static Map<String, String> read(Path directory)
             throws IOException
     {
@@ -91,7 +130,6 @@ public record EtcDiff(List<FileChange> changes)
         }
         try (Stream<Path> walk = Files.walk(directory)) {
             for (Path file : walk.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
-                String relative = directory.relativize(file).toString().replace(file.getFileSystem().getSeparator(), "/");
                 // unreadable or binary files still show up as changed rather than failing the diff
                 String content;
                 try {
@@ -100,19 +138,56 @@ public record EtcDiff(List<FileChange> changes)
                 catch (IOException e) {
                     content = "<unreadable: " + e.getClass().getSimpleName() + ">";
                 }
-                files.put(relative, content);
+                files.put(relative(directory, file), content);
             }
         }
         return files;
     }
 
-    private static List<String> prefixed(String prefix, String content)
+    /**
+     * The permissions (and, with a group, the group) of every file and directory under {@code directory}, keyed like
+     * {@link EtcAccess#permissions}; empty where the file system has no POSIX permissions.
+     */
+    private static Map<String, String> modes(Path directory, EtcAccess access)
+            throws IOException
     {
-        return content.lines().map(line -> prefix + line).toList();
+        Map<String, String> modes = new TreeMap<>();
+        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS) || Files.getFileAttributeView(directory, PosixFileAttributeView.class) == null) {
+            return modes;
+        }
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path path : walk.toList()) {
+                PosixFileAttributes attributes = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                String relative = relative(directory, path);
+                if (attributes.isDirectory()) {
+                    relative = relative.isEmpty() ? "" : relative + "/";
+                }
+                modes.put(relative, PosixFilePermissions.toString(attributes.permissions()) + access.group().map(_ -> " " + attributes.group().getName()).orElse(""));
+            }
+        }
+        return modes;
     }
 
-    /** Longest-common-subsequence line diff; etc/ files are small, so quadratic is fine. */
+    private static String relative(Path directory, Path path)
+    {
+        return directory.relativize(path).toString().replace(path.getFileSystem().getSeparator(), "/");
+    }
+
+    private static List<String> prefixed(String prefix, List<String> lines)
+    {
+        return lines.stream().map(line -> prefix + line).toList();
+    }
+
     static List<String> lineDiff(List<String> before, List<String> after)
+    {
+        return lineDiff(before, after, before, after);
+    }
+
+    /**
+     * Longest-common-subsequence line diff of {@code before} and {@code after}, printing the line at the same index of
+     * {@code shownBefore} and {@code shownAfter} (the masked lines); etc/ files are small, so quadratic is fine.
+     */
+    static List<String> lineDiff(List<String> before, List<String> after, List<String> shownBefore, List<String> shownAfter)
     {
         int[][] common = new int[before.size() + 1][after.size() + 1];
         for (int i = before.size() - 1; i >= 0; i--) {
@@ -131,10 +206,10 @@ public record EtcDiff(List<FileChange> changes)
                 j++;
             }
             else if (j >= after.size() || (i < before.size() && common[i + 1][j] >= common[i][j + 1])) {
-                lines.add("-" + before.get(i++));
+                lines.add("-" + shownBefore.get(i++));
             }
             else {
-                lines.add("+" + after.get(j++));
+                lines.add("+" + shownAfter.get(j++));
             }
         }
         if (lines.isEmpty()) {

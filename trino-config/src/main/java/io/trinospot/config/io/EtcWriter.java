@@ -12,10 +12,16 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -23,7 +29,8 @@ import java.util.stream.Stream;
  * Replaces an etc/ directory as a whole. The new content is written into a hidden directory beside the target and
  * renamed into place, so a reader sees the old etc/ or the new one, never a half-written one. The old directory is
  * first renamed aside, so for an instant between the two renames the target is absent (Java has no atomic exchange
- * of two directories).
+ * of two directories). Files that hold secrets, and their directories, get the permissions {@link EtcAccess} gives
+ * them from the moment they exist.
  */
 public final class EtcWriter
 {
@@ -35,7 +42,18 @@ public final class EtcWriter
 
     private EtcWriter() {}
 
+    /** Writes with {@link EtcAccess#OWNER}: files that hold secrets, and their directories, are the owner's alone. */
     public static Result write(RenderedEtc rendered, Path target)
+            throws IOException
+    {
+        return write(rendered, target, EtcAccess.OWNER);
+    }
+
+    /**
+     * Replaces {@code target} with {@code rendered}, each file and directory with the permissions {@code access}
+     * gives it; leaves it untouched when content and permissions already match.
+     */
+    public static Result write(RenderedEtc rendered, Path target, EtcAccess access)
             throws IOException
     {
         Path absolute = target.toAbsolutePath().normalize();
@@ -47,20 +65,23 @@ public final class EtcWriter
             throw new FileAlreadyExistsException(absolute.toString(), null, "exists and is not a directory");
         }
         checkReplaceable(absolute);
-        EtcDiff diff = EtcDiff.compute(rendered, absolute);
+        EtcDiff diff = EtcDiff.compute(rendered, absolute, access);
         boolean exists = Files.isDirectory(absolute, LinkOption.NOFOLLOW_LINKS);
         if (exists && diff.isEmpty()) {
             return new Result(false, diff);
         }
         Files.createDirectories(parent);
         String name = absolute.getFileName().toString();
+        // private until it is complete (a temporary directory is created rwx------)
         Path staging = Files.createTempDirectory(parent, "." + name + ".new-");
         try {
-            // temporary directories are private; etc/ must stay readable by the user Trino runs as
-            if (Files.getFileStore(staging).supportsFileAttributeView("posix")) {
-                Files.setPosixFilePermissions(staging, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Optional<Permissions> permissions = Files.getFileStore(staging).supportsFileAttributeView("posix")
+                    ? Optional.of(new Permissions(access.permissions(rendered), group(staging, access)))
+                    : Optional.empty();
+            writeAll(rendered, staging, permissions);
+            if (permissions.isPresent()) {
+                permissions.get().apply(staging, "");
             }
-            writeAll(rendered, staging);
             if (!exists) {
                 Files.move(staging, absolute, StandardCopyOption.ATOMIC_MOVE);
             }
@@ -72,6 +93,33 @@ public final class EtcWriter
             deleteRecursively(staging);
         }
         return new Result(true, diff);
+    }
+
+    /** What {@link EtcAccess} gives each path, and the group to give them. */
+    private record Permissions(Map<String, Set<PosixFilePermission>> modes, Optional<GroupPrincipal> group)
+    {
+        void apply(Path path, String relative)
+                throws IOException
+        {
+            if (group.isPresent()) {
+                Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).setGroup(group.get());
+            }
+            Files.setPosixFilePermissions(path, modes.get(relative));
+        }
+    }
+
+    private static Optional<GroupPrincipal> group(Path path, EtcAccess access)
+            throws IOException
+    {
+        if (access.group().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(path.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(access.group().get()));
+        }
+        catch (UserPrincipalNotFoundException e) {
+            throw new IOException("no such group: " + access.group().get(), e);
+        }
     }
 
     /**
@@ -118,13 +166,23 @@ public final class EtcWriter
         deleteRecursively(old);
     }
 
-    private static void writeAll(RenderedEtc rendered, Path directory)
+    /**
+     * Every file is created readable by its owner only and gets its own permissions (and group) before any content is
+     * written, so a secret is never readable by more than its final permissions allow.
+     */
+    private static void writeAll(RenderedEtc rendered, Path directory, Optional<Permissions> permissions)
             throws IOException
     {
+        FileAttribute<?>[] ownerOnly = permissions.isPresent()
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                : new FileAttribute<?>[0];
         for (Map.Entry<String, String> file : rendered.files().entrySet()) {
             Path path = directory.resolve(file.getKey());
-            Files.createDirectories(path.getParent());
-            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            createDirectories(directory, EtcAccess.parent(file.getKey()), permissions);
+            try (FileChannel channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), ownerOnly)) {
+                if (permissions.isPresent()) {
+                    permissions.get().apply(path, file.getKey());
+                }
                 ByteBuffer bytes = ByteBuffer.wrap(file.getValue().getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
                     channel.write(bytes);
@@ -133,6 +191,26 @@ public final class EtcWriter
                 channel.force(true);
             }
         }
+    }
+
+    /** Creates {@code relative} (ending in /) and its parents under {@code root}, each owner-only, then with its own permissions. */
+    private static void createDirectories(Path root, String relative, Optional<Permissions> permissions)
+            throws IOException
+    {
+        if (relative.isEmpty()) {
+            return;
+        }
+        createDirectories(root, EtcAccess.parent(relative.substring(0, relative.length() - 1)), permissions);
+        Path directory = root.resolve(relative);
+        if (Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (permissions.isEmpty()) {
+            Files.createDirectory(directory);
+            return;
+        }
+        Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        permissions.get().apply(directory, relative);
     }
 
     static void deleteRecursively(Path path)

@@ -100,6 +100,19 @@ public sealed interface KeyType
     /** The JVM's size syntax as {@code -Xmx} takes it. */
     KeyType JVM_SIZE = new Matching(Pattern.compile("[1-9][0-9]*[kKmMgGtT]?"), "is not a JVM size such as 2G or 4096m");
 
+    /**
+     * The shortest internal-communication.shared-secret accepted. Whoever knows the secret can mint the tokens every
+     * node accepts, so it must not be guessable: 32 characters is the least that holds 128 random bits even written
+     * as hex ({@code openssl rand -hex 16}); {@code openssl rand -hex 32} fills the 256-bit HS256 key Trino derives.
+     */
+    int SHARED_SECRET_MIN_LENGTH = 32;
+
+    /** Trino's internal shared secret; the message never repeats the value. */
+    KeyType SHARED_SECRET = new Simple(value -> value.length() >= SHARED_SECRET_MIN_LENGTH
+            ? Optional.empty()
+            : Optional.of("is " + value.length() + " characters long; use a random value of at least " + SHARED_SECRET_MIN_LENGTH
+                    + " characters (e.g. openssl rand -hex 32)"));
+
     /** Airlift's log levels; Trino's log.properties maps logger names to these. */
     KeyType LOG_LEVEL = new Matching(Pattern.compile("OFF|TRACE|DEBUG|INFO|WARN|ERROR"), "is not a log level (OFF, TRACE, DEBUG, INFO, WARN, ERROR)");
 

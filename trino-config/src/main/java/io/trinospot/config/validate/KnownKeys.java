@@ -3,6 +3,7 @@ package io.trinospot.config.validate;
 import io.trinospot.config.model.Classifications;
 import io.trinospot.config.model.JvmKeys;
 import io.trinospot.config.model.NodeRefreshKeys;
+import io.trinospot.watcher.config.TrinoWorkerSettings;
 import io.trinospot.watcher.config.WatcherSettings;
 
 import java.util.LinkedHashMap;
@@ -38,6 +39,8 @@ public final class KnownKeys
     public static final String COORDINATOR = "coordinator";
     public static final String INCLUDE_COORDINATOR = "node-scheduler.include-coordinator";
     public static final String HTTP_PORT = "http-server.http.port";
+    /** The input Trino derives its internal token key from; without it, node.environment is used. */
+    public static final String SHARED_SECRET = TrinoWorkerSettings.SHARED_SECRET;
     public static final String DISCOVERY_URI = "discovery.uri";
     public static final String EXCHANGE_MANAGER_NAME = "exchange-manager.name";
     public static final String BASE_DIRECTORIES = "exchange.base-directories";
@@ -84,6 +87,7 @@ public final class KnownKeys
                     entry(COORDINATOR, BOOLEAN),
                     entry(INCLUDE_COORDINATOR, BOOLEAN),
                     entry(HTTP_PORT, PORT),
+                    entry(SHARED_SECRET, KeyType.SHARED_SECRET),
                     entry("http-server.https.port", PORT),
                     entry(DISCOVERY_URI, HTTP_URI),
                     entry(RETRY_POLICY, KeyType.oneOf("NONE", "QUERY", "TASK")),
@@ -122,6 +126,7 @@ public final class KnownKeys
             entry(SHUTDOWN_GRACE_PERIOD, TRINO_CONFIG),
             entry(DISCOVERY_URI, TRINO_CONFIG),
             entry(HTTP_PORT, TRINO_CONFIG),
+            entry(SHARED_SECRET, TRINO_CONFIG),
             entry(EXCHANGE_MANAGER_NAME, EXCHANGE_MANAGER),
             entry(BASE_DIRECTORIES, EXCHANGE_MANAGER),
             entry(BASE_DIRECTORY, EXCHANGE_MANAGER),

@@ -8,6 +8,7 @@ import io.trinospot.config.model.Defaults;
 import io.trinospot.config.model.Problem;
 import io.trinospot.config.model.PropertyOverride;
 import io.trinospot.config.model.Role;
+import io.trinospot.config.model.SecretKeys;
 import io.trinospot.watcher.config.ConfigException;
 import io.trinospot.watcher.config.WatcherConfig;
 import io.trinospot.watcher.config.WatcherSettings;
@@ -40,6 +41,7 @@ import static io.trinospot.config.validate.KnownKeys.FS_DEFAULT_FS;
 import static io.trinospot.config.validate.KnownKeys.HDFS_CONFIG_RESOURCES;
 import static io.trinospot.config.validate.KnownKeys.NODE_ID;
 import static io.trinospot.config.validate.KnownKeys.RETRY_POLICY;
+import static io.trinospot.config.validate.KnownKeys.SHARED_SECRET;
 import static io.trinospot.config.validate.KnownKeys.SHUTDOWN_GRACE_PERIOD;
 import static io.trinospot.config.validate.KnownKeys.USE_LOCAL_HDFS;
 
@@ -53,7 +55,7 @@ public final class Validator
 
     private Validator() {}
 
-    /** Validates the file on its own, for any node. */
+    /** Validates the file on its own, for any node of a cluster render configures. */
     public static Validation validate(Configurations file)
     {
         return validate(file, Optional.empty(), List.of());
@@ -66,6 +68,27 @@ public final class Validator
      * @param overrides the node's {@code --set} values, applied on top of the file
      */
     public static Validation validate(Configurations file, Optional<Role> role, List<PropertyOverride> overrides)
+    {
+        return validate(file, role, overrides, true);
+    }
+
+    /**
+     * Validates the file for EMR, which sets an internal shared secret of its own on every cluster: the file need not
+     * carry one, and one it carries would be stored in the cluster's description, so it gets a warning.
+     */
+    public static Validation validateForEmr(Configurations file)
+    {
+        Validation validation = validate(file, Optional.empty(), List.of(), false);
+        if (file.property(TRINO_CONFIG, SHARED_SECRET).isEmpty()) {
+            return validation;
+        }
+        List<Problem> problems = new ArrayList<>(validation.problems());
+        problems.add(Problem.warning(TRINO_CONFIG, SHARED_SECRET, "EMR sets its own; this one would be stored in the cluster's configuration, "
+                + "where anyone allowed to describe the cluster reads it"));
+        return new Validation(validation.effective(), problems);
+    }
+
+    private static Validation validate(Configurations file, Optional<Role> role, List<PropertyOverride> overrides, boolean needsSharedSecret)
     {
         List<Problem> problems = new ArrayList<>();
         Configurations effective = file;
@@ -84,6 +107,7 @@ public final class Validator
                 "must differ on every node; leave it out (Trino generates one) or pass --set " + TRINO_NODE + ":" + NODE_ID + "=... per node")));
         Configurations translated = LegacyTranslator.translate(effective, problems);
         checkRules(translated, role, problems);
+        checkSharedSecret(translated, needsSharedSecret, problems);
         return new Validation(translated, problems);
     }
 
@@ -150,7 +174,31 @@ public final class Validator
             return;
         }
         KnownKeys.type(classification, key).flatMap(type -> type.check(value))
+                // type messages quote the value they reject
+                .map(why -> SecretKeys.isSecret(key) ? why.replace("'" + value + "'", "'" + SecretKeys.MASK + "'") : why)
                 .ifPresent(why -> problems.add(Problem.error(classification, key, why)));
+    }
+
+    /**
+     * Without a shared secret Trino derives its internal token key from node.environment, which is no secret:
+     * anyone who reaches a node's HTTP port could then act as the coordinator or a worker.
+     */
+    private static void checkSharedSecret(Configurations config, boolean needed, List<Problem> problems)
+    {
+        Optional<String> secret = config.property(TRINO_CONFIG, SHARED_SECRET);
+        if (secret.isEmpty()) {
+            if (needed) {
+                problems.add(Problem.error(TRINO_CONFIG, SHARED_SECRET, "not set, so every node derives its internal key from node.environment and anyone who reaches "
+                        + "a node's port can take it over; set it to a random value of at least " + KeyType.SHARED_SECRET_MIN_LENGTH + " characters here, or pass "
+                        + "--set-file " + SHARED_SECRET + "=FILE (make FILE with: openssl rand -hex 32)"));
+            }
+            return;
+        }
+        Optional<String> agent = config.property(SPOT_WATCHER, WatcherSettings.TRINO_SHARED_SECRET);
+        if (agent.isPresent() && !agent.equals(secret)) {
+            problems.add(Problem.error(SPOT_WATCHER, WatcherSettings.TRINO_SHARED_SECRET, "differs from " + SHARED_SECRET + " in " + TRINO_CONFIG
+                    + ", so the worker would reject the agent's requests; leave it out (the agent reads the worker's own)"));
+        }
     }
 
     private static void checkRules(Configurations config, Optional<Role> role, List<Problem> problems)

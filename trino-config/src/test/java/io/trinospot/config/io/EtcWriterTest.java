@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.TreeMap;
@@ -85,6 +86,120 @@ class EtcWriterTest
 
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThat(EtcWriter.write(etc("config.properties", "a=1\n"), empty).changed()).isTrue();
+    }
+
+    static final String SECRET = "3f1c9a7e5b2d4086a1e7c3b9d5f20468e1a3c5b7d9f1e3a5c7b9d1f3e5a7c9b1";
+
+    static String mode(Path path)
+            throws IOException
+    {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
+    void filesWithSecretsAreTheOwnersAlone()
+            throws IOException
+    {
+        Path target = dir.resolve("etc");
+        EtcWriter.write(etc(
+                "config.properties", "coordinator=true\ninternal-communication.shared-secret=" + SECRET + "\n",
+                "exchange-manager.properties", "exchange-manager.name=spot\nexchange.s3.aws-secret-key=wJalrXUtnFEMI\n",
+                "catalog/pg.properties", "connector.name=postgresql\nconnection-password=hunter2\n",
+                "catalog/tpch.properties", "connector.name=tpch\n",
+                "hadoop/core-site.xml", "<configuration>\n  <property>\n    <name>fs.s3a.secret.key</name>\n    <value>wJalrXUtnFEMI</value>\n  </property>\n</configuration>\n",
+                "hadoop/hdfs-site.xml", "<configuration>\n  <property>\n    <name>dfs.replication</name>\n    <value>1</value>\n  </property>\n</configuration>\n",
+                "log.properties", "io.trino=INFO\n",
+                "spot-watcher.properties", "watcher.trino.shared-secret=" + SECRET + "\nwatcher.imds.token-ttl=6h\n"), target);
+
+        assertThat(mode(target)).isEqualTo("rwx------");
+        for (String secret : List.of("config.properties", "exchange-manager.properties", "catalog/pg.properties", "hadoop/core-site.xml", "spot-watcher.properties")) {
+            assertThat(mode(target.resolve(secret))).as(secret).isEqualTo("rw-------");
+        }
+        assertThat(mode(target.resolve("catalog"))).isEqualTo("rwx------");
+        assertThat(mode(target.resolve("hadoop"))).isEqualTo("rwx------");
+        for (String plain : List.of("catalog/tpch.properties", "hadoop/hdfs-site.xml", "log.properties")) {
+            assertThat(mode(target.resolve(plain))).as(plain).isEqualTo("rw-r--r--");
+        }
+    }
+
+    @Test
+    void diffShowsThatASecretChangedButNeverItsValue()
+            throws IOException
+    {
+        Path target = dir.resolve("etc");
+        String newSecret = SECRET.replace('3', '4');
+        EtcWriter.Result first = EtcWriter.write(etc(
+                "config.properties", "a=1\ninternal-communication.shared-secret=" + SECRET + "\n",
+                "catalog/pg.properties", "connector.name=postgresql\nconnection-password=hunter2\n"), target);
+        assertThat(first.diff().format("etc")).contains("+internal-communication.shared-secret=***\n", "+connection-password=***\n").doesNotContain(SECRET, "hunter2");
+
+        EtcWriter.Result second = EtcWriter.write(etc(
+                "config.properties", "a=1\ninternal-communication.shared-secret=" + newSecret + "\n",
+                "hadoop/core-site.xml", "<configuration>\n  <property>\n    <name>fs.s3a.secret.key</name>\n    <value>wJalrXUtnFEMI</value>\n  </property>\n</configuration>\n"), target);
+        assertThat(second.diff().changes()).contains(
+                new EtcDiff.FileChange("catalog/pg.properties", EtcDiff.Kind.REMOVED, List.of("-connector.name=postgresql", "-connection-password=***")),
+                new EtcDiff.FileChange("config.properties", EtcDiff.Kind.CHANGED, List.of("-internal-communication.shared-secret=***", "+internal-communication.shared-secret=***")));
+        assertThat(second.diff().format("etc")).contains("+    <name>fs.s3a.secret.key</name>\n+    <value>***</value>\n")
+                .doesNotContain(SECRET, newSecret, "hunter2", "wJalrXUtnFEMI");
+        assertThat(target.resolve("config.properties")).content().contains(newSecret);
+    }
+
+    @Test
+    void secretsLeftReadableByOthersAreDrift()
+            throws IOException
+    {
+        Path target = dir.resolve("etc");
+        RenderedEtc etc = etc("config.properties", "internal-communication.shared-secret=" + SECRET + "\n", "log.properties", "io.trino=INFO\n");
+        EtcWriter.write(etc, target);
+        Files.setPosixFilePermissions(target.resolve("config.properties"), PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        EtcWriter.Result repaired = EtcWriter.write(etc, target);
+        assertThat(repaired.changed()).isTrue();
+        assertThat(repaired.diff().format("etc")).isEqualTo("""
+                --- etc/
+                +++ etc/
+                ~mode rwxr-xr-x -> rwx------
+                --- etc/config.properties
+                +++ etc/config.properties
+                ~mode rw-r--r-- -> rw-------
+                """);
+        assertThat(mode(target)).isEqualTo("rwx------");
+        assertThat(mode(target.resolve("config.properties"))).isEqualTo("rw-------");
+        assertThat(EtcWriter.write(etc, target).changed()).isFalse();
+    }
+
+    @Test
+    void aGroupMayReadTheSecrets()
+            throws IOException
+    {
+        // a group this user may give files to: the one its new files get
+        String group = Files.readAttributes(Files.createFile(dir.resolve("probe")), PosixFileAttributes.class).group().getName();
+        Path target = dir.resolve("etc");
+        RenderedEtc etc = etc("config.properties", "internal-communication.shared-secret=" + SECRET + "\n", "catalog/tpch.properties", "connector.name=tpch\n");
+
+        EtcWriter.write(etc, target, EtcAccess.group(group));
+        assertThat(mode(target)).isEqualTo("rwxr-x---");
+        assertThat(mode(target.resolve("config.properties"))).isEqualTo("rw-r-----");
+        assertThat(mode(target.resolve("catalog"))).isEqualTo("rwxr-xr-x");
+        assertThat(mode(target.resolve("catalog/tpch.properties"))).isEqualTo("rw-r--r--");
+        for (String path : List.of("", "config.properties", "catalog", "catalog/tpch.properties")) {
+            assertThat(Files.readAttributes(target.resolve(path), PosixFileAttributes.class).group().getName()).as(path).isEqualTo(group);
+        }
+        assertThat(EtcWriter.write(etc, target, EtcAccess.group(group)).changed()).isFalse();
+
+        // the owner alone: only permissions change
+        assertThat(EtcWriter.write(etc, target).diff().format("etc")).isEqualTo("""
+                --- etc/
+                +++ etc/
+                ~mode rwxr-x--- -> rwx------
+                --- etc/config.properties
+                +++ etc/config.properties
+                ~mode rw-r----- -> rw-------
+                """);
+        assertThatThrownBy(() -> EtcWriter.write(etc, target, EtcAccess.group("no-such-group-of-trino-spot")))
+                .hasMessage("no such group: no-such-group-of-trino-spot");
+        assertThat(mode(target.resolve("config.properties"))).isEqualTo("rw-------");
     }
 
     @Test

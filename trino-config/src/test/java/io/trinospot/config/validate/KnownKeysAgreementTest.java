@@ -1,5 +1,6 @@
 package io.trinospot.config.validate;
 
+import io.trinospot.config.TestConfigs;
 import io.trinospot.config.model.Classifications;
 import io.trinospot.config.model.Configurations;
 import io.trinospot.config.model.Role;
@@ -26,7 +27,7 @@ class KnownKeysAgreementTest
     void renderWritesEveryAgentDefaultAndNoOtherKey()
             throws Exception
     {
-        String rendered = TrinoEtcRenderer.render(new Configurations(java.util.List.of()), Role.WORKER).file("spot-watcher.properties");
+        String rendered = TrinoEtcRenderer.render(TestConfigs.withSecret(new Configurations(java.util.List.of())), Role.WORKER).file("spot-watcher.properties");
         java.util.Properties properties = new java.util.Properties();
         properties.load(new java.io.StringReader(rendered));
         assertThat(properties.stringPropertyNames()).isEqualTo(WatcherSettings.defaults().keySet())
