@@ -50,7 +50,8 @@ class TestCoordinatorClient
     private static final String USER = "trino-spot-watcher";
     private static final String PASSWORD = "pw-Secret-42";
     private static final String TOKEN = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0cmluby1zcG90LXdhdGNoZXIifQ.c2lnbmF0dXJl";
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    // Generous: each request is a full TLS handshake, and the JVM's first one loads the TLS stack.
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @TempDir
     static Path keys;
@@ -86,15 +87,11 @@ class TestCoordinatorClient
         trustPasswordFile = keys.resolve("trust-password");
         Files.writeString(trustPasswordFile, TRUST_PASSWORD + "\n");
 
-        Path otherStore = keys.resolve("other.p12");
+        // Another key pair, in a JKS store: its certificate is not the coordinator's.
+        otherTrustStore = keys.resolve("other.jks");
         keytool("-genkeypair", "-alias", "other", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
-                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "PKCS12", "-keystore", otherStore.toString(),
-                "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD);
-        keytool("-exportcert", "-alias", "other", "-keystore", otherStore.toString(), "-storepass", STORE_PASSWORD,
-                "-file", keys.resolve("other.cer").toString());
-        otherTrustStore = keys.resolve("other-trust.jks");
-        keytool("-importcert", "-noprompt", "-alias", "other", "-file", keys.resolve("other.cer").toString(), "-storetype", "JKS",
-                "-keystore", otherTrustStore.toString(), "-storepass", TRUST_PASSWORD);
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-storetype", "JKS", "-keystore", otherTrustStore.toString(),
+                "-storepass", TRUST_PASSWORD, "-keypass", TRUST_PASSWORD);
     }
 
     private static void keytool(String... arguments)
@@ -124,7 +121,7 @@ class TestCoordinatorClient
     {
         URI uri = startHttps();
         expectedAuthorization = basic(USER, PASSWORD);
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, trustPasswordFile, password(PASSWORD), null));
+        CoordinatorClient client = client(uri, security(trustStore, trustPasswordFile, password(PASSWORD), null));
 
         assertThat(client.nodeState()).contains("active");
 
@@ -143,7 +140,7 @@ class TestCoordinatorClient
         URI uri = startHttps();
         expectedAuthorization = "Bearer " + TOKEN;
         answer = "2";
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, trustPasswordFile, null, token(TOKEN)));
+        CoordinatorClient client = client(uri, security(trustStore, trustPasswordFile, null, token(TOKEN)));
 
         assertThat(client.otherActiveWorkers()).isEqualTo(2);
 
@@ -158,7 +155,7 @@ class TestCoordinatorClient
     {
         URI uri = startHttps();
         Path tokenFile = token(TOKEN);
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, trustPasswordFile, null, tokenFile));
+        CoordinatorClient client = client(uri, security(trustStore, trustPasswordFile, null, tokenFile));
         expectedAuthorization = "Bearer " + TOKEN;
         assertThat(client.nodeState()).contains("active");
 
@@ -176,7 +173,7 @@ class TestCoordinatorClient
     {
         URI uri = startHttps();
         expectedAuthorization = basic(USER, PASSWORD);
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(otherTrustStore, trustPasswordFile, password(PASSWORD), null));
+        CoordinatorClient client = client(uri, security(otherTrustStore, trustPasswordFile, password(PASSWORD), null));
 
         assertThatThrownBy(client::nodeState)
                 .isInstanceOf(TrinoWorkerException.class)
@@ -192,7 +189,7 @@ class TestCoordinatorClient
             throws Exception
     {
         URI uri = startHttps();
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, CoordinatorSecurity.NONE);
+        CoordinatorClient client = client(uri, CoordinatorSecurity.NONE);
 
         assertThatThrownBy(client::nodeState)
                 .isInstanceOf(TrinoWorkerException.class)
@@ -207,7 +204,7 @@ class TestCoordinatorClient
         URI uri = startHttps();
         expectedAuthorization = basic(USER, PASSWORD);
         String wrong = "not-the-password";
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, trustPasswordFile, password(wrong), null));
+        CoordinatorClient client = client(uri, security(trustStore, trustPasswordFile, password(wrong), null));
 
         assertThatThrownBy(client::nodeState)
                 .isInstanceOf(TrinoWorkerException.class)
@@ -225,7 +222,7 @@ class TestCoordinatorClient
     {
         URI uri = startHttps();
         expectedAuthorization = basic(USER, PASSWORD);
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, trustPasswordFile, null, null));
+        CoordinatorClient client = client(uri, security(trustStore, trustPasswordFile, null, null));
 
         assertThatThrownBy(client::nodeState)
                 .isInstanceOf(TrinoWorkerException.class)
@@ -255,7 +252,7 @@ class TestCoordinatorClient
         URI uri = startHttps();
         Path wrongPassword = dir.resolve("wrong-trust-password");
         Files.writeString(wrongPassword, "not-" + TRUST_PASSWORD);
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, wrongPassword, null, null));
+        CoordinatorClient client = client(uri, security(trustStore, wrongPassword, null, null));
 
         assertThatThrownBy(client::nodeState)
                 .isInstanceOf(TrinoWorkerException.class)
@@ -269,7 +266,7 @@ class TestCoordinatorClient
             throws Exception
     {
         URI uri = startHttps();
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, null, null, null));
+        CoordinatorClient client = client(uri, security(trustStore, null, null, null));
 
         assertThatThrownBy(client::nodeState)
                 .isInstanceOf(TrinoWorkerException.class)
@@ -284,7 +281,7 @@ class TestCoordinatorClient
         URI uri = startHttps();
         Path store = dir.resolve("rotating.p12");
         Files.copy(otherTrustStore, store);
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(store, trustPasswordFile, null, null));
+        CoordinatorClient client = client(uri, security(store, trustPasswordFile, null, null));
         assertThatThrownBy(client::nodeState).hasMessageContaining("certificate is not trusted");
 
         Files.copy(trustStore, store, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -300,22 +297,22 @@ class TestCoordinatorClient
         URI uri = startHttps();
         Path twoLines = dir.resolve("two-lines");
         Files.writeString(twoLines, PASSWORD + "\nsecond line\n");
-        CoordinatorClient client = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, trustPasswordFile, twoLines, null));
+        CoordinatorClient client = client(uri, security(trustStore, trustPasswordFile, twoLines, null));
         assertThatThrownBy(client::nodeState)
                 .isInstanceOf(TrinoWorkerException.class)
                 .hasMessage("watcher.coordinator.password-file: " + twoLines + " holds more than one line");
 
         Path missing = dir.resolve("missing-token");
-        assertThatThrownBy(new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, trustPasswordFile, null, missing))::nodeState)
+        assertThatThrownBy(client(uri, security(trustStore, trustPasswordFile, null, missing))::nodeState)
                 .hasMessage("watcher.coordinator.token-file: " + missing + " does not exist");
 
         Path spaced = token("two words");
-        assertThatThrownBy(new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, trustPasswordFile, null, spaced))::nodeState)
+        assertThatThrownBy(client(uri, security(trustStore, trustPasswordFile, null, spaced))::nodeState)
                 .hasMessageStartingWith("watcher.coordinator.token-file: " + spaced + " holds a space")
                 .hasMessageNotContaining("two words");
         assertThat(requests).isEmpty();
 
-        CoordinatorClient withPassword = new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security(trustStore, trustPasswordFile, password(PASSWORD), null));
+        CoordinatorClient withPassword = client(uri, security(trustStore, trustPasswordFile, password(PASSWORD), null));
         assertThat(withPassword.toString()).contains("password from").doesNotContain(PASSWORD);
     }
 
@@ -401,6 +398,11 @@ class TestCoordinatorClient
         Path file = Files.createTempFile(dir, "token", "");
         Files.writeString(file, value + "\n");
         return file;
+    }
+
+    private static CoordinatorClient client(URI uri, CoordinatorSecurity security)
+    {
+        return new CoordinatorClient(uri, USER, "worker-7", TIMEOUT, security, TIMEOUT);
     }
 
     private static CoordinatorSecurity security(Path truststore, Path truststorePassword, Path passwordFile, Path tokenFile)
