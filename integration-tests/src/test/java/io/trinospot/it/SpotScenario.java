@@ -127,9 +127,16 @@ final class SpotScenario
 
     private static final int HASH_ROUNDS = 18;
 
+    /**
+     * Rebalance draining is off by default; these clusters turn it on, with a floor their 3 workers satisfy: a worker
+     * that gets a recommendation still has 2 other active ones.
+     */
     static Map<String, String> watcherSettings(Duration undrainAfter)
     {
-        return Map.of("watcher.rebalance.undrain-after", undrainAfter.toSeconds() + "s");
+        return Map.of(
+                "watcher.rebalance.drain-enabled", "true",
+                "watcher.rebalance.min-active-workers", "2",
+                "watcher.rebalance.undrain-after", undrainAfter.toSeconds() + "s");
     }
 
     /**

@@ -82,6 +82,7 @@ public final class Watcher
                         config.drainEarlyFailMaxDelay(),
                         config.rebalanceDrainEnabled(),
                         config.rebalanceUndrainAfter(),
+                        config.rebalanceMinActiveWorkers(),
                         config.scheduledDrainEnabled(),
                         config.scheduledDrainLeadTime()),
                 api,

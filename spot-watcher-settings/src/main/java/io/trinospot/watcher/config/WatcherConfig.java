@@ -29,6 +29,7 @@ public record WatcherConfig(
         Duration safetyMargin,
         boolean rebalanceDrainEnabled,
         Duration rebalanceUndrainAfter,
+        int rebalanceMinActiveWorkers,
         boolean scheduledDrainEnabled,
         Duration scheduledDrainLeadTime,
         Duration drainTaskPollInterval,
@@ -37,6 +38,7 @@ public record WatcherConfig(
         boolean coordinatorConfirmShutdown,
         Optional<URI> coordinatorUri,
         String coordinatorUser,
+        CoordinatorSecurity coordinatorSecurity,
         double drainEstimateFactor,
         String drainErrorCode,
         Path trinoConfigFile,
@@ -62,6 +64,7 @@ public record WatcherConfig(
     public static final String SAFETY_MARGIN = WatcherSettings.SAFETY_MARGIN;
     public static final String REBALANCE_DRAIN_ENABLED = WatcherSettings.REBALANCE_DRAIN_ENABLED;
     public static final String REBALANCE_UNDRAIN_AFTER = WatcherSettings.REBALANCE_UNDRAIN_AFTER;
+    public static final String REBALANCE_MIN_ACTIVE_WORKERS = WatcherSettings.REBALANCE_MIN_ACTIVE_WORKERS;
     public static final String SCHEDULED_DRAIN_ENABLED = WatcherSettings.SCHEDULED_DRAIN_ENABLED;
     public static final String SCHEDULED_DRAIN_LEAD_TIME = WatcherSettings.SCHEDULED_DRAIN_LEAD_TIME;
     public static final String DRAIN_TASK_POLL_INTERVAL = WatcherSettings.DRAIN_TASK_POLL_INTERVAL;
@@ -70,6 +73,10 @@ public record WatcherConfig(
     public static final String COORDINATOR_CONFIRM_SHUTDOWN = WatcherSettings.COORDINATOR_CONFIRM_SHUTDOWN;
     public static final String COORDINATOR_URI = WatcherSettings.COORDINATOR_URI;
     public static final String COORDINATOR_USER = WatcherSettings.COORDINATOR_USER;
+    public static final String COORDINATOR_TRUSTSTORE_PATH = WatcherSettings.COORDINATOR_TRUSTSTORE_PATH;
+    public static final String COORDINATOR_TRUSTSTORE_PASSWORD_FILE = WatcherSettings.COORDINATOR_TRUSTSTORE_PASSWORD_FILE;
+    public static final String COORDINATOR_PASSWORD_FILE = WatcherSettings.COORDINATOR_PASSWORD_FILE;
+    public static final String COORDINATOR_TOKEN_FILE = WatcherSettings.COORDINATOR_TOKEN_FILE;
     public static final String DRAIN_ESTIMATE_FACTOR = WatcherSettings.DRAIN_ESTIMATE_FACTOR;
     public static final String DRAIN_ERROR_CODE = WatcherSettings.DRAIN_ERROR_CODE;
     public static final String TRINO_CONFIG_FILE = WatcherSettings.TRINO_CONFIG_FILE;
@@ -104,6 +111,7 @@ public record WatcherConfig(
         requireNonNull(drainEarlyFailMaxDelay, "drainEarlyFailMaxDelay is null");
         requireNonNull(coordinatorUri, "coordinatorUri is null");
         requireNonNull(coordinatorUser, "coordinatorUser is null");
+        requireNonNull(coordinatorSecurity, "coordinatorSecurity is null");
         requireNonNull(drainErrorCode, "drainErrorCode is null");
         requireNonNull(trinoConfigFile, "trinoConfigFile is null");
         requireNonNull(trinoNodePropertiesFile, "trinoNodePropertiesFile is null");
@@ -150,6 +158,15 @@ public record WatcherConfig(
             throw ConfigException.forKey(TRINO_SHARED_SECRET_FILE, "set either it or " + TRINO_SHARED_SECRET + ", not both");
         }
         trinoSharedSecretFile.ifPresent(WorkerSecret::checkFileSyntax);
+        if (rebalanceMinActiveWorkers < 0) {
+            throw ConfigException.forKey(REBALANCE_MIN_ACTIVE_WORKERS, "must not be negative: " + rebalanceMinActiveWorkers);
+        }
+        // A coordinator address from the worker's discovery.uri is checked when it is read.
+        coordinatorUri.ifPresent(uri -> coordinatorSecurity.checkCoordinatorUri(uri, COORDINATOR_URI));
+        if (coordinatorSecurity.passwordFile().isPresent() && coordinatorUser.contains(":")) {
+            // HTTP Basic joins user and password with a colon: the coordinator would split them elsewhere.
+            throw ConfigException.forKey(COORDINATOR_USER, "'" + coordinatorUser + "' contains ':', which password authentication cannot send");
+        }
     }
 
     private static void requirePositive(String key, Duration value)
@@ -191,6 +208,7 @@ public record WatcherConfig(
                 reader.get(SAFETY_MARGIN),
                 reader.get(REBALANCE_DRAIN_ENABLED),
                 reader.get(REBALANCE_UNDRAIN_AFTER),
+                reader.<Integer>get(REBALANCE_MIN_ACTIVE_WORKERS),
                 reader.get(SCHEDULED_DRAIN_ENABLED),
                 reader.get(SCHEDULED_DRAIN_LEAD_TIME),
                 reader.get(DRAIN_TASK_POLL_INTERVAL),
@@ -199,6 +217,11 @@ public record WatcherConfig(
                 reader.get(COORDINATOR_CONFIRM_SHUTDOWN),
                 reader.optional(COORDINATOR_URI),
                 reader.get(COORDINATOR_USER),
+                new CoordinatorSecurity(
+                        reader.<String>optional(COORDINATOR_TRUSTSTORE_PATH).map(Path::of),
+                        reader.<String>optional(COORDINATOR_TRUSTSTORE_PASSWORD_FILE).map(Path::of),
+                        reader.<String>optional(COORDINATOR_PASSWORD_FILE).map(Path::of),
+                        reader.<String>optional(COORDINATOR_TOKEN_FILE).map(Path::of)),
                 reader.<Double>get(DRAIN_ESTIMATE_FACTOR),
                 reader.get(DRAIN_ERROR_CODE),
                 Path.of(reader.<String>get(TRINO_CONFIG_FILE)),
@@ -218,8 +241,9 @@ public record WatcherConfig(
     public WatcherConfig withDryRun(boolean dryRun)
     {
         return new WatcherConfig(imdsEndpoint, imdsTokenTtl, imdsConnectTimeout, imdsRequestTimeout, imdsAllowV1, pollInterval,
-                maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, scheduledDrainEnabled, scheduledDrainLeadTime, drainTaskPollInterval,
-                drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
+                maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, rebalanceMinActiveWorkers, scheduledDrainEnabled, scheduledDrainLeadTime,
+                drainTaskPollInterval, drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, coordinatorSecurity,
+                drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
                 trinoSharedSecretFile, trinoAllowNodeEnvironmentSecret, trinoRequestTimeout, httpEnabled, httpBindAddress, httpPort, dryRun);
     }
 

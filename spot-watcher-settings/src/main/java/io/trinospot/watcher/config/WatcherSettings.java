@@ -26,9 +26,13 @@ public final class WatcherSettings
         /** Airlift's Duration, as Trino writes durations: {@code 500ms}, {@code 1.5s}, {@code 10m}, {@code 2h}. */
         DURATION,
         BOOLEAN,
-        /** An {@code http://} URI with a host: the agent's HTTP client speaks plain HTTP only. */
+        /** An {@code http://} URI with a host: IMDS and the local worker speak plain HTTP. */
         HTTP_URI,
+        /** An {@code http://} or {@code https://} URI with a host: the coordinator may require TLS. */
+        HTTP_OR_HTTPS_URI,
         PORT,
+        /** A whole number, zero or more. */
+        COUNT,
         DECIMAL,
         /** One of {@link WatcherConfig#RETRYABLE_ERROR_CODES}, any case. */
         ERROR_CODE,
@@ -49,8 +53,8 @@ public final class WatcherSettings
         }
 
         /**
-         * The value as the agent reads it: {@link java.time.Duration}, {@link Boolean}, {@link URI}, {@link Integer},
-         * {@link Double} or {@link String}. Ranges and rules across keys are {@link WatcherConfig}'s.
+         * The value as the agent reads it: {@link java.time.Duration}, {@link Boolean}, {@link URI}, {@link Integer}
+         * (ports, counts), {@link Double} or {@link String}. Ranges and rules across keys are {@link WatcherConfig}'s.
          */
         public Object parse(String value)
         {
@@ -59,7 +63,9 @@ public final class WatcherSettings
                 case DURATION -> parseDuration(key, trimmed);
                 case BOOLEAN -> parseBoolean(key, trimmed);
                 case HTTP_URI -> parseHttpUri(key, trimmed);
+                case HTTP_OR_HTTPS_URI -> parseHttpOrHttpsUri(key, trimmed);
                 case PORT -> parsePort(key, trimmed);
+                case COUNT -> parseCount(key, trimmed);
                 case DECIMAL -> parseDecimal(key, trimmed);
                 case ERROR_CODE -> parseErrorCode(key, trimmed);
                 case TEXT -> trimmed;
@@ -93,9 +99,14 @@ public final class WatcherSettings
     public static final String COORDINATOR_CONFIRM_SHUTDOWN = "watcher.coordinator.confirm-shutdown";
     public static final String COORDINATOR_URI = "watcher.coordinator.uri";
     public static final String COORDINATOR_USER = "watcher.coordinator.user";
+    public static final String COORDINATOR_TRUSTSTORE_PATH = "watcher.coordinator.truststore-path";
+    public static final String COORDINATOR_TRUSTSTORE_PASSWORD_FILE = "watcher.coordinator.truststore-password-file";
+    public static final String COORDINATOR_PASSWORD_FILE = "watcher.coordinator.password-file";
+    public static final String COORDINATOR_TOKEN_FILE = "watcher.coordinator.token-file";
     public static final String DRAIN_ESTIMATE_FACTOR = "watcher.drain.estimate-factor";
     public static final String DRAIN_ERROR_CODE = "watcher.drain.error-code";
     public static final String REBALANCE_DRAIN_ENABLED = "watcher.rebalance.drain-enabled";
+    public static final String REBALANCE_MIN_ACTIVE_WORKERS = "watcher.rebalance.min-active-workers";
     public static final String REBALANCE_UNDRAIN_AFTER = "watcher.rebalance.undrain-after";
     public static final String SCHEDULED_DRAIN_ENABLED = "watcher.scheduled.drain-enabled";
     public static final String SCHEDULED_DRAIN_LEAD_TIME = "watcher.scheduled.drain-lead-time";
@@ -130,11 +141,23 @@ public final class WatcherSettings
             setting(DRAIN_EARLY_FAIL_MAX_DELAY, Syntax.DURATION, "15s"),
             setting(COORDINATOR_CONFIRM_SHUTDOWN, Syntax.BOOLEAN, "true"),
             // unset: the worker's discovery.uri
-            new Setting(COORDINATOR_URI, Syntax.HTTP_URI, Optional.empty()),
+            new Setting(COORDINATOR_URI, Syntax.HTTP_OR_HTTPS_URI, Optional.empty()),
             setting(COORDINATOR_USER, Syntax.TEXT, "trino-spot-watcher"),
+            // unset: the JDK's default trust store
+            new Setting(COORDINATOR_TRUSTSTORE_PATH, Syntax.TEXT, Optional.empty()),
+            // unset: the trust store is read without a password
+            new Setting(COORDINATOR_TRUSTSTORE_PASSWORD_FILE, Syntax.TEXT, Optional.empty()),
+            // Secrets are read from files, so that they never appear in a rendered or diffed configuration.
+            new Setting(COORDINATOR_PASSWORD_FILE, Syntax.TEXT, Optional.empty()),
+            new Setting(COORDINATOR_TOKEN_FILE, Syntax.TEXT, Optional.empty()),
             setting(DRAIN_ESTIMATE_FACTOR, Syntax.DECIMAL, "1.5"),
             setting(DRAIN_ERROR_CODE, Syntax.ERROR_CODE, "REMOTE_HOST_GONE"),
-            setting(REBALANCE_DRAIN_ENABLED, Syntax.BOOLEAN, "true"),
+            // EC2 sends rebalance recommendations to whole capacity pools, often with no interruption after them:
+            // draining on each would put every Spot worker of a pool in DRAINING at once.
+            setting(REBALANCE_DRAIN_ENABLED, Syntax.BOOLEAN, "false"),
+            // Two, not one: under retry-policy=TASK the tasks of an interrupted worker are retried on another one, so
+            // the cluster keeps a worker for them even when one of those left active gets its Spot notice.
+            setting(REBALANCE_MIN_ACTIVE_WORKERS, Syntax.COUNT, "2"),
             setting(REBALANCE_UNDRAIN_AFTER, Syntax.DURATION, "10m"),
             setting(SCHEDULED_DRAIN_ENABLED, Syntax.BOOLEAN, "true"),
             setting(SCHEDULED_DRAIN_LEAD_TIME, Syntax.DURATION, "2m"),
@@ -250,6 +273,34 @@ public final class WatcherSettings
             // reported below
         }
         throw ConfigException.forKey(key, "'" + value + "' is not an http:// URI with a host");
+    }
+
+    static URI parseHttpOrHttpsUri(String key, String value)
+    {
+        try {
+            URI uri = new URI(value);
+            if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        }
+        catch (URISyntaxException ignored) {
+            // reported below
+        }
+        throw ConfigException.forKey(key, "'" + value + "' is not an http:// or https:// URI with a host");
+    }
+
+    static int parseCount(String key, String value)
+    {
+        try {
+            int count = Integer.parseInt(value);
+            if (count >= 0) {
+                return count;
+            }
+        }
+        catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ConfigException.forKey(key, "'" + value + "' is not a whole number of zero or more");
     }
 
     static int parsePort(String key, String value)

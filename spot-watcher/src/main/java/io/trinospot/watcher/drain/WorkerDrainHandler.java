@@ -1,6 +1,7 @@
 package io.trinospot.watcher.drain;
 
 import io.trinospot.watcher.FatalErrors;
+import io.trinospot.watcher.config.WatcherConfig;
 import io.trinospot.watcher.monitor.InterruptionEvent;
 import io.trinospot.watcher.monitor.RebalanceRecommendation;
 import io.trinospot.watcher.monitor.ScheduledMaintenance;
@@ -32,8 +33,10 @@ import static java.util.Objects.requireNonNull;
  * drain until the deadline;</li>
  * <li>scheduled stop or reboot: the same, starting {@code leadTime} before {@code NotBefore}; each event by its id,
  * moved when it is rescheduled and dropped when it is canceled before its drain started;</li>
- * <li>rebalance recommendation: {@code DRAINING}, and back to {@code ACTIVE} after {@code undrainAfter}
- * unless an interruption came meanwhile.</li>
+ * <li>rebalance recommendation (when enabled): {@code DRAINING}, and back to {@code ACTIVE} after {@code undrainAfter}
+ * unless an interruption came meanwhile; only while the coordinator lists at least {@code rebalanceMinActiveWorkers}
+ * other active workers. EC2 sends the recommendation to whole capacity pools, so every worker of a pool may get it at
+ * once, and it is only advice: without an answer from the coordinator the worker is not drained.</li>
  * </ul>
  * A deadline that has passed is taken as now, and a Spot notice's deadline more than two minutes after the notice was
  * first seen as two minutes after: the instance is still here, and EC2 gives no more warning than that. A step that
@@ -55,6 +58,7 @@ public final class WorkerDrainHandler
             Duration earlyFailMaxDelay,
             boolean rebalanceDrainEnabled,
             Duration rebalanceUndrainAfter,
+            int rebalanceMinActiveWorkers,
             boolean scheduledDrainEnabled,
             Duration scheduledDrainLeadTime)
     {
@@ -65,6 +69,9 @@ public final class WorkerDrainHandler
             requireNonNull(earlyFailDelay, "earlyFailDelay is null");
             requireNonNull(earlyFailMaxDelay, "earlyFailMaxDelay is null");
             requireNonNull(rebalanceUndrainAfter, "rebalanceUndrainAfter is null");
+            if (rebalanceMinActiveWorkers < 0) {
+                throw new IllegalArgumentException("rebalanceMinActiveWorkers is negative");
+            }
             requireNonNull(scheduledDrainLeadTime, "scheduledDrainLeadTime is null");
         }
     }
@@ -293,8 +300,27 @@ public final class WorkerDrainHandler
             LOG.log(System.Logger.Level.INFO, "rebalance recommendation: already shutting down, nothing to do");
             return;
         }
-        LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): draining the worker, back to ACTIVE after {1} unless interrupted",
-                event.noticeTime(), settings.rebalanceUndrainAfter());
+        String capacity = "";
+        if (settings.rebalanceMinActiveWorkers() > 0) {
+            int others;
+            try {
+                others = worker.otherActiveWorkers();
+            }
+            catch (TrinoWorkerException | RuntimeException e) {
+                metrics.trinoError("coordinator-workers");
+                LOG.log(System.Logger.Level.WARNING, "rebalance recommendation (noticeTime {0}): not draining: cannot ask the coordinator how many other workers are active ({1})",
+                        event.noticeTime(), e instanceof TrinoWorkerException ? e.getMessage() : e.toString());
+                return;
+            }
+            if (others < settings.rebalanceMinActiveWorkers()) {
+                LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): not draining: the coordinator lists {1} other active worker(s), fewer than {2}={3}",
+                        event.noticeTime(), String.valueOf(others), WatcherConfig.REBALANCE_MIN_ACTIVE_WORKERS, String.valueOf(settings.rebalanceMinActiveWorkers()));
+                return;
+            }
+            capacity = " (" + others + " other active workers)";
+        }
+        LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): draining the worker{1}, back to ACTIVE after {2} unless interrupted",
+                event.noticeTime(), capacity, settings.rebalanceUndrainAfter());
         Instant giveUpAt = clock.instant().plus(settings.rebalanceUndrainAfter());
         setStateUntilAccepted(NodeState.DRAINING, event.observedAt(), giveUpAt, () -> {
             rebalanceDraining = true;

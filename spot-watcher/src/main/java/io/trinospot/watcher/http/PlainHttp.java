@@ -1,5 +1,8 @@
 package io.trinospot.watcher.http;
 
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLSocketFactory;
+
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -25,8 +28,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The agent's HTTP calls (IMDS on the link-local address, the local worker, the coordinator) over the JDK's
- * {@link HttpURLConnection}: plain http only, never a proxy, never a redirect, no cache, one connection per request
- * (so a connection the worker closed while idle is never reused for a drain's request).
+ * {@link HttpURLConnection}: plain http (https only for a client made by {@link #withTls}), never a proxy, never a
+ * redirect, no cache, one connection per request (so a connection the worker closed while idle is never reused for a
+ * drain's request).
  * <p>
  * Why {@code HttpURLConnection} and not {@code java.net.http.HttpClient}: the agent makes about three small requests
  * a second and must idle in 64 MiB and 1 % CPU. {@code HttpClient} runs a selector thread and an executor, pushes
@@ -60,10 +64,27 @@ public final class PlainHttp
     private static final PlainHttp SHARED = new PlainHttp(DaemonAlarm.INSTANCE);
 
     private final Alarm alarm;
+    // null: http only, so that an agent that never speaks https never loads the TLS stack
+    private final SSLSocketFactory tls;
 
     PlainHttp(Alarm alarm)
     {
+        this(alarm, null);
+    }
+
+    private PlainHttp(Alarm alarm, SSLSocketFactory tls)
+    {
         this.alarm = requireNonNull(alarm, "alarm is null");
+        this.tls = tls;
+    }
+
+    /**
+     * This client, also speaking https with the given trust; host names are checked against the certificate as the
+     * JDK's {@link HttpsURLConnection} does by default.
+     */
+    public PlainHttp withTls(SSLSocketFactory socketFactory)
+    {
+        return new PlainHttp(alarm, requireNonNull(socketFactory, "socketFactory is null"));
     }
 
     public static PlainHttp shared()
@@ -93,11 +114,15 @@ public final class PlainHttp
         requireNonNull(headers, "headers is null");
         requireNonNull(connectTimeout, "connectTimeout is null");
         requireNonNull(requestTimeout, "requestTimeout is null");
-        if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
-            throw new IOException("unsupported URI (plain http only): " + uri);
+        boolean https = tls != null && "https".equalsIgnoreCase(uri.getScheme());
+        if ((!https && !"http".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
+            throw new IOException("unsupported URI (" + (tls == null ? "plain http only" : "http or https") + "): " + uri);
         }
         int timeoutMillis = millis(requestTimeout);
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+        if (https) {
+            ((HttpsURLConnection) connection).setSSLSocketFactory(tls);
+        }
         connection.setRequestMethod(method);
         connection.setInstanceFollowRedirects(false);
         connection.setUseCaches(false);

@@ -3,29 +3,43 @@ package io.trinospot.watcher.trino;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.trinospot.watcher.config.CoordinatorSecurity;
 import io.trinospot.watcher.http.PlainHttp;
+
+import javax.net.ssl.SSLException;
 
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.trinospot.watcher.config.WatcherSettings.COORDINATOR_PASSWORD_FILE;
+import static io.trinospot.watcher.config.WatcherSettings.COORDINATOR_TOKEN_FILE;
+import static io.trinospot.watcher.config.WatcherSettings.COORDINATOR_TRUSTSTORE_PATH;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Asks the coordinator, over Trino's client protocol ({@code POST /v1/statement}, then each {@code nextUri}), how it
- * sees this worker in {@code system.runtime.nodes}. The coordinator learns a worker's state only on its own poll
- * (every 5 s in Trino 483), so this is how the drain knows that a failed task's retry will go to another worker.
- * That table lives on the coordinator: the query never runs on a worker.
+ * Asks the coordinator, over Trino's client protocol ({@code POST /v1/statement}, then each {@code nextUri}), about the
+ * nodes it lists in {@code system.runtime.nodes}: how it sees this worker, and how many other workers are active. The
+ * coordinator learns a worker's state only on its own poll (every 5 s in Trino 483), so this is how the drain knows
+ * that a failed task's retry will go to another worker. That table lives on the coordinator: the query never runs on
+ * a worker.
+ * <p>
+ * Over https the coordinator's certificate is checked against the configured trust store (else the JDK's default),
+ * and a password (HTTP Basic) or a JWT (bearer) is sent when configured; both are read from their files for each
+ * question, so a rotated secret is used from the next question on. Neither is ever sent over plain http.
  */
 public final class CoordinatorClient
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY_BYTES = 1024 * 1024;
-    private static final PlainHttp HTTP = PlainHttp.shared();
     // The drain's thread waits for the answer, and its cutoff must not slip: one question gets this long in all
     // (a small query takes a few round trips: 0.1-0.25 s seen on the loaded test cluster).
     private static final Duration QUESTION_BUDGET = Duration.ofSeconds(2);
@@ -34,13 +48,39 @@ public final class CoordinatorClient
     private final String user;
     private final String nodeId;
     private final Duration requestTimeout;
+    private final CoordinatorSecurity security;
+    private final Duration questionBudget;
+    // Present for an https coordinator.
+    private final Optional<CoordinatorTls> tls;
 
     public CoordinatorClient(URI coordinatorUri, String user, String nodeId, Duration requestTimeout)
     {
-        this.coordinatorUri = URI.create(requireNonNull(coordinatorUri, "coordinatorUri is null").toString().replaceAll("/+$", ""));
+        this(coordinatorUri, user, nodeId, requestTimeout, CoordinatorSecurity.NONE);
+    }
+
+    /**
+     * @throws io.trinospot.watcher.config.ConfigException when the URI is neither http nor https, or a password or
+     * token would go over plain http
+     */
+    public CoordinatorClient(URI coordinatorUri, String user, String nodeId, Duration requestTimeout, CoordinatorSecurity security)
+    {
+        this(coordinatorUri, user, nodeId, requestTimeout, security, QUESTION_BUDGET);
+    }
+
+    // Tests on a loaded machine give the first TLS handshake of a JVM more than the budget.
+    CoordinatorClient(URI coordinatorUri, String user, String nodeId, Duration requestTimeout, CoordinatorSecurity security, Duration questionBudget)
+    {
+        requireNonNull(coordinatorUri, "coordinatorUri is null");
+        this.questionBudget = requireNonNull(questionBudget, "questionBudget is null");
+        this.security = requireNonNull(security, "security is null");
+        security.checkCoordinatorUri(coordinatorUri, "from watcher.coordinator.uri, else the worker's discovery.uri");
+        this.coordinatorUri = URI.create(coordinatorUri.toString().replaceAll("/+$", ""));
         this.user = requireNonNull(user, "user is null");
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
         this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout is null");
+        this.tls = "https".equalsIgnoreCase(coordinatorUri.getScheme())
+                ? Optional.of(new CoordinatorTls(security.truststorePath(), security.truststorePasswordFile()))
+                : Optional.empty();
     }
 
     public String nodeId()
@@ -55,50 +95,87 @@ public final class CoordinatorClient
     public Optional<String> nodeState()
             throws TrinoWorkerException
     {
-        String sql = "SELECT state FROM system.runtime.nodes WHERE node_id = '" + nodeId.replace("'", "''") + "'";
-        long deadline = System.nanoTime() + QUESTION_BUDGET.toNanos();
-        JsonNode page = call("POST", URI.create(coordinatorUri + "/v1/statement"), sql, deadline);
         Optional<String> state = Optional.empty();
+        for (JsonNode row : rows("SELECT state FROM system.runtime.nodes WHERE node_id = " + literal(nodeId))) {
+            if (!row.isArray() || row.size() != 1 || !row.get(0).isTextual()) {
+                throw new TrinoWorkerException("coordinator answered an unexpected row: " + abbreviate(row.toString()));
+            }
+            state = Optional.of(row.get(0).asText());
+        }
+        return state;
+    }
+
+    /**
+     * @return how many workers other than this one the coordinator lists as {@code active}: neither the coordinator
+     * itself nor workers that are draining or shutting down count
+     */
+    public int otherActiveWorkers()
+            throws TrinoWorkerException
+    {
+        List<JsonNode> rows = rows("SELECT count(*) FROM system.runtime.nodes WHERE coordinator = false AND state = 'active' AND node_id <> " + literal(nodeId));
+        if (rows.size() != 1 || !rows.getFirst().isArray() || rows.getFirst().size() != 1 || !rows.getFirst().get(0).isIntegralNumber()
+                || !rows.getFirst().get(0).canConvertToInt()) {
+            throw new TrinoWorkerException("coordinator answered an unexpected count: " + abbreviate(rows.toString()));
+        }
+        return rows.getFirst().get(0).intValue();
+    }
+
+    // Runs one small query to its end, within the question's budget, and returns its rows.
+    private List<JsonNode> rows(String sql)
+            throws TrinoWorkerException
+    {
+        long deadline = System.nanoTime() + questionBudget.toNanos();
+        PlainHttp http = http();
+        Map<String, String> headers = headers();
+        JsonNode page = call(http, "POST", URI.create(coordinatorUri + "/v1/statement"), headers, sql, deadline);
+        List<JsonNode> rows = new ArrayList<>();
         while (true) {
             JsonNode error = page.path("error");
             if (!error.isMissingNode() && !error.isNull()) {
                 throw new TrinoWorkerException("coordinator query failed: " + error.path("errorName").asText("?") + ": " + error.path("message").asText(""));
             }
-            for (JsonNode row : page.path("data")) {
-                if (row.isArray() && row.size() == 1 && row.get(0).isTextual()) {
-                    state = Optional.of(row.get(0).asText());
-                }
-                else {
-                    throw new TrinoWorkerException("coordinator answered an unexpected row: " + abbreviate(row.toString()));
-                }
-            }
+            page.path("data").forEach(rows::add);
             JsonNode next = page.path("nextUri");
             if (next.isMissingNode() || next.isNull()) {
-                return state;
+                return rows;
+            }
+            URI nextUri = URI.create(next.asText());
+            if (headers.containsKey("Authorization") && !"https".equalsIgnoreCase(nextUri.getScheme())) {
+                throw new TrinoWorkerException("the coordinator's nextUri " + nextUri + " is not https; not sending " + security.credentialKey().orElseThrow()
+                        + "'s credential over plain http");
             }
             if (System.nanoTime() - deadline >= 0) {
-                cancel(next.asText());
-                throw new TrinoWorkerException("coordinator query did not finish within " + QUESTION_BUDGET.toMillis() + " ms");
+                cancel(http, nextUri, headers);
+                throw new TrinoWorkerException("coordinator query did not finish within " + questionBudget.toMillis() + " ms");
             }
-            page = call("GET", URI.create(next.asText()), null, deadline);
+            page = call(http, "GET", nextUri, headers, null, deadline);
         }
     }
 
-    private JsonNode call(String method, URI uri, String sql, long deadline)
+    private JsonNode call(PlainHttp http, String method, URI uri, Map<String, String> headers, String sql, long deadline)
             throws TrinoWorkerException
     {
         Duration timeout = Duration.ofNanos(Math.max(1_000_000, Math.min(requestTimeout.toNanos(), deadline - System.nanoTime())));
+        Map<String, String> requestHeaders = headers;
+        if (sql != null) {
+            requestHeaders = new LinkedHashMap<>(headers);
+            requestHeaders.put("Content-Type", "text/plain; charset=utf-8");
+        }
         PlainHttp.StringResponse response;
         try {
-            response = HTTP.sendForString(uri, method, headers(sql != null), sql == null ? null : sql.getBytes(StandardCharsets.UTF_8),
-                    timeout, timeout, MAX_BODY_BYTES);
+            response = http.sendForString(uri, method, requestHeaders, sql == null ? null : sql.getBytes(StandardCharsets.UTF_8), timeout, timeout, MAX_BODY_BYTES);
         }
         catch (IOException e) {
+            if (tls.isPresent() && e instanceof SSLException tlsFailure) {
+                throw new TrinoWorkerException(method + " " + uri + ": " + tlsProblem(uri, tlsFailure), e);
+            }
             throw new TrinoWorkerException(method + " " + uri + ": " + e, e);
         }
         if (response.status() != 200) {
             String hint = switch (response.status()) {
-                case 401 -> " (the coordinator requires authentication; set watcher.coordinator.confirm-shutdown=false to rely on watcher.drain.early-fail-delay)";
+                case 401 -> security.credentialKey()
+                        .map(key -> " (the coordinator refused the credentials of " + key + " for user " + user + ")")
+                        .orElse(" (the coordinator requires authentication: set " + COORDINATOR_PASSWORD_FILE + " or " + COORDINATOR_TOKEN_FILE + ")");
                 case 403 -> " (user " + user + " may not query system.runtime.nodes)";
                 default -> "";
             };
@@ -116,31 +193,112 @@ public final class CoordinatorClient
         }
     }
 
-    private void cancel(String nextUri)
+    private String tlsProblem(URI uri, SSLException failure)
+    {
+        String detail = oneLine(rootCause(failure).getMessage());
+        if (!causedByCertificate(failure)) {
+            return "TLS with the coordinator failed (does " + uri.getAuthority() + " serve https?): " + detail;
+        }
+        String trust = security.truststorePath()
+                .map(path -> "the trust store " + path + " (" + COORDINATOR_TRUSTSTORE_PATH + ")")
+                .orElse("the JDK's default trust store (set " + COORDINATOR_TRUSTSTORE_PATH + " for a private CA)");
+        return "the coordinator's certificate is not trusted by " + trust + " or does not name " + uri.getHost() + ": " + detail;
+    }
+
+    private static boolean causedByCertificate(Throwable failure)
+    {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable failure)
+    {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root;
+    }
+
+    private void cancel(PlainHttp http, URI nextUri, Map<String, String> headers)
     {
         try {
             Duration timeout = Duration.ofMillis(500);
-            HTTP.sendForString(URI.create(nextUri), "DELETE", headers(false), null, timeout, timeout, MAX_BODY_BYTES);
+            http.sendForString(nextUri, "DELETE", headers, null, timeout, timeout, MAX_BODY_BYTES);
         }
         catch (IOException | RuntimeException ignored) {
             // Best effort: the coordinator abandons a query nobody polls.
         }
     }
 
-    private Map<String, String> headers(boolean withBody)
+    private PlainHttp http()
+            throws TrinoWorkerException
+    {
+        if (tls.isEmpty()) {
+            return PlainHttp.shared();
+        }
+        try {
+            return PlainHttp.shared().withTls(tls.get().socketFactory());
+        }
+        catch (IOException e) {
+            throw new TrinoWorkerException("cannot set up TLS to the coordinator: " + e.getMessage(), e);
+        }
+    }
+
+    // Read for each question: a rotated password or token is used from the next question on.
+    private Map<String, String> headers()
+            throws TrinoWorkerException
     {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("X-Trino-User", user);
         headers.put("X-Trino-Source", "trino-spot-watcher");
         headers.put("User-Agent", "trino-spot-watcher");
-        if (withBody) {
-            headers.put("Content-Type", "text/plain; charset=utf-8");
+        try {
+            if (security.passwordFile().isPresent()) {
+                String password = SecretFiles.read(security.passwordFile().get(), COORDINATOR_PASSWORD_FILE);
+                headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+            }
+            else if (security.tokenFile().isPresent()) {
+                String token = SecretFiles.read(security.tokenFile().get(), COORDINATOR_TOKEN_FILE);
+                // Also keeps the token out of the JDK's message for a header value it refuses.
+                if (!token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+                    throw new IOException(COORDINATOR_TOKEN_FILE + ": " + security.tokenFile().get() + " holds a space, a control character or non-ASCII text, which no bearer token has");
+                }
+                headers.put("Authorization", "Bearer " + token);
+            }
+        }
+        catch (IOException e) {
+            throw new TrinoWorkerException(e.getMessage(), e);
         }
         return headers;
+    }
+
+    private static String literal(String value)
+    {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    private static String oneLine(String text)
+    {
+        return text == null ? "" : text.replaceAll("\\s+", " ").strip();
     }
 
     private static String abbreviate(String text)
     {
         return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    @Override
+    public String toString()
+    {
+        String credential = security.passwordFile().map(file -> "password from " + file)
+                .or(() -> security.tokenFile().map(file -> "token from " + file))
+                .orElse("none");
+        return "CoordinatorClient[" + coordinatorUri + ", user=" + user + ", node=" + nodeId + ", credential=" + credential
+                + tls.map(value -> ", " + value).orElse("") + "]";
     }
 }

@@ -53,4 +53,11 @@ public final class DryRunWorkerApi
     {
         return delegate.stateSeenByCoordinator();
     }
+
+    @Override
+    public int otherActiveWorkers()
+            throws TrinoWorkerException
+    {
+        return delegate.otherActiveWorkers();
+    }
 }

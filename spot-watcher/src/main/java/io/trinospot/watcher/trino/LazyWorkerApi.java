@@ -18,10 +18,14 @@ import static java.util.Objects.requireNonNull;
 public final class LazyWorkerApi
         implements WorkerApi
 {
+    private static final System.Logger LOG = System.getLogger(LazyWorkerApi.class.getName());
+
     private final WatcherConfig config;
     private final Optional<Secret> secret;
     private final InstantSource clock;
     private volatile Optional<WorkerApi> client = Optional.empty();
+    // Why the coordinator cannot be asked, once the worker's config has been read; empty when it can.
+    private volatile Optional<String> noCoordinator = Optional.empty();
 
     /**
      * @param secret the secret the agent's settings give, read at start
@@ -53,11 +57,7 @@ public final class LazyWorkerApi
         }
         try {
             TrinoWorkerSettings settings = TrinoWorkerSettings.resolve(config, secret);
-            Optional<CoordinatorClient> coordinator = Optional.empty();
-            if (config.coordinatorConfirmShutdown() && settings.coordinatorUri().isPresent() && settings.nodeId().isPresent()) {
-                coordinator = Optional.of(new CoordinatorClient(settings.coordinatorUri().get(), config.coordinatorUser(), settings.nodeId().get(),
-                        config.trinoRequestTimeout()));
-            }
+            Optional<CoordinatorClient> coordinator = coordinator(settings);
             WorkerApi created = new TrinoWorkerClient(settings.baseUri(), settings.sharedSecret(), config.drainErrorCode(),
                     config.trinoRequestTimeout(), clock, coordinator);
             client = Optional.of(created);
@@ -66,6 +66,34 @@ public final class LazyWorkerApi
         catch (ConfigException e) {
             throw new TrinoWorkerException("worker not configured yet: " + e.getMessage(), e);
         }
+    }
+
+    private Optional<CoordinatorClient> coordinator(TrinoWorkerSettings settings)
+    {
+        String problem;
+        if (!config.coordinatorConfirmShutdown() && !(config.rebalanceDrainEnabled() && config.rebalanceMinActiveWorkers() > 0)) {
+            problem = "asking the coordinator is turned off";
+        }
+        else if (settings.coordinatorUri().isEmpty()) {
+            problem = "no coordinator to ask: neither " + WatcherConfig.COORDINATOR_URI + " nor " + TrinoWorkerSettings.DISCOVERY_URI + " in "
+                    + config.trinoConfigFile() + " is set";
+        }
+        else if (settings.nodeId().isEmpty()) {
+            problem = "no coordinator to ask about this worker: no " + TrinoWorkerSettings.NODE_ID + " in " + config.trinoNodePropertiesFile();
+        }
+        else {
+            try {
+                return Optional.of(new CoordinatorClient(settings.coordinatorUri().get(), config.coordinatorUser(), settings.nodeId().get(),
+                        config.trinoRequestTimeout(), config.coordinatorSecurity()));
+            }
+            catch (ConfigException e) {
+                // The worker is still drained on notices; only the coordinator is not asked.
+                problem = "not asking the coordinator: " + e.getMessage();
+                LOG.log(System.Logger.Level.WARNING, problem);
+            }
+        }
+        noCoordinator = Optional.of(problem);
+        return Optional.empty();
     }
 
     @Override
@@ -100,6 +128,22 @@ public final class LazyWorkerApi
     public Optional<String> stateSeenByCoordinator()
             throws TrinoWorkerException
     {
-        return client().stateSeenByCoordinator();
+        WorkerApi api = client();
+        if (!config.coordinatorConfirmShutdown()) {
+            return Optional.empty();
+        }
+        return api.stateSeenByCoordinator();
+    }
+
+    @Override
+    public int otherActiveWorkers()
+            throws TrinoWorkerException
+    {
+        WorkerApi api = client();
+        Optional<String> problem = noCoordinator;
+        if (problem.isPresent()) {
+            throw new TrinoWorkerException(problem.get());
+        }
+        return api.otherActiveWorkers();
     }
 }

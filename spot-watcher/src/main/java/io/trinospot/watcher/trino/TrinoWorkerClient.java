@@ -163,6 +163,16 @@ public final class TrinoWorkerClient
         return coordinator.get().nodeState();
     }
 
+    @Override
+    public int otherActiveWorkers()
+            throws TrinoWorkerException
+    {
+        if (coordinator.isEmpty()) {
+            throw new TrinoWorkerException("no coordinator to ask");
+        }
+        return coordinator.get().otherActiveWorkers();
+    }
+
     /**
      * Sends a request whose JSON answer the caller reads as a stream (it may be megabytes). An answer outside 2xx
      * and {@code handledStatuses} is an error naming the request and the start of the answer.

@@ -39,4 +39,12 @@ public interface WorkerApi
      */
     Optional<String> stateSeenByCoordinator()
             throws TrinoWorkerException;
+
+    /**
+     * How many workers other than this one the coordinator lists as {@code active} in {@code system.runtime.nodes}.
+     *
+     * @throws TrinoWorkerException when there is no coordinator to ask (not configured) or it cannot answer
+     */
+    int otherActiveWorkers()
+            throws TrinoWorkerException;
 }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -69,11 +70,17 @@ class TestRenderedConfigStartsTheAgent
             settings.put("watcher.drain.early-fail-delay", "3s");
             settings.put("watcher.drain.early-fail-max-delay", "12s");
             settings.put("watcher.coordinator.confirm-shutdown", "false");
-            settings.put("watcher.coordinator.uri", "http://127.0.0.1:8089");
+            settings.put("watcher.coordinator.uri", "https://127.0.0.1:8089");
             settings.put("watcher.coordinator.user", "spot-test");
+            settings.put("watcher.coordinator.truststore-path", dir.resolve("truststore.p12").toString());
+            settings.put("watcher.coordinator.truststore-password-file", dir.resolve("truststore-password").toString());
+            // Blank, the default: a password and a token exclude each other.
+            settings.put("watcher.coordinator.password-file", "");
+            settings.put("watcher.coordinator.token-file", dir.resolve("coordinator-token").toString());
             settings.put("watcher.drain.estimate-factor", "2.5");
             settings.put("watcher.drain.error-code", "generic_internal_error");
-            settings.put("watcher.rebalance.drain-enabled", "false");
+            settings.put("watcher.rebalance.drain-enabled", "true");
+            settings.put("watcher.rebalance.min-active-workers", "3");
             settings.put("watcher.rebalance.undrain-after", "5m");
             settings.put("watcher.scheduled.drain-enabled", "false");
             settings.put("watcher.scheduled.drain-lead-time", "90s");
@@ -109,11 +116,14 @@ class TestRenderedConfigStartsTheAgent
             assertThat(config.drainEarlyFailDelay()).isEqualTo(Duration.ofSeconds(3));
             assertThat(config.drainEarlyFailMaxDelay()).isEqualTo(Duration.ofSeconds(12));
             assertThat(config.coordinatorConfirmShutdown()).isFalse();
-            assertThat(config.coordinatorUri()).contains(URI.create("http://127.0.0.1:8089"));
+            assertThat(config.coordinatorUri()).contains(URI.create("https://127.0.0.1:8089"));
             assertThat(config.coordinatorUser()).isEqualTo("spot-test");
+            assertThat(config.coordinatorSecurity()).isEqualTo(new CoordinatorSecurity(Optional.of(dir.resolve("truststore.p12")),
+                    Optional.of(dir.resolve("truststore-password")), Optional.empty(), Optional.of(dir.resolve("coordinator-token"))));
             assertThat(config.drainEstimateFactor()).isEqualTo(2.5);
             assertThat(config.drainErrorCode()).isEqualTo("GENERIC_INTERNAL_ERROR");
-            assertThat(config.rebalanceDrainEnabled()).isFalse();
+            assertThat(config.rebalanceDrainEnabled()).isTrue();
+            assertThat(config.rebalanceMinActiveWorkers()).isEqualTo(3);
             assertThat(config.rebalanceUndrainAfter()).isEqualTo(Duration.ofMinutes(5));
             assertThat(config.scheduledDrainEnabled()).isFalse();
             assertThat(config.scheduledDrainLeadTime()).isEqualTo(Duration.ofSeconds(90));

@@ -26,8 +26,10 @@ class TestWatcherConfig
         assertThat(config.imdsEndpoint()).isEqualTo(URI.create("http://169.254.169.254"));
         assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
         assertThat(config.safetyMargin()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(config.rebalanceDrainEnabled()).isTrue();
+        assertThat(config.rebalanceDrainEnabled()).as("draining on a rebalance recommendation").isFalse();
         assertThat(config.rebalanceUndrainAfter()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(config.rebalanceMinActiveWorkers()).isEqualTo(2);
+        assertThat(config.coordinatorSecurity()).isEqualTo(CoordinatorSecurity.NONE);
         assertThat(config.imdsRequestTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.imdsAllowV1()).isFalse();
         assertThat(config.trinoConfigFile()).isEqualTo(Path.of("etc/config.properties"));
@@ -186,6 +188,65 @@ class TestWatcherConfig
         assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.confirm-shutdown", "maybe")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("watcher.coordinator.confirm-shutdown");
+    }
+
+    @Test
+    void coordinatorSecuritySettings()
+    {
+        WatcherConfig config = WatcherConfig.fromProperties(Map.of(
+                "watcher.coordinator.uri", "https://coordinator.internal:8443",
+                "watcher.coordinator.truststore-path", "/etc/trino/truststore.p12",
+                "watcher.coordinator.truststore-password-file", "/etc/trino-spot-watcher/truststore-password",
+                "watcher.coordinator.password-file", "/etc/trino-spot-watcher/coordinator-password",
+                "watcher.rebalance.drain-enabled", "true",
+                "watcher.rebalance.min-active-workers", "3"));
+        assertThat(config.coordinatorUri()).contains(URI.create("https://coordinator.internal:8443"));
+        assertThat(config.coordinatorSecurity()).isEqualTo(new CoordinatorSecurity(
+                Optional.of(Path.of("/etc/trino/truststore.p12")),
+                Optional.of(Path.of("/etc/trino-spot-watcher/truststore-password")),
+                Optional.of(Path.of("/etc/trino-spot-watcher/coordinator-password")),
+                Optional.empty()));
+        assertThat(config.rebalanceDrainEnabled()).isTrue();
+        assertThat(config.rebalanceMinActiveWorkers()).isEqualTo(3);
+        assertThat(WatcherConfig.fromProperties(Map.of("watcher.coordinator.token-file", "token", "watcher.coordinator.uri", "https://c:8443"))
+                .coordinatorSecurity().tokenFile()).contains(Path.of("token"));
+        assertThat(WatcherConfig.fromProperties(Map.of("watcher.rebalance.min-active-workers", "0")).rebalanceMinActiveWorkers()).isZero();
+    }
+
+    @Test
+    void badCoordinatorSecurityAndRebalanceSettingsAreOneLineNamingTheKey()
+    {
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.uri", "http://coordinator.internal:8080",
+                "watcher.coordinator.password-file", "/etc/trino-spot-watcher/coordinator-password")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("watcher.coordinator.password-file: needs the coordinator over https, but its address is http://coordinator.internal:8080"
+                        + " (watcher.coordinator.uri); set watcher.coordinator.uri to its https:// address (credentials are never sent over plain http)");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.uri", "http://coordinator.internal:8080",
+                "watcher.coordinator.token-file", "token")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("watcher.coordinator.token-file: needs the coordinator over https");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.password-file", "p", "watcher.coordinator.token-file", "t")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("watcher.coordinator.token-file: cannot be set together with watcher.coordinator.password-file: the coordinator is asked with a password or with a token, not both");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.truststore-password-file", "p")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("watcher.coordinator.truststore-password-file: is set but watcher.coordinator.truststore-path is not");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.uri", "https://watcher:hunter2@coordinator.internal:8443")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("watcher.coordinator.uri: ")
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.uri", "ftp://coordinator.internal")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("watcher.coordinator.uri: 'ftp://coordinator.internal' is not an http:// or https:// URI with a host");
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.password-file", "p", "watcher.coordinator.user", "a:b",
+                "watcher.coordinator.uri", "https://c:8443")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("watcher.coordinator.user: 'a:b' contains ':', which password authentication cannot send");
+        for (String bad : List.of("-1", "two", "1.5")) {
+            assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.rebalance.min-active-workers", bad)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessage("watcher.rebalance.min-active-workers: '" + bad + "' is not a whole number of zero or more");
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.trinospot.watcher.drain;
 
 import io.trinospot.harness.imds.ManualClock;
 import io.trinospot.watcher.FatalErrors;
+import io.trinospot.watcher.config.WatcherConfig;
 import io.trinospot.watcher.monitor.RebalanceRecommendation;
 import io.trinospot.watcher.monitor.ScheduledMaintenance;
 import io.trinospot.watcher.monitor.ScheduledMaintenanceCanceled;
@@ -31,6 +32,7 @@ class TestWorkerDrainHandler
     private static final Duration POLL_INTERVAL = Duration.ofMillis(50);
     private static final Duration STATE_RETRY_INTERVAL = Duration.ofMillis(250);
     private static final Duration MILLI = Duration.ofMillis(1);
+    private static final int DEFAULT_FLOOR = WatcherConfig.defaults().rebalanceMinActiveWorkers();
 
     private final ManualClock clock = new ManualClock(START);
     private final ManualScheduler scheduler = new ManualScheduler(clock);
@@ -50,8 +52,16 @@ class TestWorkerDrainHandler
     private WorkerDrainHandler handler(Duration margin, Duration undrainAfter, Duration earlyFailDelay, Duration earlyFailMaxDelay)
     {
         return new WorkerDrainHandler(
-                new WorkerDrainHandler.Settings(new DrainPolicy(margin, 1.5), POLL_INTERVAL, earlyFailDelay, earlyFailMaxDelay, true, undrainAfter, true,
-                        Duration.ofMinutes(2)),
+                new WorkerDrainHandler.Settings(new DrainPolicy(margin, 1.5), POLL_INTERVAL, earlyFailDelay, earlyFailMaxDelay, true, undrainAfter, DEFAULT_FLOOR,
+                        true, Duration.ofMinutes(2)),
+                worker, metrics, clock, scheduler);
+    }
+
+    private WorkerDrainHandler rebalanceHandler(boolean drainEnabled, int minActiveWorkers)
+    {
+        return new WorkerDrainHandler(
+                new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), drainEnabled,
+                        Duration.ofMinutes(10), minActiveWorkers, true, Duration.ofMinutes(2)),
                 worker, metrics, clock, scheduler);
     }
 
@@ -326,6 +336,75 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void rebalanceDoesNotDrainByDefault()
+    {
+        WatcherConfig defaults = WatcherConfig.defaults();
+        try (LogCapture log = new LogCapture(WorkerDrainHandler.class)) {
+            rebalanceHandler(defaults.rebalanceDrainEnabled(), defaults.rebalanceMinActiveWorkers()).onEvent(new RebalanceRecommendation(START, START));
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(log.messages()).singleElement().asString().contains("rebalance recommendation", "disabled");
+        }
+        assertThat(worker.states).isEmpty();
+        assertThat(worker.activeWorkerQuestions).as("the coordinator asked about other workers").isZero();
+    }
+
+    @Test
+    void rebalanceDrainsWhileEnoughOtherWorkersStayActive()
+    {
+        worker.otherActiveWorkers = 2;
+        rebalanceHandler(true, 2).onEvent(new RebalanceRecommendation(START, START));
+        scheduler.runDue();
+        assertThat(worker.states).containsExactly(NodeState.DRAINING);
+        assertThat(worker.activeWorkerQuestions).isEqualTo(1);
+    }
+
+    @Test
+    void rebalanceDoesNotDrainWhenTooFewOtherWorkersWouldStayActive()
+    {
+        worker.otherActiveWorkers = 1;
+        try (LogCapture log = new LogCapture(WorkerDrainHandler.class)) {
+            rebalanceHandler(true, 2).onEvent(new RebalanceRecommendation(START, START));
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(log.messages()).singleElement().asString()
+                    .startsWith("INFO")
+                    .contains("rebalance recommendation", "not draining", "1 other", "watcher.rebalance.min-active-workers=2");
+        }
+        assertThat(worker.states).isEmpty();
+        assertThat(worker.activeWorkerQuestions).isEqualTo(1);
+    }
+
+    @Test
+    void rebalanceDoesNotDrainWhenTheCoordinatorCannotBeAsked()
+    {
+        worker.activeWorkersError = new TrinoWorkerException("POST http://coordinator:8080/v1/statement: java.net.ConnectException: Connection refused");
+        WorkerDrainHandler handler = rebalanceHandler(true, 2);
+        try (LogCapture log = new LogCapture(WorkerDrainHandler.class)) {
+            handler.onEvent(new RebalanceRecommendation(START, START));
+            scheduler.advance(Duration.ofMinutes(1));
+            assertThat(log.messages()).singleElement().asString()
+                    .startsWith("WARNING")
+                    .contains("rebalance recommendation", "not draining", "cannot ask the coordinator", "Connection refused");
+        }
+        assertThat(worker.states).isEmpty();
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "coordinator-workers")).isEqualTo(1);
+
+        // A Spot notice is not advisory: it drains without asking anyone.
+        handler.onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
+    }
+
+    @Test
+    void withoutAFloorRebalanceDrainsWithoutAskingTheCoordinator()
+    {
+        worker.activeWorkersError = new TrinoWorkerException("no coordinator to ask");
+        rebalanceHandler(true, 0).onEvent(new RebalanceRecommendation(START, START));
+        scheduler.runDue();
+        assertThat(worker.states).containsExactly(NodeState.DRAINING);
+        assertThat(worker.activeWorkerQuestions).isZero();
+    }
+
+    @Test
     void interruptionAfterRebalanceNeverGoesBackToActive()
     {
         Duration undrainAfter = Duration.ofMillis(300);
@@ -502,7 +581,7 @@ class TestWorkerDrainHandler
         worker.tasksFatal = new InternalError("broken JVM");
         new WorkerDrainHandler(
                 new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
-                        Duration.ofMinutes(10), true, Duration.ofMinutes(2)),
+                        Duration.ofMinutes(10), DEFAULT_FLOOR, true, Duration.ofMinutes(2)),
                 worker, metrics, clock, scheduler, new FatalErrors(exits::add))
                 .onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.runDue();
@@ -540,6 +619,9 @@ class TestWorkerDrainHandler
         // Empty: no coordinator to ask. Otherwise it lists the worker as shut down this long after SHUTTING_DOWN.
         Optional<Duration> coordinatorSeesShutdownAfter = Optional.empty();
         TrinoWorkerException coordinatorError;
+        int otherActiveWorkers = 5;
+        int activeWorkerQuestions;
+        TrinoWorkerException activeWorkersError;
 
         RecordingWorker(ManualClock clock)
         {
@@ -572,6 +654,17 @@ class TestWorkerDrainHandler
                 readsWhenCoordinatorConfirmed = taskPolls + taskReads;
             }
             return state;
+        }
+
+        @Override
+        public int otherActiveWorkers()
+                throws TrinoWorkerException
+        {
+            activeWorkerQuestions++;
+            if (activeWorkersError != null) {
+                throw activeWorkersError;
+            }
+            return otherActiveWorkers;
         }
 
         @Override
