@@ -42,6 +42,7 @@ public record WatcherConfig(
         OptionalInt trinoPort,
         Optional<String> trinoSharedSecret,
         Duration trinoRequestTimeout,
+        Duration healthUnhealthyAfter,
         boolean httpEnabled,
         String httpBindAddress,
         int httpPort,
@@ -73,6 +74,7 @@ public record WatcherConfig(
     public static final String TRINO_PORT = WatcherSettings.TRINO_PORT;
     public static final String TRINO_SHARED_SECRET = WatcherSettings.TRINO_SHARED_SECRET;
     public static final String TRINO_REQUEST_TIMEOUT = WatcherSettings.TRINO_REQUEST_TIMEOUT;
+    public static final String HEALTH_UNHEALTHY_AFTER = WatcherSettings.HEALTH_UNHEALTHY_AFTER;
     public static final String HTTP_ENABLED = WatcherSettings.HTTP_ENABLED;
     public static final String HTTP_BIND_ADDRESS = WatcherSettings.HTTP_BIND_ADDRESS;
     public static final String HTTP_PORT = WatcherSettings.HTTP_PORT;
@@ -104,6 +106,7 @@ public record WatcherConfig(
         requireNonNull(trinoPort, "trinoPort is null");
         requireNonNull(trinoSharedSecret, "trinoSharedSecret is null");
         requireNonNull(trinoRequestTimeout, "trinoRequestTimeout is null");
+        requireNonNull(healthUnhealthyAfter, "healthUnhealthyAfter is null");
         requireNonNull(httpBindAddress, "httpBindAddress is null");
         long ttlSeconds = imdsTokenTtl.toSeconds();
         if (ttlSeconds < 1 || ttlSeconds > 21600) {
@@ -117,6 +120,7 @@ public record WatcherConfig(
         requirePositive(DRAIN_TASK_POLL_INTERVAL, drainTaskPollInterval);
         requirePositive(REBALANCE_UNDRAIN_AFTER, rebalanceUndrainAfter);
         requirePositive(TRINO_REQUEST_TIMEOUT, trinoRequestTimeout);
+        requirePositive(HEALTH_UNHEALTHY_AFTER, healthUnhealthyAfter);
         if (safetyMargin.isNegative()) {
             throw ConfigException.forKey(SAFETY_MARGIN, "must not be negative: " + safetyMargin);
         }
@@ -125,6 +129,11 @@ public record WatcherConfig(
         }
         if (maxBackoff.compareTo(pollInterval) < 0) {
             throw ConfigException.forKey(MAX_BACKOFF, "(" + maxBackoff + ") must be at least " + POLL_INTERVAL + " (" + pollInterval + ")");
+        }
+        // Shorter, and IMDS would count as silent between two polls backing off from a single failure.
+        if (healthUnhealthyAfter.compareTo(maxBackoff.plus(imdsRequestTimeout)) < 0) {
+            throw ConfigException.forKey(HEALTH_UNHEALTHY_AFTER, "(" + healthUnhealthyAfter + ") must be at least " + MAX_BACKOFF + " + " + IMDS_REQUEST_TIMEOUT
+                    + " (" + maxBackoff.plus(imdsRequestTimeout) + ")");
         }
         if (drainEarlyFailDelay.isNegative()) {
             throw ConfigException.forKey(DRAIN_EARLY_FAIL_DELAY, "must not be negative: " + drainEarlyFailDelay);
@@ -195,6 +204,7 @@ public record WatcherConfig(
                 reader.<Integer>optional(TRINO_PORT).map(OptionalInt::of).orElse(OptionalInt.empty()),
                 reader.optional(TRINO_SHARED_SECRET),
                 reader.get(TRINO_REQUEST_TIMEOUT),
+                reader.get(HEALTH_UNHEALTHY_AFTER),
                 reader.get(HTTP_ENABLED),
                 reader.get(HTTP_BIND_ADDRESS),
                 reader.<Integer>get(HTTP_PORT),
@@ -206,7 +216,7 @@ public record WatcherConfig(
         return new WatcherConfig(imdsEndpoint, imdsTokenTtl, imdsConnectTimeout, imdsRequestTimeout, imdsAllowV1, pollInterval,
                 maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, scheduledDrainEnabled, scheduledDrainLeadTime, drainTaskPollInterval,
                 drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
-                trinoRequestTimeout, httpEnabled, httpBindAddress, httpPort, dryRun);
+                trinoRequestTimeout, healthUnhealthyAfter, httpEnabled, httpBindAddress, httpPort, dryRun);
     }
 
     /** Each value through its setting's parser; a blank value means the default. */

@@ -79,6 +79,7 @@ class TestRenderedConfigStartsTheAgent
             settings.put("watcher.trino.port", "8087");
             settings.put("watcher.trino.shared-secret", "s3cret");
             settings.put("watcher.trino.request-timeout", "3s");
+            settings.put("watcher.health.unhealthy-after", "45s");
             settings.put("watcher.http.enabled", "true");
             settings.put("watcher.http.bind-address", "127.0.0.1");
             settings.put("watcher.http.port", "0");
@@ -117,6 +118,7 @@ class TestRenderedConfigStartsTheAgent
             assertThat(config.trinoPort()).hasValue(8087);
             assertThat(config.trinoSharedSecret()).contains("s3cret");
             assertThat(config.trinoRequestTimeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(config.healthUnhealthyAfter()).isEqualTo(Duration.ofSeconds(45));
             assertThat(config.httpEnabled()).isTrue();
             assertThat(config.httpBindAddress()).isEqualTo("127.0.0.1");
             assertThat(config.httpPort()).isZero();

@@ -560,6 +560,12 @@ class TestWorkerDrainHandler
         }
 
         @Override
+        public void checkAccess()
+        {
+            // the drain never checks
+        }
+
+        @Override
         public Optional<String> stateSeenByCoordinator()
                 throws TrinoWorkerException
         {
