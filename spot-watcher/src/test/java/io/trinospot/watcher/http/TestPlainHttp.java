@@ -378,6 +378,20 @@ class TestPlainHttp
         throw new AssertionError("the call did not fail");
     }
 
+    // Reads up to the blank line that ends a request without a body.
+    private static void readRequestHead(InputStream in)
+            throws IOException
+    {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b == -1) {
+                throw new IOException("request ended early");
+            }
+            head.write(b);
+        }
+    }
+
     private static final class ManualAlarm
             implements PlainHttp.Alarm
     {
