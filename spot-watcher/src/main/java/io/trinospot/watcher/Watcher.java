@@ -108,6 +108,11 @@ public final class Watcher
         return health.report().healthy();
     }
 
+    public Health.Report health()
+    {
+        return health.report();
+    }
+
     private List<String> stoppedLoops()
     {
         return loops.stream().filter(loop -> !loop.isAlive()).map(MonitorLoop::name).toList();
@@ -126,8 +131,9 @@ public final class Watcher
     @Override
     public void close()
     {
-        loops.forEach(MonitorLoop::close);
+        // Health first: stopped loops are no news while the agent stops.
         health.close();
+        loops.forEach(MonitorLoop::close);
         handler.close();
         statusServer.ifPresent(StatusServer::close);
     }

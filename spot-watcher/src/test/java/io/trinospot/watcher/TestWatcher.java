@@ -94,7 +94,8 @@ class TestWatcher
     void imdsThatNeverAnswersMakesTheAgentUnhealthyUntilItAnswers()
             throws Exception
     {
-        ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:00Z"));
+        // From now: the fake worker checks the expiry of the agent's tokens against the real time.
+        ManualClock clock = new ManualClock(Instant.now());
         try (ImdsEmulator imds = ImdsEmulator.start();
                 FakeTrinoWorker worker = new FakeTrinoWorker("s")) {
             // A token PUT that never gets an answer, as behind a hop limit of 1 in a container.
@@ -128,7 +129,8 @@ class TestWatcher
     void workerThatRejectsTheAgentsCredentialsMakesItUnhealthy()
             throws Exception
     {
-        ManualClock clock = new ManualClock(Instant.parse("2026-11-22T10:00:00Z"));
+        // From now: the fake worker checks the expiry of the agent's tokens against the real time.
+        ManualClock clock = new ManualClock(Instant.now());
         try (ImdsEmulator imds = ImdsEmulator.builder().clock(clock).start();
                 FakeTrinoWorker worker = new FakeTrinoWorker("the-workers-secret")) {
             WatcherConfig config = WatcherConfig.fromProperties(Map.of(
@@ -140,9 +142,11 @@ class TestWatcher
                     "watcher.http.port", "0"));
             try (Watcher watcher = new Watcher(config, clock, Optional.empty())) {
                 URI healthz = URI.create("http://127.0.0.1:" + watcher.statusPort().orElseThrow() + "/healthz");
-                Await.until("the worker refused the agent", () -> worker.unauthorized > 0);
-                clock.advance(Duration.ofSeconds(31));
-                Await.until("IMDS polled since", () -> watcher.metrics().lastSuccessfulPoll().filter(poll -> !poll.isBefore(clock.instant())).isPresent());
+                // Time passes until the worker check has seen the refusal for 30 s.
+                Await.until("the worker check reports the refusal", () -> {
+                    clock.advance(Duration.ofSeconds(1));
+                    return watcher.health().problems().stream().anyMatch(problem -> problem.startsWith("worker: "));
+                });
 
                 HttpResponse<String> rejected = get(healthz);
                 assertThat(rejected.statusCode()).isEqualTo(503);

@@ -115,6 +115,10 @@ public final class MonitorLoop
 
     private void recordError(String kind, String message, Throwable stack)
     {
+        if (!running) {
+            // The request was cut short by close().
+            return;
+        }
         int errors = ++consecutiveErrors;
         metrics.imdsError(monitor.name(), kind, message);
         // The first failure and then every 30th, so an IMDS outage does not flood the log.
