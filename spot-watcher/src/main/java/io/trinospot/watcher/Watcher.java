@@ -13,6 +13,7 @@ import io.trinospot.watcher.monitor.NoticeMonitor;
 import io.trinospot.watcher.monitor.RebalanceRecommendationMonitor;
 import io.trinospot.watcher.monitor.ScheduledMaintenanceMonitor;
 import io.trinospot.watcher.monitor.SpotInstanceActionMonitor;
+import io.trinospot.watcher.status.Health;
 import io.trinospot.watcher.status.StatusServer;
 import io.trinospot.watcher.status.WatcherMetrics;
 import io.trinospot.watcher.trino.DryRunWorkerApi;
@@ -28,7 +29,7 @@ import java.util.concurrent.Executors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The running agent: three monitor loops feeding one drain handler, plus the status server.
+ * The running agent: three monitor loops feeding one drain handler, the health checks, and the status server.
  */
 public final class Watcher
         implements AutoCloseable
@@ -38,6 +39,7 @@ public final class Watcher
     private final WatcherMetrics metrics = new WatcherMetrics();
     private final InterruptionHandler handler;
     private final List<MonitorLoop> loops = new ArrayList<>();
+    private final Health health;
     private final Optional<StatusServer> statusServer;
 
     public Watcher(WatcherConfig config)
@@ -68,7 +70,7 @@ public final class Watcher
             Optional<Secret> secret = WorkerSecret.fromSettings(config, System.getenv());
             WorkerSecret.checkAtStart(config, secret).ifPresent(warning -> LOG.log(System.Logger.Level.WARNING, warning));
             LazyWorkerApi lazy = new LazyWorkerApi(config, secret, clock);
-            lazy.tryResolve().ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, "{0}; will retry when a notice comes", problem));
+            lazy.tryResolve().ifPresent(problem -> LOG.log(System.Logger.Level.WARNING, "{0}; reading it again on each call to the worker", problem));
             return lazy;
         });
         if (config.dryRun()) {
@@ -98,8 +100,11 @@ public final class Watcher
         for (NoticeMonitor monitor : monitors) {
             loops.add(new MonitorLoop(monitor, handler::onEvent, config.pollInterval(), config.maxBackoff(), clock, metrics, fatal).start());
         }
+        this.health = new Health(config.healthUnhealthyAfter(), monitors.stream().map(NoticeMonitor::name).toList(), this::stoppedLoops, metrics, api, clock,
+                Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("health").daemon().uncaughtExceptionHandler(fatal).factory()),
+                fatal).start();
         this.statusServer = config.httpEnabled()
-                ? Optional.of(new StatusServer(config.httpBindAddress(), config.httpPort(), metrics, this::healthy))
+                ? Optional.of(new StatusServer(config.httpBindAddress(), config.httpPort(), metrics, health::report))
                 : Optional.empty();
         LOG.log(System.Logger.Level.INFO, "watching {0} every {1} ms{2}; status on {3}", config.imdsEndpoint(), String.valueOf(config.pollInterval().toMillis()),
                 config.dryRun() ? " (dry run)" : "",
@@ -108,7 +113,17 @@ public final class Watcher
 
     public boolean healthy()
     {
-        return loops.stream().allMatch(MonitorLoop::isAlive);
+        return health.report().healthy();
+    }
+
+    public Health.Report health()
+    {
+        return health.report();
+    }
+
+    private List<String> stoppedLoops()
+    {
+        return loops.stream().filter(loop -> !loop.isAlive()).map(MonitorLoop::name).toList();
     }
 
     public WatcherMetrics metrics()
@@ -124,6 +139,8 @@ public final class Watcher
     @Override
     public void close()
     {
+        // Health first: stopped loops are no news while the agent stops.
+        health.close();
         loops.forEach(MonitorLoop::close);
         handler.close();
         statusServer.ifPresent(StatusServer::close);

@@ -31,7 +31,7 @@ public final class FakeTrinoWorker
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpServer server;
-    private final byte[] key;
+    private volatile byte[] key;
     public final List<String> states = new CopyOnWriteArrayList<>();
     public final List<JsonNode> failures = new CopyOnWriteArrayList<>();
     public final List<String> failedTaskIds = new CopyOnWriteArrayList<>();
@@ -40,12 +40,19 @@ public final class FakeTrinoWorker
     public final List<String> taskListQueries = new CopyOnWriteArrayList<>();
     public final Set<String> finishedTaskIds = new CopyOnWriteArraySet<>();
     public volatile int unauthorized;
+    public volatile int memoryReads;
 
     public FakeTrinoWorker(String sharedSecret)
             throws Exception
     {
         this.key = hkdf(sharedSecret.getBytes(StandardCharsets.UTF_8));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server.createContext("/v1/memory", exchange -> {
+            if (authorized(exchange)) {
+                memoryReads++;
+                respond(exchange, 200, "{\"maxBytes\":1073741824,\"pool\":{}}");
+            }
+        });
         server.createContext("/v1/info/state", exchange -> {
             if (authorized(exchange)) {
                 states.add(JSON.readTree(exchange.getRequestBody().readAllBytes()).asText());
@@ -91,6 +98,13 @@ public final class FakeTrinoWorker
             }
         });
         server.start();
+    }
+
+    /** The worker restarted with another {@code internal-communication.shared-secret}. */
+    public void changeSecret(String sharedSecret)
+            throws Exception
+    {
+        key = hkdf(sharedSecret.getBytes(StandardCharsets.UTF_8));
     }
 
     public int port()

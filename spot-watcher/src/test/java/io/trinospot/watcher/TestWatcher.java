@@ -1,6 +1,8 @@
 package io.trinospot.watcher;
 
+import io.trinospot.harness.imds.Fault;
 import io.trinospot.harness.imds.ImdsEmulator;
+import io.trinospot.harness.imds.ManualClock;
 import io.trinospot.harness.imds.SpotAction;
 import io.trinospot.watcher.config.WatcherConfig;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -85,5 +88,83 @@ class TestWatcher
                 assertThat(worker.states).isEmpty();
             }
         }
+    }
+
+    @Test
+    void imdsThatNeverAnswersMakesTheAgentUnhealthyUntilItAnswers()
+            throws Exception
+    {
+        // From now: the fake worker checks the expiry of the agent's tokens against the real time.
+        ManualClock clock = new ManualClock(Instant.now());
+        try (ImdsEmulator imds = ImdsEmulator.start();
+                FakeTrinoWorker worker = new FakeTrinoWorker("s")) {
+            // A token PUT that never gets an answer, as behind a hop limit of 1 in a container.
+            imds.inject(Fault.drop().during(Duration.ofDays(1)).onPath(ImdsEmulator.TOKEN_PATH));
+            WatcherConfig config = WatcherConfig.fromProperties(Map.of(
+                    "watcher.imds.endpoint", imds.endpoint().toString(),
+                    "watcher.poll-interval", "50ms",
+                    "watcher.max-backoff", "200ms",
+                    "watcher.trino.port", String.valueOf(worker.port()),
+                    "watcher.trino.shared-secret", "s",
+                    "watcher.http.port", "0"));
+            try (Watcher watcher = new Watcher(config, clock, Optional.empty())) {
+                URI healthz = URI.create("http://127.0.0.1:" + watcher.statusPort().orElseThrow() + "/healthz");
+                Await.until("token requests failing", () -> imds.requestCount(ImdsEmulator.TOKEN_PATH) >= 3);
+                assertThat(get(healthz).statusCode()).as("within 30 s of the start").isEqualTo(200);
+
+                clock.advance(Duration.ofSeconds(31));
+                HttpResponse<String> blind = get(healthz);
+                assertThat(blind.statusCode()).isEqualTo(503);
+                assertThat(blind.body()).contains("spot-instance-action").contains("no successful answer");
+                assertThat(watcher.healthy()).isFalse();
+
+                imds.clearFaults();
+                Await.until("IMDS answers again", watcher::healthy);
+                assertThat(get(healthz).statusCode()).isEqualTo(200);
+            }
+        }
+    }
+
+    @Test
+    void workerThatRejectsTheAgentsCredentialsMakesItUnhealthy()
+            throws Exception
+    {
+        // From now: the fake worker checks the expiry of the agent's tokens against the real time.
+        ManualClock clock = new ManualClock(Instant.now());
+        try (ImdsEmulator imds = ImdsEmulator.builder().clock(clock).start();
+                FakeTrinoWorker worker = new FakeTrinoWorker("the-workers-secret")) {
+            WatcherConfig config = WatcherConfig.fromProperties(Map.of(
+                    "watcher.imds.endpoint", imds.endpoint().toString(),
+                    "watcher.poll-interval", "50ms",
+                    "watcher.max-backoff", "200ms",
+                    "watcher.trino.port", String.valueOf(worker.port()),
+                    "watcher.trino.shared-secret", "not-the-workers-secret",
+                    "watcher.http.port", "0"));
+            try (Watcher watcher = new Watcher(config, clock, Optional.empty())) {
+                URI healthz = URI.create("http://127.0.0.1:" + watcher.statusPort().orElseThrow() + "/healthz");
+                // Time passes until the worker check has seen the refusal for 30 s.
+                Await.until("the worker check reports the refusal", () -> {
+                    clock.advance(Duration.ofSeconds(1));
+                    return watcher.health().problems().stream().anyMatch(problem -> problem.startsWith("worker: "));
+                });
+
+                HttpResponse<String> rejected = get(healthz);
+                assertThat(rejected.statusCode()).isEqualTo(503);
+                assertThat(rejected.body()).contains("worker").contains("401").doesNotContain("the-workers-secret");
+                assertThat(http().send(HttpRequest.newBuilder(healthz.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body())
+                        .contains("trinospot_watcher_healthy 0");
+            }
+        }
+    }
+
+    private static HttpClient http()
+    {
+        return HttpClient.newHttpClient();
+    }
+
+    private static HttpResponse<String> get(URI uri)
+            throws Exception
+    {
+        return http().send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -49,6 +49,7 @@ public record WatcherConfig(
         Optional<String> trinoSharedSecretFile,
         boolean trinoAllowNodeEnvironmentSecret,
         Duration trinoRequestTimeout,
+        Duration healthUnhealthyAfter,
         boolean httpEnabled,
         String httpBindAddress,
         int httpPort,
@@ -87,6 +88,7 @@ public record WatcherConfig(
     public static final String TRINO_SHARED_SECRET_FILE = WatcherSettings.TRINO_SHARED_SECRET_FILE;
     public static final String TRINO_ALLOW_NODE_ENVIRONMENT_SECRET = WatcherSettings.TRINO_ALLOW_NODE_ENVIRONMENT_SECRET;
     public static final String TRINO_REQUEST_TIMEOUT = WatcherSettings.TRINO_REQUEST_TIMEOUT;
+    public static final String HEALTH_UNHEALTHY_AFTER = WatcherSettings.HEALTH_UNHEALTHY_AFTER;
     public static final String HTTP_ENABLED = WatcherSettings.HTTP_ENABLED;
     public static final String HTTP_BIND_ADDRESS = WatcherSettings.HTTP_BIND_ADDRESS;
     public static final String HTTP_PORT = WatcherSettings.HTTP_PORT;
@@ -120,6 +122,7 @@ public record WatcherConfig(
         requireNonNull(trinoSharedSecret, "trinoSharedSecret is null");
         requireNonNull(trinoSharedSecretFile, "trinoSharedSecretFile is null");
         requireNonNull(trinoRequestTimeout, "trinoRequestTimeout is null");
+        requireNonNull(healthUnhealthyAfter, "healthUnhealthyAfter is null");
         requireNonNull(httpBindAddress, "httpBindAddress is null");
         long ttlSeconds = imdsTokenTtl.toSeconds();
         if (ttlSeconds < 1 || ttlSeconds > 21600) {
@@ -133,6 +136,7 @@ public record WatcherConfig(
         requirePositive(DRAIN_TASK_POLL_INTERVAL, drainTaskPollInterval);
         requirePositive(REBALANCE_UNDRAIN_AFTER, rebalanceUndrainAfter);
         requirePositive(TRINO_REQUEST_TIMEOUT, trinoRequestTimeout);
+        requirePositive(HEALTH_UNHEALTHY_AFTER, healthUnhealthyAfter);
         if (safetyMargin.isNegative()) {
             throw ConfigException.forKey(SAFETY_MARGIN, "must not be negative: " + safetyMargin);
         }
@@ -141,6 +145,11 @@ public record WatcherConfig(
         }
         if (maxBackoff.compareTo(pollInterval) < 0) {
             throw ConfigException.forKey(MAX_BACKOFF, "(" + maxBackoff + ") must be at least " + POLL_INTERVAL + " (" + pollInterval + ")");
+        }
+        // Shorter, and IMDS would count as silent between two polls backing off from a single failure.
+        if (healthUnhealthyAfter.compareTo(maxBackoff.plus(imdsRequestTimeout)) < 0) {
+            throw ConfigException.forKey(HEALTH_UNHEALTHY_AFTER, "(" + healthUnhealthyAfter + ") must be at least " + MAX_BACKOFF + " + " + IMDS_REQUEST_TIMEOUT
+                    + " (" + maxBackoff.plus(imdsRequestTimeout) + ")");
         }
         if (drainEarlyFailDelay.isNegative()) {
             throw ConfigException.forKey(DRAIN_EARLY_FAIL_DELAY, "must not be negative: " + drainEarlyFailDelay);
@@ -232,6 +241,7 @@ public record WatcherConfig(
                 reader.optional(TRINO_SHARED_SECRET_FILE),
                 reader.get(TRINO_ALLOW_NODE_ENVIRONMENT_SECRET),
                 reader.get(TRINO_REQUEST_TIMEOUT),
+                reader.get(HEALTH_UNHEALTHY_AFTER),
                 reader.get(HTTP_ENABLED),
                 reader.get(HTTP_BIND_ADDRESS),
                 reader.<Integer>get(HTTP_PORT),
@@ -244,7 +254,7 @@ public record WatcherConfig(
                 maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, rebalanceMinActiveWorkers, scheduledDrainEnabled, scheduledDrainLeadTime,
                 drainTaskPollInterval, drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, coordinatorSecurity,
                 drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
-                trinoSharedSecretFile, trinoAllowNodeEnvironmentSecret, trinoRequestTimeout, httpEnabled, httpBindAddress, httpPort, dryRun);
+                trinoSharedSecretFile, trinoAllowNodeEnvironmentSecret, trinoRequestTimeout, healthUnhealthyAfter, httpEnabled, httpBindAddress, httpPort, dryRun);
     }
 
     /** Each value through its setting's parser; a blank value means the default. */

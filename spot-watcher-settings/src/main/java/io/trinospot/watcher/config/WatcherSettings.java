@@ -118,6 +118,7 @@ public final class WatcherSettings
     public static final String TRINO_SHARED_SECRET_FILE = "watcher.trino.shared-secret-file";
     public static final String TRINO_ALLOW_NODE_ENVIRONMENT_SECRET = "watcher.trino.allow-node-environment-secret";
     public static final String TRINO_REQUEST_TIMEOUT = "watcher.trino.request-timeout";
+    public static final String HEALTH_UNHEALTHY_AFTER = "watcher.health.unhealthy-after";
     public static final String HTTP_ENABLED = "watcher.http.enabled";
     public static final String HTTP_BIND_ADDRESS = "watcher.http.bind-address";
     public static final String HTTP_PORT = "watcher.http.port";
@@ -173,6 +174,10 @@ public final class WatcherSettings
             // node.environment is no secret: anyone who knows it could take the worker out of service
             setting(TRINO_ALLOW_NODE_ENVIRONMENT_SECRET, Syntax.BOOLEAN, "false"),
             setting(TRINO_REQUEST_TIMEOUT, Syntax.DURATION, "5s"),
+            // Several polls at max-backoff (each up to a request timeout) fail before IMDS counts as silent, so a
+            // throttled or restarting IMDS does not flap the health; a blind agent still shows well within a
+            // two-minute Spot notice. The worker is checked every third of it: its restart (seconds) passes unseen.
+            setting(HEALTH_UNHEALTHY_AFTER, Syntax.DURATION, "30s"),
             setting(HTTP_ENABLED, Syntax.BOOLEAN, "true"),
             setting(HTTP_BIND_ADDRESS, Syntax.TEXT, "127.0.0.1"),
             setting(HTTP_PORT, Syntax.PORT, "9190"),

@@ -3,13 +3,15 @@ package io.trinospot.watcher.http;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLSocketFactory;
 
-import java.io.Closeable;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.HttpRetryException;
 import java.net.HttpURLConnection;
+import java.net.ProtocolException;
 import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -19,35 +21,38 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The agent's HTTP calls (IMDS on the link-local address, the local worker, the coordinator) over the JDK's
- * {@link HttpURLConnection}: plain http (https only for a client made by {@link #withTls}), never a proxy, never a
- * redirect, no cache, one connection per request (so a connection the worker closed while idle is never reused for a
- * drain's request).
+ * {@link HttpURLConnection}: plain http (https only for a client made by {@link #withTls}), never a proxy, never a redirect, no cache, one connection per request
+ * (so a connection the worker closed while idle is never reused for a drain's request).
  * <p>
  * Why {@code HttpURLConnection} and not {@code java.net.http.HttpClient}: the agent makes about three small requests
  * a second and must idle in 64 MiB and 1 % CPU. {@code HttpClient} runs a selector thread and an executor, pushes
- * every request through an asynchronous pipeline and sets up the whole TLS stack when created, even for plain http:
- * three pollers alone, with the agent's JVM options, took 58 MiB and 1.2 % CPU with it against 41 MiB and 0.5 % with
- * {@code HttpURLConnection} (see README, Footprint), which blocks in the calling thread and loads no TLS classes for
- * http URLs.
+ * every request through an asynchronous pipeline and sets up the whole TLS stack when created, even for plain http
+ * (see README, Footprint); {@code HttpURLConnection} blocks in the calling thread and loads no TLS classes for http
+ * URLs.
  * <p>
- * Its only timeouts are per connect and per socket read, so the whole-request bound is added here: a shared daemon
- * thread disconnects a request still waiting for its answer's head when the request timeout is up. The body is then
- * read with each read bounded by the request timeout; {@link #sendForString} also stops at the deadline between reads.
+ * Its own timeouts bound the connect and each socket read, not the request: a peer that sends a byte now and then
+ * would hold the caller for as long as it likes. So each request, from connect to the last byte of the answer read,
+ * runs on a virtual thread of its own, and when the request timeout is up the caller gets an
+ * {@link HttpTimeoutException} at once while the request's thread is interrupted: on a virtual thread that closes
+ * the socket and ends a blocked connect or read, which no other thread can do once {@code HttpURLConnection} is
+ * reading (its streams lock out a concurrent close).
  * <p>
  * Failures: {@link HttpConnectTimeoutException} when the connection is not made within the connect timeout,
- * {@link java.net.ConnectException} when it is refused, {@link HttpTimeoutException} when the answer does not come
- * in time, any other {@link IOException} for a dropped connection or an answer that is not HTTP. The JDK resends a
- * request without a body (GET, DELETE) once when the connection drops before any answer; requests with a body
- * (PUT, POST) are sent in streaming mode and never resent, and a 401 to them comes without its body.
+ * {@link java.net.ConnectException} when it is refused, {@link HttpTimeoutException} when the whole exchange does not
+ * end in time, {@link ProtocolException} for a request header value with CR or LF (nothing is sent), any other
+ * {@link IOException} for a dropped connection or an answer that is not HTTP. The JDK resends a request without a
+ * body (GET, DELETE) once when the connection drops before any answer; requests with a body (PUT, POST) are sent in
+ * streaming mode and never resent, and a 401 to them comes without its body.
  */
 public final class PlainHttp
 {
@@ -92,21 +97,22 @@ public final class PlainHttp
         return SHARED;
     }
 
+    /** Reads an answer. It runs on the request's thread, within the request timeout. */
+    @FunctionalInterface
+    public interface AnswerReader<T>
+    {
+        T read(Answer answer)
+                throws IOException;
+    }
+
     /**
-     * Sends one request and returns once the status line and headers are read; the caller reads and closes the body.
+     * Sends one request and hands its answer to {@code reader}; returns what the reader returns. Connect, send and
+     * every read of the reader end within {@code requestTimeout}.
      *
      * @param body the request body, or {@code null} for none ({@code Content-Length: 0} is still sent for PUT and POST)
      */
-    public Response send(URI uri, String method, Map<String, String> headers, byte[] body, Duration connectTimeout, Duration requestTimeout)
-            throws IOException
-    {
-        Response response = open(uri, method, headers, body, connectTimeout, requestTimeout);
-        response.deadline.disarm();
-        return response;
-    }
-
-    // Sends the request and reads the answer's head; the deadline stays armed for the caller to disarm.
-    private Response open(URI uri, String method, Map<String, String> headers, byte[] body, Duration connectTimeout, Duration requestTimeout)
+    public <T> T exchange(URI uri, String method, Map<String, String> headers, byte[] body, Duration connectTimeout, Duration requestTimeout,
+            AnswerReader<T> reader)
             throws IOException
     {
         requireNonNull(uri, "uri is null");
@@ -114,65 +120,37 @@ public final class PlainHttp
         requireNonNull(headers, "headers is null");
         requireNonNull(connectTimeout, "connectTimeout is null");
         requireNonNull(requestTimeout, "requestTimeout is null");
+        requireNonNull(reader, "reader is null");
         boolean https = tls != null && "https".equalsIgnoreCase(uri.getScheme());
         if ((!https && !"http".equalsIgnoreCase(uri.getScheme())) || uri.getHost() == null) {
             throw new IOException("unsupported URI (" + (tls == null ? "plain http only" : "http or https") + "): " + uri);
         }
-        int timeoutMillis = millis(requestTimeout);
-        HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
-        if (https) {
-            ((HttpsURLConnection) connection).setSSLSocketFactory(tls);
-        }
-        connection.setRequestMethod(method);
-        connection.setInstanceFollowRedirects(false);
-        connection.setUseCaches(false);
-        connection.setConnectTimeout(Math.min(millis(connectTimeout), timeoutMillis));
-        connection.setReadTimeout(timeoutMillis);
-        // Replaces the JDK's browser-like default Accept header; callers may set their own.
-        connection.setRequestProperty("Accept", "*/*");
-        headers.forEach(connection::setRequestProperty);
-        connection.setRequestProperty("Connection", "close");
-        boolean sendsBody = body != null || method.equals("PUT") || method.equals("POST");
-        if (sendsBody) {
-            connection.setDoOutput(true);
-            connection.setFixedLengthStreamingMode(body == null ? 0 : body.length);
+        for (Map.Entry<String, String> header : headers.entrySet()) {
+            // The JDK lets a CR through, and CR LF before a space (a folded line); neither belongs in what the agent sends.
+            if (hasLineBreak(header.getKey()) || hasLineBreak(header.getValue())) {
+                throw new ProtocolException("request header " + header.getKey().replaceAll("[\r\n]", "?") + ": value contains CR or LF; nothing sent");
+            }
         }
 
-        Deadline deadline = new Deadline(connection, requestTimeout);
-        deadline.arm(alarm);
+        Exchange<T> exchange = new Exchange<>(uri, method, headers, body, connectTimeout, requestTimeout, reader, https ? tls : null);
+        Thread thread = Thread.ofVirtual().name("http-request").unstarted(exchange::run);
+        exchange.thread = thread;
+        thread.start();
+        Runnable cancel = alarm.set(requestTimeout, exchange::expire);
         try {
-            try {
-                connection.connect();
-            }
-            catch (SocketTimeoutException e) {
-                throw (IOException) new HttpConnectTimeoutException("HTTP connect timed out after " + connection.getConnectTimeout() + " ms").initCause(e);
-            }
-            if (sendsBody) {
-                try (OutputStream out = connection.getOutputStream()) {
-                    if (body != null) {
-                        out.write(body);
-                    }
-                }
-            }
-            InputStream in;
-            int status;
-            try {
-                status = status(connection);
-                in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
-            }
-            catch (HttpRetryException e) {
-                // A 401 to a request sent in streaming mode: the JDK reports it this way, having dropped the answer's
-                // body with the connection (it could not resend the request with credentials).
-                status = e.responseCode();
-                in = null;
-            }
-            deadline.headRead();
-            return new Response(status, in, connection, deadline);
+            return exchange.outcome.get();
         }
-        catch (IOException | RuntimeException e) {
-            deadline.disarm();
-            connection.disconnect();
-            throw deadline.translate(e);
+        catch (InterruptedException e) {
+            // The agent is stopping: the request goes too.
+            thread.interrupt();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(method + " " + uri + ": interrupted");
+        }
+        catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        }
+        finally {
+            cancel.run();
         }
     }
 
@@ -184,27 +162,34 @@ public final class PlainHttp
             int maxBodyBytes)
             throws IOException
     {
-        try (Response response = open(uri, method, headers, body, connectTimeout, requestTimeout)) {
-            byte[] bytes = response.readAtMost(maxBodyBytes + 1);
+        return exchange(uri, method, headers, body, connectTimeout, requestTimeout, answer -> {
+            byte[] bytes = answer.body().readNBytes(maxBodyBytes + 1);
             if (bytes.length > maxBodyBytes) {
                 throw new BodyTooLargeException(maxBodyBytes);
             }
-            long expected = response.bodyDropped ? -1 : response.connection().getContentLengthLong();
+            long expected = answer.contentLength();
             if (expected >= 0 && bytes.length < expected) {
                 throw new EOFException("connection closed with " + (expected - bytes.length) + " bytes of the body missing");
             }
-            return new StringResponse(response.status(), bytes);
-        }
+            return new StringResponse(answer.status(), bytes);
+        });
     }
 
-    private static int status(HttpURLConnection connection)
-            throws IOException
+    private static boolean hasLineBreak(String text)
     {
-        int status = connection.getResponseCode();
-        if (status < 100 || status > 999) {
-            throw new IOException("malformed answer: no HTTP status line");
+        return text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0;
+    }
+
+    private static IOException rethrow(Throwable failure)
+    {
+        if (failure instanceof Error error) {
+            throw error;
         }
-        return status;
+        if (failure instanceof IOException e) {
+            return e;
+        }
+        // HttpURLConnection reports some malformed answers as unchecked exceptions, and so do readers parsing them.
+        return new IOException("malformed answer: " + failure, failure);
     }
 
     private static int millis(Duration duration)
@@ -241,138 +226,177 @@ public final class PlainHttp
         }
     }
 
-    // The request timeout of one request: when it is up before the answer's head is read, the request is disconnected
-    // (HttpURLConnection's own timeouts bound each socket read, not the request); later, while a body is read, it is
-    // only marked expired, because closing a body stream waits for a read in progress and would hold up the alarm.
-    private static final class Deadline
+    // One request on its own thread; the caller waits for its outcome, which the deadline may settle first.
+    private static final class Exchange<T>
     {
-        private final HttpURLConnection connection;
-        private final Duration timeout;
-        private final AtomicBoolean expired = new AtomicBoolean();
-        private volatile boolean headRead;
-        private volatile Runnable cancel = () -> {};
+        private final URI uri;
+        private final String method;
+        private final Map<String, String> headers;
+        private final byte[] body;
+        private final Duration connectTimeout;
+        private final Duration requestTimeout;
+        private final AnswerReader<T> reader;
+        private final SSLSocketFactory tls;
+        private final CompletableFuture<T> outcome = new CompletableFuture<>();
+        private volatile boolean expired;
+        private volatile Thread thread;
 
-        Deadline(HttpURLConnection connection, Duration timeout)
+        Exchange(URI uri, String method, Map<String, String> headers, byte[] body, Duration connectTimeout, Duration requestTimeout, AnswerReader<T> reader,
+                SSLSocketFactory tls)
         {
-            this.connection = connection;
-            this.timeout = timeout;
+            this.tls = tls;
+            this.uri = uri;
+            this.method = method;
+            this.headers = headers;
+            this.body = body;
+            this.connectTimeout = connectTimeout;
+            this.requestTimeout = requestTimeout;
+            this.reader = reader;
         }
 
-        void arm(Alarm alarm)
+        void expire()
         {
-            cancel = alarm.set(timeout, () -> {
-                expired.set(true);
-                if (!headRead) {
+            expired = true;
+            outcome.completeExceptionally(new HttpTimeoutException("no answer within " + requestTimeout.toMillis() + " ms"));
+            thread.interrupt();
+        }
+
+        void run()
+        {
+            HttpURLConnection connection = null;
+            try {
+                connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
+                if (tls != null) {
+                    ((HttpsURLConnection) connection).setSSLSocketFactory(tls);
+                }
+                outcome.complete(exchange(connection));
+            }
+            catch (Throwable failure) {
+                outcome.completeExceptionally(translate(failure));
+            }
+            finally {
+                if (connection != null) {
                     connection.disconnect();
                 }
-            });
-        }
-
-        void headRead()
-        {
-            headRead = true;
-        }
-
-        void disarm()
-        {
-            cancel.run();
-        }
-
-        boolean passed()
-        {
-            return expired.get();
-        }
-
-        IOException translate(Throwable failure)
-        {
-            if (failure instanceof HttpTimeoutException timeout) {
-                return timeout;
             }
-            if (expired.get() || failure instanceof SocketTimeoutException) {
-                return (IOException) new HttpTimeoutException("no answer within " + timeout.toMillis() + " ms").initCause(failure);
+        }
+
+        private T exchange(HttpURLConnection connection)
+                throws IOException
+        {
+            int timeoutMillis = millis(requestTimeout);
+            connection.setRequestMethod(method);
+            connection.setInstanceFollowRedirects(false);
+            connection.setUseCaches(false);
+            connection.setConnectTimeout(Math.min(millis(connectTimeout), timeoutMillis));
+            // A backstop only: the deadline ends the request first.
+            connection.setReadTimeout(timeoutMillis);
+            // Replaces the JDK's browser-like default Accept header; callers may set their own.
+            connection.setRequestProperty("Accept", "*/*");
+            headers.forEach(connection::setRequestProperty);
+            connection.setRequestProperty("Connection", "close");
+            boolean sendsBody = body != null || method.equals("PUT") || method.equals("POST");
+            if (sendsBody) {
+                connection.setDoOutput(true);
+                connection.setFixedLengthStreamingMode(body == null ? 0 : body.length);
             }
-            if (failure instanceof IOException e) {
-                return e;
+            try {
+                connection.connect();
             }
-            // HttpURLConnection reports some malformed answers as unchecked exceptions.
-            return new IOException("malformed answer: " + failure, failure);
+            catch (SocketTimeoutException e) {
+                throw (IOException) new HttpConnectTimeoutException("HTTP connect timed out after " + connection.getConnectTimeout() + " ms").initCause(e);
+            }
+            if (sendsBody) {
+                try (OutputStream out = connection.getOutputStream()) {
+                    if (body != null) {
+                        out.write(body);
+                    }
+                }
+            }
+            InputStream in;
+            int status;
+            try {
+                status = connection.getResponseCode();
+                if (status < 100 || status > 999) {
+                    throw new IOException("malformed answer: no HTTP status line");
+                }
+                in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+            }
+            catch (HttpRetryException e) {
+                // A 401 to a request sent in streaming mode: the JDK reports it this way, having dropped the answer's
+                // body with the connection (it could not resend the request with credentials).
+                status = e.responseCode();
+                in = null;
+            }
+            long contentLength = in == null ? -1 : connection.getContentLengthLong();
+            try (InputStream answerBody = in == null ? InputStream.nullInputStream() : new DeadlineStream(in, this)) {
+                return reader.read(new Answer(status, answerBody, contentLength));
+            }
+        }
+
+        private Throwable translate(Throwable failure)
+        {
+            if (failure instanceof Error || failure instanceof HttpTimeoutException) {
+                return failure;
+            }
+            if (expired || failure instanceof SocketTimeoutException) {
+                return new HttpTimeoutException("no answer within " + requestTimeout.toMillis() + " ms");
+            }
+            return failure;
         }
     }
 
-    /** An answer whose body is still to be read; closing it closes the connection. */
-    public static final class Response
-            implements Closeable
+    // Ends a read loop that never blocks (a peer sending fast and forever): the interrupt only ends blocked reads.
+    private static final class DeadlineStream
+            extends FilterInputStream
     {
-        private final int status;
-        private final InputStream body;
-        private final HttpURLConnection connection;
-        private final Deadline deadline;
+        private final Exchange<?> exchange;
 
-        private final boolean bodyDropped;
-
-        Response(int status, InputStream body, HttpURLConnection connection, Deadline deadline)
+        DeadlineStream(InputStream in, Exchange<?> exchange)
         {
-            this.status = status;
-            this.bodyDropped = body == null;
-            this.body = body == null ? InputStream.nullInputStream() : body;
-            this.connection = connection;
-            this.deadline = deadline;
+            super(in);
+            this.exchange = exchange;
         }
 
-        public int status()
-        {
-            return status;
-        }
-
-        /** The body as a stream; each read waits at most the request timeout. */
-        public InputStream body()
-        {
-            return body;
-        }
-
-        HttpURLConnection connection()
-        {
-            return connection;
-        }
-
-        // Reads up to limit bytes, stopping with a timeout once the request's deadline has passed.
-        byte[] readAtMost(int limit)
+        private void check()
                 throws IOException
         {
-            byte[] buffer = new byte[Math.min(limit, 8192)];
-            int length = 0;
-            try {
-                while (length < limit) {
-                    if (deadline.passed()) {
-                        throw new SocketTimeoutException("deadline passed while reading the body");
-                    }
-                    if (length == buffer.length) {
-                        buffer = Arrays.copyOf(buffer, (int) Math.min(limit, 2L * buffer.length));
-                    }
-                    int n = body.read(buffer, length, buffer.length - length);
-                    if (n == -1) {
-                        break;
-                    }
-                    length += n;
-                }
+            if (exchange.expired) {
+                throw new InterruptedIOException("request timeout passed while reading the body");
             }
-            catch (IOException | RuntimeException e) {
-                throw deadline.translate(e);
-            }
-            return Arrays.copyOf(buffer, length);
         }
 
         @Override
-        public void close()
+        public int read()
+                throws IOException
         {
-            deadline.disarm();
-            try {
-                body.close();
-            }
-            catch (IOException ignored) {
-                // the connection is closed below either way
-            }
-            connection.disconnect();
+            check();
+            return super.read();
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length)
+                throws IOException
+        {
+            check();
+            return super.read(buffer, offset, length);
+        }
+
+        @Override
+        public long skip(long n)
+                throws IOException
+        {
+            check();
+            return super.skip(n);
+        }
+    }
+
+    /** An answer's status and body; the body stream ends when the request timeout is up. */
+    public record Answer(int status, InputStream body, long contentLength)
+    {
+        public Answer
+        {
+            requireNonNull(body, "body is null");
         }
     }
 

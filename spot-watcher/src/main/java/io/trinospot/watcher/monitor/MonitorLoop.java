@@ -58,6 +58,11 @@ public final class MonitorLoop
         return this;
     }
 
+    public String name()
+    {
+        return monitor.name();
+    }
+
     public boolean isAlive()
     {
         return thread.isAlive();
@@ -110,8 +115,12 @@ public final class MonitorLoop
 
     private void recordError(String kind, String message, Throwable stack)
     {
+        if (!running) {
+            // The request was cut short by close().
+            return;
+        }
         int errors = ++consecutiveErrors;
-        metrics.imdsError(monitor.name(), kind);
+        metrics.imdsError(monitor.name(), kind, message);
         // The first failure and then every 30th, so an IMDS outage does not flood the log.
         if (errors == 1 || errors % 30 == 0) {
             LOG.log(System.Logger.Level.WARNING, monitor.name() + ": poll failed (" + errors + " in a row, next in "

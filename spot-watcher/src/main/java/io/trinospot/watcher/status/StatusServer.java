@@ -1,7 +1,5 @@
 package io.trinospot.watcher.status;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -11,22 +9,23 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * {@code GET /healthz} (200 while the poll loops run, else 503) and {@code GET /metrics} (Prometheus text).
+ * {@code GET /healthz}: 200 and {@code ok} while every check of {@link Health} passes, else 503 and one line per
+ * problem; {@code GET /metrics}: Prometheus text, the health checks as gauges included.
  */
 public final class StatusServer
         implements AutoCloseable
 {
     private final HttpServer server;
 
-    public StatusServer(String bindAddress, int port, WatcherMetrics metrics, BooleanSupplier healthy)
+    public StatusServer(String bindAddress, int port, WatcherMetrics metrics, Supplier<Health.Report> health)
     {
         requireNonNull(metrics, "metrics is null");
-        requireNonNull(healthy, "healthy is null");
+        requireNonNull(health, "health is null");
         try {
             server = HttpServer.create(new InetSocketAddress(bindAddress, port), 16);
         }
@@ -36,14 +35,12 @@ public final class StatusServer
         // One thread is plenty for a scrape every few seconds and keeps the footprint small.
         server.setExecutor(Executors.newSingleThreadExecutor(Thread.ofPlatform().name("status-http").daemon().factory()));
         server.createContext("/healthz", exchange -> {
-            boolean ok = healthy.getAsBoolean();
-            ObjectNode body = JsonNodeFactory.instance.objectNode()
-                    .put("status", ok ? "ok" : "failing")
-                    .put("lastSuccessfulImdsPoll", metrics.lastSuccessfulPoll().map(String::valueOf).orElse(null))
-                    .put("lastStateSet", metrics.lastStateSet().map(String::valueOf).orElse(null));
-            respond(exchange, ok ? 200 : 503, "application/json", body + "\n");
+            Health.Report report = health.get();
+            String body = report.healthy() ? "ok\n" : String.join("\n", report.problems()) + "\n";
+            respond(exchange, report.healthy() ? 200 : 503, "text/plain; charset=utf-8", body);
         });
-        server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.render()));
+        server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+                metrics.render() + health.get().prometheus()));
         server.createContext("/", exchange -> respond(exchange, 404, "text/plain", "not found\n"));
         server.start();
     }

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -24,8 +23,8 @@ public final class WatcherMetrics
     private final long[] latencyBucketCounts = new long[LATENCY_BUCKETS.length];
     private long latencyCount;
     private double latencySum;
-    private final AtomicLong lastSuccessfulPollEpochMillis = new AtomicLong();
-    private final AtomicReference<Optional<String>> lastStateSet = new AtomicReference<>(Optional.empty());
+    private final Map<String, Instant> lastSuccessfulPolls = new ConcurrentHashMap<>();
+    private final Map<String, String> lastImdsErrors = new ConcurrentHashMap<>();
     private final AtomicReference<Optional<Duration>> lastCoordinatorSawShutdown = new AtomicReference<>(Optional.empty());
 
     public void noticeSeen(String kind)
@@ -36,7 +35,6 @@ public final class WatcherMetrics
     public void stateChanged(String state)
     {
         increment("trinospot_watcher_state_changes_total", "state", state);
-        lastStateSet.set(Optional.of(state));
     }
 
     public void stateChangeFailed(String state)
@@ -64,9 +62,13 @@ public final class WatcherMetrics
         increment("trinospot_watcher_tasks_failed_at_deadline_total");
     }
 
-    public void imdsError(String monitor, String kind)
+    /**
+     * @param message what went wrong, for the health report (never a token)
+     */
+    public void imdsError(String monitor, String kind, String message)
     {
         increment("trinospot_watcher_imds_errors_total", "monitor", monitor, "kind", kind.toLowerCase(Locale.ROOT));
+        lastImdsErrors.put(monitor, message);
     }
 
     public void workerExited()
@@ -82,7 +84,7 @@ public final class WatcherMetrics
     public void pollSucceeded(String monitor, Instant at)
     {
         increment("trinospot_watcher_polls_total", "monitor", monitor);
-        lastSuccessfulPollEpochMillis.set(at.toEpochMilli());
+        lastSuccessfulPolls.put(monitor, at);
     }
 
     public synchronized void noticeToStateChange(Duration latency)
@@ -97,10 +99,21 @@ public final class WatcherMetrics
         latencySum += seconds;
     }
 
+    /** The latest successful poll of any monitor. */
     public Optional<Instant> lastSuccessfulPoll()
     {
-        long millis = lastSuccessfulPollEpochMillis.get();
-        return millis == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+        return lastSuccessfulPolls.values().stream().max(Instant::compareTo);
+    }
+
+    public Optional<Instant> lastSuccessfulPoll(String monitor)
+    {
+        return Optional.ofNullable(lastSuccessfulPolls.get(monitor));
+    }
+
+    /** The message of the monitor's latest failed poll, whether or not polls have succeeded since. */
+    public Optional<String> lastImdsError(String monitor)
+    {
+        return Optional.ofNullable(lastImdsErrors.get(monitor));
     }
 
     /** The coordinator listed the worker as no longer active this long after the worker took SHUTTING_DOWN. */
@@ -113,11 +126,6 @@ public final class WatcherMetrics
     public Optional<Duration> lastCoordinatorSawShutdown()
     {
         return lastCoordinatorSawShutdown.get();
-    }
-
-    public Optional<String> lastStateSet()
-    {
-        return lastStateSet.get();
     }
 
     public long counter(String name, String... labels)

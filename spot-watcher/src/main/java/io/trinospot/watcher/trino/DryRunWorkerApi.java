@@ -27,6 +27,13 @@ public final class DryRunWorkerApi
     }
 
     @Override
+    public void checkAccess()
+            throws TrinoWorkerException
+    {
+        delegate.checkAccess();
+    }
+
+    @Override
     public List<TaskSnapshot> tasks()
             throws TrinoWorkerException
     {

@@ -8,9 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
 import io.trinospot.watcher.http.PlainHttp;
+import io.trinospot.watcher.trino.TrinoWorkerException.Failure;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -73,8 +75,15 @@ public final class TrinoWorkerClient
     public void setState(NodeState state)
             throws TrinoWorkerException
     {
-        PlainHttp.StringResponse response = send("PUT", "/v1/info/state", "application/json", TextNode.valueOf(state.name()).toString());
-        expectSuccess("PUT /v1/info/state " + state, response);
+        call("PUT", "/v1/info/state", TextNode.valueOf(state.name()).toString().getBytes(StandardCharsets.UTF_8), Set.of(), (_, _) -> null);
+    }
+
+    @Override
+    public void checkAccess()
+            throws TrinoWorkerException
+    {
+        // Internal only, small, and read-only: the coordinator reads it from every worker for its memory accounting.
+        call("GET", "/v1/memory", null, Set.of(), (_, _) -> null);
     }
 
     @Override
@@ -85,13 +94,11 @@ public final class TrinoWorkerClient
         // busy worker. It is parsed as a stream, keeping only what the policy reads, so it fits the agent's small heap.
         // ?summarize drops each running task's pipeline statistics (driver counts and times stay): the full
         // list took seconds to produce and read on a busy worker, which delayed every drain decision.
-        PlainHttp.Response response = openJson("GET", "/v1/task?summarize", null, Set.of());
-        try (response; InputStream body = response.body(); JsonParser parser = JSON.getFactory().createParser(body)) {
-            return parseTasks(parser);
-        }
-        catch (IOException | RuntimeException e) {
-            throw new TrinoWorkerException("GET /v1/task: cannot read task list: " + e.getMessage(), e);
-        }
+        return call("GET", "/v1/task?summarize", null, Set.of(), (_, body) -> {
+            try (JsonParser parser = JSON.getFactory().createParser(body)) {
+                return parseTasks(parser);
+            }
+        });
     }
 
     @Override
@@ -99,9 +106,8 @@ public final class TrinoWorkerClient
             throws TrinoWorkerException
     {
         String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "?summarize";
-        PlainHttp.Response response = openJson("GET", path, null, Set.of(404, 410));
-        try (response; InputStream body = response.body()) {
-            if (response.status() / 100 != 2) {
+        return call("GET", path, null, Set.of(404, 410), (status, body) -> {
+            if (status / 100 != 2) {
                 // The worker no longer has it.
                 return Optional.empty();
             }
@@ -111,10 +117,7 @@ public final class TrinoWorkerClient
                 }
                 return Optional.of(parseTask(parser));
             }
-        }
-        catch (IOException | RuntimeException e) {
-            throw new TrinoWorkerException("GET " + path + ": cannot read the task: " + e.getMessage(), e);
-        }
+        });
     }
 
     @Override
@@ -133,10 +136,9 @@ public final class TrinoWorkerClient
                 .put("type", "INTERNAL_ERROR")
                 .put("fatal", false);
         String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "/fail";
-        PlainHttp.Response response = openJson("POST", path, body.toString().getBytes(StandardCharsets.UTF_8), Set.of());
         // The answer is the task's TaskInfo (with its full statistics), read as a stream for its state: a task
         // that finished between the listing and this call is not failed by it, and the caller must know.
-        try (response; InputStream in = response.body()) {
+        return call("POST", path, body.toString().getBytes(StandardCharsets.UTF_8), Set.of(), (_, in) -> {
             try (JsonParser parser = JSON.getFactory().createParser(in)) {
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     return "UNKNOWN";
@@ -147,10 +149,7 @@ public final class TrinoWorkerClient
                 // The request was accepted; only its answer is unreadable.
                 return "UNKNOWN";
             }
-        }
-        catch (IOException e) {
-            throw new TrinoWorkerException("POST " + path + ": cannot read the answer: " + e.getMessage(), e);
-        }
+        });
     }
 
     @Override
@@ -173,11 +172,22 @@ public final class TrinoWorkerClient
         return coordinator.get().otherActiveWorkers();
     }
 
+    /** Reads a successful (or handled) answer's body; it may be megabytes of JSON, so it is read as a stream. */
+    @FunctionalInterface
+    private interface BodyParser<T>
+    {
+        T parse(int status, InputStream body)
+                throws IOException;
+    }
+
+    // The answer to one call: what the parser made of it, or the start of an error answer's body.
+    private record Reply<T>(int status, T value, Optional<String> error) {}
+
     /**
-     * Sends a request whose JSON answer the caller reads as a stream (it may be megabytes). An answer outside 2xx
-     * and {@code handledStatuses} is an error naming the request and the start of the answer.
+     * One call, answer read and all within the request timeout. An answer outside 2xx and {@code handledStatuses}
+     * is an error naming the request and the start of the answer.
      */
-    private PlainHttp.Response openJson(String method, String path, byte[] body, Set<Integer> handledStatuses)
+    private <T> T call(String method, String path, byte[] body, Set<Integer> handledStatuses, BodyParser<T> parser)
             throws TrinoWorkerException
     {
         Map<String, String> headers = headers();
@@ -186,22 +196,22 @@ public final class TrinoWorkerClient
             headers.put("Content-Type", "application/json");
         }
         URI uri = URI.create(baseUri + path);
-        PlainHttp.Response response;
+        Reply<T> reply;
         try {
-            response = HTTP.send(uri, method, headers, body, requestTimeout, requestTimeout);
+            reply = HTTP.exchange(uri, method, headers, body, requestTimeout, requestTimeout, answer -> {
+                if (answer.status() / 100 == 2 || handledStatuses.contains(answer.status())) {
+                    return new Reply<>(answer.status(), parser.parse(answer.status(), answer.body()), Optional.empty());
+                }
+                return new Reply<>(answer.status(), null, Optional.of(new String(answer.body().readNBytes(200), StandardCharsets.UTF_8)));
+            });
         }
         catch (IOException e) {
-            throw new TrinoWorkerException(method + " " + uri + ": " + e, e);
+            throw new TrinoWorkerException(e instanceof ConnectException ? Failure.REFUSED : Failure.OTHER, method + " " + uri + ": " + e, e);
         }
-        if (response.status() / 100 != 2 && !handledStatuses.contains(response.status())) {
-            try (response; InputStream in = response.body()) {
-                expectSuccess(method + " " + path, response.status(), new String(in.readNBytes(200), StandardCharsets.UTF_8));
-            }
-            catch (IOException e) {
-                throw new TrinoWorkerException(method + " " + path + " answered " + response.status(), e);
-            }
+        if (reply.error().isPresent()) {
+            expectSuccess(method + " " + path, reply.status(), reply.error().get());
         }
-        return response;
+        return reply.value();
     }
 
     static List<TaskSnapshot> parseTasks(JsonParser parser)
@@ -329,29 +339,6 @@ public final class TrinoWorkerClient
         return headers;
     }
 
-    // The worker's answers to these calls are small; anything beyond this is cut off (only the first 200 chars are shown on errors).
-    private static final int MAX_SMALL_BODY_BYTES = 1024 * 1024;
-
-    private PlainHttp.StringResponse send(String method, String path, String contentType, String body)
-            throws TrinoWorkerException
-    {
-        Map<String, String> headers = headers();
-        headers.put("Content-Type", contentType);
-        URI uri = URI.create(baseUri + path);
-        try (PlainHttp.Response response = HTTP.send(uri, method, headers, body.getBytes(StandardCharsets.UTF_8), requestTimeout, requestTimeout)) {
-            return new PlainHttp.StringResponse(response.status(), response.body().readNBytes(MAX_SMALL_BODY_BYTES));
-        }
-        catch (IOException e) {
-            throw new TrinoWorkerException(method + " " + uri + ": " + e, e);
-        }
-    }
-
-    private static void expectSuccess(String what, PlainHttp.StringResponse response)
-            throws TrinoWorkerException
-    {
-        expectSuccess(what, response.status(), response.body());
-    }
-
     private static void expectSuccess(String what, int status, String responseBody)
             throws TrinoWorkerException
     {
@@ -363,7 +350,12 @@ public final class TrinoWorkerClient
             case 403 -> " (not allowed: the request was not recognised as internal)";
             default -> "";
         };
+        Failure failure = switch (status) {
+            case 401 -> Failure.UNAUTHORIZED;
+            case 403 -> Failure.FORBIDDEN;
+            default -> Failure.OTHER;
+        };
         String body = responseBody == null ? "" : responseBody;
-        throw new TrinoWorkerException(what + " answered " + status + hint + ": " + body.substring(0, Math.min(200, body.length())));
+        throw new TrinoWorkerException(failure, what + " answered " + status + hint + ": " + body.substring(0, Math.min(200, body.length())));
     }
 }

@@ -12,6 +12,13 @@ public interface WorkerApi
     void setState(NodeState state)
             throws TrinoWorkerException;
 
+    /**
+     * One small read-only request that only a caller with the worker's internal credentials may make: whether the
+     * worker would take the agent's calls at all.
+     */
+    void checkAccess()
+            throws TrinoWorkerException;
+
     List<TaskSnapshot> tasks()
             throws TrinoWorkerException;
 

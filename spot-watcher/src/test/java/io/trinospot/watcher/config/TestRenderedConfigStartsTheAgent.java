@@ -91,6 +91,7 @@ class TestRenderedConfigStartsTheAgent
             settings.put("watcher.trino.shared-secret-file", secretFile.toString());
             settings.put("watcher.trino.allow-node-environment-secret", "true");
             settings.put("watcher.trino.request-timeout", "3s");
+            settings.put("watcher.health.unhealthy-after", "45s");
             settings.put("watcher.http.enabled", "true");
             settings.put("watcher.http.bind-address", "127.0.0.1");
             settings.put("watcher.http.port", "0");
@@ -134,6 +135,7 @@ class TestRenderedConfigStartsTheAgent
             assertThat(config.trinoSharedSecretFile()).contains(secretFile.toString());
             assertThat(config.trinoAllowNodeEnvironmentSecret()).isTrue();
             assertThat(config.trinoRequestTimeout()).isEqualTo(Duration.ofSeconds(3));
+            assertThat(config.healthUnhealthyAfter()).isEqualTo(Duration.ofSeconds(45));
             assertThat(config.httpEnabled()).isTrue();
             assertThat(config.httpBindAddress()).isEqualTo("127.0.0.1");
             assertThat(config.httpPort()).isZero();

@@ -94,7 +94,8 @@ class TestWatcherConfig
             assertThat(setting.check("0.5ms")).as(setting.key()).isPresent();
         }
         for (String key : List.of(WatcherConfig.POLL_INTERVAL, WatcherConfig.MAX_BACKOFF, WatcherConfig.IMDS_CONNECT_TIMEOUT, WatcherConfig.IMDS_REQUEST_TIMEOUT,
-                WatcherConfig.DRAIN_TASK_POLL_INTERVAL, WatcherConfig.TRINO_REQUEST_TIMEOUT, WatcherConfig.REBALANCE_UNDRAIN_AFTER, WatcherConfig.IMDS_TOKEN_TTL)) {
+                WatcherConfig.DRAIN_TASK_POLL_INTERVAL, WatcherConfig.TRINO_REQUEST_TIMEOUT, WatcherConfig.REBALANCE_UNDRAIN_AFTER, WatcherConfig.IMDS_TOKEN_TTL,
+                WatcherConfig.HEALTH_UNHEALTHY_AFTER)) {
             // max-backoff is checked against poll-interval too; zero for both isolates the zero check.
             Map<String, String> properties = key.equals(WatcherConfig.MAX_BACKOFF) ? Map.of(key, "0s") : Map.of(key, "0s", WatcherConfig.MAX_BACKOFF, "5s");
             assertThatThrownBy(() -> WatcherConfig.fromProperties(properties))
@@ -278,6 +279,16 @@ class TestWatcherConfig
         assertThat(catchConfigException(Map.of("watcher.poll-interval", "0s")).key()).contains("watcher.poll-interval");
         assertThat(catchConfigException(Map.of("watcher.poll-interval", "2s", "watcher.max-backoff", "1s")).key()).contains("watcher.max-backoff");
         assertThat(catchConfigException(Map.of("watcher.drain.estimate-factor", "0.5")).key()).contains("watcher.drain.estimate-factor");
+    }
+
+    @Test
+    void unhealthyAfterOutlastsABackedOffPoll()
+    {
+        assertThat(WatcherConfig.defaults().healthUnhealthyAfter()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(WatcherConfig.fromProperties(Map.of("watcher.health.unhealthy-after", "7s")).healthUnhealthyAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.health.unhealthy-after", "6s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("watcher.health.unhealthy-after: (PT6S) must be at least watcher.max-backoff + watcher.imds.request-timeout (PT7S)");
     }
 
     @Test

@@ -642,6 +642,12 @@ class TestWorkerDrainHandler
         }
 
         @Override
+        public void checkAccess()
+        {
+            // the drain never checks
+        }
+
+        @Override
         public Optional<String> stateSeenByCoordinator()
                 throws TrinoWorkerException
         {

@@ -1,6 +1,7 @@
 package io.trinospot.watcher.http;
 
 import com.sun.net.httpserver.HttpServer;
+import io.trinospot.watcher.testing.TricklingPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -8,10 +9,12 @@ import org.junit.jupiter.api.Test;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -23,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,19 +125,20 @@ class TestPlainHttp
     }
 
     @Test
-    void readsChunkedAnswerAsStream()
+    void readsChunkedAnswerAsStreamWithinTheDeadline()
             throws IOException
     {
-        try (PlainHttp.Response response = http.send(uri("/chunked"), "GET", Map.of(), null, TIMEOUT, TIMEOUT);
-                InputStream body = response.body()) {
-            assertThat(response.status()).isEqualTo(200);
-            assertThat(alarm.pending()).as("the deadline covers the head of a streamed answer").isZero();
-            StringBuilder expected = new StringBuilder();
-            for (int i = 0; i < 50; i++) {
-                expected.append("part-").append(i).append(';');
-            }
-            assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(expected.toString());
+        String body = http.exchange(uri("/chunked"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, answer -> {
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(alarm.pending()).as("the deadline covers reading the body").isEqualTo(1);
+            return new String(answer.body().readAllBytes(), StandardCharsets.UTF_8);
+        });
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 50; i++) {
+            expected.append("part-").append(i).append(';');
         }
+        assertThat(body).isEqualTo(expected.toString());
+        assertThat(alarm.pending()).as("cancelled once read").isZero();
     }
 
     @Test
@@ -276,6 +282,76 @@ class TestPlainHttp
         }
     }
 
+    @Test
+    void tricklingBodyEndsWhenTheDeadlineComes()
+            throws Exception
+    {
+        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", (byte) 'x', Duration.ofMillis(20))) {
+            URI uri = peer.uri();
+            CompletableFuture<byte[]> call = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return http.exchange(uri, "GET", Map.of(), null, TIMEOUT, TIMEOUT, answer -> answer.body().readAllBytes());
+                }
+                catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            peer.awaitBytesSent(5);
+            alarm.fire();
+            assertThat(causeOf(call)).isInstanceOf(HttpTimeoutException.class);
+            peer.awaitClosedByClient();
+        }
+    }
+
+    @Test
+    void stalledBodyEndsWhenTheDeadlineComes()
+            throws Exception
+    {
+        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", (byte) 'x', Duration.ZERO)) {
+            URI uri = peer.uri();
+            CompletableFuture<PlainHttp.StringResponse> call = CompletableFuture.supplyAsync(() -> sendQuietly(uri));
+            peer.awaitHeadSent();
+            alarm.fire();
+            assertThat(causeOf(call)).isInstanceOf(HttpTimeoutException.class).hasMessage("no answer within 60000 ms");
+            peer.awaitClosedByClient();
+        }
+    }
+
+    @Test
+    void interruptedCallerEndsItsRequest()
+            throws Exception
+    {
+        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", (byte) 'x', Duration.ZERO)) {
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    http.sendForString(peer.uri(), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024);
+                    failure.complete(null);
+                }
+                catch (IOException e) {
+                    failure.complete(e);
+                }
+            });
+            peer.awaitHeadSent();
+            caller.interrupt();
+            assertThat(failure.get(20, TimeUnit.SECONDS)).isInstanceOf(InterruptedIOException.class);
+            peer.awaitClosedByClient();
+            assertThat(alarm.pending()).isZero();
+        }
+    }
+
+    @Test
+    void headerValuesWithLineBreaksAreNotSent()
+    {
+        for (String value : List.of("a\rb", "a\nb", "a\r\n b", "a\r\nX-Injected: yes")) {
+            assertThatThrownBy(() -> http.sendForString(uri("/fixed"), "GET", Map.of("X-Test", value), null, TIMEOUT, TIMEOUT, 1024))
+                    .as("value %s", value.replace("\r", "\\r").replace("\n", "\\n"))
+                    .isInstanceOf(ProtocolException.class)
+                    .hasMessage("request header X-Test: value contains CR or LF; nothing sent");
+        }
+        assertThat(received).isEmpty();
+    }
+
     private PlainHttp.StringResponse sendQuietly(URI uri)
     {
         try {
@@ -286,14 +362,18 @@ class TestPlainHttp
         }
     }
 
+    // Bounded only to turn a hang into a failure.
     private static Throwable causeOf(CompletableFuture<?> call)
             throws InterruptedException
     {
         try {
-            call.get();
+            call.get(20, TimeUnit.SECONDS);
         }
         catch (ExecutionException e) {
             return e.getCause().getCause();
+        }
+        catch (TimeoutException e) {
+            throw new AssertionError("the call did not end");
         }
         throw new AssertionError("the call did not fail");
     }

@@ -5,6 +5,7 @@ import io.trinospot.harness.imds.ImdsEmulator;
 import io.trinospot.harness.imds.ManualClock;
 import io.trinospot.harness.imds.RecordedRequest;
 import io.trinospot.harness.imds.SpotAction;
+import io.trinospot.watcher.testing.TricklingPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -155,6 +158,22 @@ class TestImdsClient
         ImdsClient client = new ImdsClient(config, InstantSource.system());
         emulator.inject(Fault.delay(Duration.ofSeconds(4)).times(1).onPath(ImdsEmulator.TOKEN_PATH));
         assertThat(catchImds(() -> client.get(SPOT)).kind()).isEqualTo(ImdsException.Kind.TIMEOUT);
+    }
+
+    @Test
+    void tricklingTokenAnswerTimesOut()
+            throws Exception
+    {
+        // Real time on a real socket: a byte every 20 ms keeps each read well within the 200 ms request timeout.
+        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", (byte) 'a', Duration.ofMillis(20))) {
+            ImdsClient client = new ImdsClient(ImdsClientConfig.forEndpoint(peer.uri()).withRequestTimeout(Duration.ofMillis(200)), InstantSource.system());
+            CompletableFuture<ImdsException> call = CompletableFuture.supplyAsync(() -> catchImds(() -> client.get(SPOT)));
+            // Bounded only to turn a hang into a failure.
+            ImdsException failure = call.get(20, TimeUnit.SECONDS);
+            assertThat(failure.kind()).isEqualTo(ImdsException.Kind.TIMEOUT);
+            assertThat(failure).hasMessage("PUT /latest/api/token: no answer within 200 ms");
+            peer.awaitClosedByClient();
+        }
     }
 
     @Test

@@ -1,59 +1,65 @@
 package io.trinospot.watcher.status;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trinospot.watcher.http.PlainHttp;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TestStatusServer
 {
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Health.Report HEALTHY = new Health.Report(List.of(
+            new Health.Check(Health.THREADS, List.of()), new Health.Check(Health.IMDS, List.of()), new Health.Check(Health.WORKER, List.of())));
 
     @Test
-    void healthzIsJsonWithTheLastPollAndState()
+    void healthzIsOkOrOneLinePerProblem()
             throws Exception
     {
-        WatcherMetrics metrics = new WatcherMetrics();
-        AtomicBoolean healthy = new AtomicBoolean(true);
-        try (StatusServer server = new StatusServer("127.0.0.1", 0, metrics, healthy::get)) {
+        AtomicReference<Health.Report> health = new AtomicReference<>(HEALTHY);
+        try (StatusServer server = new StatusServer("127.0.0.1", 0, new WatcherMetrics(), health::get)) {
             URI healthz = URI.create("http://127.0.0.1:" + server.port() + "/healthz");
 
-            PlainHttp.StringResponse fresh = get(healthz);
-            assertThat(fresh.status()).isEqualTo(200);
-            assertThat(fresh.body()).endsWith("}\n");
-            assertThat(JSON.readTree(fresh.bytes())).isEqualTo(JSON.readTree("{\"status\":\"ok\",\"lastSuccessfulImdsPoll\":null,\"lastStateSet\":null}"));
+            PlainHttp.StringResponse ok = get(healthz);
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.body()).isEqualTo("ok\n");
 
-            metrics.pollSucceeded("spot", Instant.parse("2026-11-22T10:00:00Z"));
-            metrics.stateChanged("SHUTTING_DOWN");
-            healthy.set(false);
+            health.set(new Health.Report(List.of(
+                    new Health.Check(Health.THREADS, List.of()),
+                    new Health.Check(Health.IMDS, List.of("spot-instance-action: no successful answer for 31s", "rebalance-recommendation: no successful answer for 31s")),
+                    new Health.Check(Health.WORKER, List.of("no access for 40s: GET /v1/memory answered 401")))));
             PlainHttp.StringResponse failing = get(healthz);
             assertThat(failing.status()).isEqualTo(503);
-            JsonNode body = JSON.readTree(failing.bytes());
-            assertThat(body.get("status").asText()).isEqualTo("failing");
-            assertThat(body.get("lastSuccessfulImdsPoll").asText()).isEqualTo("2026-11-22T10:00:00Z");
-            assertThat(body.get("lastStateSet").asText()).isEqualTo("SHUTTING_DOWN");
+            assertThat(failing.body()).isEqualTo("""
+                    imds: spot-instance-action: no successful answer for 31s
+                    imds: rebalance-recommendation: no successful answer for 31s
+                    worker: no access for 40s: GET /v1/memory answered 401
+                    """);
         }
     }
 
     @Test
-    void metricsAndUnknownPaths()
+    void metricsWithHealthGaugesAndUnknownPaths()
             throws Exception
     {
         WatcherMetrics metrics = new WatcherMetrics();
         metrics.noticeSeen("spot-interruption");
-        try (StatusServer server = new StatusServer("127.0.0.1", 0, metrics, () -> true)) {
+        Health.Report workerLockedOut = new Health.Report(List.of(
+                new Health.Check(Health.THREADS, List.of()), new Health.Check(Health.IMDS, List.of()), new Health.Check(Health.WORKER, List.of("refused"))));
+        try (StatusServer server = new StatusServer("127.0.0.1", 0, metrics, () -> workerLockedOut)) {
             PlainHttp.StringResponse scrape = get(URI.create("http://127.0.0.1:" + server.port() + "/metrics"));
             assertThat(scrape.status()).isEqualTo(200);
-            assertThat(scrape.body()).contains("trinospot_watcher_notices_seen_total{kind=\"spot-interruption\"} 1");
+            assertThat(scrape.body())
+                    .contains("trinospot_watcher_notices_seen_total{kind=\"spot-interruption\"} 1")
+                    .contains("# TYPE trinospot_watcher_healthy gauge\ntrinospot_watcher_healthy 0\n")
+                    .contains("trinospot_watcher_check_healthy{check=\"threads\"} 1\n")
+                    .contains("trinospot_watcher_check_healthy{check=\"imds\"} 1\n")
+                    .contains("trinospot_watcher_check_healthy{check=\"worker\"} 0\n");
             assertThat(get(URI.create("http://127.0.0.1:" + server.port() + "/nothing")).status()).isEqualTo(404);
         }
     }

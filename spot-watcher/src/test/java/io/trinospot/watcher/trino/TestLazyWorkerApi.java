@@ -1,93 +1,104 @@
 package io.trinospot.watcher.trino;
 
 import io.trinospot.harness.logging.LogCapture;
+import io.trinospot.watcher.FakeTrinoWorker;
 import io.trinospot.watcher.config.WatcherConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+/**
+ * The worker client follows the worker's own settings files: a rotated shared secret or a new port is picked up on
+ * the first call it breaks, without restarting the agent.
+ */
 class TestLazyWorkerApi
 {
-    private static final InstantSource CLOCK = InstantSource.fixed(Instant.parse("2026-11-22T10:00:00Z"));
-
     @TempDir
     Path dir;
 
-    @Test
-    void aPasswordForAPlainHttpDiscoveryUriIsRefusedInOneLineAndTheWorkerIsStillReachable()
+    private Path writeWorkerConfig(int port, String secret)
             throws Exception
     {
-        Map<String, String> properties = worker("http://coordinator.internal:8080", "worker-7");
-        Path password = dir.resolve("coordinator-password");
-        Files.writeString(password, "pw-Secret-42\n");
-        properties.put(WatcherConfig.COORDINATOR_PASSWORD_FILE, password.toString());
-        properties.put(WatcherConfig.REBALANCE_DRAIN_ENABLED, "true");
-        LazyWorkerApi api = new LazyWorkerApi(WatcherConfig.fromProperties(properties), Optional.empty(), CLOCK);
+        Path file = dir.resolve("config.properties");
+        Files.writeString(file, "coordinator=false\nhttp-server.http.port=" + port + "\ninternal-communication.shared-secret=" + secret + "\n");
+        return file;
+    }
 
-        try (LogCapture log = new LogCapture(LazyWorkerApi.class)) {
-            assertThat(api.tryResolve()).as("the worker's own client").isEmpty();
-            assertThat(log.messages()).singleElement().asString()
-                    .startsWith("WARNING not asking the coordinator: watcher.coordinator.password-file: needs the coordinator over https, but its address is http://coordinator.internal:8080")
-                    .doesNotContain("pw-Secret-42")
-                    .doesNotContain("\n");
+    private LazyWorkerApi api(Path workerConfig)
+    {
+        return new LazyWorkerApi(WatcherConfig.fromProperties(Map.of(
+                "watcher.trino.config-file", workerConfig.toString(),
+                "watcher.trino.node-properties-file", dir.resolve("node.properties").toString(),
+                "watcher.trino.request-timeout", "10s")), Optional.empty(), InstantSource.system());
+    }
+
+    @Test
+    void rotatedSharedSecretIsReadAgainOnUnauthorized()
+            throws Exception
+    {
+        try (FakeTrinoWorker worker = new FakeTrinoWorker("first-secret-value");
+                LogCapture log = new LogCapture(LazyWorkerApi.class)) {
+            Path config = writeWorkerConfig(worker.port(), "first-secret-value");
+            LazyWorkerApi api = api(config);
+            api.setState(NodeState.DRAINING);
+
+            worker.changeSecret("second-secret-value");
+            writeWorkerConfig(worker.port(), "second-secret-value");
+            api.setState(NodeState.ACTIVE);
+
+            assertThat(worker.states).containsExactly("DRAINING", "ACTIVE");
+            assertThat(worker.unauthorized).as("one refused attempt, then the retry with the new secret").isEqualTo(1);
+            assertThat(log.texts()).singleElement().asString()
+                    .contains("shared secret changed")
+                    .doesNotContain("first-secret-value")
+                    .doesNotContain("second-secret-value");
         }
-        assertThatThrownBy(api::otherActiveWorkers)
-                .isInstanceOf(TrinoWorkerException.class)
-                .hasMessageStartingWith("not asking the coordinator: watcher.coordinator.password-file: needs the coordinator over https");
-        assertThat(api.stateSeenByCoordinator()).as("no coordinator to ask: the drain falls back to its fixed hold").isEmpty();
     }
 
     @Test
-    void withoutANodeIdOtherWorkersCannotBeCounted()
+    void newPortIsReadAgainOnConnectionRefused()
             throws Exception
     {
-        LazyWorkerApi api = new LazyWorkerApi(WatcherConfig.fromProperties(worker("http://coordinator.internal:8080", null)), Optional.empty(), CLOCK);
-        assertThatThrownBy(api::otherActiveWorkers)
-                .isInstanceOf(TrinoWorkerException.class)
-                .hasMessage("no coordinator to ask about this worker: no node.id in " + dir.resolve("node.properties"));
-    }
-
-    @Test
-    void confirmShutdownOffStopsTheStateQuestionsButNotTheCount()
-            throws Exception
-    {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
+        LazyWorkerApi api;
+        int oldPort;
+        try (FakeTrinoWorker old = new FakeTrinoWorker("secret-value")) {
+            oldPort = old.port();
+            api = api(writeWorkerConfig(oldPort, "secret-value"));
+            api.setState(NodeState.DRAINING);
         }
-        Map<String, String> properties = worker("http://127.0.0.1:" + closedPort, "worker-7");
-        properties.put(WatcherConfig.COORDINATOR_CONFIRM_SHUTDOWN, "false");
-        properties.put(WatcherConfig.REBALANCE_DRAIN_ENABLED, "true");
-        LazyWorkerApi api = new LazyWorkerApi(WatcherConfig.fromProperties(properties), Optional.empty(), CLOCK);
+        try (FakeTrinoWorker moved = new FakeTrinoWorker("secret-value");
+                LogCapture log = new LogCapture(LazyWorkerApi.class)) {
+            writeWorkerConfig(moved.port(), "secret-value");
+            api.setState(NodeState.SHUTTING_DOWN);
 
-        assertThat(api.stateSeenByCoordinator()).isEmpty();
-        assertThatThrownBy(api::otherActiveWorkers)
-                .isInstanceOf(TrinoWorkerException.class)
-                .hasMessageContaining("127.0.0.1:" + closedPort);
+            assertThat(moved.states).containsExactly("SHUTTING_DOWN");
+            assertThat(log.texts()).singleElement().asString()
+                    .contains("port " + oldPort + " -> " + moved.port())
+                    .doesNotContain("secret-value");
+        }
     }
 
-    private Map<String, String> worker(String discoveryUri, String nodeId)
-            throws IOException
+    @Test
+    void unchangedSettingsAreNotRetried()
+            throws Exception
     {
-        Path trinoConfig = dir.resolve("config.properties");
-        Path nodeProperties = dir.resolve("node.properties");
-        Files.writeString(trinoConfig, "coordinator=false\nhttp-server.http.port=8081\ninternal-communication.shared-secret=s\ndiscovery.uri=" + discoveryUri + "\n");
-        Files.writeString(nodeProperties, "node.environment=spotlab\n" + (nodeId == null ? "" : "node.id=" + nodeId + "\n"));
-        Map<String, String> properties = new HashMap<>();
-        properties.put(WatcherConfig.TRINO_CONFIG_FILE, trinoConfig.toString());
-        properties.put(WatcherConfig.TRINO_NODE_PROPERTIES_FILE, nodeProperties.toString());
-        return properties;
+        try (FakeTrinoWorker worker = new FakeTrinoWorker("worker-secret");
+                LogCapture log = new LogCapture(LazyWorkerApi.class)) {
+            LazyWorkerApi api = api(writeWorkerConfig(worker.port(), "stale-secret"));
+
+            assertThatThrownBy(() -> api.setState(NodeState.SHUTTING_DOWN))
+                    .isInstanceOf(TrinoWorkerException.class)
+                    .hasMessageContaining("401");
+            assertThat(worker.unauthorized).as("nothing changed, so no second attempt").isEqualTo(1);
+            assertThat(log.texts()).isEmpty();
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.trinospot.watcher.trino;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.trinospot.watcher.FakeTrinoWorker;
+import io.trinospot.watcher.testing.TricklingPeer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,9 +12,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 class TestTrinoWorkerClient
 {
@@ -161,6 +165,23 @@ class TestTrinoWorkerClient
         assertThat(first.totalDrivers()).isEqualTo(24);
         assertThat(first.completedDrivers()).isEqualTo(15);
         assertThat(first.runningDrivers()).isEqualTo(9);
+    }
+
+    @Test
+    void tricklingWorkerCannotHoldACallPastItsRequestTimeout()
+            throws Exception
+    {
+        // Real time on a real socket: a space every 20 ms keeps each read well within 200 ms.
+        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n[", (byte) ' ',
+                Duration.ofMillis(20))) {
+            TrinoWorkerClient slow = new TrinoWorkerClient(peer.uri(), "cluster-secret", "REMOTE_HOST_GONE", Duration.ofMillis(200), InstantSource.system());
+            CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> catchThrowable(slow::tasks));
+            // Bounded only to turn a hang into a failure.
+            assertThat(call.get(20, TimeUnit.SECONDS))
+                    .isInstanceOf(TrinoWorkerException.class)
+                    .hasMessageContaining("no answer within 200 ms");
+            peer.awaitClosedByClient();
+        }
     }
 
     @Test
