@@ -47,7 +47,9 @@ public record TrinoWorkerSettings(URI baseUri, String sharedSecret, Optional<URI
      */
     public static TrinoWorkerSettings resolve(WatcherConfig config, Optional<Secret> secret)
     {
-        boolean needsCoordinator = config.coordinatorConfirmShutdown() && config.coordinatorUri().isEmpty();
+        // the coordinator is asked whether it saw SHUTTING_DOWN, and how many workers are active before a rebalance drain
+        boolean asksCoordinator = config.coordinatorConfirmShutdown() || (config.rebalanceDrainEnabled() && config.rebalanceMinActiveWorkers() > 0);
+        boolean needsCoordinator = asksCoordinator && config.coordinatorUri().isEmpty();
         boolean readsConfig = config.trinoPort().isEmpty() || secret.isEmpty() || needsCoordinator;
         boolean configExists = Files.exists(config.trinoConfigFile());
         Map<String, String> trino = readsConfig && configExists ? PropertiesFiles.load(config.trinoConfigFile()) : Map.of();
@@ -68,7 +70,7 @@ public record TrinoWorkerSettings(URI baseUri, String sharedSecret, Optional<URI
         if (given.isEmpty() && !usesEnvironment) {
             throw WorkerSecret.missing(config, configExists);
         }
-        Map<String, String> node = (usesEnvironment || config.coordinatorConfirmShutdown()) && Files.exists(config.trinoNodePropertiesFile())
+        Map<String, String> node = (usesEnvironment || asksCoordinator) && Files.exists(config.trinoNodePropertiesFile())
                 ? PropertiesFiles.load(config.trinoNodePropertiesFile())
                 : Map.of();
         String sharedSecret = given.map(Secret::value)

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * {@code secret}, {@code password}, {@code passwd}, {@code passphrase}, {@code credential} or {@code credentials}; when
  * its last word is {@code key} or {@code token}; when it names an account key ({@code fs.azure.account.key.<account>});
  * or when it ends in {@code connection-string}. A key whose last word says the value only points at or describes a
- * secret ({@code file}, {@code path}, {@code ttl}, ...) is not secret. A false positive costs a masked value and a
+ * secret ({@code file}, {@code path}, {@code ttl}, ...) is not secret, nor is a switch that allows something
+ * ({@code watcher.trino.allow-node-environment-secret}). A false positive costs a masked value and a
  * file only its owner reads; a false negative would leak, so the words are broad.
  */
 public final class SecretKeys
@@ -36,7 +37,7 @@ public final class SecretKeys
         List<String> words = Arrays.stream(CAMEL_CASE.matcher(key).replaceAll(".").toLowerCase(Locale.ROOT).split("[._-]+"))
                 .filter(word -> !word.isEmpty())
                 .toList();
-        if (words.isEmpty() || REFERENCE_LAST_WORDS.contains(words.getLast())) {
+        if (words.isEmpty() || REFERENCE_LAST_WORDS.contains(words.getLast()) || words.contains("allow")) {
             return false;
         }
         if (words.stream().anyMatch(SECRET_WORDS::contains) || SECRET_LAST_WORDS.contains(words.getLast())) {
