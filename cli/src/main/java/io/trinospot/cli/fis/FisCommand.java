@@ -37,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -165,6 +167,12 @@ public final class FisCommand
         /** The FIS client for a region and endpoint; tests point it at a local server with fixed credentials. */
         Function<AwsTarget, FisApi> fisFactory = target -> new SignedFisClient(target.endpoint(), target.region(), DefaultCredentialsProvider.builder().build());
 
+        /** The runner following the experiment; tests give it a clock and a sleep they control. */
+        BiFunction<FisApi, Consumer<String>, AwsExperimentRunner> runnerFactory = AwsExperimentRunner::standard;
+
+        /** Where the hook that stops the experiment on Ctrl-C goes; tests call it themselves. */
+        InterruptOnExit.Hooks shutdownHooks = InterruptOnExit.Hooks.RUNTIME;
+
         @Spec
         CommandSpec spec;
 
@@ -177,7 +185,7 @@ public final class FisCommand
         @Option(names = "--region", paramLabel = "R", description = "--aws: the AWS region (default: AWS_REGION, the profile, ...)")
         String region;
 
-        @Option(names = "--endpoint", paramLabel = "URL", description = "--aws: the FIS endpoint (default: the region's)")
+        @Option(names = "--endpoint", paramLabel = "URL", description = "--aws: the FIS endpoint (default: the region's); https, or http only to a loopback address")
         URI endpoint;
 
         @Option(names = "--local", description = "on a local copy of the AWS blog post's cluster, started for this run and stopped afterwards")
@@ -208,23 +216,28 @@ public final class FisCommand
 
         private int runOnAws()
         {
-            if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
-                throw CommandLines.usage(spec, "--endpoint must be an absolute URL like https://host:port, got '" + endpoint + "'");
+            if (endpoint != null) {
+                SignedFisClient.endpointProblem(endpoint).ifPresent(problem -> {
+                    throw CommandLines.usage(spec, "--endpoint " + problem);
+                });
             }
-            return Failures.guard(spec, () -> {
-                ExperimentTemplate parsed = TemplateReader.parse(template.json(), TemplateValidator.RoleArn.REQUIRED);
-                String chosenRegion = region != null ? region : defaultRegion();
-                URI chosenEndpoint = endpoint != null ? endpoint : SignedFisClient.endpointFor(chosenRegion);
-                PrintWriter out = spec.commandLine().getOut();
-                out.println("running " + template.given() + " on AWS FIS in " + chosenRegion + " (" + chosenEndpoint + ")");
-                ExperimentStatus status = AwsExperimentRunner.standard(fisFactory.apply(new AwsTarget(chosenRegion, chosenEndpoint)), out::println).run(parsed);
-                if (!status.isCompleted()) {
-                    return CommandLines.fail(spec, "experiment " + status.id() + " ended " + status.status()
-                            + status.reason().map(reason -> ": " + reason).orElse(""));
-                }
-                out.println("experiment " + status.id() + " completed");
-                return CommandLines.OK;
-            });
+            // opened before the failure line is printed and closed after, so Ctrl-C never cuts that line off
+            try (InterruptOnExit _ = new InterruptOnExit(shutdownHooks)) {
+                return Failures.guard(spec, () -> {
+                    ExperimentTemplate parsed = TemplateReader.parse(template.json(), TemplateValidator.RoleArn.REQUIRED);
+                    String chosenRegion = region != null ? region : defaultRegion();
+                    URI chosenEndpoint = endpoint != null ? endpoint : SignedFisClient.endpointFor(chosenRegion);
+                    PrintWriter out = spec.commandLine().getOut();
+                    out.println("running " + template.given() + " on AWS FIS in " + chosenRegion + " (" + chosenEndpoint + ")");
+                    ExperimentStatus status = runnerFactory.apply(fisFactory.apply(new AwsTarget(chosenRegion, chosenEndpoint)), out::println).run(parsed);
+                    if (!status.isCompleted()) {
+                        return CommandLines.fail(spec, "experiment " + status.id() + " ended " + status.status()
+                                + status.reason().map(reason -> ": " + reason).orElse(""));
+                    }
+                    out.println("experiment " + status.id() + " completed");
+                    return CommandLines.OK;
+                });
+            }
         }
 
         private String defaultRegion()

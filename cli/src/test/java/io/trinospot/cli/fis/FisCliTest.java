@@ -2,12 +2,14 @@ package io.trinospot.cli.fis;
 
 import io.trinospot.cli.CommandLines;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trinospot.fis.aws.AwsExperimentRunner;
 import io.trinospot.fis.aws.ExperimentStatus;
 import io.trinospot.fis.aws.FisApi;
 import io.trinospot.fis.report.EventKind;
 import io.trinospot.fis.report.ExperimentReport;
 import io.trinospot.fis.report.NodeState;
 import io.trinospot.fis.report.ReportJson;
+import io.trinospot.harness.imds.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,6 +83,15 @@ class FisCliTest
                 error: $.stopConditions: must be a non-empty array (use [{"source": "none"}] for none)
                 trino-spot fis validate: 3 problem(s) in the template
                 """);
+    }
+
+    @Test
+    void aTemplateWithoutTargetsIsValid()
+            throws Exception
+    {
+        FisRunner result = fis("validate", waitOnly().toString(), "--aws");
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(CommandLines.OK);
+        assertThat(result.out()).isEqualTo("ok: " + waitOnly() + " is a valid FIS experiment template (0 target(s), 1 action(s))\n");
     }
 
     @Test
@@ -174,6 +188,7 @@ class FisCliTest
             implements FisApi
     {
         final List<String> calls = new ArrayList<>();
+        final List<ObjectNode> templates = new ArrayList<>();
         private final ExperimentStatus end;
 
         FinishedFis(ExperimentStatus end)
@@ -185,6 +200,7 @@ class FisCliTest
         public String createExperimentTemplate(ObjectNode template, String clientToken)
         {
             calls.add("create " + template.path("roleArn").asText());
+            templates.add(template);
             return "EXT1";
         }
 
@@ -200,6 +216,58 @@ class FisCliTest
         {
             throw new AssertionError("a finished experiment is not polled");
         }
+
+        @Override
+        public ExperimentStatus stopExperiment(String experimentId)
+        {
+            throw new AssertionError("a finished experiment is not stopped");
+        }
+    }
+
+    /** FIS with an experiment that runs until it is stopped. */
+    private static final class RunningFis
+            implements FisApi
+    {
+        final List<String> calls = new CopyOnWriteArrayList<>();
+
+        @Override
+        public String createExperimentTemplate(ObjectNode template, String clientToken)
+        {
+            calls.add("create");
+            return "EXT1";
+        }
+
+        @Override
+        public ExperimentStatus startExperiment(String templateId, String clientToken)
+        {
+            calls.add("start " + templateId);
+            return new ExperimentStatus("EXP3", "running", Optional.empty(), Map.of());
+        }
+
+        @Override
+        public ExperimentStatus getExperiment(String experimentId)
+        {
+            calls.add("get " + experimentId);
+            return new ExperimentStatus(experimentId, "running", Optional.empty(), Map.of());
+        }
+
+        @Override
+        public ExperimentStatus stopExperiment(String experimentId)
+        {
+            calls.add("stop " + experimentId);
+            return new ExperimentStatus(experimentId, "stopping", Optional.empty(), Map.of());
+        }
+    }
+
+    private Path waitOnly()
+            throws Exception
+    {
+        Path template = dir.resolve("wait-only.json");
+        Files.writeString(template, """
+                {"description": "pause", "actions": {"Pause": {"actionId": "aws:fis:wait", "parameters": {"duration": "PT1M"}}},
+                 "stopConditions": [{"source": "none"}], "roleArn": "arn:aws:iam::123456789012:role/fis"}
+                """);
+        return template;
     }
 
     private Path templateWithRole()
@@ -246,6 +314,87 @@ class FisCliTest
         FisRunner result = FisRunner.run(target -> fis, "fis", "run", templateWithRole().toString(), "--aws", "--region", "us-east-1");
         assertThat(result.exitCode()).isEqualTo(CommandLines.FAILED);
         assertThat(result.err()).isEqualTo("trino-spot fis run: experiment EXP2 ended stopped: stop condition met\n");
+    }
+
+    @Test
+    void runAwsSubmitsATemplateWithoutTargetsAsWritten()
+            throws Exception
+    {
+        FinishedFis fis = new FinishedFis(new ExperimentStatus("EXP4", "completed", Optional.empty(), Map.of()));
+        FisRunner result = FisRunner.run(target -> fis, "fis", "run", waitOnly().toString(), "--aws", "--region", "us-east-1");
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(CommandLines.OK);
+        assertThat(fis.templates).singleElement().satisfies(template -> {
+            assertThat(template.has("targets")).isFalse();
+            assertThat(template.at("/actions/Pause/actionId").asText()).isEqualTo("aws:fis:wait");
+        });
+    }
+
+    @Test
+    void runAwsRefusesPlainHttpExceptToLoopback()
+            throws Exception
+    {
+        String clear = " would send AWS credentials in clear: use https (plain http only to a loopback address: 127.0.0.0/8, ::1, localhost)";
+        String template = templateWithRole().toString();
+        assertUsage(fis("run", template, "--aws", "--region", "us-east-1", "--endpoint", "http://fis.us-east-1.amazonaws.com"),
+                "trino-spot fis run: --endpoint http://fis.us-east-1.amazonaws.com" + clear);
+        assertUsage(fis("run", template, "--aws", "--region", "us-east-1", "--endpoint", "http://10.0.0.5:8080"),
+                "trino-spot fis run: --endpoint http://10.0.0.5" + clear);
+        assertUsage(fis("run", template, "--aws", "--region", "us-east-1", "--endpoint", "http://localhost.example.com"),
+                "trino-spot fis run: --endpoint http://localhost.example.com" + clear);
+        assertUsage(fis("run", template, "--aws", "--region", "us-east-1", "--endpoint", "ftp://127.0.0.1"),
+                "trino-spot fis run: --endpoint must be an absolute URL like https://host:port, got 'ftp://127.0.0.1'");
+
+        for (String loopback : List.of("http://127.0.0.1:9", "http://127.3.2.1:9", "http://[::1]:9", "http://localhost:9", "https://fis.example.com")) {
+            FinishedFis fis = new FinishedFis(new ExperimentStatus("EXP1", "completed", Optional.empty(), Map.of()));
+            FisRunner result = FisRunner.run(target -> fis, "fis", "run", template, "--aws", "--region", "us-east-1", "--endpoint", loopback);
+            assertThat(result.exitCode()).as(loopback + ": " + result.err()).isEqualTo(CommandLines.OK);
+        }
+    }
+
+    @Test
+    void ctrlCStopsTheExperimentAndSaysSoBeforeTheJvmEnds()
+            throws Exception
+    {
+        Path template = templateWithRole();
+        RunningFis fis = new RunningFis();
+        CountDownLatch polling = new CountDownLatch(1);
+        List<Thread> added = new CopyOnWriteArrayList<>();
+        List<Thread> removed = new CopyOnWriteArrayList<>();
+        AtomicReference<FisRunner> result = new AtomicReference<>();
+        Thread command = new Thread(() -> result.set(FisRunner.configure(run -> {
+            run.fisFactory = _ -> fis;
+            // waits between polls until interrupted, as Thread.sleep does
+            run.runnerFactory = (api, progress) -> new AwsExperimentRunner(api, new ManualClock(Instant.EPOCH), _ -> {
+                polling.countDown();
+                new CountDownLatch(1).await();
+            }, Duration.ofSeconds(5), Duration.ofHours(2), () -> "t", progress);
+            run.shutdownHooks = new InterruptOnExit.Hooks()
+            {
+                @Override
+                public void add(Thread hook)
+                {
+                    added.add(hook);
+                }
+
+                @Override
+                public void remove(Thread hook)
+                {
+                    removed.add(hook);
+                }
+            };
+        }, "fis", "run", template.toString(), "--aws", "--region", "us-east-1")), "fis-run");
+        command.start();
+        polling.await();
+
+        // what the JVM does on Ctrl-C: run the hook, which returns once the command has stopped the experiment and said so
+        assertThat(added).hasSize(1);
+        added.getFirst().run();
+        command.join();
+
+        assertThat(fis.calls).containsExactly("create", "start EXT1", "stop EXP3");
+        assertThat(result.get().exitCode()).isEqualTo(CommandLines.FAILED);
+        assertThat(result.get().err()).isEqualTo("trino-spot fis run: interrupted while following experiment EXP3; sent StopExperiment, experiment EXP3 is now stopping\n");
+        assertThat(removed).isEqualTo(added);
     }
 
     @Test

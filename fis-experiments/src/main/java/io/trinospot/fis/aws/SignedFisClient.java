@@ -12,6 +12,7 @@ import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -20,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,7 +32,8 @@ import static java.util.Objects.requireNonNull;
  * FIS's REST-JSON API over the JDK HTTP client, each request signed with the AWS SDK's SigV4 signer (service name
  * {@code fis}). This stands in for the SDK's generated {@code FisClient}, whose artifact this build cannot obtain;
  * the wire format is the one FIS documents: {@code POST /experimentTemplates}, {@code POST /experiments},
- * {@code GET /experiments/{id}}.
+ * {@code GET /experiments/{id}}, {@code DELETE /experiments/{id}}. It sends each request once; retrying is the
+ * caller's choice, told by {@link FisException#kind()}.
  */
 public final class SignedFisClient
         implements FisApi
@@ -39,6 +42,8 @@ public final class SignedFisClient
     // the JDK client sets these itself and refuses them from callers; they are still part of what was signed
     private static final Set<String> RESTRICTED_HEADERS = Set.of("host", "content-length", "connection", "expect", "upgrade");
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    // error types that mean the caller sent too fast, as does HTTP 429
+    private static final Set<String> THROTTLING = Set.of("ThrottlingException", "TooManyRequestsException");
 
     private final URI endpoint;
     private final String region;
@@ -46,9 +51,14 @@ public final class SignedFisClient
     private final HttpClient http;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
+    /** @throws IllegalArgumentException when the endpoint would carry the signed requests in clear, see {@link #endpointProblem} */
     public SignedFisClient(URI endpoint, String region, AwsCredentialsProvider credentials)
     {
-        this.endpoint = requireNonNull(endpoint, "endpoint is null");
+        requireNonNull(endpoint, "endpoint is null");
+        endpointProblem(endpoint).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem);
+        });
+        this.endpoint = endpoint;
         this.region = requireNonNull(region, "region is null");
         this.credentials = requireNonNull(credentials, "credentials is null");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -60,9 +70,45 @@ public final class SignedFisClient
         return URI.create("https://fis." + region + ".amazonaws.com");
     }
 
+    /**
+     * Why requests cannot go to this endpoint, if they cannot: it must be an absolute https URL, or http on a loopback
+     * address (a local test server), because a signed request over plain http shows the access key id and the session
+     * token to anyone on the path. A host name other than {@code localhost} is never resolved to decide this.
+     */
+    public static Optional<String> endpointProblem(URI endpoint)
+    {
+        if (endpoint.getRawUserInfo() != null) {
+            // not echoed: it may hold a password, and FIS takes none in its URL
+            return Optional.of("must not carry a user name or password");
+        }
+        String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
+        if (endpoint.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            return Optional.of("must be an absolute URL like https://host:port, got '" + endpoint + "'");
+        }
+        if (scheme.equals("http") && !isLoopback(endpoint.getHost())) {
+            return Optional.of("http://" + endpoint.getHost() + " would send AWS credentials in clear: use https (plain http only to a loopback address: 127.0.0.0/8, ::1, localhost)");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isLoopback(String host)
+    {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        try {
+            // parses an address literal only, never a DNS lookup: a name that resolves to 127.0.0.1 today may not tomorrow
+            return InetAddress.ofLiteral(literal).isLoopbackAddress();
+        }
+        catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     @Override
     public String createExperimentTemplate(ObjectNode template, String clientToken)
-            throws FisException
+            throws FisException, InterruptedException
     {
         ObjectNode body = template.deepCopy();
         body.put("clientToken", clientToken);
@@ -72,7 +118,7 @@ public final class SignedFisClient
 
     @Override
     public ExperimentStatus startExperiment(String templateId, String clientToken)
-            throws FisException
+            throws FisException, InterruptedException
     {
         ObjectNode body = MAPPER.createObjectNode();
         body.put("clientToken", clientToken);
@@ -82,9 +128,21 @@ public final class SignedFisClient
 
     @Override
     public ExperimentStatus getExperiment(String experimentId)
-            throws FisException
+            throws FisException, InterruptedException
     {
-        return experiment(call(SdkHttpMethod.GET, "/experiments/" + URLEncoder.encode(experimentId, StandardCharsets.UTF_8), Optional.empty()));
+        return experiment(call(SdkHttpMethod.GET, experimentPath(experimentId), Optional.empty()));
+    }
+
+    @Override
+    public ExperimentStatus stopExperiment(String experimentId)
+            throws FisException, InterruptedException
+    {
+        return experiment(call(SdkHttpMethod.DELETE, experimentPath(experimentId), Optional.empty()));
+    }
+
+    private static String experimentPath(String experimentId)
+    {
+        return "/experiments/" + URLEncoder.encode(experimentId, StandardCharsets.UTF_8);
     }
 
     private static ExperimentStatus experiment(JsonNode response)
@@ -102,7 +160,7 @@ public final class SignedFisClient
     }
 
     private JsonNode call(SdkHttpMethod method, String path, Optional<ObjectNode> body)
-            throws FisException
+            throws FisException, InterruptedException
     {
         byte[] payload = body.map(json -> json.toString().getBytes(StandardCharsets.UTF_8)).orElse(new byte[0]);
         URI uri = endpoint.resolve(path);
@@ -115,7 +173,7 @@ public final class SignedFisClient
             identity = credentials.resolveCredentials();
         }
         catch (RuntimeException e) {
-            throw new FisException("no AWS credentials: " + e.getMessage(), e);
+            throw new FisException("no AWS credentials: " + e.getMessage(), FisException.Kind.PERMANENT, e);
         }
         SignedRequest signed = signer.sign(request -> request
                 .identity(identity)
@@ -127,7 +185,7 @@ public final class SignedFisClient
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                 .method(method.name(), body.isPresent() ? HttpRequest.BodyPublishers.ofByteArray(payload) : HttpRequest.BodyPublishers.noBody());
         signed.request().forEachHeader((name, values) -> {
-            if (!RESTRICTED_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+            if (!RESTRICTED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                 values.forEach(value -> request.header(name, value));
             }
         });
@@ -137,20 +195,33 @@ public final class SignedFisClient
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         }
         catch (IOException e) {
-            throw new FisException(method + " " + uri + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new FisException(method + " " + uri + ": interrupted", e);
+            throw new FisException(method + " " + uri + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), FisException.Kind.TRANSIENT, e);
         }
         JsonNode json = parse(response.body());
-        if (response.statusCode() / 100 != 2) {
-            // REST-JSON errors name their type in a header (sometimes "Type:extra") and explain in body.message
-            String type = response.headers().firstValue("x-amzn-ErrorType").map(value -> value.split(":")[0]).orElse("HTTP " + response.statusCode());
+        int status = response.statusCode();
+        if (status / 100 != 2) {
+            String type = errorType(response, json);
             String message = json.path("message").asText(json.path("Message").asText(response.body().strip()));
-            throw new FisException(method + " " + path + " failed: " + type + ": " + message.replaceAll("\\s+", " ") + " (HTTP " + response.statusCode() + ")");
+            FisException.Kind kind = status == 429 || THROTTLING.contains(type) ? FisException.Kind.THROTTLED
+                    : status >= 500 ? FisException.Kind.TRANSIENT
+                    : FisException.Kind.PERMANENT;
+            throw new FisException(method + " " + path + " failed: " + type + ": " + message.replaceAll("\\s+", " ") + " (HTTP " + status + ")", kind);
         }
         return json;
+    }
+
+    /**
+     * The error's type as AWS's REST-JSON protocol carries it: the x-amzn-ErrorType header (sometimes "Type:extra"),
+     * else the body's __type (sometimes "namespace#Type") or code.
+     */
+    private static String errorType(HttpResponse<String> response, JsonNode json)
+    {
+        String type = response.headers().firstValue("x-amzn-ErrorType")
+                .or(() -> Optional.of(json.path("__type").asText(json.path("code").asText(json.path("Code").asText()))))
+                .orElse("");
+        type = type.split(":")[0];
+        type = type.substring(type.lastIndexOf('#') + 1);
+        return type.isBlank() ? "HTTP " + response.statusCode() : type;
     }
 
     private static JsonNode parse(String body)

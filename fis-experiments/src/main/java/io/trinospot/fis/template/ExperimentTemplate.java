@@ -14,6 +14,9 @@ import static java.util.Objects.requireNonNull;
 /**
  * A validated FIS experiment template. {@code json} is the document as written, kept so that {@code --aws} submits
  * exactly what was validated, field order and all.
+ *
+ * @param targets empty when the template has none, which FIS allows for actions without targets
+ * @param clientToken the template's own idempotency token for CreateExperimentTemplate, sent as written
  */
 public record ExperimentTemplate(
         String description,
@@ -22,6 +25,7 @@ public record ExperimentTemplate(
         List<StopCondition> stopConditions,
         Optional<String> roleArn,
         Map<String, String> tags,
+        Optional<String> clientToken,
         ObjectNode json)
 {
     public ExperimentTemplate
@@ -32,6 +36,7 @@ public record ExperimentTemplate(
         stopConditions = List.copyOf(requireNonNull(stopConditions, "stopConditions is null"));
         requireNonNull(roleArn, "roleArn is null");
         tags = Map.copyOf(requireNonNull(tags, "tags is null"));
+        requireNonNull(clientToken, "clientToken is null");
         requireNonNull(json, "json is null");
     }
 

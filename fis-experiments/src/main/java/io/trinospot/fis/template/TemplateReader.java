@@ -66,7 +66,7 @@ public final class TemplateReader
     private static ExperimentTemplate model(ObjectNode document)
     {
         SequencedMap<String, Target> targets = new LinkedHashMap<>();
-        document.get("targets").properties().forEach(entry -> targets.put(entry.getKey(), target(entry.getKey(), entry.getValue())));
+        Optional.ofNullable(document.get("targets")).ifPresent(node -> node.properties().forEach(entry -> targets.put(entry.getKey(), target(entry.getKey(), entry.getValue()))));
 
         SequencedMap<String, Action> actions = new LinkedHashMap<>();
         document.get("actions").properties().forEach(entry -> actions.put(entry.getKey(), action(entry.getKey(), entry.getValue())));
@@ -82,6 +82,7 @@ public final class TemplateReader
                 stopConditions,
                 Optional.ofNullable(document.get("roleArn")).map(JsonNode::asText),
                 strings(document.get("tags")),
+                Optional.ofNullable(document.get("clientToken")).map(JsonNode::asText),
                 document.deepCopy());
     }
 

@@ -24,6 +24,7 @@ public final class TemplateValidator
     static final int MAX_DESCRIPTION = 512;
     static final int MAX_RESOURCE_ARNS = 5;
     static final int MAX_RESOURCE_TAGS = 50;
+    static final int MAX_CLIENT_TOKEN = 1024;
 
     private static final Set<String> TOP_LEVEL = Set.of(
             "description", "targets", "actions", "stopConditions", "roleArn", "tags",
@@ -36,6 +37,7 @@ public final class TemplateValidator
     private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::[0-9]{12}:role/\\S+");
     private static final Pattern INSTANCE_ARN = Pattern.compile("arn:aws[a-z-]*:ec2:[a-z0-9-]+:[0-9]{12}:instance/\\S+");
     private static final Pattern ALARM_ARN = Pattern.compile("arn:aws[a-z-]*:cloudwatch:[a-z0-9-]+:[0-9]{12}:alarm:\\S+");
+    private static final Pattern CLIENT_TOKEN = Pattern.compile("\\S{1," + MAX_CLIENT_TOKEN + "}");
 
     /** Whether a role ARN is needed: FIS on AWS needs one to act; a local run does not. */
     public enum RoleArn
@@ -83,6 +85,11 @@ public final class TemplateValidator
         }
 
         optionalStringMap(document, ROOT, "tags");
+        optionalString(document, ROOT, "clientToken").ifPresent(token -> {
+            if (!CLIENT_TOKEN.matcher(token).matches()) {
+                problem(field(ROOT, "clientToken"), "must be 1 to " + MAX_CLIENT_TOKEN + " characters without whitespace");
+            }
+        });
 
         Map<String, ResourceType> targetTypes = targets(document);
         actions(document, targetTypes);
@@ -96,7 +103,7 @@ public final class TemplateValidator
         String path = field(ROOT, "targets");
         JsonNode targets = document.get("targets");
         if (targets == null) {
-            problem(path, "required");
+            // FIS accepts a template without targets: one whose actions need none, such as aws:fis:wait
             return types;
         }
         if (!targets.isObject()) {

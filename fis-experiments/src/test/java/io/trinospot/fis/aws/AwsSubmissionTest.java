@@ -1,18 +1,21 @@
 package io.trinospot.fis.aws;
 
+import io.trinospot.fis.plan.PlanPlayer;
 import io.trinospot.fis.template.ExperimentTemplate;
 import io.trinospot.fis.template.TemplateReader;
 import io.trinospot.fis.template.TemplateValidator;
+import io.trinospot.harness.imds.ManualClock;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +42,7 @@ class AwsSubmissionTest
                     .answer(experiment("completed", "Experiment completed.", "completed"));
             List<String> progress = new ArrayList<>();
             AtomicInteger tokens = new AtomicInteger();
-            AwsExperimentRunner runner = new AwsExperimentRunner(client(server), Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), _ -> {}, Duration.ofSeconds(5),
+            AwsExperimentRunner runner = new AwsExperimentRunner(client(server), new ManualClock(Instant.EPOCH), _ -> {}, Duration.ofSeconds(5),
                     Duration.ofHours(1), () -> "token-" + tokens.incrementAndGet(), progress::add);
 
             ExperimentStatus result = runner.run(blogTemplateWithRole());
@@ -95,7 +98,7 @@ class AwsSubmissionTest
                     .answer(experiment("initiating", null, "pending"))
                     .answer(experiment("failed", "Target resolution returned empty set", "cancelled"));
             List<String> progress = new ArrayList<>();
-            ExperimentStatus result = new AwsExperimentRunner(client(server), Clock.systemUTC(), _ -> {}, Duration.ofSeconds(5), Duration.ofHours(1),
+            ExperimentStatus result = new AwsExperimentRunner(client(server), new ManualClock(Instant.EPOCH), _ -> {}, Duration.ofSeconds(5), Duration.ofHours(1),
                     () -> "t", progress::add).run(blogTemplateWithRole());
             assertThat(result.isTerminal()).isTrue();
             assertThat(result.isCompleted()).isFalse();
@@ -104,65 +107,278 @@ class AwsSubmissionTest
     }
 
     @Test
-    void serviceErrorsBecomeOneLine()
+    void serviceErrorsBecomeOneLineAndAreNotRetried()
             throws Exception
     {
         try (FakeFisServer server = new FakeFisServer()) {
             server.fail(400, "ValidationException:http://internal.amazon.com/coral/com.amazon.fis/", "{\"message\":\"Role arn is invalid\\n or missing\"}");
-            AwsExperimentRunner runner = AwsExperimentRunner.standard(client(server), _ -> {});
+            Sleeps sleeps = new Sleeps();
+            AwsExperimentRunner runner = new AwsExperimentRunner(client(server), sleeps.clock, sleeps, Duration.ofSeconds(5), Duration.ofHours(1), () -> "t", _ -> {});
             assertThatThrownBy(() -> runner.run(blogTemplateWithRole()))
                     .isInstanceOf(FisException.class)
                     .hasMessage("POST /experimentTemplates failed: ValidationException: Role arn is invalid or missing (HTTP 400)");
+            assertThat(server.requests()).hasSize(1);
+            assertThat(sleeps.all).isEmpty();
         }
     }
 
     @Test
-    void anExperimentThatOutlivesTheTimeoutIsReported()
+    void aQuotaErrorIsNotRetried()
+            throws Exception
+    {
+        try (FakeFisServer server = new FakeFisServer()) {
+            server.answer(TEMPLATE_CREATED)
+                    .fail(402, "ServiceQuotaExceededException", "{\"message\":\"You have exceeded your service quota.\"}");
+            AwsExperimentRunner runner = new AwsExperimentRunner(client(server), new ManualClock(Instant.EPOCH), _ -> {}, Duration.ofSeconds(5), Duration.ofHours(1),
+                    () -> "t", _ -> {});
+            assertThatThrownBy(() -> runner.run(blogTemplateWithRole()))
+                    .isInstanceOf(FisException.class)
+                    .hasMessage("POST /experiments failed: ServiceQuotaExceededException: You have exceeded your service quota. (HTTP 402)");
+            assertThat(server.requests()).hasSize(2);
+        }
+    }
+
+    @Test
+    void aTemplateWithoutTargetsIsSubmittedWithoutThem()
+            throws Exception
+    {
+        try (FakeFisServer server = new FakeFisServer()) {
+            server.answer(TEMPLATE_CREATED)
+                    .answer(experiment("completed", null, "completed"));
+            ExperimentTemplate template = TemplateReader.parse("""
+                    {"description": "pause", "actions": {"Pause": {"actionId": "aws:fis:wait", "parameters": {"duration": "PT1M"}}},
+                     "stopConditions": [{"source": "none"}], "roleArn": "arn:aws:iam::123456789012:role/FisSpotRole"}
+                    """, TemplateValidator.RoleArn.REQUIRED);
+            ExperimentStatus result = new AwsExperimentRunner(client(server), new ManualClock(Instant.EPOCH), _ -> {}, Duration.ofSeconds(5), Duration.ofHours(1),
+                    () -> "t", _ -> {}).run(template);
+
+            assertThat(result.isCompleted()).isTrue();
+            FakeFisServer.Request create = server.requests().getFirst();
+            assertThat(create.body().has("targets")).as("request body %s", create.body()).isFalse();
+            assertThat(create.body().at("/actions/Pause/actionId").asText()).isEqualTo("aws:fis:wait");
+        }
+    }
+
+    @Test
+    void theTemplatesOwnClientTokenIsSentAsWritten()
+            throws Exception
+    {
+        try (FakeFisServer server = new FakeFisServer()) {
+            server.answer(TEMPLATE_CREATED)
+                    .answer(experiment("completed", null, "completed"));
+            String json = blogTemplateWithRole().json().deepCopy().put("clientToken", "blog-template-7").toString();
+            AtomicInteger tokens = new AtomicInteger();
+            new AwsExperimentRunner(client(server), new ManualClock(Instant.EPOCH), _ -> {}, Duration.ofSeconds(5), Duration.ofHours(1),
+                    () -> "token-" + tokens.incrementAndGet(), _ -> {}).run(TemplateReader.parse(json, TemplateValidator.RoleArn.REQUIRED));
+
+            List<FakeFisServer.Request> requests = server.requests();
+            assertThat(requests.get(0).body().path("clientToken").asText()).isEqualTo("blog-template-7");
+            // StartExperiment has a token of its own, made by the runner
+            assertThat(requests.get(1).body().path("clientToken").asText()).isEqualTo("token-1");
+            assertThat(tokens).hasValue(1);
+        }
+    }
+
+    @Test
+    void throttledAndFailedCallsAreSentAgainWithTheSameTokenAfterABackoff()
+            throws Exception
+    {
+        try (FakeFisServer server = new FakeFisServer()) {
+            server.fail(429, "TooManyRequestsException", "{\"message\":\"Too Many Requests\"}")
+                    .answer(TEMPLATE_CREATED)
+                    .unavailable()
+                    .answer(experiment("initiating", null, "pending"))
+                    .throttle()
+                    .fail(500, "InternalServerException", "{\"message\":\"Internal failure\"}")
+                    .answer(experiment("completed", null, "completed"));
+            Sleeps sleeps = new Sleeps();
+            List<String> progress = new ArrayList<>();
+            AtomicInteger tokens = new AtomicInteger();
+            ExperimentStatus result = new AwsExperimentRunner(client(server), sleeps.clock, sleeps, Duration.ofSeconds(5), Duration.ofHours(1),
+                    () -> "token-" + tokens.incrementAndGet(), progress::add).run(blogTemplateWithRole());
+
+            assertThat(result.isCompleted()).isTrue();
+            List<FakeFisServer.Request> requests = server.requests();
+            assertThat(requests).extracting(request -> request.method() + " " + request.path() + " " + (request.body() == null ? "" : request.body().path("clientToken").asText())).containsExactly(
+                    "POST /experimentTemplates token-1",
+                    "POST /experimentTemplates token-1",
+                    "POST /experiments token-2",
+                    "POST /experiments token-2",
+                    "GET /experiments/EXPz9y8x7w6v5 ",
+                    "GET /experiments/EXPz9y8x7w6v5 ",
+                    "GET /experiments/EXPz9y8x7w6v5 ");
+            assertThat(requests).allSatisfy(request -> assertThat(request.signatureValid()).isTrue());
+            // 1 s before each call's first retry, 2 s before its second; the 5 s are the poll interval
+            assertThat(sleeps.all).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2));
+            assertThat(progress).contains(
+                    "CreateExperimentTemplate attempt 1 of 5 failed, retrying in 1 s: POST /experimentTemplates failed: TooManyRequestsException: Too Many Requests (HTTP 429)",
+                    "StartExperiment attempt 1 of 5 failed, retrying in 1 s: POST /experiments failed: ServiceUnavailableException: Service is unavailable, try again later (HTTP 503)",
+                    "GetExperiment attempt 1 of 5 failed, retrying in 1 s: GET /experiments/EXPz9y8x7w6v5 failed: ThrottlingException: Rate exceeded (HTTP 400)",
+                    "GetExperiment attempt 2 of 5 failed, retrying in 2 s: GET /experiments/EXPz9y8x7w6v5 failed: InternalServerException: Internal failure (HTTP 500)");
+        }
+    }
+
+    @Test
+    void aPollThatKeepsFailingGivesUpAndStopsTheExperiment()
+            throws Exception
+    {
+        try (FakeFisServer server = new FakeFisServer()) {
+            server.answer(TEMPLATE_CREATED).answer(experiment("running", null, "running"));
+            for (int i = 0; i < 5; i++) {
+                server.unavailable();
+            }
+            server.answer(experiment("stopping", "Experiment is stopping.", "stopping"));
+            Sleeps sleeps = new Sleeps();
+            AwsExperimentRunner runner = new AwsExperimentRunner(client(server), sleeps.clock, sleeps, Duration.ofSeconds(5), Duration.ofHours(1), () -> "t", _ -> {});
+
+            assertThatThrownBy(() -> runner.run(blogTemplateWithRole()))
+                    .isInstanceOf(FisException.class)
+                    .hasMessage("GET /experiments/EXPz9y8x7w6v5 failed: ServiceUnavailableException: Service is unavailable, try again later (HTTP 503), 5 attempts; "
+                            + "sent StopExperiment, experiment EXPz9y8x7w6v5 is now stopping (Experiment is stopping.)");
+            assertThat(sleeps.all).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8));
+            FakeFisServer.Request stop = server.requests().getLast();
+            assertThat(stop.method() + " " + stop.path()).isEqualTo("DELETE /experiments/EXPz9y8x7w6v5");
+            assertThat(stop.body()).isNull();
+            assertThat(stop.signatureValid()).isTrue();
+        }
+    }
+
+    @Test
+    void anExperimentThatOutlivesTheTimeoutIsStopped()
             throws Exception
     {
         try (FakeFisServer server = new FakeFisServer()) {
             server.answer(TEMPLATE_CREATED).answer(experiment("running", null, "running"))
-                    .answer(experiment("running", null, "running")).answer(experiment("running", null, "running"));
-            MutableClock clock = new MutableClock();
-            AwsExperimentRunner runner = new AwsExperimentRunner(client(server), clock, duration -> clock.now = clock.now.plus(duration),
-                    Duration.ofSeconds(40), Duration.ofMinutes(1), () -> "t", _ -> {});
+                    .answer(experiment("running", null, "running")).answer(experiment("running", null, "running"))
+                    .answer(experiment("stopping", null, "stopping"));
+            Sleeps sleeps = new Sleeps();
+            AwsExperimentRunner runner = new AwsExperimentRunner(client(server), sleeps.clock, sleeps, Duration.ofSeconds(40), Duration.ofMinutes(1), () -> "t", _ -> {});
             assertThatThrownBy(() -> runner.run(blogTemplateWithRole()))
                     .isInstanceOf(FisException.class)
-                    .hasMessage("experiment EXPz9y8x7w6v5 still running after PT1M; it keeps running on AWS");
+                    .hasMessage("experiment EXPz9y8x7w6v5 still running after PT1M; sent StopExperiment, experiment EXPz9y8x7w6v5 is now stopping");
+            assertThat(server.requests()).extracting(request -> request.method() + " " + request.path()).endsWith(
+                    "GET /experiments/EXPz9y8x7w6v5", "DELETE /experiments/EXPz9y8x7w6v5");
         }
     }
 
     @Test
-    void unreachableEndpointIsAFisException()
+    void anInterruptedRunStopsTheExperiment()
+            throws Exception
     {
-        SignedFisClient client = new SignedFisClient(java.net.URI.create("http://127.0.0.1:1"), FakeFisServer.REGION,
+        try (FakeFisServer server = new FakeFisServer()) {
+            server.answer(TEMPLATE_CREATED).answer(experiment("running", null, "running"))
+                    .answer(experiment("stopping", null, "stopping"));
+            // Ctrl-C reaches the runner as an interrupt while it waits between polls
+            PlanPlayer.Sleeper interrupted = _ -> {
+                throw new InterruptedException();
+            };
+            AwsExperimentRunner runner = new AwsExperimentRunner(client(server), new ManualClock(Instant.EPOCH), interrupted, Duration.ofSeconds(5), Duration.ofHours(1),
+                    () -> "t", _ -> {});
+            try {
+                assertThatThrownBy(() -> runner.run(blogTemplateWithRole()))
+                        .isInstanceOf(FisException.class)
+                        .hasMessage("interrupted while following experiment EXPz9y8x7w6v5; sent StopExperiment, experiment EXPz9y8x7w6v5 is now stopping");
+                assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for the caller").isTrue();
+            }
+            finally {
+                Thread.interrupted();
+            }
+            FakeFisServer.Request stop = server.requests().getLast();
+            assertThat(stop.method() + " " + stop.path()).isEqualTo("DELETE /experiments/EXPz9y8x7w6v5");
+        }
+    }
+
+    @Test
+    void aStopThatFailsSaysTheExperimentMayStillRun()
+            throws Exception
+    {
+        try (FakeFisServer server = new FakeFisServer()) {
+            server.answer(TEMPLATE_CREATED).answer(experiment("running", null, "running"))
+                    .answer(experiment("running", null, "running"))
+                    .fail(404, "ResourceNotFoundException", "{\"message\":\"Experiment not found.\"}");
+            Sleeps sleeps = new Sleeps();
+            AwsExperimentRunner runner = new AwsExperimentRunner(client(server), sleeps.clock, sleeps, Duration.ofSeconds(40), Duration.ofSeconds(30), () -> "t", _ -> {});
+            assertThatThrownBy(() -> runner.run(blogTemplateWithRole()))
+                    .isInstanceOf(FisException.class)
+                    .hasMessage("experiment EXPz9y8x7w6v5 still running after PT30S; could not stop experiment EXPz9y8x7w6v5, it may still be running on AWS: "
+                            + "DELETE /experiments/EXPz9y8x7w6v5 failed: ResourceNotFoundException: Experiment not found. (HTTP 404)");
+        }
+    }
+
+    @Test
+    void anErrorTypeInTheBodyCountsWhenTheHeaderIsMissing()
+            throws Exception
+    {
+        try (FakeFisServer server = new FakeFisServer()) {
+            server.fail(400, null, "{\"__type\":\"com.amazonaws.fis#ThrottlingException\",\"message\":\"Rate exceeded\"}");
+            SignedFisClient client = client(server);
+            assertThatThrownBy(() -> client.getExperiment("EXPz9y8x7w6v5"))
+                    .isInstanceOfSatisfying(FisException.class, e -> {
+                        assertThat(e.getMessage()).isEqualTo("GET /experiments/EXPz9y8x7w6v5 failed: ThrottlingException: Rate exceeded (HTTP 400)");
+                        assertThat(e.kind()).isEqualTo(FisException.Kind.THROTTLED);
+                    });
+        }
+    }
+
+    @Test
+    void unreachableEndpointIsATransientFisException()
+    {
+        SignedFisClient client = new SignedFisClient(URI.create("http://127.0.0.1:1"), FakeFisServer.REGION,
                 StaticCredentialsProvider.create(AwsBasicCredentials.create(FakeFisServer.ACCESS_KEY, FakeFisServer.SECRET_KEY)));
-        assertThatThrownBy(() -> client.getExperiment("EXP1")).isInstanceOf(FisException.class).hasMessageStartingWith("GET http://127.0.0.1:1/experiments/EXP1: ");
+        assertThatThrownBy(() -> client.getExperiment("EXP1"))
+                .isInstanceOfSatisfying(FisException.class, e -> assertThat(e.kind()).isEqualTo(FisException.Kind.TRANSIENT))
+                .hasMessageStartingWith("GET http://127.0.0.1:1/experiments/EXP1: ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"https://fis.us-east-1.amazonaws.com", "https://10.0.0.5:8443", "http://127.0.0.1:9", "http://127.1.2.3", "http://[::1]:8080",
+            "http://localhost:9", "http://LOCALHOST"})
+    void signedRequestsGoOverHttpsOrToLoopback(String endpoint)
+    {
+        assertThat(SignedFisClient.endpointProblem(URI.create(endpoint))).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"http://fis.us-east-1.amazonaws.com", "http://10.0.0.5:8080", "http://localhost.example.com", "http://127.0.0.1.nip.io",
+            "http://[::ffff:10.0.0.5]", "http://128.0.0.1"})
+    void plainHttpElsewhereIsRefused(String endpoint)
+    {
+        URI uri = URI.create(endpoint);
+        assertThat(SignedFisClient.endpointProblem(uri)).contains(
+                "http://" + uri.getHost() + " would send AWS credentials in clear: use https (plain http only to a loopback address: 127.0.0.0/8, ::1, localhost)");
+        assertThatThrownBy(() -> new SignedFisClient(uri, FakeFisServer.REGION, StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("would send AWS credentials in clear");
+    }
+
+    @Test
+    void anEndpointWithAPasswordIsRefusedWithoutShowingIt()
+    {
+        assertThat(SignedFisClient.endpointProblem(URI.create("https://user:hunter2@fis.us-east-1.amazonaws.com")))
+                .contains("must not carry a user name or password");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fis.us-east-1.amazonaws.com", "ftp://127.0.0.1/", "mailto:fis@example.com"})
+    void anEndpointMustBeAnHttpUrl(String endpoint)
+    {
+        assertThat(SignedFisClient.endpointProblem(URI.create(endpoint))).contains("must be an absolute URL like https://host:port, got '" + endpoint + "'");
     }
 
     // ---- helpers ----
 
-    private static final class MutableClock
-            extends Clock
+    /** Sleeps by moving a manual clock, and remembers each sleep. */
+    private static final class Sleeps
+            implements PlanPlayer.Sleeper
     {
-        private Instant now = Instant.EPOCH;
+        final ManualClock clock = new ManualClock(Instant.EPOCH);
+        final List<Duration> all = new ArrayList<>();
 
         @Override
-        public Instant instant()
+        public void sleep(Duration duration)
         {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone()
-        {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone)
-        {
-            return this;
+            all.add(duration);
+            clock.advance(duration);
         }
     }
 

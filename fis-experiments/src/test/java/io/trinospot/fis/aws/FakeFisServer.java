@@ -29,7 +29,10 @@ import java.util.stream.Collectors;
 
 /**
  * A stand-in for the FIS endpoint on 127.0.0.1. It records every request, checks its SigV4 signature with its own
- * implementation of the signing steps (not the SDK's), and answers with queued responses shaped like FIS's.
+ * implementation of the signing steps (not the SDK's), and answers with queued responses shaped like FIS's. As FIS
+ * does, it answers a request for an operation FIS does not have with 404 and one that lacks a required member with
+ * 400 ValidationException, without taking a queued response; a request with nothing queued for it gets a 400 that
+ * names it, so a test that forgot one fails at once instead of being retried.
  */
 final class FakeFisServer
         implements AutoCloseable
@@ -39,6 +42,10 @@ final class FakeFisServer
     static final String REGION = "us-east-1";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Pattern EXPERIMENT = Pattern.compile("/experiments/[^/]+");
+    // the required members of each request body, as FIS's API reference lists them
+    private static final List<String> CREATE_TEMPLATE_REQUIRED = List.of("clientToken", "description", "stopConditions", "actions", "roleArn");
+    private static final List<String> START_EXPERIMENT_REQUIRED = List.of("clientToken", "experimentTemplateId");
     private static final Pattern AUTHORIZATION = Pattern.compile(
             "AWS4-HMAC-SHA256 Credential=([^/]+)/([0-9]{8})/([^/]+)/([^/]+)/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})");
 
@@ -76,6 +83,18 @@ final class FakeFisServer
         return this;
     }
 
+    /** FIS throttling the caller: 400 ThrottlingException, as FIS's common errors document it. */
+    FakeFisServer throttle()
+    {
+        return fail(400, "ThrottlingException", "{\"message\":\"Rate exceeded\"}");
+    }
+
+    /** A failure on FIS's side: 503 ServiceUnavailableException. */
+    FakeFisServer unavailable()
+    {
+        return fail(503, "ServiceUnavailableException", "{\"message\":\"Service is unavailable, try again later\"}");
+    }
+
     List<Request> requests()
     {
         return List.copyOf(requests);
@@ -100,9 +119,13 @@ final class FakeFisServer
         requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), body, authorization, signedHeaders, valid,
                 exchange.getRequestHeaders().getFirst("Content-Type")));
 
-        Response response;
-        synchronized (this) {
-            response = responses.isEmpty() ? new Response(500, "{\"message\":\"no response queued\"}", "InternalServerError") : responses.poll();
+        Response response = refusal(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(), body);
+        if (response == null) {
+            synchronized (this) {
+                response = responses.isEmpty()
+                        ? new Response(400, "{\"message\":\"fake FIS: no response queued for " + exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath() + "\"}", "ValidationException")
+                        : responses.poll();
+            }
         }
         byte[] out = response.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
@@ -112,6 +135,31 @@ final class FakeFisServer
         exchange.sendResponseHeaders(response.status(), out.length);
         exchange.getResponseBody().write(out);
         exchange.close();
+    }
+
+    /** What FIS answers before looking at the request any further: an unknown operation, a missing required member. */
+    private static Response refusal(String method, String path, JsonNode body)
+    {
+        List<String> required;
+        if (method.equals("POST") && path.equals("/experimentTemplates")) {
+            required = CREATE_TEMPLATE_REQUIRED;
+        }
+        else if (method.equals("POST") && path.equals("/experiments")) {
+            required = START_EXPERIMENT_REQUIRED;
+        }
+        else if ((method.equals("GET") || method.equals("DELETE")) && EXPERIMENT.matcher(path).matches()) {
+            required = List.of();
+        }
+        else {
+            return new Response(404, "{\"message\":\"No operation for " + method + " " + path + "\"}", "UnknownOperationException");
+        }
+        for (String member : required) {
+            if (body == null || body.path(member).isMissingNode() || body.path(member).isNull()) {
+                return new Response(400, "{\"message\":\"1 validation error detected: Value null at '" + member + "' failed to satisfy constraint: Member must not be null\"}",
+                        "ValidationException");
+            }
+        }
+        return null;
     }
 
     /** SigV4 from its definition: canonical request, string to sign, derived key. */

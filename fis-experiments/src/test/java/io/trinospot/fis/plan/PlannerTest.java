@@ -185,6 +185,20 @@ public class PlannerTest
     }
 
     @Test
+    void aTemplateWithoutTargetsOnlyWaits()
+            throws Exception
+    {
+        ExperimentTemplate template = TemplateReader.parse("""
+                {"description": "x", "actions": {"pause": {"actionId": "aws:fis:wait", "parameters": {"duration": "PT2M"}}},
+                 "stopConditions": [{"source": "none"}]}
+                """, TemplateValidator.RoleArn.OPTIONAL);
+        RunPlan plan = Planner.plan(template, BLOG_FLEET, 0);
+        assertThat(plan.selected()).isEmpty();
+        assertThat(plan.steps()).filteredOn(step -> step.instance().isPresent()).isEmpty();
+        assertThat(plan.duration()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
     void aTargetThatIdentifiesNothingFailsTheRunLikeFis()
     {
         List<LocalInstance> onDemandOnly = BLOG_FLEET.stream().filter(instance -> instance.lifecycle() == Lifecycle.ON_DEMAND).toList();

@@ -103,12 +103,18 @@ class TemplateValidatorTest
                 bad("missing required fields", d -> d.remove(List.of("description", "targets", "actions", "stopConditions"))),
                 bad("missing required fields (messages)", d -> d.remove(List.of("description", "targets", "actions", "stopConditions")), null,
                         "$.description: required",
-                        "$.targets: required",
                         "$.actions: required",
                         "$.stopConditions: required (use [{\"source\": \"none\"}] for none)"),
                 bad("unknown top-level field", d -> d.put("stopCondition", "none"), null,
                         "$.stopCondition: unknown field (expected one of: actions, clientToken, description, experimentOptions, experimentReportConfiguration, logConfiguration, roleArn, stopConditions, tags, targets)"),
                 bad("description not a string", d -> d.put("description", 5), null, "$.description: must be a string"),
+                bad("no targets while actions name them", d -> d.remove("targets"), null,
+                        "$.actions.interrupt.targets.SpotInstances: no target named 'Spot' in $.targets",
+                        "$.actions.stop.targets.Instances: no target named 'Any' in $.targets"),
+                bad("client token not a string", d -> d.put("clientToken", 7), null, "$.clientToken: must be a string"),
+                bad("client token empty", d -> d.put("clientToken", ""), null, "$.clientToken: must be 1 to 1024 characters without whitespace"),
+                bad("client token with a space", d -> d.put("clientToken", "run 1"), null, "$.clientToken: must be 1 to 1024 characters without whitespace"),
+                bad("client token too long", d -> d.put("clientToken", "x".repeat(1025)), null, "$.clientToken: must be 1 to 1024 characters without whitespace"),
                 bad("description too long", d -> d.put("description", "x".repeat(513)), null, "$.description: must be at most 512 characters"),
                 bad("role ARN malformed", d -> d.put("roleArn", "arn:aws:iam::12:role/x"), null,
                         "$.roleArn: not an IAM role ARN like arn:aws:iam::123456789012:role/NAME: 'arn:aws:iam::12:role/x'"),
@@ -233,6 +239,33 @@ class TemplateValidatorTest
         else {
             assertThat(lines).containsExactlyElementsOf(expected);
         }
+    }
+
+    @Test
+    void aTemplateWithoutTargetsIsValidWhenNoActionNeedsOne()
+            throws Exception
+    {
+        String json = """
+                {"description": "pause only", "actions": {"Pause": {"actionId": "aws:fis:wait", "parameters": {"duration": "PT1M"}}},
+                 "stopConditions": [{"source": "none"}], "roleArn": "arn:aws:iam::123456789012:role/FisSpotRole"}
+                """;
+        assertThat(TemplateValidator.validate(json(json), REQUIRED)).isEmpty();
+        ExperimentTemplate template = TemplateReader.parse(json, REQUIRED);
+        assertThat(template.targets()).isEmpty();
+        assertThat(template.json().has("targets")).isFalse();
+    }
+
+    @Test
+    void clientTokenIsKeptAsWritten()
+            throws Exception
+    {
+        ObjectNode document = (ObjectNode) json(BASE);
+        assertThat(TemplateReader.parse(document.toString(), OPTIONAL).clientToken()).isEmpty();
+        document.put("clientToken", "trino-spot-blog-1");
+        assertThat(TemplateValidator.validate(document, OPTIONAL)).isEmpty();
+        assertThat(TemplateReader.parse(document.toString(), OPTIONAL).clientToken()).contains("trino-spot-blog-1");
+        document.put("clientToken", "x".repeat(1024));
+        assertThat(TemplateValidator.validate(document, OPTIONAL)).isEmpty();
     }
 
     @Test
