@@ -49,7 +49,7 @@ public final class ImdsFaultMatrix
             "watcher.max-backoff", "1s",
             "watcher.imds.request-timeout", "1s",
             "watcher.scheduled.drain-lead-time", "5s",
-            "watcher.health.imds-silence", "5s");
+            "watcher.health.unhealthy-after", "5s");
 
     private final Consumer<String> out;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).proxy(HttpClient.Builder.NO_PROXY).build();
