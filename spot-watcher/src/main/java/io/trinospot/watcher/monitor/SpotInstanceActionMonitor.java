@@ -18,8 +18,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Watches {@code spot/instance-action}. One event per notice: while the notice stays posted its {@code time}
  * may move (AEMM does that on every request) and it is still the same notice. Only a clean 404 ends it,
- * so errors in between never make an old notice look new. Any JSON object with a known action or a readable time
- * is a notice (see {@link #interruption}); how far its time is from now is the handler's to judge.
+ * so errors in between never make an old notice look new. Any 200 answer is a notice, however odd its body (see
+ * {@link #interruption}); how far its time is from now is the handler's to judge.
  */
 public final class SpotInstanceActionMonitor
         implements NoticeMonitor
@@ -56,27 +56,33 @@ public final class SpotInstanceActionMonitor
             current = Optional.empty();
             return List.of();
         }
-        JsonNode notice = JsonBodies.object(PATH, body.get());
         List<String> odd = new ArrayList<>();
-        SpotInterruption event = interruption(notice, observedAt, odd);
+        SpotInterruption event;
+        try {
+            event = interruption(JsonBodies.object(PATH, body.get()), observedAt, odd);
+        }
+        catch (ImdsException e) {
+            odd.add("the answer is not a JSON object, so the deadline is " + DEFAULT_NOTICE.toMinutes() + " min after it was first seen");
+            event = new SpotInterruption("unknown", observedAt.plus(DEFAULT_NOTICE), observedAt);
+        }
         if (current.isPresent()) {
             return List.of();
         }
         if (!odd.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, "{0}: odd notice, acted on as an interruption: {1}; body {2}", PATH, String.join("; ", odd), notice);
+            LOG.log(System.Logger.Level.WARNING, "{0}: odd notice, acted on as an interruption: {1}; body {2}", PATH, String.join("; ", odd), oneLine(body.get()));
         }
         current = Optional.of(event);
         return List.of(event);
     }
 
     /**
-     * A notice this agent does not fully understand still means the instance is going away: an unknown action is
-     * acted on like the known ones, and a time that does not parse gives the default two minutes from when the
-     * notice was first seen. Only an answer with neither a known action nor a readable time is taken for garbage,
-     * as an object without either looks nothing like a notice. What was odd is added to {@code odd}.
+     * A notice this agent does not fully understand still means the instance is going away: IMDS answers this path
+     * with 404 until EC2 posts a notice, so any 200 is one. An unknown action is acted on like the known ones, and a
+     * time that does not parse (or an answer that is not JSON at all, see {@link #poll}) gives the default two
+     * minutes from when the notice was first seen: draining a worker for nothing costs less than losing its work.
+     * What was odd is added to {@code odd}.
      */
     private static SpotInterruption interruption(JsonNode notice, Instant observedAt, List<String> odd)
-            throws ImdsException
     {
         Optional<String> action = textField(notice, "action").map(text -> text.toLowerCase(Locale.ROOT));
         Optional<String> timeText = textField(notice, "time");
@@ -90,9 +96,6 @@ public final class SpotInstanceActionMonitor
             }
         }
         boolean knownAction = action.isPresent() && ACTIONS.contains(action.get());
-        if (!knownAction && time.isEmpty()) {
-            throw new ImdsException(ImdsException.Kind.MALFORMED, PATH + ": neither a known action nor an RFC 3339 time: " + notice);
-        }
         if (!knownAction) {
             odd.add(action.map(text -> "unknown action '" + text + "'").orElse("no action"));
         }
@@ -110,6 +113,13 @@ public final class SpotInstanceActionMonitor
             return Optional.empty();
         }
         return Optional.of(value.asText().trim());
+    }
+
+    // For the log: one line, printable, short; the body may be anything.
+    private static String oneLine(String body)
+    {
+        String printable = body.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 200 ? printable : printable.substring(0, 200) + "...";
     }
 
     /** The notice being acted on, if one is posted. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * The contract every monitor keeps, checked against the real emulator under every fault it can inject:
@@ -164,9 +165,16 @@ abstract class AbstractMonitorTest
         assertThat(events).hasSize(1);
     }
 
+    /** Whether a 200 answer whose body does not parse is a notice: on the Spot path any 200 is one. */
+    protected boolean garbageIsANotice()
+    {
+        return false;
+    }
+
     @Test
     void malformedBodiesNeitherDrainNorMissTheNotice()
     {
+        assumeFalse(garbageIsANotice(), "on this path garbage is a notice (see the subclass)");
         // Garbage answered with 200 while nothing is posted must not look like a notice.
         emulator.inject(Fault.malformed().times(16).onPath(path()));
         awaitPolls(16);
@@ -217,7 +225,9 @@ abstract class AbstractMonitorTest
         emulator.failNext(3, 500);
         emulator.inject(Fault.delay(Duration.ofMillis(1200)).times(2).onPath(path()));
         emulator.inject(Fault.drop().times(3).onPath(path()));
-        emulator.inject(Fault.malformed().times(8).onPath(path()));
+        if (!garbageIsANotice()) {
+            emulator.inject(Fault.malformed().times(8).onPath(path()));
+        }
         emulator.expireTokens();
         Await.until("every fault used up", () -> emulator.pendingFaults() == 0);
         awaitCleanPolls(3);

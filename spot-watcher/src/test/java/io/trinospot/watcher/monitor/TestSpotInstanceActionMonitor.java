@@ -38,6 +38,31 @@ class TestSpotInstanceActionMonitor
         emulator.clearSpotNotice();
     }
 
+    @Override
+    protected boolean garbageIsANotice()
+    {
+        return true;
+    }
+
+    @Test
+    void anAnswerThatIsNotJsonIsANoticeWithTheDefaultTwoMinutes()
+    {
+        clock.advance(Duration.ofSeconds(5));
+        // IMDS answers this path with 404 until EC2 posts a notice: a 200, whatever its body, is one
+        emulator.postSpotNoticeBody("{\"action\": \"terminate\", \"time\": ");
+        Await.until("the notice is reported", () -> !events.isEmpty());
+        awaitPolls(3);
+        assertThat(events).singleElement().isInstanceOfSatisfying(SpotInterruption.class, event -> {
+            assertThat(event.action()).isEqualTo("unknown");
+            assertThat(event.deadline()).isEqualTo(START.plusSeconds(125));
+        });
+        // and garbage that ends (a 404 again) ends the notice: the next one is new
+        emulator.clearSpotNotice();
+        awaitCleanPolls(2);
+        emulator.postSpotNoticeBody("<html><body>Service Unavailable</body></html>");
+        Await.until("the second notice is reported", () -> events.size() == 2);
+    }
+
     @Test
     void eventCarriesActionAndFirstSeenDeadline()
     {
