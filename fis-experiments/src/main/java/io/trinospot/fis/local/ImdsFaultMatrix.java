@@ -167,7 +167,8 @@ public final class ImdsFaultMatrix
                 }));
         cases.add(new Case("5xx-storm-no-notice", "every request 503 for 12 s, and no notice", Expect.NO_DRAIN, true, observe,
                 (imds, start) -> imds.failFor(Duration.ofSeconds(12), 503)));
-        cases.add(new Case("garbage-scheduled-events", "garbage bodies for the scheduled events for 12 s, and no notice", Expect.NO_DRAIN, false, observe,
+        // blind to scheduled events while it cannot read them, so unhealthy: but nothing to drain for
+        cases.add(new Case("garbage-scheduled-events", "garbage bodies for the scheduled events for 12 s, and no notice", Expect.NO_DRAIN, true, observe,
                 (imds, start) -> imds.inject(Fault.malformed().onPath("/latest/meta-data/events/maintenance/").during(Duration.ofSeconds(12)))));
         return List.copyOf(cases);
     }
