@@ -28,7 +28,7 @@ class TestSpoolFileCorruption
     private static final AtomicInteger QUERIES = new AtomicInteger();
 
     @TempDir
-    Path base;
+    static Path base;
 
     private ExchangeManager manager;
 
