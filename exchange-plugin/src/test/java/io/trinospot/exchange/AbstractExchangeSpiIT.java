@@ -293,19 +293,7 @@ abstract class AbstractExchangeSpiIT
                 replaceFile(path, content);
             }
         };
-        int query = 100 + CORRUPTION_QUERIES.incrementAndGet() * 2;
-        SpoolCorruption.Result bare = SpoolCorruption.run(managerWithoutSpoolChecksums(), files, spoolCase, SpiDriver.queryId(NOW, query));
-        // the evidence of what the storage alone does with this damage
-        System.out.printf("%s, %s, without spool checksums: %s%n", getClass().getSimpleName(), spoolCase, SpoolCorruption.describe(bare.outcome()));
-        assertThat(bare.outcome()).as("the damage changes what the bare storage hands back").isNotInstanceOf(SpoolCorruption.Intact.class);
-
-        SpoolCorruption.Result verified = SpoolCorruption.run(manager(), files, spoolCase, SpiDriver.queryId(NOW, query + 1));
-        assertThat(verified.outcome())
-                .as("%s: the exchange source %s", spoolCase, SpoolCorruption.describe(verified.outcome()))
-                .isInstanceOf(SpoolCorruption.ReadFailed.class);
-        assertThat(SpoolCorruption.messages(((SpoolCorruption.ReadFailed) verified.outcome()).failure()))
-                .contains(SpoolCorruption.pathOf(verified.dataFile()))
-                .contains("offset");
+        SpoolCorruption.assertDamageFailsTheRead(getClass().getSimpleName(), managerWithoutSpoolChecksums(), manager(), files, spoolCase, 100 + CORRUPTION_QUERIES.incrementAndGet() * 2);
     }
 
     protected List<String> spooledFilesOf(String exchangeId)

@@ -183,6 +183,27 @@ final class SpoolCorruption
         }
     }
 
+    /**
+     * Damages a file written through {@code bare} (Trino's exchange over the bare storage) and prints what its source
+     * hands back, the evidence of what the storage alone guarantees; then damages a file written through
+     * {@code verified} the same way and asserts that its source fails the read, naming the file and an offset.
+     */
+    static void assertDamageFailsTheRead(String storage, ExchangeManager bare, ExchangeManager verified, SpooledFiles files, Case spoolCase, int query)
+            throws Exception
+    {
+        Result unchecked = run(bare, files, spoolCase, SpiDriver.queryId("20990101_000000", query));
+        System.out.printf("%s, %s, without spool checksums: %s%n", storage, spoolCase, describe(unchecked.outcome()));
+        assertThat(unchecked.outcome()).as("the damage changes what the bare storage hands back").isNotInstanceOf(Intact.class);
+
+        Result checked = run(verified, files, spoolCase, SpiDriver.queryId("20990101_000000", query + 1));
+        assertThat(checked.outcome())
+                .as("%s, %s: the exchange source %s", storage, spoolCase, describe(checked.outcome()))
+                .isInstanceOf(ReadFailed.class);
+        String messages = messages(((ReadFailed) checked.outcome()).failure());
+        System.out.printf("%s, %s, with spool checksums: %s", storage, spoolCase, messages);
+        assertThat(messages).contains(pathOf(checked.dataFile())).contains("offset");
+    }
+
     /** The damaged file's path as it appears in error messages, whatever URI form a storage lists it in. */
     static String pathOf(String dataFile)
     {

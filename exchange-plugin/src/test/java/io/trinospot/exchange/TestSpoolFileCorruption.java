@@ -1,5 +1,6 @@
 package io.trinospot.exchange;
 
+import io.trino.plugin.exchange.filesystem.local.LocalFileSystemExchangeStorage;
 import io.trino.spi.exchange.ExchangeManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,9 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import static io.trinospot.exchange.SpoolCorruption.Case;
-import static io.trinospot.exchange.SpoolCorruption.ReadFailed;
-import static io.trinospot.exchange.SpoolCorruption.Result;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** A damaged spool file in a local base directory (no storage checksums at all) fails the read, never hands back wrong rows. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -31,17 +29,20 @@ class TestSpoolFileCorruption
     static Path base;
 
     private ExchangeManager manager;
+    private ExchangeManager trinoExchange;
 
     @BeforeAll
     void start()
     {
         manager = SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), Map.of("exchange.base-directories", base.toUri().toString()));
+        trinoExchange = SpiDriver.overStorage(new LocalFileSystemExchangeStorage(), base.toUri().toString());
     }
 
     @AfterAll
     void stop()
     {
         manager.shutdown();
+        trinoExchange.shutdown();
     }
 
     static List<Case> cases()
@@ -54,13 +55,7 @@ class TestSpoolFileCorruption
     void damagedSpoolFileFailsTheReadNamingTheFile(Case spoolCase)
             throws Exception
     {
-        Result result = SpoolCorruption.run(manager, localFiles(), spoolCase, SpiDriver.queryId("20990101_000000", QUERIES.incrementAndGet()));
-        assertThat(result.outcome())
-                .as("%s: the exchange source %s", spoolCase, SpoolCorruption.describe(result.outcome()))
-                .isInstanceOf(ReadFailed.class);
-        assertThat(SpoolCorruption.messages(((ReadFailed) result.outcome()).failure()))
-                .contains(SpoolCorruption.pathOf(result.dataFile()))
-                .contains("offset");
+        SpoolCorruption.assertDamageFailsTheRead("local directory", trinoExchange, manager, localFiles(), spoolCase, QUERIES.addAndGet(2));
     }
 
     private SpoolCorruption.SpooledFiles localFiles()
