@@ -57,10 +57,7 @@ abstract class AbstractExchangeSpiIT
     protected abstract void replaceFile(String path, byte[] content)
             throws Exception;
 
-    /**
-     * Trino's exchange over the same bare storage, without this plugin's spool checksums: what the storage alone
-     * guarantees, and how this plugin spooled before it verified spool files.
-     */
+    /** Trino's exchange over the same bare storage, without this plugin's spool checksums: what the storage alone guarantees. */
     protected abstract ExchangeManager managerWithoutSpoolChecksums();
 
     @Test

@@ -47,10 +47,10 @@ class TestChecksummedExchangeStorage
     void pagesSpanningFramesAndFilesReadBackInOrder()
             throws Exception
     {
-        // local writes are 4 kB: pages from empty to many frames long, lengths cut between frames
+        // local writes are 4 kB: pages from empty to many frames long, pages and a page length cut between frames
         List<List<Slice>> written = List.of(
                 pages(1, 0, 1, 3, 4091, 4092, 4096, 10_000, 70_000),
-                pages(2, 5, 4096 * 3),
+                pages(2, 4090, 5, 4096 * 3),
                 pages(3, 200_000, 7));
         List<ExchangeSourceFile> files = new ArrayList<>();
         for (int i = 0; i < written.size(); i++) {
@@ -164,7 +164,7 @@ class TestChecksummedExchangeStorage
     void fileWithoutSpoolFramesIsRejected()
             throws Exception
     {
-        // Trino's own exchange (or this plugin before spool checksums) writes the records unframed
+        // Trino's own exchange writes the records unframed
         ExchangeSourceFile file = write(new LocalFileSystemExchangeStorage(), "0_0.data", pages(6, 100, 2000));
         assertThatThrownBy(() -> read(storage, List.of(file)))
                 .isInstanceOf(IOException.class)
