@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import static io.airlift.configuration.ConfigBinder.configBinder;
+import static java.lang.Math.toIntExact;
 import static java.util.Objects.requireNonNull;
 import static org.weakref.jmx.guice.ExportBinder.newExporter;
 
@@ -106,9 +107,11 @@ public class SpotExchangeModule
 
     @Provides
     @Singleton
-    public static FileSystemExchangeStorage storage(@ForRawStorage FileSystemExchangeStorage storage, SpotExchangeStats stats)
+    public static FileSystemExchangeStorage storage(@ForRawStorage FileSystemExchangeStorage storage, SpotExchangeStats stats, FileSystemExchangeConfig config)
     {
-        return new InstrumentedExchangeStorage(storage, stats);
+        // Counted outside the checksums: bytes as the sink wrote them, a damaged file as a read error.
+        int maxPageStorageSize = toIntExact(config.getMaxPageStorageSize().toBytes());
+        return new InstrumentedExchangeStorage(new ChecksummedExchangeStorage(storage, maxPageStorageSize, stats), stats);
     }
 
     @Provides

@@ -18,6 +18,7 @@ public class SpotExchangeStats
     private final CounterStat filesRequestedForRead = new CounterStat();
     private final CounterStat writeErrors = new CounterStat();
     private final CounterStat readErrors = new CounterStat();
+    private final CounterStat corruptSpoolFiles = new CounterStat();
     private final CounterStat metadataErrors = new CounterStat();
     private final CounterStat abortedFiles = new CounterStat();
     private final CounterStat orphanDirectoriesDeleted = new CounterStat();
@@ -72,6 +73,14 @@ public class SpotExchangeStats
     public CounterStat getReadErrors()
     {
         return readErrors;
+    }
+
+    /** Reads that found a spool file damaged: a checksum mismatch, lost frames, a missing END frame, a wrong size. */
+    @Managed
+    @Nested
+    public CounterStat getCorruptSpoolFiles()
+    {
+        return corruptSpoolFiles;
     }
 
     @Managed

@@ -10,6 +10,8 @@ import io.trino.spi.exchange.ExchangeSinkInstanceHandle;
 import io.trino.spi.exchange.ExchangeSourceHandle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -24,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.trinospot.exchange.SpiDriver.Page;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,6 +37,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 abstract class AbstractExchangeSpiIT
 {
     protected static final String NOW = "20990101_000000";
+    private static final AtomicInteger CORRUPTION_QUERIES = new AtomicInteger();
 
     protected abstract ExchangeManager manager();
 
@@ -44,6 +48,17 @@ abstract class AbstractExchangeSpiIT
     /** Deletes one spooled data file behind the exchange's back. */
     protected abstract void deleteFile(String path)
             throws Exception;
+
+    /** The content of one spooled file, read behind the exchange's back. */
+    protected abstract byte[] readFile(String path)
+            throws Exception;
+
+    /** Overwrites one spooled file behind the exchange's back (storage checksums, if any, then match the new content). */
+    protected abstract void replaceFile(String path, byte[] content)
+            throws Exception;
+
+    /** Trino's exchange over the same bare storage, without this plugin's spool checksums: what the storage alone guarantees. */
+    protected abstract ExchangeManager managerWithoutSpoolChecksums();
 
     @Test
     void roundTripOfManyPartitionsAndAttempts()
@@ -240,6 +255,42 @@ abstract class AbstractExchangeSpiIT
         deleteFile(victim);
         assertThatThrownBy(() -> SpiDriver.read(manager, handles, SpiDriver.selector(exchange, Map.of(0, 0)))).isNotNull();
         exchange.close();
+    }
+
+    static List<SpoolCorruption.Case> corruptionCases()
+    {
+        return SpoolCorruption.cases();
+    }
+
+    @ParameterizedTest
+    @MethodSource("corruptionCases")
+    void damagedSpoolFileFailsTheReadNamingTheFile(SpoolCorruption.Case spoolCase)
+            throws Exception
+    {
+        SpoolCorruption.SpooledFiles files = new SpoolCorruption.SpooledFiles()
+        {
+            @Override
+            public List<String> list()
+                    throws Exception
+            {
+                return listSpooledFiles();
+            }
+
+            @Override
+            public byte[] read(String path)
+                    throws Exception
+            {
+                return readFile(path);
+            }
+
+            @Override
+            public void replace(String path, byte[] content)
+                    throws Exception
+            {
+                replaceFile(path, content);
+            }
+        };
+        SpoolCorruption.assertDamageFailsTheRead(getClass().getSimpleName(), managerWithoutSpoolChecksums(), manager(), files, spoolCase, 100 + CORRUPTION_QUERIES.incrementAndGet() * 2);
     }
 
     protected List<String> spooledFilesOf(String exchangeId)

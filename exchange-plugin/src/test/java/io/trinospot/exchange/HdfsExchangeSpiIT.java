@@ -4,10 +4,14 @@ import com.google.common.base.Ticker;
 import io.airlift.slice.Slice;
 import io.trino.spi.exchange.Exchange;
 import io.trino.spi.exchange.ExchangeManager;
+import io.airlift.units.DataSize;
 import io.trino.spi.exchange.ExchangeSinkHandle;
+import io.trino.spi.exchange.ExchangeSourceHandle;
 import io.trinospot.harness.HdfsCluster;
 import io.trinospot.harness.PortAllocator;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -17,14 +21,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import static io.trinospot.exchange.SpiDriver.Page;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +44,9 @@ class HdfsExchangeSpiIT
 {
     private PortAllocator ports;
     private HdfsCluster hdfs;
+    private java.nio.file.Path workDir;
     private ExchangeManager manager;
+    private ExchangeManager bareStorageExchange;
     private FileSystem fileSystem;
 
     @BeforeAll
@@ -44,7 +54,7 @@ class HdfsExchangeSpiIT
             throws Exception
     {
         ports = new PortAllocator();
-        java.nio.file.Path workDir = StorageServers.workDir("hdfs-spi");
+        workDir = StorageServers.workDir("hdfs-spi");
         hdfs = StorageServers.startHdfs(ports, workDir);
         Map<String, String> config = StorageServers.hdfsConfig(hdfs, "/exchange-a,/exchange-b");
         // 1 MB blocks (HDFS's minimum) so ordinary test data spans several blocks.
@@ -56,6 +66,9 @@ class HdfsExchangeSpiIT
         configuration.addResource(new Path(hdfs.confDir().resolve("hdfs-site.xml").toUri()));
         configuration.setBoolean("fs.hdfs.impl.disable.cache", true);
         fileSystem = FileSystem.get(hdfs.defaultFs(), configuration);
+        HdfsExchangeConfig bareConfig = new HdfsExchangeConfig().setBlockSize(DataSize.of(1, DataSize.Unit.MEGABYTE)).setWriteBufferSize(DataSize.of(64, DataSize.Unit.KILOBYTE));
+        String bareDirectory = hdfs.defaultFs().resolve("/exchange-bare").toString();
+        bareStorageExchange = SpiDriver.overStorage(new HdfsExchangeStorage(configuration, bareConfig, List.of(URI.create(bareDirectory))), bareDirectory);
     }
 
     @AfterAll
@@ -64,6 +77,9 @@ class HdfsExchangeSpiIT
     {
         if (manager != null) {
             manager.shutdown();
+        }
+        if (bareStorageExchange != null) {
+            bareStorageExchange.shutdown();
         }
         if (fileSystem != null) {
             fileSystem.close();
@@ -87,7 +103,7 @@ class HdfsExchangeSpiIT
             throws Exception
     {
         List<String> files = new ArrayList<>();
-        for (String base : List.of("/exchange-a", "/exchange-b")) {
+        for (String base : List.of("/exchange-a", "/exchange-b", "/exchange-bare")) {
             try {
                 RemoteIterator<LocatedFileStatus> iterator = fileSystem.listFiles(new Path(base), true);
                 while (iterator.hasNext()) {
@@ -106,6 +122,73 @@ class HdfsExchangeSpiIT
             throws Exception
     {
         assertThat(fileSystem.delete(new Path(URI.create(path)), false)).isTrue();
+    }
+
+    @Override
+    protected byte[] readFile(String path)
+            throws Exception
+    {
+        try (FSDataInputStream input = fileSystem.open(new Path(URI.create(path)))) {
+            return input.readAllBytes();
+        }
+    }
+
+    @Override
+    protected void replaceFile(String path, byte[] content)
+            throws Exception
+    {
+        // a new file with new block checksums: damage done before HDFS got the bytes, which HDFS cannot see
+        try (FSDataOutputStream output = fileSystem.create(new Path(URI.create(path)), true)) {
+            output.write(content);
+        }
+    }
+
+    @Override
+    protected ExchangeManager managerWithoutSpoolChecksums()
+    {
+        return bareStorageExchange;
+    }
+
+    @Test
+    void bitRotInABlockFileOnTheDataNodeFailsTheRead()
+            throws Exception
+    {
+        Exchange exchange = SpiDriver.exchange(manager, SpiDriver.queryId(NOW, 60), 1);
+        ExchangeSinkHandle sink = exchange.addSink(0);
+        exchange.noMoreSinks();
+        SpiDriver.write(manager, SpiDriver.instantiate(exchange, sink, 0), pages(1, 200, 1024, 61), true);
+        exchange.sinkFinished(sink, 0);
+        exchange.allRequiredSinksFinished();
+        List<ExchangeSourceHandle> handles = SpiDriver.sourceHandles(exchange);
+        String dataFile = spooledFilesOf(exchange.getId().getId()).stream().filter(path -> path.endsWith(".data")).findFirst().orElseThrow();
+        byte[] content = readFile(dataFile);
+        assertThat(content.length).isLessThan(1024 * 1024);
+
+        // The file is one block: find the DataNode's block file with the same bytes and flip a bit in it on disk.
+        java.nio.file.Path blockFile;
+        try (Stream<java.nio.file.Path> files = Files.walk(workDir.resolve("hdfs/data"))) {
+            blockFile = files.filter(file -> file.getFileName().toString().matches("blk_\\d+"))
+                    .filter(file -> sameBytes(file, content))
+                    .findFirst().orElseThrow();
+        }
+        byte[] rotten = content.clone();
+        rotten[rotten.length / 2] ^= 0x10;
+        Files.write(blockFile, rotten);
+
+        // HDFS's own block checksums catch it: the client rejects the only replica
+        assertThatThrownBy(() -> SpiDriver.read(manager, handles, SpiDriver.selector(exchange, Map.of(0, 0))))
+                .satisfies(failure -> assertThat(SpoolCorruption.messages(failure)).contains(URI.create(dataFile).getPath()));
+        exchange.close();
+    }
+
+    private static boolean sameBytes(java.nio.file.Path file, byte[] content)
+    {
+        try {
+            return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.trinospot.exchange;
 
+import io.trino.plugin.exchange.filesystem.FileSystemExchangeManagerFactory;
 import io.trino.spi.exchange.ExchangeManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,12 +18,14 @@ class LocalExchangeSpiIT
 {
     private Path base;
     private ExchangeManager manager;
+    private ExchangeManager trinoExchange;
 
     @BeforeAll
     void start()
     {
         base = StorageServers.workDir("local-spi");
         manager = SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), Map.of("exchange.base-directories", base.toUri().toString()));
+        trinoExchange = SpiDriver.create(new FileSystemExchangeManagerFactory(), Map.of("exchange.base-directories", base.toUri().toString()));
     }
 
     @AfterAll
@@ -30,6 +33,9 @@ class LocalExchangeSpiIT
     {
         if (manager != null) {
             manager.shutdown();
+        }
+        if (trinoExchange != null) {
+            trinoExchange.shutdown();
         }
     }
 
@@ -53,5 +59,25 @@ class LocalExchangeSpiIT
             throws Exception
     {
         Files.delete(Path.of(URI.create(path)));
+    }
+
+    @Override
+    protected byte[] readFile(String path)
+            throws Exception
+    {
+        return Files.readAllBytes(Path.of(URI.create(path)));
+    }
+
+    @Override
+    protected void replaceFile(String path, byte[] content)
+            throws Exception
+    {
+        Files.write(Path.of(URI.create(path)), content);
+    }
+
+    @Override
+    protected ExchangeManager managerWithoutSpoolChecksums()
+    {
+        return trinoExchange;
     }
 }

@@ -2,9 +2,15 @@ package io.trinospot.exchange;
 
 import io.airlift.slice.Slice;
 import io.airlift.slice.Slices;
+import io.airlift.bootstrap.Bootstrap;
+import io.airlift.bootstrap.LifeCycleManager;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
+import io.trino.plugin.exchange.filesystem.FileSystemExchangeConfig;
+import io.trino.plugin.exchange.filesystem.FileSystemExchangeManager;
+import io.trino.plugin.exchange.filesystem.FileSystemExchangeStats;
+import io.trino.plugin.exchange.filesystem.FileSystemExchangeStorage;
 import io.trino.spi.QueryId;
 import io.trino.spi.exchange.Exchange;
 import io.trino.spi.exchange.ExchangeContext;
@@ -46,6 +52,14 @@ final class SpiDriver
                 return OpenTelemetry.noop().getTracer("test");
             }
         });
+    }
+
+    /** Trino's filesystem exchange over a storage given as is, for a scheme Trino's own factory does not know (HDFS). */
+    static ExchangeManager overStorage(FileSystemExchangeStorage storage, String baseDirectories)
+    {
+        LifeCycleManager lifeCycleManager = new Bootstrap().doNotInitializeLogging().initialize().getInstance(LifeCycleManager.class);
+        FileSystemExchangeConfig config = new FileSystemExchangeConfig().setBaseDirectories(baseDirectories);
+        return new FileSystemExchangeManager(lifeCycleManager, storage, new FileSystemExchangeStats(), config, OpenTelemetry.noop().getTracer("test"));
     }
 
     record Context(QueryId queryId, ExchangeId exchangeId)

@@ -42,6 +42,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Size with {@code -Dspool.bench.mb=N} (default 256) and {@code -Dspool.bench.sinks=N} (default 4). Every storage
  * first gets {@code -Dspool.bench.warmups=N} (default 3) untimed runs, then {@code -Dspool.bench.rounds=N} (default 5)
  * timed rounds that take the storages in turn; the medians are reported, the ratio as the median of each round's.
+ * The spot runs write and verify checksummed spool files ({@link ChecksummedExchangeStorage}), Trino's do not.
  */
 class SpoolThroughputBenchmarkIT
 {
