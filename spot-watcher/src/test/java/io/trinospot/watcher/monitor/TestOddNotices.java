@@ -67,13 +67,33 @@ class TestOddNotices
     }
 
     @Test
-    void spotAnswerWithNeitherAKnownActionNorATimeIsGarbage()
+    void spotAnswerWithNeitherAKnownActionNorATimeIsStillANotice()
+            throws ImdsException
     {
-        // What a confused service sends (the emulator's malformed bodies include it): no sign of a notice.
+        // IMDS answers this path with 404 until EC2 posts a notice: whatever a 200 holds, the instance is going away
         imds.answer(SpotInstanceActionMonitor.PATH, "{\"action\":\"explode\",\"time\":\"yesterday\"}");
-        assertThatThrownBy(spot::poll).isInstanceOfSatisfying(ImdsException.class, e -> assertThat(e.kind()).isEqualTo(ImdsException.Kind.MALFORMED));
-        imds.answer(SpotInstanceActionMonitor.PATH, "{\"noticeTime\": 42, \"action\": [\"terminate\"]}");
-        assertThatThrownBy(spot::poll).isInstanceOf(ImdsException.class);
+        try (LogCapture log = new LogCapture(SpotInstanceActionMonitor.class)) {
+            assertThat(spot.poll()).singleElement().isInstanceOfSatisfying(SpotInterruption.class, event -> {
+                assertThat(event.action()).isEqualTo("explode");
+                assertThat(event.deadline()).isEqualTo(START.plus(Duration.ofMinutes(2)));
+            });
+            assertThat(log.messages()).singleElement().asString().contains("WARNING", "unknown action 'explode'", "'yesterday'");
+        }
+        assertThat(spot.poll()).as("the same notice on the next poll").isEmpty();
+    }
+
+    @Test
+    void spotAnswerThatIsNotAnObjectIsStillANoticeAndItsBodyIsLoggedOnOneLine()
+            throws ImdsException
+    {
+        imds.answer(SpotInstanceActionMonitor.PATH, "<html>\n<body>Service Unavailable</body>\n</html>");
+        try (LogCapture log = new LogCapture(SpotInstanceActionMonitor.class)) {
+            assertThat(spot.poll()).singleElement().isInstanceOfSatisfying(SpotInterruption.class, event -> {
+                assertThat(event.action()).isEqualTo("unknown");
+                assertThat(event.deadline()).isEqualTo(START.plus(Duration.ofMinutes(2)));
+            });
+            assertThat(log.messages()).singleElement().asString().contains("not a JSON object", "<html>?<body>").doesNotContain("\n");
+        }
     }
 
     @Test
