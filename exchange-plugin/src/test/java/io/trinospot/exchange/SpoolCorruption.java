@@ -158,7 +158,9 @@ final class SpoolCorruption
             catch (Exception e) {
                 return new Result(dataFile, new ReadFailed(e));
             }
-            if (payload.codec.isEmpty()) {
+            if (payload.codec.isEmpty() || payload.encrypted) {
+                // Encrypted pages get a random IV, so a flipped bit garbles them differently on every run, and
+                // Trino's page decoder can loop forever on such a page: they are compared as bytes only.
                 return new Result(dataFile, compare(written, read, "pages"));
             }
             PageDeserializer deserializer = createSpillingPagesSerdeFactory(TESTING_BLOCK_ENCODING_SERDE, payload.codec.get()).createDeserializer(secretKey);
