@@ -191,7 +191,10 @@ public final class TrinoWorkerClient
             throws TrinoWorkerException
     {
         Map<String, String> headers = headers();
-        headers.put("Accept", "application/json");
+        if (method.equals("GET")) {
+            // Only reads ask for JSON: Trino answers a PUT of /v1/info/state with 406 when the request insists on it.
+            headers.put("Accept", "application/json");
+        }
         if (body != null) {
             headers.put("Content-Type", "application/json");
         }
