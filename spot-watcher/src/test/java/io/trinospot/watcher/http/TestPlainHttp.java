@@ -6,9 +6,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.ConnectException;
@@ -219,7 +217,7 @@ class TestPlainHttp
             URI silent = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
             CompletableFuture<PlainHttp.StringResponse> call = CompletableFuture.supplyAsync(() -> sendQuietly(silent));
             try (Socket accepted = socket.accept()) {
-                readRequestHead(accepted.getInputStream());
+                TricklingPeer.readRequestHead(accepted.getInputStream());
                 // The request is sent and the client waits for the answer: its time is up.
                 alarm.fire();
                 assertThat(causeOf(call)).isInstanceOf(HttpTimeoutException.class).hasMessage("no answer within 60000 ms");
@@ -235,7 +233,7 @@ class TestPlainHttp
             URI slow = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
             CompletableFuture<PlainHttp.StringResponse> call = CompletableFuture.supplyAsync(() -> sendQuietly(slow));
             try (Socket accepted = socket.accept()) {
-                readRequestHead(accepted.getInputStream());
+                TricklingPeer.readRequestHead(accepted.getInputStream());
                 OutputStream out = accepted.getOutputStream();
                 out.write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
@@ -263,7 +261,7 @@ class TestPlainHttp
                 Thread serverThread = Thread.ofVirtual().start(() -> {
                     while (true) {
                         try (Socket client = socket.accept()) {
-                            readRequestHead(client.getInputStream());
+                            TricklingPeer.readRequestHead(client.getInputStream());
                             client.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
                         }
                         catch (IOException closed) {
@@ -376,20 +374,6 @@ class TestPlainHttp
             throw new AssertionError("the call did not end");
         }
         throw new AssertionError("the call did not fail");
-    }
-
-    // Reads up to the blank line that ends a request without a body.
-    private static void readRequestHead(InputStream in)
-            throws IOException
-    {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-            int b = in.read();
-            if (b == -1) {
-                throw new IOException("request ended early");
-            }
-            head.write(b);
-        }
     }
 
     private static final class ManualAlarm

@@ -116,8 +116,8 @@ public final class TricklingPeer
         Await.until("the client closed the connection", closedByClient::isDone);
     }
 
-    // Reads up to the blank line that ends a request's head.
-    private static void readRequestHead(InputStream in)
+    /** Reads up to the blank line that ends a request's head. */
+    public static void readRequestHead(InputStream in)
             throws IOException
     {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
