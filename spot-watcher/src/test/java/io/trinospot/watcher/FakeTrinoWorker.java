@@ -55,6 +55,18 @@ public final class FakeTrinoWorker
         });
         server.createContext("/v1/info/state", exchange -> {
             if (authorized(exchange)) {
+                // Trino's PUT /v1/info/state consumes application/json and produces text/plain: a request that
+                // accepts only JSON gets 406, one that sends another type 415.
+                String accept = exchange.getRequestHeaders().getFirst("Accept");
+                String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+                if (accept != null && !(accept.contains("text/plain") || accept.contains("text/*") || accept.contains("*/*"))) {
+                    respond(exchange, 406, "");
+                    return;
+                }
+                if (contentType == null || !contentType.startsWith("application/json")) {
+                    respond(exchange, 415, "");
+                    return;
+                }
                 states.add(JSON.readTree(exchange.getRequestBody().readAllBytes()).asText());
                 respond(exchange, 200, "");
             }

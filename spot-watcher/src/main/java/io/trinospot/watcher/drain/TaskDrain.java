@@ -118,6 +118,11 @@ final class TaskDrain
 
     private void askCoordinator()
     {
+        if (!clock.instant().isBefore(policy.cutoff(deadline))) {
+            // From the cutoff on every task that is still running is failed, hold or not.
+            askCoordinator = false;
+            return;
+        }
         if (!clock.instant().isBefore(earlyFailsFrom)) {
             askCoordinator = false;
             if (coordinatorErrors > 0) {
@@ -133,7 +138,7 @@ final class TaskDrain
         Optional<String> state;
         Instant asked = clock.instant();
         try {
-            state = worker.stateSeenByCoordinator();
+            state = worker.stateSeenByCoordinator(questionBudget(asked));
         }
         catch (TrinoWorkerException e) {
             metrics.trinoError("coordinator-state");
@@ -158,6 +163,29 @@ final class TaskDrain
             LOG.log(System.Logger.Level.INFO, "drain for {0}: the coordinator lists this worker as {1}, {2} ms after SHUTTING_DOWN (answered in {3} ms); no retry will be placed here",
                     cause, state.get(), String.valueOf(seenAfter.toMillis()), String.valueOf(Duration.between(asked, answered).toMillis()));
         }
+    }
+
+    /**
+     * The drain's thread waits for the answer, so a question may take until the next moment the drain must act on
+     * time: the cutoff, the end of the hold, and, while it is ahead, the end of the fixed hold (a question that fails
+     * falls back to it, and must not push it back). Nothing else is due before then, and a late answer is still worth
+     * having: abandoning it sooner would end the hold at the fallback, and asking again would start the same query
+     * over on a coordinator that is already slow.
+     */
+    private Duration questionBudget(Instant now)
+    {
+        Instant due = earliest(policy.cutoff(deadline), earlyFailsFrom);
+        Instant fallbackEnd = shutdownAt.plus(earlyFailDelay);
+        if (fallbackEnd.isAfter(now)) {
+            due = earliest(due, fallbackEnd);
+        }
+        // Positive: asked only before the cutoff and the end of the hold.
+        return Duration.between(now, due);
+    }
+
+    private static Instant earliest(Instant a, Instant b)
+    {
+        return a.isBefore(b) ? a : b;
     }
 
     // Falls back to the fixed hold; returns when early fails start.

@@ -40,8 +40,8 @@ public final class CoordinatorClient
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_BODY_BYTES = 1024 * 1024;
-    // The drain's thread waits for the answer, and its cutoff must not slip: one question gets this long in all
-    // (a small query takes a few round trips: 0.1-0.25 s seen on the loaded test cluster).
+    // A question asked without a budget of its own gets this long in all (a small query takes a few round trips;
+    // a loaded coordinator takes seconds).
     private static final Duration QUESTION_BUDGET = Duration.ofSeconds(2);
 
     private final URI coordinatorUri;
@@ -95,8 +95,17 @@ public final class CoordinatorClient
     public Optional<String> nodeState()
             throws TrinoWorkerException
     {
+        return nodeState(questionBudget);
+    }
+
+    /**
+     * As {@link #nodeState()}, the question abandoned (an error) once it has taken {@code budget} in all.
+     */
+    public Optional<String> nodeState(Duration budget)
+            throws TrinoWorkerException
+    {
         Optional<String> state = Optional.empty();
-        for (JsonNode row : rows("SELECT state FROM system.runtime.nodes WHERE node_id = " + literal(nodeId))) {
+        for (JsonNode row : rows("SELECT state FROM system.runtime.nodes WHERE node_id = " + literal(nodeId), budget)) {
             if (!row.isArray() || row.size() != 1 || !row.get(0).isTextual()) {
                 throw new TrinoWorkerException("coordinator answered an unexpected row: " + abbreviate(row.toString()));
             }
@@ -112,7 +121,7 @@ public final class CoordinatorClient
     public int otherActiveWorkers()
             throws TrinoWorkerException
     {
-        List<JsonNode> rows = rows("SELECT count(*) FROM system.runtime.nodes WHERE coordinator = false AND state = 'active' AND node_id <> " + literal(nodeId));
+        List<JsonNode> rows = rows("SELECT count(*) FROM system.runtime.nodes WHERE coordinator = false AND state = 'active' AND node_id <> " + literal(nodeId), questionBudget);
         if (rows.size() != 1 || !rows.getFirst().isArray() || rows.getFirst().size() != 1 || !rows.getFirst().get(0).isIntegralNumber()
                 || !rows.getFirst().get(0).canConvertToInt()) {
             throw new TrinoWorkerException("coordinator answered an unexpected count: " + abbreviate(rows.toString()));
@@ -121,10 +130,13 @@ public final class CoordinatorClient
     }
 
     // Runs one small query to its end, within the question's budget, and returns its rows.
-    private List<JsonNode> rows(String sql)
+    private List<JsonNode> rows(String sql, Duration budget)
             throws TrinoWorkerException
     {
-        long deadline = System.nanoTime() + questionBudget.toNanos();
+        if (!budget.isPositive()) {
+            throw new IllegalArgumentException("budget must be positive: " + budget);
+        }
+        long deadline = System.nanoTime() + budget.toNanos();
         PlainHttp http = http();
         Map<String, String> headers = headers();
         JsonNode page = call(http, "POST", URI.create(coordinatorUri + "/v1/statement"), headers, sql, deadline);
@@ -146,7 +158,7 @@ public final class CoordinatorClient
             }
             if (System.nanoTime() - deadline >= 0) {
                 cancel(http, nextUri, headers);
-                throw new TrinoWorkerException("coordinator query did not finish within " + questionBudget.toMillis() + " ms");
+                throw new TrinoWorkerException("coordinator query did not finish within " + budget.toMillis() + " ms");
             }
             page = call(http, "GET", nextUri, headers, null, deadline);
         }

@@ -1,5 +1,6 @@
 package io.trinospot.watcher.trino;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,10 +56,10 @@ public final class DryRunWorkerApi
     }
 
     @Override
-    public Optional<String> stateSeenByCoordinator()
+    public Optional<String> stateSeenByCoordinator(Duration budget)
             throws TrinoWorkerException
     {
-        return delegate.stateSeenByCoordinator();
+        return delegate.stateSeenByCoordinator(budget);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.trinospot.watcher.config.WatcherConfig;
 import io.trinospot.watcher.trino.TrinoWorkerException.Failure;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -229,14 +230,14 @@ public final class LazyWorkerApi
     }
 
     @Override
-    public Optional<String> stateSeenByCoordinator()
+    public Optional<String> stateSeenByCoordinator(Duration budget)
             throws TrinoWorkerException
     {
         resolved();
         if (!config.coordinatorConfirmShutdown()) {
             return Optional.empty();
         }
-        return call(WorkerApi::stateSeenByCoordinator);
+        return call(client -> client.stateSeenByCoordinator(budget));
     }
 
     @Override

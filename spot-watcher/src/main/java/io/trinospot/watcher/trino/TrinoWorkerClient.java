@@ -153,13 +153,13 @@ public final class TrinoWorkerClient
     }
 
     @Override
-    public Optional<String> stateSeenByCoordinator()
+    public Optional<String> stateSeenByCoordinator(Duration budget)
             throws TrinoWorkerException
     {
         if (coordinator.isEmpty()) {
             return Optional.empty();
         }
-        return coordinator.get().nodeState();
+        return coordinator.get().nodeState(budget);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.trinospot.watcher.trino;
 
 import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -43,8 +44,10 @@ public interface WorkerApi
      * This worker's state as the coordinator reports it in {@code system.runtime.nodes} (lower case: {@code active},
      * {@code shutting_down}, ...). Empty when there is no coordinator to ask (not configured, or asking is turned
      * off) or it does not list this worker.
+     *
+     * @param budget how long the question may take in all; the answer is abandoned (an error) after that
      */
-    Optional<String> stateSeenByCoordinator()
+    Optional<String> stateSeenByCoordinator(Duration budget)
             throws TrinoWorkerException;
 
     /**

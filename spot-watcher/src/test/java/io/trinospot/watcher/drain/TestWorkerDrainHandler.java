@@ -187,6 +187,62 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void aSlowCoordinatorsAnswerStillEndsTheHold()
+    {
+        Duration answersIn = Duration.ofMillis(2500);
+        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ZERO);
+        worker.coordinatorAnswersIn = answersIn;
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(4), Duration.ofSeconds(15)).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        scheduler.advance(Duration.ofSeconds(1));
+
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "coordinator-state")).as("questions given up on").isZero();
+        assertThat(metrics.counter("trinospot_watcher_coordinator_saw_shutdown_total")).isEqualTo(1);
+        assertThat(worker.coordinatorQuestions).as("the first question, answered late, was the only one").isEqualTo(1);
+        assertThat(worker.failed).containsExactly("fresh");
+        assertThat(worker.failedAt.getFirst()).as("failed as soon as the late answer came")
+                .isBetween(worker.shutdownAt.plus(answersIn), worker.shutdownAt.plus(answersIn).plus(MILLI));
+    }
+
+    @Test
+    void aQuestionMayTakeUntilTheNextMomentTheDrainMustActOn()
+    {
+        Duration fallback = Duration.ofSeconds(2);
+        Duration maxHold = Duration.ofSeconds(10);
+        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofHours(1));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), fallback, maxHold).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        scheduler.advance(maxHold.plusSeconds(1));
+
+        List<Question> questions = worker.coordinatorBudgets;
+        assertThat(questions.getFirst().at()).isEqualTo(worker.shutdownAt);
+        assertThat(questions.getFirst().budget()).as("before the fixed hold ends: until it ends, so a failed question does not delay it").isEqualTo(fallback);
+        Instant holdEnd = worker.shutdownAt.plus(maxHold);
+        assertThat(questions).filteredOn(question -> !question.at().isBefore(worker.shutdownAt.plus(fallback)))
+                .isNotEmpty()
+                .allSatisfy(question -> assertThat(question.budget()).as("after it: until the longest hold ends").isEqualTo(Duration.between(question.at(), holdEnd)));
+        assertThat(worker.failedAt.getFirst()).isBetween(holdEnd, holdEnd.plus(MILLI));
+    }
+
+    @Test
+    void aQuestionNeverDelaysTheCutoff()
+    {
+        // A late notice: the cutoff (deadline - 15 s) is 5 s away, before either hold ends.
+        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofHours(1));
+        worker.coordinatorAnswersIn = Duration.ofMinutes(1);
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(8), Duration.ofSeconds(12)).onEvent(spotNotice(Duration.ofSeconds(20)));
+        scheduler.runDue();
+        Instant cutoff = START.plusSeconds(5);
+        assertThat(worker.coordinatorBudgets.getFirst().budget()).isEqualTo(Duration.between(worker.coordinatorBudgets.getFirst().at(), cutoff));
+        scheduler.advance(Duration.ofSeconds(6));
+        assertThat(worker.failed).containsExactly("fresh");
+        assertThat(worker.failedAt.getFirst()).as("failed at the cutoff, not when a slow question would have ended").isBetween(cutoff, cutoff.plus(MILLI));
+    }
+
+    @Test
     void whenTheCoordinatorCannotBeAskedTheFixedHoldApplies()
     {
         Duration hold = Duration.ofMillis(600);
@@ -594,6 +650,8 @@ class TestWorkerDrainHandler
     }
 
     // Called on the test's thread only: the handler runs on the manual scheduler.
+    private record Question(Instant at, Duration budget) {}
+
     private static final class RecordingWorker
             implements WorkerApi
     {
@@ -619,6 +677,8 @@ class TestWorkerDrainHandler
         // Empty: no coordinator to ask. Otherwise it lists the worker as shut down this long after SHUTTING_DOWN.
         Optional<Duration> coordinatorSeesShutdownAfter = Optional.empty();
         TrinoWorkerException coordinatorError;
+        Duration coordinatorAnswersIn = Duration.ZERO;
+        final List<Question> coordinatorBudgets = new ArrayList<>();
         int otherActiveWorkers = 5;
         int activeWorkerQuestions;
         TrinoWorkerException activeWorkersError;
@@ -648,13 +708,20 @@ class TestWorkerDrainHandler
         }
 
         @Override
-        public Optional<String> stateSeenByCoordinator()
+        public Optional<String> stateSeenByCoordinator(Duration budget)
                 throws TrinoWorkerException
         {
             coordinatorQuestions++;
+            coordinatorBudgets.add(new Question(clock.instant(), budget));
             if (coordinatorError != null) {
                 throw coordinatorError;
             }
+            // The drain's thread waits for the answer: the time it takes passes on the drain's clock.
+            if (coordinatorAnswersIn.compareTo(budget) > 0) {
+                clock.advance(budget);
+                throw new TrinoWorkerException("coordinator query did not finish within " + budget.toMillis() + " ms");
+            }
+            clock.advance(coordinatorAnswersIn);
             Optional<String> state = coordinatorSeesShutdownAfter.map(after -> clock.instant().isBefore(shutdownAt.plus(after)) ? "active" : "shutting_down");
             if (state.equals(Optional.of("shutting_down")) && readsWhenCoordinatorConfirmed == 0) {
                 readsWhenCoordinatorConfirmed = taskPolls + taskReads;

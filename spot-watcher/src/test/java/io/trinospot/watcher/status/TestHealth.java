@@ -208,7 +208,7 @@ class TestHealth
         }
 
         @Override
-        public Optional<String> stateSeenByCoordinator()
+        public Optional<String> stateSeenByCoordinator(Duration budget)
         {
             throw new UnsupportedOperationException();
         }

@@ -28,4 +28,22 @@ class TestCoordinatorClient
             peer.awaitClosedByClient();
         }
     }
+
+    @Test
+    void aQuestionGivesUpAtItsOwnBudget()
+            throws Exception
+    {
+        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", (byte) ' ',
+                Duration.ofMillis(20))) {
+            // A request timeout far above the budget: the budget bounds the question.
+            CoordinatorClient coordinator = new CoordinatorClient(peer.uri(), "trino-spot-watcher", "worker-1", Duration.ofMinutes(5));
+            CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> catchThrowable(() -> coordinator.nodeState(Duration.ofMillis(300))));
+            // Bounded only to turn a hang into a failure.
+            assertThat(call.get(20, TimeUnit.SECONDS))
+                    .isInstanceOf(TrinoWorkerException.class)
+                    .hasMessageContaining("no answer within")
+                    .hasMessageNotContaining("300000 ms");
+            peer.awaitClosedByClient();
+        }
+    }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -46,7 +47,7 @@ class TestLazyWorkerApiCoordinator
         assertThatThrownBy(api::otherActiveWorkers)
                 .isInstanceOf(TrinoWorkerException.class)
                 .hasMessageStartingWith("not asking the coordinator: watcher.coordinator.password-file: needs the coordinator over https");
-        assertThat(api.stateSeenByCoordinator()).as("no coordinator to ask: the drain falls back to its fixed hold").isEmpty();
+        assertThat(api.stateSeenByCoordinator(Duration.ofSeconds(2))).as("no coordinator to ask: the drain falls back to its fixed hold").isEmpty();
     }
 
     @Test
@@ -72,7 +73,7 @@ class TestLazyWorkerApiCoordinator
         properties.put(WatcherConfig.REBALANCE_DRAIN_ENABLED, "true");
         LazyWorkerApi api = new LazyWorkerApi(WatcherConfig.fromProperties(properties), Optional.empty(), CLOCK);
 
-        assertThat(api.stateSeenByCoordinator()).isEmpty();
+        assertThat(api.stateSeenByCoordinator(Duration.ofSeconds(2))).isEmpty();
         assertThatThrownBy(api::otherActiveWorkers)
                 .isInstanceOf(TrinoWorkerException.class)
                 .hasMessageContaining("127.0.0.1:" + closedPort);
