@@ -153,7 +153,11 @@ abstract class AbstractSpotExchangeClusterIT
         ResultComparison.assertSameRows(reference, result);
         assertThat(cluster.node(VICTIM).isAlive()).isFalse();
 
-        // and the rest of the set on the two survivors
+        // The rest of the set on the two survivors, in benchmark runs: no fault hits these runs, so they take the same
+        // exchange paths as the fault-free ones above, on one worker fewer.
+        if (!Boolean.getBoolean("trinospot.benchmark.tpcds")) {
+            return;
+        }
         for (Map.Entry<String, String> query : queries().entrySet()) {
             if (query.getKey().equals("q39")) {
                 continue;

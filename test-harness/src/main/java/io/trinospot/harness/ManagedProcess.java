@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -145,32 +147,48 @@ public final class ManagedProcess
         }
     }
 
-    /** SIGTERM, then SIGKILL if the process has not exited within the stop timeout. */
-    public void stop()
+    /**
+     * SIGTERM, then SIGKILL if the process has not exited within the stop timeout.
+     *
+     * @return whether it had to be killed
+     */
+    public boolean stop()
     {
         if (!handle.isAlive()) {
-            return;
+            return false;
         }
         handle.destroy();
         if (!awaitExit(STOP_TIMEOUT)) {
             LOG.warning(name + " did not stop within " + STOP_TIMEOUT + "; killing it");
             kill();
+            return true;
         }
+        return false;
     }
 
-    /** Stops all of them at once (SIGTERM, SIGKILL after the timeout) and returns when every one is gone. */
-    public static void stopInParallel(List<ManagedProcess> processes)
+    /**
+     * Stops all of them at once (SIGTERM, SIGKILL after the timeout) and returns when every one is gone.
+     *
+     * @return those that had to be killed
+     */
+    public static Set<ManagedProcess> stopInParallel(List<ManagedProcess> processes)
     {
-        List<Thread> stoppers = processes.stream().map(process -> Thread.ofVirtual().start(process::stop)).toList();
+        Set<ManagedProcess> killed = ConcurrentHashMap.newKeySet();
+        List<Thread> stoppers = processes.stream().map(process -> Thread.ofVirtual().start(() -> {
+            if (process.stop()) {
+                killed.add(process);
+            }
+        })).toList();
         for (Thread stopper : stoppers) {
             try {
                 stopper.join();
             }
             catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        return Set.copyOf(killed);
     }
 
     public boolean awaitExit(Duration timeout)

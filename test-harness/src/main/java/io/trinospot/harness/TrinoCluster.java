@@ -74,6 +74,9 @@ public final class TrinoCluster
     private final Thread shutdownHook;
     private final Optional<Configurations> configurations;
     private final Consumer<String> progress;
+    private final ClassDataArchive classData;
+    // Set while this cluster's coordinator records the class-data archive.
+    private volatile ClassDataArchive.Recording classDataRecording;
     private S3Server s3;
     private HdfsCluster hdfs;
     private Duration startupTime = Duration.ZERO;
@@ -83,6 +86,7 @@ public final class TrinoCluster
         this.id = requireNonNull(id, "id is null");
         this.spec = requireNonNull(spec, "spec is null");
         this.runtime = requireNonNull(runtime, "runtime is null");
+        this.classData = ClassDataArchive.of(runtime);
         this.workDir = requireNonNull(workDir, "workDir is null");
         this.ports = new PortAllocator();
         this.ownerMarker = spec.detached() ? ProcessReaper.detachedMarkerArgument(id) : ProcessReaper.markerArgument();
@@ -204,7 +208,7 @@ public final class TrinoCluster
         }
         for (TrinoNode node : nodes.values()) {
             configure(node);
-            node.launch(runtime, ownerMarker);
+            node.launch(runtime, ownerMarker, classDataOptions(node));
         }
         // HDFS boots while the Trino JVMs do: nothing in Trino touches it before the first query.
         if (needsHdfs && !hdfsFirst) {
@@ -554,7 +558,7 @@ public final class TrinoCluster
             nodes.put(node.name(), node);
         }
         configure(node);
-        node.launch(runtime, ownerMarker);
+        node.launch(runtime, ownerMarker, classDataOptions(node));
         awaitWorkerActive(worker.name(), timeout);
         LOG.info("Added " + node);
         return node;
@@ -590,7 +594,7 @@ public final class TrinoCluster
         if (node.isAlive()) {
             throw new IllegalStateException(nodeName + " is still running");
         }
-        node.launch(runtime, ownerMarker);
+        node.launch(runtime, ownerMarker, classDataOptions(node));
         killed.remove(nodeName);
         LOG.info("Restarted " + node);
     }
@@ -694,10 +698,35 @@ public final class TrinoCluster
         return ownerMarker;
     }
 
+    /** The options for a node's class-data archive: use it, or, on a coordinator while there is none, record it. */
+    private List<String> classDataOptions(TrinoNode node)
+    {
+        Optional<String> use = classData.useOption();
+        if (use.isPresent()) {
+            return List.of(use.get());
+        }
+        // A detached cluster is stopped by another JVM, which could not keep the recording.
+        if (node.isCoordinator() && !spec.detached() && classDataRecording == null) {
+            Optional<ClassDataArchive.Recording> recording = classData.startRecording();
+            if (recording.isPresent()) {
+                classDataRecording = recording.get();
+                return List.of(recording.get().option());
+            }
+        }
+        return List.of();
+    }
+
     private synchronized void stopAll()
     {
         // Trino nodes in parallel to be quick, storage after them so no node sees its storage vanish first.
-        ManagedProcess.stopInParallel(nodes().stream().filter(TrinoNode::hasStarted).map(TrinoNode::process).toList());
+        TrinoNode coordinator = nodes.get("coordinator");
+        boolean coordinatorRunning = coordinator != null && coordinator.isAlive();
+        Set<ManagedProcess> killedOnStop = ManagedProcess.stopInParallel(nodes().stream().filter(TrinoNode::hasStarted).map(TrinoNode::process).toList());
+        ClassDataArchive.Recording recording = classDataRecording;
+        if (recording != null) {
+            classDataRecording = null;
+            recording.finish(coordinatorRunning && !killedOnStop.contains(coordinator.process()));
+        }
         for (AutoCloseable service : services.reversed()) {
             try {
                 service.close();

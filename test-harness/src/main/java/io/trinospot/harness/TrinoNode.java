@@ -70,7 +70,10 @@ public final class TrinoNode
         }
     }
 
-    void launch(RuntimeLayout runtime, String ownerMarker)
+    /**
+     * @param extraJvmOptions after jvm.config's, for what the harness adds to a launch (not written to etc/)
+     */
+    void launch(RuntimeLayout runtime, String ownerMarker, List<String> extraJvmOptions)
     {
         try {
             List<String> command = new ArrayList<>();
@@ -78,6 +81,7 @@ public final class TrinoNode
             command.add(ownerMarker);
             command.add("-Dtrinospot.node=" + name);
             command.addAll(Files.readAllLines(etcDir().resolve("jvm.config")).stream().filter(line -> !line.isBlank()).toList());
+            command.addAll(extraJvmOptions);
             for (String line : Files.readAllLines(etcDir().resolve("node.properties"))) {
                 if (!line.isBlank() && !line.startsWith("#")) {
                     command.add("-D" + line.trim());
