@@ -152,14 +152,13 @@ class SpotInterruptionIT
     void longRunningTasksAreFailedEarlyAndRescheduledElsewhere()
     {
         String sql = SpotScenario.longTaskQuery(SpotScenario.Q39_SF1.qualifiedLakeSchema());
-        // The round before took a worker: its replacement starts while the fault-free run goes (only its rows count).
-        java.util.List<java.util.concurrent.CompletableFuture<Void>> replacements = cluster.workers().stream()
-                .filter(worker -> !worker.isAlive())
-                .map(worker -> java.util.concurrent.CompletableFuture.runAsync(() -> fleet.replaceWorker(worker.name(), Duration.ofMinutes(3))))
-                .toList();
         QueryResult reference = cluster.query(sql);
         System.out.printf("long-task query fault-free: %d ms, %d rows%n", reference.wallTime().toMillis(), reference.rowCount());
-        replacements.forEach(java.util.concurrent.CompletableFuture::join);
+        for (String worker : cluster.workers().stream().map(TrinoNode::name).toList()) {
+            if (!cluster.node(worker).isAlive()) {
+                fleet.replaceWorker(worker, Duration.ofMinutes(3));
+            }
+        }
         SpotScenario longTasks = new SpotScenario(cluster, fleet, sql, reference);
         SpotScenario.RoundResult result = longTasks.run(new SpotScenario.RoundSpec(SpotScenario.BUSIEST_WORKER, LONG_TASK_WINDOW, true, false));
         String victim = result.spec().victim();

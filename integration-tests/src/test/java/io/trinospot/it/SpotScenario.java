@@ -136,6 +136,8 @@ final class SpotScenario
         return Map.of(
                 "watcher.rebalance.drain-enabled", "true",
                 "watcher.rebalance.min-active-workers", "2",
+                // one worker at a time gets a recommendation here: no pool to spread over time
+                "watcher.rebalance.max-delay", "0s",
                 "watcher.rebalance.undrain-after", undrainAfter.toSeconds() + "s");
     }
 

@@ -85,6 +85,7 @@ public final class Watcher
                         config.rebalanceDrainEnabled(),
                         config.rebalanceUndrainAfter(),
                         config.rebalanceMinActiveWorkers(),
+                        config.rebalanceMaxDelay(),
                         config.scheduledDrainEnabled(),
                         config.scheduledDrainLeadTime()),
                 api,

@@ -43,7 +43,7 @@ public final class SpotFleet
 
     private final TrinoCluster cluster;
     private final Path watcherJar;
-    private final Map<String, String> settings;
+    private volatile Map<String, String> settings;
     private final PortAllocator ports = new PortAllocator();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).proxy(HttpClient.Builder.NO_PROXY).build();
     private final Map<String, Member> members = new LinkedHashMap<>();
@@ -99,6 +99,23 @@ public final class SpotFleet
             throw new IllegalStateException("-D" + WATCHER_JAR_PROPERTY + "=" + jar + " does not exist: build it with ./mvnw -pl cli -am package -DskipTests");
         }
         return jar.toAbsolutePath();
+    }
+
+    /**
+     * Stops every watcher and starts it again with {@code settings} over the fleet's own (each keeps its IMDS emulator,
+     * whose notices are cleared): the same workers, watched with other settings, without a new cluster.
+     */
+    public synchronized void restartWatchers(Map<String, String> settings)
+    {
+        Map<String, String> merged = new LinkedHashMap<>(this.settings);
+        merged.putAll(settings);
+        this.settings = Map.copyOf(merged);
+        for (String workerName : List.copyOf(members.keySet())) {
+            Member old = members.get(workerName);
+            old.watcher().stop();
+            old.imds().clearNotices();
+            members.put(workerName, launch(cluster.node(workerName), old.imds()));
+        }
     }
 
     /** Starts an emulator and a watcher for one more worker (e.g. one added to the cluster after the fleet started). */

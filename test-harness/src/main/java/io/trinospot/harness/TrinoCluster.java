@@ -701,16 +701,16 @@ public final class TrinoCluster
     /** The options for a node's class-data archive: use it, or, on a coordinator while there is none, record it. */
     private List<String> classDataOptions(TrinoNode node)
     {
-        Optional<String> use = classData.useOption();
-        if (use.isPresent()) {
-            return List.of(use.get());
+        List<String> use = classData.useOptions();
+        if (!use.isEmpty()) {
+            return use;
         }
         // A detached cluster is stopped by another JVM, which could not keep the recording.
         if (node.isCoordinator() && !spec.detached() && classDataRecording == null) {
             Optional<ClassDataArchive.Recording> recording = classData.startRecording();
             if (recording.isPresent()) {
                 classDataRecording = recording.get();
-                return List.of(recording.get().option());
+                return recording.get().options();
             }
         }
         return List.of();
@@ -725,7 +725,8 @@ public final class TrinoCluster
         ClassDataArchive.Recording recording = classDataRecording;
         if (recording != null) {
             classDataRecording = null;
-            recording.finish(coordinatorRunning && !killedOnStop.contains(coordinator.process()));
+            // Only from a cluster that came up: a coordinator stopped during its start has loaded too few classes.
+            recording.finish(!startupTime.isZero() && coordinatorRunning && !killedOnStop.contains(coordinator.process()));
         }
         for (AutoCloseable service : services.reversed()) {
             try {

@@ -37,17 +37,17 @@ class TestClassDataArchive
             throws IOException
     {
         ClassDataArchive archive = ClassDataArchive.of(runtime);
-        assertThat(archive.useOption()).as("nothing recorded yet").isEmpty();
+        assertThat(archive.useOptions()).as("nothing recorded yet").isEmpty();
 
         ClassDataArchive.Recording recording = archive.startRecording().orElseThrow();
-        assertThat(recording.option()).startsWith("-XX:ArchiveClassesAtExit=" + archive.path() + ".").endsWith(".tmp");
+        assertThat(recording.options().getFirst()).startsWith("-XX:ArchiveClassesAtExit=" + archive.path() + ".").endsWith(".tmp");
         assertThat(ClassDataArchive.of(runtime).startRecording()).as("a second coordinator while the first records").isEmpty();
 
         // The JVM writes the archive as it exits.
         Files.writeString(recordedFile(recording), "CDS archive");
         recording.finish(true);
 
-        assertThat(archive.useOption()).contains("-XX:SharedArchiveFile=" + archive.path());
+        assertThat(archive.useOptions()).startsWith("-XX:SharedArchiveFile=" + archive.path());
         assertThat(Files.readString(archive.path())).isEqualTo("CDS archive");
         assertThat(archive.startRecording()).as("recorded once").isEmpty();
         try (var files = Files.list(archive.path().getParent())) {
@@ -64,7 +64,7 @@ class TestClassDataArchive
         Files.writeString(recordedFile(recording), "partial");
         recording.finish(false);
 
-        assertThat(archive.useOption()).isEmpty();
+        assertThat(archive.useOptions()).isEmpty();
         assertThat(Files.exists(recordedFile(recording))).isFalse();
         assertThat(archive.startRecording()).isPresent();
     }
@@ -101,6 +101,6 @@ class TestClassDataArchive
 
     private static Path recordedFile(ClassDataArchive.Recording recording)
     {
-        return Path.of(recording.option().substring("-XX:ArchiveClassesAtExit=".length()));
+        return Path.of(recording.options().getFirst().substring("-XX:ArchiveClassesAtExit=".length()));
     }
 }

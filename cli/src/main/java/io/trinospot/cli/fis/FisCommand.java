@@ -57,6 +57,7 @@ import java.util.function.Function;
                 FisCommand.Run.class,
                 FisCommand.Chaos.class,
                 ImdsFaultsCommand.class,
+                RebalanceCommand.class,
                 FisCommand.Report.class,
                 FisCommand.ListTemplates.class},
         exitCodeListHeading = "Exit codes:%n",

@@ -103,6 +103,15 @@ class HelpAndUsageTest
                 .contains("trickle");
     }
 
+    @Test
+    void rebalanceNeedsAnObserveTimeOfASecondOrMore()
+    {
+        FisRunner result = FisRunner.run("fis", "rebalance", "--observe", "0");
+        assertThat(result.exitCode()).isEqualTo(CommandLines.USAGE);
+        assertThat(result.err().lines().toList()).singleElement().asString()
+                .startsWith("trino-spot fis rebalance: --observe must be at least 1 second, got 0");
+    }
+
     private static String[] args(String command, String last)
     {
         List<String> args = new ArrayList<>(List.of(command.split(" ")));

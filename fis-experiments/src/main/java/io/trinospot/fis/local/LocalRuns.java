@@ -11,6 +11,7 @@ import io.trinospot.harness.ResultComparison;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -136,6 +137,35 @@ public final class LocalRuns
             }
         });
         return problems;
+    }
+
+    /**
+     * Every Spot worker gets a rebalance recommendation and no notice, twice: with the agent's defaults, which leave
+     * every worker active; then with draining on (the watchers restarted) and a floor of all workers but two, so that
+     * the first two of the pool to count drain and the others stay. True when every q39 run was correct and each
+     * phase drained as many Spot workers as it allows.
+     */
+    public boolean rebalance(Cluster cluster, Path reportDir, Duration observe)
+            throws IOException, InterruptedException
+    {
+        out.accept("trino-spot fis rebalance: a rebalance recommendation, and no notice, to every Spot worker of the AWS blog post's cluster");
+        try (BlogCluster blog = start(cluster, reportDir)) {
+            String sql = blog.q39();
+            RebalanceRun run = new RebalanceRun(blog, sql, faultFree(blog, sql), out);
+            int spot = blog.spotWorkers().size();
+            int floor = cluster.coreWorkers() + spot - 2;
+            List<RebalanceRun.PhaseResult> results = List.of(
+                    run.run(new RebalanceRun.Phase("the agent's defaults (watcher.rebalance.drain-enabled=false)", Map.of(), 0, 0, observe)),
+                    run.run(new RebalanceRun.Phase("draining on, floor " + floor + " other active workers (watcher.rebalance.min-active-workers), default max-delay",
+                            Map.of("watcher.rebalance.drain-enabled", "true", "watcher.rebalance.min-active-workers", String.valueOf(floor)),
+                            Math.min(1, spot), Math.min(2, spot), observe)));
+            boolean passed = results.stream().allMatch(RebalanceRun.PhaseResult::passed);
+            out.accept(passed ? "rebalance: PASSED - the cluster kept serving q39 while every Spot worker had a rebalance recommendation" : "rebalance: FAILED");
+            return passed;
+        }
+        finally {
+            out.accept("all processes stopped");
+        }
     }
 
     /** One template on a fresh cluster; true when every query run was correct. */

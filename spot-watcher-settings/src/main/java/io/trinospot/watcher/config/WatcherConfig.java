@@ -30,6 +30,7 @@ public record WatcherConfig(
         boolean rebalanceDrainEnabled,
         Duration rebalanceUndrainAfter,
         int rebalanceMinActiveWorkers,
+        Duration rebalanceMaxDelay,
         boolean scheduledDrainEnabled,
         Duration scheduledDrainLeadTime,
         Duration drainTaskPollInterval,
@@ -65,6 +66,7 @@ public record WatcherConfig(
     public static final String SAFETY_MARGIN = WatcherSettings.SAFETY_MARGIN;
     public static final String REBALANCE_DRAIN_ENABLED = WatcherSettings.REBALANCE_DRAIN_ENABLED;
     public static final String REBALANCE_UNDRAIN_AFTER = WatcherSettings.REBALANCE_UNDRAIN_AFTER;
+    public static final String REBALANCE_MAX_DELAY = WatcherSettings.REBALANCE_MAX_DELAY;
     public static final String REBALANCE_MIN_ACTIVE_WORKERS = WatcherSettings.REBALANCE_MIN_ACTIVE_WORKERS;
     public static final String SCHEDULED_DRAIN_ENABLED = WatcherSettings.SCHEDULED_DRAIN_ENABLED;
     public static final String SCHEDULED_DRAIN_LEAD_TIME = WatcherSettings.SCHEDULED_DRAIN_LEAD_TIME;
@@ -167,6 +169,10 @@ public record WatcherConfig(
             throw ConfigException.forKey(TRINO_SHARED_SECRET_FILE, "set either it or " + TRINO_SHARED_SECRET + ", not both");
         }
         trinoSharedSecretFile.ifPresent(WorkerSecret::checkFileSyntax);
+        requireNonNull(rebalanceMaxDelay, "rebalanceMaxDelay is null");
+        if (rebalanceMaxDelay.isNegative()) {
+            throw ConfigException.forKey(REBALANCE_MAX_DELAY, "must not be negative: " + rebalanceMaxDelay);
+        }
         if (rebalanceMinActiveWorkers < 0) {
             throw ConfigException.forKey(REBALANCE_MIN_ACTIVE_WORKERS, "must not be negative: " + rebalanceMinActiveWorkers);
         }
@@ -218,6 +224,7 @@ public record WatcherConfig(
                 reader.get(REBALANCE_DRAIN_ENABLED),
                 reader.get(REBALANCE_UNDRAIN_AFTER),
                 reader.<Integer>get(REBALANCE_MIN_ACTIVE_WORKERS),
+                reader.get(REBALANCE_MAX_DELAY),
                 reader.get(SCHEDULED_DRAIN_ENABLED),
                 reader.get(SCHEDULED_DRAIN_LEAD_TIME),
                 reader.get(DRAIN_TASK_POLL_INTERVAL),
@@ -251,7 +258,7 @@ public record WatcherConfig(
     public WatcherConfig withDryRun(boolean dryRun)
     {
         return new WatcherConfig(imdsEndpoint, imdsTokenTtl, imdsConnectTimeout, imdsRequestTimeout, imdsAllowV1, pollInterval,
-                maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, rebalanceMinActiveWorkers, scheduledDrainEnabled, scheduledDrainLeadTime,
+                maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, rebalanceMinActiveWorkers, rebalanceMaxDelay, scheduledDrainEnabled, scheduledDrainLeadTime,
                 drainTaskPollInterval, drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, coordinatorSecurity,
                 drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
                 trinoSharedSecretFile, trinoAllowNodeEnvironmentSecret, trinoRequestTimeout, healthUnhealthyAfter, httpEnabled, httpBindAddress, httpPort, dryRun);

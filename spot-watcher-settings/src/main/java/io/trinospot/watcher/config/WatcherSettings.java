@@ -108,6 +108,7 @@ public final class WatcherSettings
     public static final String REBALANCE_DRAIN_ENABLED = "watcher.rebalance.drain-enabled";
     public static final String REBALANCE_MIN_ACTIVE_WORKERS = "watcher.rebalance.min-active-workers";
     public static final String REBALANCE_UNDRAIN_AFTER = "watcher.rebalance.undrain-after";
+    public static final String REBALANCE_MAX_DELAY = "watcher.rebalance.max-delay";
     public static final String SCHEDULED_DRAIN_ENABLED = "watcher.scheduled.drain-enabled";
     public static final String SCHEDULED_DRAIN_LEAD_TIME = "watcher.scheduled.drain-lead-time";
     public static final String TRINO_CONFIG_FILE = "watcher.trino.config-file";
@@ -160,6 +161,9 @@ public final class WatcherSettings
             // the cluster keeps a worker for them even when one of those left active gets its Spot notice.
             setting(REBALANCE_MIN_ACTIVE_WORKERS, Syntax.COUNT, "2"),
             setting(REBALANCE_UNDRAIN_AFTER, Syntax.DURATION, "10m"),
+            // A recommendation reaches a whole pool at once: each agent checks the floor after its own random delay
+            // up to this, so that it sees the drains of the agents that checked before it.
+            setting(REBALANCE_MAX_DELAY, Syntax.DURATION, "30s"),
             setting(SCHEDULED_DRAIN_ENABLED, Syntax.BOOLEAN, "true"),
             setting(SCHEDULED_DRAIN_LEAD_TIME, Syntax.DURATION, "2m"),
             setting(TRINO_CONFIG_FILE, Syntax.TEXT, "etc/config.properties"),

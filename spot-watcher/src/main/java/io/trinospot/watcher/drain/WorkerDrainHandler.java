@@ -20,9 +20,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -36,7 +38,9 @@ import static java.util.Objects.requireNonNull;
  * <li>rebalance recommendation (when enabled): {@code DRAINING}, and back to {@code ACTIVE} after {@code undrainAfter}
  * unless an interruption came meanwhile; only while the coordinator lists at least {@code rebalanceMinActiveWorkers}
  * other active workers. EC2 sends the recommendation to whole capacity pools, so every worker of a pool may get it at
- * once, and it is only advice: without an answer from the coordinator the worker is not drained.</li>
+ * once, and it is only advice: without an answer from the coordinator the worker is not drained. So that the agents of
+ * a pool do not all count the same active workers at the same moment, each counts after its own random delay of up to
+ * {@code rebalanceMaxDelay} and sees the workers drained before it (once the coordinator lists them).</li>
  * </ul>
  * A deadline that has passed is taken as now, and a Spot notice's deadline more than two minutes after the notice was
  * first seen as two minutes after: the instance is still here, and EC2 gives no more warning than that. A step that
@@ -59,6 +63,7 @@ public final class WorkerDrainHandler
             boolean rebalanceDrainEnabled,
             Duration rebalanceUndrainAfter,
             int rebalanceMinActiveWorkers,
+            Duration rebalanceMaxDelay,
             boolean scheduledDrainEnabled,
             Duration scheduledDrainLeadTime)
     {
@@ -72,6 +77,10 @@ public final class WorkerDrainHandler
             if (rebalanceMinActiveWorkers < 0) {
                 throw new IllegalArgumentException("rebalanceMinActiveWorkers is negative");
             }
+            requireNonNull(rebalanceMaxDelay, "rebalanceMaxDelay is null");
+            if (rebalanceMaxDelay.isNegative()) {
+                throw new IllegalArgumentException("rebalanceMaxDelay is negative");
+            }
             requireNonNull(scheduledDrainLeadTime, "scheduledDrainLeadTime is null");
         }
     }
@@ -81,6 +90,7 @@ public final class WorkerDrainHandler
     private final WatcherMetrics metrics;
     private final InstantSource clock;
     private final ScheduledExecutorService executor;
+    private final RandomGenerator random;
 
     // Confined to the executor thread.
     private Optional<TaskDrain> drain = Optional.empty();
@@ -101,6 +111,16 @@ public final class WorkerDrainHandler
      */
     public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor, FatalErrors fatal)
     {
+        this(settings, worker, metrics, clock, executor, fatal, new SplittableRandom());
+    }
+
+    /**
+     * @param random picks each rebalance recommendation's delay before the capacity check
+     */
+    WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor, FatalErrors fatal,
+            RandomGenerator random)
+    {
+        this.random = requireNonNull(random, "random is null");
         this.fatal = requireNonNull(fatal, "fatal is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.worker = requireNonNull(worker, "worker is null");
@@ -298,6 +318,22 @@ public final class WorkerDrainHandler
         }
         if (drain.isPresent()) {
             LOG.log(System.Logger.Level.INFO, "rebalance recommendation: already shutting down, nothing to do");
+            return;
+        }
+        if (settings.rebalanceMinActiveWorkers() > 0 && settings.rebalanceMaxDelay().isPositive()) {
+            Duration delay = Duration.ofMillis(random.nextLong(settings.rebalanceMaxDelay().toMillis() + 1));
+            LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): counting the active workers in {1} ms (a random delay up to {2}={3})",
+                    event.noticeTime(), String.valueOf(delay.toMillis()), WatcherConfig.REBALANCE_MAX_DELAY, settings.rebalanceMaxDelay());
+            schedule("rebalance capacity check", () -> drainForRebalance(event), delay);
+            return;
+        }
+        drainForRebalance(event);
+    }
+
+    private void drainForRebalance(RebalanceRecommendation event)
+    {
+        if (drain.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "rebalance recommendation: shutting down meanwhile, not draining");
             return;
         }
         String capacity = "";

@@ -82,6 +82,7 @@ class TestRenderedConfigStartsTheAgent
             settings.put("watcher.rebalance.drain-enabled", "true");
             settings.put("watcher.rebalance.min-active-workers", "3");
             settings.put("watcher.rebalance.undrain-after", "5m");
+            settings.put("watcher.rebalance.max-delay", "45s");
             settings.put("watcher.scheduled.drain-enabled", "false");
             settings.put("watcher.scheduled.drain-lead-time", "90s");
             settings.put("watcher.trino.config-file", trinoConfig.toString());
@@ -126,6 +127,7 @@ class TestRenderedConfigStartsTheAgent
             assertThat(config.rebalanceDrainEnabled()).isTrue();
             assertThat(config.rebalanceMinActiveWorkers()).isEqualTo(3);
             assertThat(config.rebalanceUndrainAfter()).isEqualTo(Duration.ofMinutes(5));
+            assertThat(config.rebalanceMaxDelay()).isEqualTo(Duration.ofSeconds(45));
             assertThat(config.scheduledDrainEnabled()).isFalse();
             assertThat(config.scheduledDrainLeadTime()).isEqualTo(Duration.ofSeconds(90));
             assertThat(config.trinoConfigFile()).isEqualTo(trinoConfig);

@@ -105,8 +105,10 @@ class TestWatcherConfig
         }
         // Zero is a choice for these: no margin, no hold, no lead time.
         WatcherConfig config = WatcherConfig.fromProperties(Map.of(WatcherConfig.SAFETY_MARGIN, "0s", WatcherConfig.DRAIN_EARLY_FAIL_DELAY, "0s",
-                WatcherConfig.DRAIN_EARLY_FAIL_MAX_DELAY, "0s", WatcherConfig.SCHEDULED_DRAIN_LEAD_TIME, "0s"));
+                WatcherConfig.DRAIN_EARLY_FAIL_MAX_DELAY, "0s", WatcherConfig.SCHEDULED_DRAIN_LEAD_TIME, "0s", WatcherConfig.REBALANCE_MAX_DELAY, "0s"));
         assertThat(config.safetyMargin()).isZero();
+        assertThat(config.rebalanceMaxDelay()).isZero();
+        assertThat(WatcherConfig.defaults().rebalanceMaxDelay()).isEqualTo(Duration.ofSeconds(30));
         assertThat(WatcherConfig.fromProperties(Map.of(WatcherConfig.POLL_INTERVAL, "1ms", WatcherConfig.MAX_BACKOFF, "1.5ms")).pollInterval())
                 .isEqualTo(Duration.ofMillis(1));
     }

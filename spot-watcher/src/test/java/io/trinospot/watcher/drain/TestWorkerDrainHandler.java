@@ -22,6 +22,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 import static io.trinospot.watcher.drain.WorkerDrainHandler.COORDINATOR_CHECK_INTERVAL;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +55,7 @@ class TestWorkerDrainHandler
     {
         return new WorkerDrainHandler(
                 new WorkerDrainHandler.Settings(new DrainPolicy(margin, 1.5), POLL_INTERVAL, earlyFailDelay, earlyFailMaxDelay, true, undrainAfter, DEFAULT_FLOOR,
-                        true, Duration.ofMinutes(2)),
+                        Duration.ZERO, true, Duration.ofMinutes(2)),
                 worker, metrics, clock, scheduler);
     }
 
@@ -61,7 +63,7 @@ class TestWorkerDrainHandler
     {
         return new WorkerDrainHandler(
                 new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), drainEnabled,
-                        Duration.ofMinutes(10), minActiveWorkers, true, Duration.ofMinutes(2)),
+                        Duration.ofMinutes(10), minActiveWorkers, Duration.ZERO, true, Duration.ofMinutes(2)),
                 worker, metrics, clock, scheduler);
     }
 
@@ -451,6 +453,164 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void aPoolWideRebalanceLeavesTheFloorOfActiveWorkers()
+    {
+        // Six active workers, four of them Spot workers of the pool that gets the recommendation, floor 4; the
+        // coordinator lists a drain 5 s after it. After their delays of 3, 9, 17 and 25 s the first two agents see 5
+        // and 4 other active workers and drain, the last two see 3 and do not.
+        Pool pool = new Pool(6, Duration.ofSeconds(5));
+        Duration maxDelay = Duration.ofSeconds(30);
+        List<PoolWorker> members = new ArrayList<>();
+        for (long delaySeconds : new long[] {17, 3, 25, 9}) {
+            PoolWorker member = new PoolWorker(pool);
+            members.add(member);
+            poolHandler(member, maxDelay, fixedDelay(Duration.ofSeconds(delaySeconds), maxDelay)).onEvent(new RebalanceRecommendation(START, START));
+        }
+        scheduler.advance(Duration.ofSeconds(2));
+        assertThat(members).as("no agent counts before its delay").allSatisfy(member -> assertThat(member.questions).isZero());
+
+        scheduler.advance(maxDelay);
+        assertThat(members).allSatisfy(member -> assertThat(member.questions).isEqualTo(1));
+        assertThat(members.stream().map(member -> member.states).toList())
+                .containsExactly(List.of(), List.of(NodeState.DRAINING), List.of(), List.of(NodeState.DRAINING));
+    }
+
+    @Test
+    void withoutADelayThePoolDrainsBelowTheFloor()
+    {
+        // What the delay is for: the four agents count at once, each sees five others active, and all drain.
+        Pool pool = new Pool(6, Duration.ofSeconds(5));
+        List<PoolWorker> members = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            PoolWorker member = new PoolWorker(pool);
+            members.add(member);
+            poolHandler(member, Duration.ZERO, new SplittableRandom(1)).onEvent(new RebalanceRecommendation(START, START));
+        }
+        scheduler.advance(Duration.ofSeconds(10));
+        assertThat(members).allSatisfy(member -> assertThat(member.states).containsExactly(NodeState.DRAINING));
+    }
+
+    private WorkerDrainHandler poolHandler(PoolWorker member, Duration maxDelay, RandomGenerator random)
+    {
+        return new WorkerDrainHandler(
+                new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
+                        Duration.ofMinutes(10), 4, maxDelay, true, Duration.ofMinutes(2)),
+                member, metrics, clock, scheduler, FatalErrors.halting(), random);
+    }
+
+    @Test
+    void aSpotNoticeDuringTheRebalanceDelayWins()
+    {
+        Duration maxDelay = Duration.ofSeconds(30);
+        WorkerDrainHandler handler = new WorkerDrainHandler(
+                new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
+                        Duration.ofMinutes(10), 2, maxDelay, true, Duration.ofMinutes(2)),
+                worker, metrics, clock, scheduler, FatalErrors.halting(), fixedDelay(Duration.ofSeconds(20), maxDelay));
+        handler.onEvent(new RebalanceRecommendation(START, START));
+        scheduler.advance(Duration.ofSeconds(5));
+        handler.onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.advance(Duration.ofSeconds(30));
+        assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
+        assertThat(worker.activeWorkerQuestions).isZero();
+    }
+
+    // A generator whose bounded longs are always the given delay in millis.
+    private static RandomGenerator fixedDelay(Duration delay, Duration maxDelay)
+    {
+        return new RandomGenerator()
+        {
+            @Override
+            public long nextLong()
+            {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public long nextLong(long bound)
+            {
+                assertThat(bound).as("bound: up to the max delay, inclusive").isEqualTo(maxDelay.toMillis() + 1);
+                return delay.toMillis();
+            }
+        };
+    }
+
+    // The workers of one pool as the coordinator lists them: a drain shows once its node refresh has seen it.
+    private final class Pool
+    {
+        private final int workers;
+        private final Duration refresh;
+        private final List<Instant> drains = new ArrayList<>();
+
+        Pool(int workers, Duration refresh)
+        {
+            this.workers = workers;
+            this.refresh = refresh;
+        }
+
+        int listedActive()
+        {
+            return workers - (int) drains.stream().filter(at -> !at.plus(refresh).isAfter(clock.instant())).count();
+        }
+    }
+
+    private final class PoolWorker
+            implements WorkerApi
+    {
+        private final Pool pool;
+        final List<NodeState> states = new ArrayList<>();
+        int questions;
+
+        PoolWorker(Pool pool)
+        {
+            this.pool = pool;
+        }
+
+        @Override
+        public void setState(NodeState state)
+        {
+            if (state == NodeState.DRAINING) {
+                pool.drains.add(clock.instant());
+            }
+            states.add(state);
+        }
+
+        @Override
+        public void checkAccess() {}
+
+        @Override
+        public List<TaskSnapshot> tasks()
+        {
+            return List.of();
+        }
+
+        @Override
+        public Optional<TaskSnapshot> task(String taskId)
+        {
+            return Optional.empty();
+        }
+
+        @Override
+        public String failTask(String taskId, String message)
+        {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<String> stateSeenByCoordinator(Duration budget)
+        {
+            return Optional.empty();
+        }
+
+        @Override
+        public int otherActiveWorkers()
+        {
+            questions++;
+            // this worker is active when it asks
+            return pool.listedActive() - 1;
+        }
+    }
+
+    @Test
     void withoutAFloorRebalanceDrainsWithoutAskingTheCoordinator()
     {
         worker.activeWorkersError = new TrinoWorkerException("no coordinator to ask");
@@ -637,7 +797,7 @@ class TestWorkerDrainHandler
         worker.tasksFatal = new InternalError("broken JVM");
         new WorkerDrainHandler(
                 new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
-                        Duration.ofMinutes(10), DEFAULT_FLOOR, true, Duration.ofMinutes(2)),
+                        Duration.ofMinutes(10), DEFAULT_FLOOR, Duration.ZERO, true, Duration.ofMinutes(2)),
                 worker, metrics, clock, scheduler, new FatalErrors(exits::add))
                 .onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.runDue();
@@ -649,9 +809,9 @@ class TestWorkerDrainHandler
         return new TaskSnapshot(id, "RUNNING", Optional.of(started), Duration.between(started, clock.instant()), total, 0, total - completed, 0, completed);
     }
 
-    // Called on the test's thread only: the handler runs on the manual scheduler.
     private record Question(Instant at, Duration budget) {}
 
+    // Called on the test's thread only: the handler runs on the manual scheduler.
     private static final class RecordingWorker
             implements WorkerApi
     {
