@@ -79,7 +79,18 @@ class LegacyKeysTest
                         TestConfigs.of("trino-config", props("query.low-memory-killer.delay", "0s", "retry-policy", "NONE")),
                         "note: [trino-config] query.low-memory-killer.delay: defunct in Trino 483 (a server with it does not start); left out: "
                                 + "Trino's low-memory killer no longer waits before it acts, which is what 0s asked for",
-                        "config.properties", Map.of("retry-policy", "NONE"), List.of("query.low-memory-killer.delay")));
+                        "config.properties", Map.of("retry-policy", "NONE"), List.of("query.low-memory-killer.delay")),
+                // Trino 483's exchange managers refuse it ("Defunct property"); the engine's key is in config.properties
+                new Case("exchange encryption, the exchange manager's side",
+                        TestConfigs.of("trino-exchange-manager", props("exchange.base-directories", "s3://bucket/exchange", "exchange.encryption-enabled", "false")),
+                        "note: [trino-exchange-manager] exchange.encryption-enabled: defunct in Trino 483 (an exchange manager with it does not start); "
+                                + "rendered in config.properties as fault-tolerant-execution.exchange-encryption-enabled=false",
+                        "exchange-manager.properties", Map.of("exchange.base-directories", "s3://bucket/exchange"), List.of("exchange.encryption-enabled")),
+                new Case("exchange encryption, config.properties",
+                        TestConfigs.of("trino-exchange-manager", props("exchange.base-directories", "s3://bucket/exchange", "exchange.encryption-enabled", "false")),
+                        "note: [trino-exchange-manager] exchange.encryption-enabled: defunct in Trino 483 (an exchange manager with it does not start); "
+                                + "rendered in config.properties as fault-tolerant-execution.exchange-encryption-enabled=false",
+                        "config.properties", Map.of("fault-tolerant-execution.exchange-encryption-enabled", "false"), List.of("exchange.encryption-enabled")));
     }
 
     @ParameterizedTest(name = "{0}")

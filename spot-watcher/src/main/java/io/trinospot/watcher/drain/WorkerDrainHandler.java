@@ -54,6 +54,8 @@ public final class WorkerDrainHandler
     // How often the coordinator is asked whether it has seen SHUTTING_DOWN: each answer it is late by holds tasks
     // that must move; one small query on the coordinator each time.
     static final Duration COORDINATOR_CHECK_INTERVAL = Duration.ofMillis(250);
+    static final int REBALANCE_COUNT_ATTEMPTS = 5;
+    static final Duration REBALANCE_COUNT_RETRY_INTERVAL = Duration.ofSeconds(3);
 
     public record Settings(
             DrainPolicy policy,
@@ -324,13 +326,13 @@ public final class WorkerDrainHandler
             Duration delay = Duration.ofMillis(random.nextLong(settings.rebalanceMaxDelay().toMillis() + 1));
             LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): counting the active workers in {1} ms (a random delay up to {2}={3})",
                     event.noticeTime(), String.valueOf(delay.toMillis()), WatcherConfig.REBALANCE_MAX_DELAY, settings.rebalanceMaxDelay());
-            schedule("rebalance capacity check", () -> drainForRebalance(event), delay);
+            schedule("rebalance capacity check", () -> drainForRebalance(event, 1), delay);
             return;
         }
-        drainForRebalance(event);
+        drainForRebalance(event, 1);
     }
 
-    private void drainForRebalance(RebalanceRecommendation event)
+    private void drainForRebalance(RebalanceRecommendation event, int attempt)
     {
         if (drain.isPresent()) {
             LOG.log(System.Logger.Level.INFO, "rebalance recommendation: shutting down meanwhile, not draining");
@@ -344,8 +346,17 @@ public final class WorkerDrainHandler
             }
             catch (TrinoWorkerException | RuntimeException e) {
                 metrics.trinoError("coordinator-workers");
-                LOG.log(System.Logger.Level.WARNING, "rebalance recommendation (noticeTime {0}): not draining: cannot ask the coordinator how many other workers are active ({1})",
-                        event.noticeTime(), e instanceof TrinoWorkerException ? e.getMessage() : e.toString());
+                String problem = e instanceof TrinoWorkerException ? e.getMessage() : e.toString();
+                // A busy coordinator answers this small query in seconds; each try holds the drain thread, which a
+                // Spot notice may need, for at most the question's budget, so it is asked again rather than waited on.
+                if (attempt < REBALANCE_COUNT_ATTEMPTS) {
+                    LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): cannot ask the coordinator how many other workers are active ({1}); asking again in {2} ms",
+                            event.noticeTime(), problem, String.valueOf(REBALANCE_COUNT_RETRY_INTERVAL.toMillis()));
+                    schedule("rebalance capacity check", () -> drainForRebalance(event, attempt + 1), REBALANCE_COUNT_RETRY_INTERVAL);
+                    return;
+                }
+                LOG.log(System.Logger.Level.WARNING, "rebalance recommendation (noticeTime {0}): not draining: cannot ask the coordinator how many other workers are active ({1} tries; last: {2})",
+                        event.noticeTime(), String.valueOf(attempt), problem);
                 return;
             }
             if (others < settings.rebalanceMinActiveWorkers()) {

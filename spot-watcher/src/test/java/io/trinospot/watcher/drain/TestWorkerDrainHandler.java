@@ -439,12 +439,13 @@ class TestWorkerDrainHandler
         try (LogCapture log = new LogCapture(WorkerDrainHandler.class)) {
             handler.onEvent(new RebalanceRecommendation(START, START));
             scheduler.advance(Duration.ofMinutes(1));
-            assertThat(log.messages()).singleElement().asString()
+            assertThat(log.messages()).hasSize(WorkerDrainHandler.REBALANCE_COUNT_ATTEMPTS);
+            assertThat(log.messages().getLast()).asString()
                     .startsWith("WARNING")
-                    .contains("rebalance recommendation", "not draining", "cannot ask the coordinator", "Connection refused");
+                    .contains("rebalance recommendation", "not draining", "cannot ask the coordinator", "5 tries", "Connection refused");
         }
         assertThat(worker.states).isEmpty();
-        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "coordinator-workers")).isEqualTo(1);
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "coordinator-workers")).isEqualTo(WorkerDrainHandler.REBALANCE_COUNT_ATTEMPTS);
 
         // A Spot notice is not advisory: it drains without asking anyone.
         handler.onEvent(spotNotice(Duration.ofSeconds(120)));
@@ -608,6 +609,21 @@ class TestWorkerDrainHandler
             // this worker is active when it asks
             return pool.listedActive() - 1;
         }
+    }
+
+    @Test
+    void aCoordinatorTooBusyToAnswerOnceIsAskedAgain()
+    {
+        worker.activeWorkersError = new TrinoWorkerException("coordinator query did not finish within 2000 ms");
+        worker.otherActiveWorkers = 3;
+        rebalanceHandler(true, 2).onEvent(new RebalanceRecommendation(START, START));
+        scheduler.runDue();
+        assertThat(worker.states).isEmpty();
+
+        worker.activeWorkersError = null;
+        scheduler.advance(WorkerDrainHandler.REBALANCE_COUNT_RETRY_INTERVAL);
+        assertThat(worker.activeWorkerQuestions).isEqualTo(2);
+        assertThat(worker.states).containsExactly(NodeState.DRAINING);
     }
 
     @Test

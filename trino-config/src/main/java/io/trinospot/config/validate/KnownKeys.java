@@ -35,6 +35,9 @@ public final class KnownKeys
     public static final String RETRY_POLICY = "retry-policy";
     public static final String COMPRESSION_CODEC = "exchange.compression-codec";
     public static final String COMPRESSION_ENABLED = "exchange.compression-enabled";
+    /** Defunct in Trino 483's exchange managers; render moves it to {@link #FTE_EXCHANGE_ENCRYPTION_ENABLED}. */
+    public static final String EXCHANGE_ENCRYPTION_ENABLED = "exchange.encryption-enabled";
+    public static final String FTE_EXCHANGE_ENCRYPTION_ENABLED = "fault-tolerant-execution.exchange-encryption-enabled";
     public static final String SHUTDOWN_GRACE_PERIOD = "shutdown.grace-period";
     public static final String COORDINATOR = "coordinator";
     public static final String INCLUDE_COORDINATOR = "node-scheduler.include-coordinator";
@@ -73,7 +76,6 @@ public final class KnownKeys
 
     /** Keys of Trino's filesystem exchange, which the plugin builds on, whose values are checked. */
     private static final Map<String, KeyType> TRINO_EXCHANGE = Map.of(
-            "exchange.encryption-enabled", BOOLEAN,
             "exchange.sink-max-file-size", DATA_SIZE,
             "exchange.max-page-storage-size", DATA_SIZE,
             "exchange.s3.upload.part-size", DATA_SIZE,
@@ -93,6 +95,7 @@ public final class KnownKeys
                     entry(RETRY_POLICY, KeyType.oneOf("NONE", "QUERY", "TASK")),
                     entry(COMPRESSION_CODEC, KeyType.oneOf("NONE", "LZ4", "ZSTD")),
                     entry(COMPRESSION_ENABLED, BOOLEAN),
+                    entry(FTE_EXCHANGE_ENCRYPTION_ENABLED, BOOLEAN),
                     entry(SHUTDOWN_GRACE_PERIOD, DURATION),
                     entry("query.low-memory-killer.delay", DURATION),
                     entry("query.remote-task.max-error-duration", DURATION),

@@ -17,7 +17,9 @@ import static io.trinospot.config.validate.KnownKeys.BASE_DIRECTORIES;
 import static io.trinospot.config.validate.KnownKeys.BASE_DIRECTORY;
 import static io.trinospot.config.validate.KnownKeys.COMPRESSION_CODEC;
 import static io.trinospot.config.validate.KnownKeys.COMPRESSION_ENABLED;
+import static io.trinospot.config.validate.KnownKeys.EXCHANGE_ENCRYPTION_ENABLED;
 import static io.trinospot.config.validate.KnownKeys.EXCHANGE_MANAGER_NAME;
+import static io.trinospot.config.validate.KnownKeys.FTE_EXCHANGE_ENCRYPTION_ENABLED;
 import static io.trinospot.config.validate.KnownKeys.USE_LOCAL_HDFS;
 
 /**
@@ -43,9 +45,31 @@ final class LegacyTranslator
             result = result.update(TRINO_CONFIG, c -> defunct(compression(c, problems), problems));
         }
         if (result.find(EXCHANGE_MANAGER).isPresent()) {
+            result = exchangeEncryption(result, problems);
             result = result.update(EXCHANGE_MANAGER, c -> exchangeManager(baseDirectory(c, problems), problems));
         }
         return result;
+    }
+
+    /**
+     * Trino 483's exchange managers refuse {@code exchange.encryption-enabled} ("Defunct property"): spool encryption
+     * is the engine's, set in config.properties (on by default), so the key moves there.
+     */
+    private static Configurations exchangeEncryption(Configurations configurations, List<Problem> problems)
+    {
+        Optional<String> value = configurations.property(EXCHANGE_MANAGER, EXCHANGE_ENCRYPTION_ENABLED);
+        if (value.isEmpty()) {
+            return configurations;
+        }
+        if (configurations.property(TRINO_CONFIG, FTE_EXCHANGE_ENCRYPTION_ENABLED).isPresent()) {
+            problems.add(Problem.error(EXCHANGE_MANAGER, EXCHANGE_ENCRYPTION_ENABLED, "defunct in Trino 483 (an exchange manager with it does not start), and "
+                    + TRINO_CONFIG + " sets " + FTE_EXCHANGE_ENCRYPTION_ENABLED + " too; keep only that"));
+            return configurations;
+        }
+        problems.add(Problem.note(EXCHANGE_MANAGER, EXCHANGE_ENCRYPTION_ENABLED, "defunct in Trino 483 (an exchange manager with it does not start); rendered in "
+                + "config.properties as " + FTE_EXCHANGE_ENCRYPTION_ENABLED + "=" + value.get()));
+        return configurations.update(EXCHANGE_MANAGER, c -> c.without(EXCHANGE_ENCRYPTION_ENABLED))
+                .withProperty(TRINO_CONFIG, FTE_EXCHANGE_ENCRYPTION_ENABLED, value.get());
     }
 
     private static Classification compression(Classification config, List<Problem> problems)
