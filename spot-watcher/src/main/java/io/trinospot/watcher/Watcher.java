@@ -24,6 +24,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
 
 import static java.util.Objects.requireNonNull;
@@ -92,7 +93,9 @@ public final class Watcher
                 metrics,
                 clock,
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("drain").daemon().uncaughtExceptionHandler(fatal).factory()),
-                fatal);
+                fatal,
+                new SplittableRandom(),
+                question -> Thread.ofVirtual().name("coordinator-count").uncaughtExceptionHandler(fatal).start(question));
         ImdsClient imds = new ImdsClient(ImdsClientConfig.from(config), clock);
         List<NoticeMonitor> monitors = List.of(
                 new SpotInstanceActionMonitor(imds, clock),

@@ -20,7 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +95,7 @@ public final class WorkerDrainHandler
     private final InstantSource clock;
     private final ScheduledExecutorService executor;
     private final RandomGenerator random;
+    private final Executor questions;
 
     // Confined to the executor thread.
     private Optional<TaskDrain> drain = Optional.empty();
@@ -113,15 +116,19 @@ public final class WorkerDrainHandler
      */
     public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor, FatalErrors fatal)
     {
-        this(settings, worker, metrics, clock, executor, fatal, new SplittableRandom());
+        this(settings, worker, metrics, clock, executor, fatal, new SplittableRandom(), executor);
     }
 
     /**
      * @param random picks each rebalance recommendation's delay before the capacity check
+     * @param questions asks the coordinator how many workers are active on a rebalance recommendation: a query that
+     * takes seconds on a busy coordinator, so off the executor's thread, which a Spot notice must find free (the answer
+     * is acted on there)
      */
-    WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor, FatalErrors fatal,
-            RandomGenerator random)
+    public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor, FatalErrors fatal,
+            RandomGenerator random, Executor questions)
     {
+        this.questions = requireNonNull(questions, "questions is null");
         this.random = requireNonNull(random, "random is null");
         this.fatal = requireNonNull(fatal, "fatal is null");
         this.settings = requireNonNull(settings, "settings is null");
@@ -338,34 +345,55 @@ public final class WorkerDrainHandler
             LOG.log(System.Logger.Level.INFO, "rebalance recommendation: shutting down meanwhile, not draining");
             return;
         }
-        String capacity = "";
-        if (settings.rebalanceMinActiveWorkers() > 0) {
-            int others;
+        if (settings.rebalanceMinActiveWorkers() == 0) {
+            startRebalanceDrain(event, "");
+            return;
+        }
+        questions.execute(() -> {
+            OptionalInt others = OptionalInt.empty();
+            String problem = null;
             try {
-                others = worker.otherActiveWorkers();
+                others = OptionalInt.of(worker.otherActiveWorkers());
             }
             catch (TrinoWorkerException | RuntimeException e) {
-                metrics.trinoError("coordinator-workers");
-                String problem = e instanceof TrinoWorkerException ? e.getMessage() : e.toString();
-                // A busy coordinator answers this small query in seconds; each try holds the drain thread, which a
-                // Spot notice may need, for at most the question's budget, so it is asked again rather than waited on.
-                if (attempt < REBALANCE_COUNT_ATTEMPTS) {
-                    LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): cannot ask the coordinator how many other workers are active ({1}); asking again in {2} ms",
-                            event.noticeTime(), problem, String.valueOf(REBALANCE_COUNT_RETRY_INTERVAL.toMillis()));
-                    schedule("rebalance capacity check", () -> drainForRebalance(event, attempt + 1), REBALANCE_COUNT_RETRY_INTERVAL);
-                    return;
-                }
-                LOG.log(System.Logger.Level.WARNING, "rebalance recommendation (noticeTime {0}): not draining: cannot ask the coordinator how many other workers are active ({1} tries; last: {2})",
-                        event.noticeTime(), String.valueOf(attempt), problem);
-                return;
+                problem = e instanceof TrinoWorkerException ? e.getMessage() : e.toString();
             }
-            if (others < settings.rebalanceMinActiveWorkers()) {
-                LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): not draining: the coordinator lists {1} other active worker(s), fewer than {2}={3}",
-                        event.noticeTime(), String.valueOf(others), WatcherConfig.REBALANCE_MIN_ACTIVE_WORKERS, String.valueOf(settings.rebalanceMinActiveWorkers()));
-                return;
+            OptionalInt answer = others;
+            String failure = problem;
+            if (!executor.isShutdown()) {
+                executor.execute(guarded("rebalance decision", () -> decideRebalance(event, attempt, answer, failure)));
             }
-            capacity = " (" + others + " other active workers)";
+        });
+    }
+
+    private void decideRebalance(RebalanceRecommendation event, int attempt, OptionalInt others, String problem)
+    {
+        if (drain.isPresent()) {
+            LOG.log(System.Logger.Level.INFO, "rebalance recommendation: shutting down meanwhile, not draining");
+            return;
         }
+        if (others.isEmpty()) {
+            metrics.trinoError("coordinator-workers");
+            if (attempt < REBALANCE_COUNT_ATTEMPTS) {
+                LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): cannot ask the coordinator how many other workers are active ({1}); asking again in {2} ms",
+                        event.noticeTime(), problem, String.valueOf(REBALANCE_COUNT_RETRY_INTERVAL.toMillis()));
+                schedule("rebalance capacity check", () -> drainForRebalance(event, attempt + 1), REBALANCE_COUNT_RETRY_INTERVAL);
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, "rebalance recommendation (noticeTime {0}): not draining: cannot ask the coordinator how many other workers are active ({1} tries; last: {2})",
+                    event.noticeTime(), String.valueOf(attempt), problem);
+            return;
+        }
+        if (others.getAsInt() < settings.rebalanceMinActiveWorkers()) {
+            LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): not draining: the coordinator lists {1} other active worker(s), fewer than {2}={3}",
+                    event.noticeTime(), String.valueOf(others.getAsInt()), WatcherConfig.REBALANCE_MIN_ACTIVE_WORKERS, String.valueOf(settings.rebalanceMinActiveWorkers()));
+            return;
+        }
+        startRebalanceDrain(event, " (" + others.getAsInt() + " other active workers)");
+    }
+
+    private void startRebalanceDrain(RebalanceRecommendation event, String capacity)
+    {
         LOG.log(System.Logger.Level.INFO, "rebalance recommendation (noticeTime {0}): draining the worker{1}, back to ACTIVE after {2} unless interrupted",
                 event.noticeTime(), capacity, settings.rebalanceUndrainAfter());
         Instant giveUpAt = clock.instant().plus(settings.rebalanceUndrainAfter());

@@ -43,6 +43,9 @@ public final class CoordinatorClient
     // A question asked without a budget of its own gets this long in all (a small query takes a few round trips;
     // a loaded coordinator takes seconds).
     private static final Duration QUESTION_BUDGET = Duration.ofSeconds(2);
+    // The count of active workers is asked off the drain's thread, on a rebalance recommendation, which is not urgent:
+    // a coordinator busy with queries takes seconds to answer it.
+    private static final Duration COUNT_BUDGET = Duration.ofSeconds(20);
 
     private final URI coordinatorUri;
     private final String user;
@@ -121,7 +124,7 @@ public final class CoordinatorClient
     public int otherActiveWorkers()
             throws TrinoWorkerException
     {
-        List<JsonNode> rows = rows("SELECT count(*) FROM system.runtime.nodes WHERE coordinator = false AND state = 'active' AND node_id <> " + literal(nodeId), questionBudget);
+        List<JsonNode> rows = rows("SELECT count(*) FROM system.runtime.nodes WHERE coordinator = false AND state = 'active' AND node_id <> " + literal(nodeId), questionBudget.compareTo(COUNT_BUDGET) > 0 ? questionBudget : COUNT_BUDGET);
         if (rows.size() != 1 || !rows.getFirst().isArray() || rows.getFirst().size() != 1 || !rows.getFirst().get(0).isIntegralNumber()
                 || !rows.getFirst().get(0).canConvertToInt()) {
             throw new TrinoWorkerException("coordinator answered an unexpected count: " + abbreviate(rows.toString()));

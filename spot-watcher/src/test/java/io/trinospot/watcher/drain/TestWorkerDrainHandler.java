@@ -496,7 +496,7 @@ class TestWorkerDrainHandler
         return new WorkerDrainHandler(
                 new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
                         Duration.ofMinutes(10), 4, maxDelay, true, Duration.ofMinutes(2)),
-                member, metrics, clock, scheduler, FatalErrors.halting(), random);
+                member, metrics, clock, scheduler, FatalErrors.halting(), random, scheduler);
     }
 
     @Test
@@ -506,7 +506,7 @@ class TestWorkerDrainHandler
         WorkerDrainHandler handler = new WorkerDrainHandler(
                 new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
                         Duration.ofMinutes(10), 2, maxDelay, true, Duration.ofMinutes(2)),
-                worker, metrics, clock, scheduler, FatalErrors.halting(), fixedDelay(Duration.ofSeconds(20), maxDelay));
+                worker, metrics, clock, scheduler, FatalErrors.halting(), fixedDelay(Duration.ofSeconds(20), maxDelay), scheduler);
         handler.onEvent(new RebalanceRecommendation(START, START));
         scheduler.advance(Duration.ofSeconds(5));
         handler.onEvent(spotNotice(Duration.ofSeconds(120)));

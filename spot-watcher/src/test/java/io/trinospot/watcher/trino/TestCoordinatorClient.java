@@ -1,6 +1,7 @@
 package io.trinospot.watcher.trino;
 
 import io.trinospot.watcher.testing.TricklingPeer;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,15 +17,9 @@ class TestCoordinatorClient
     void tricklingCoordinatorCannotHoldAQuestionPastItsRequestTimeout()
             throws Exception
     {
-        // Real time on a real socket: a space every 20 ms keeps each read well within 200 ms.
-        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", (byte) ' ',
-                Duration.ofMillis(20))) {
+        try (TricklingPeer peer = tricklingCoordinator()) {
             CoordinatorClient coordinator = new CoordinatorClient(peer.uri(), "trino-spot-watcher", "worker-1", Duration.ofMillis(200));
-            CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> catchThrowable(coordinator::nodeState));
-            // Bounded only to turn a hang into a failure.
-            assertThat(call.get(20, TimeUnit.SECONDS))
-                    .isInstanceOf(TrinoWorkerException.class)
-                    .hasMessageContaining("no answer within 200 ms");
+            assertThat(failure(coordinator::nodeState)).hasMessageContaining("no answer within 200 ms");
             peer.awaitClosedByClient();
         }
     }
@@ -33,17 +28,30 @@ class TestCoordinatorClient
     void aQuestionGivesUpAtItsOwnBudget()
             throws Exception
     {
-        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", (byte) ' ',
-                Duration.ofMillis(20))) {
+        try (TricklingPeer peer = tricklingCoordinator()) {
             // A request timeout far above the budget: the budget bounds the question.
             CoordinatorClient coordinator = new CoordinatorClient(peer.uri(), "trino-spot-watcher", "worker-1", Duration.ofMinutes(5));
-            CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> catchThrowable(() -> coordinator.nodeState(Duration.ofMillis(300))));
-            // Bounded only to turn a hang into a failure.
-            assertThat(call.get(20, TimeUnit.SECONDS))
-                    .isInstanceOf(TrinoWorkerException.class)
+            assertThat(failure(() -> coordinator.nodeState(Duration.ofMillis(300))))
                     .hasMessageContaining("no answer within")
                     .hasMessageNotContaining("300000 ms");
             peer.awaitClosedByClient();
         }
+    }
+
+    // Real time on a real socket: a space every 20 ms keeps each read well within the timeouts above.
+    private static TricklingPeer tricklingCoordinator()
+            throws Exception
+    {
+        return new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", (byte) ' ', Duration.ofMillis(20));
+    }
+
+    private static TrinoWorkerException failure(ThrowingCallable question)
+            throws Exception
+    {
+        CompletableFuture<Throwable> call = CompletableFuture.supplyAsync(() -> catchThrowable(question));
+        // Bounded only to turn a hang into a failure.
+        Throwable thrown = call.get(20, TimeUnit.SECONDS);
+        assertThat(thrown).isInstanceOf(TrinoWorkerException.class);
+        return (TrinoWorkerException) thrown;
     }
 }
