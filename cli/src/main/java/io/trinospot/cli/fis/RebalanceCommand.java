@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
                 "On a local copy of the AWS blog post's cluster, send a rebalance recommendation (and no notice) to every Spot worker while TPC-DS q39 runs, "
-                        + "twice: with the agent's defaults (no worker drains), then with draining on above a floor of active workers (two drain).",
+                        + "twice: with the agent's defaults (no worker may drain), then with draining on above a floor of active workers (how many drained is printed against the floor).",
                 "Prints each Spot worker's states as the coordinator lists them, the q39 runs and a verdict per phase; exit 1 when a phase fails."})
 public final class RebalanceCommand
         implements Callable<Integer>

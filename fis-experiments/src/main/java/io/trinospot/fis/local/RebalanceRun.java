@@ -52,8 +52,9 @@ public final class RebalanceRun
     /**
      * @param statesSeen per Spot worker, the states the coordinator listed it in, in order
      * @param fewestActiveWorkers the fewest workers the coordinator listed as active at once
+     * @param onDemandWorkers the workers without a Spot lifecycle, which no rebalance recommendation may take
      */
-    public record PhaseResult(Phase phase, int queryRuns, List<String> wrongRuns, Map<String, List<String>> statesSeen, int fewestActiveWorkers)
+    public record PhaseResult(Phase phase, int queryRuns, List<String> wrongRuns, Map<String, List<String>> statesSeen, int fewestActiveWorkers, int onDemandWorkers)
     {
         public int drained()
         {
@@ -62,7 +63,8 @@ public final class RebalanceRun
 
         public boolean passed()
         {
-            return queryRuns > 0 && wrongRuns.isEmpty() && drained() >= phase.minDrained() && drained() <= phase.maxDrained();
+            return queryRuns > 0 && wrongRuns.isEmpty() && drained() >= phase.minDrained() && drained() <= phase.maxDrained()
+                    && fewestActiveWorkers >= onDemandWorkers;
         }
     }
 
@@ -136,10 +138,11 @@ public final class RebalanceRun
                 blog.spotFleet().imds(worker).clearRebalanceRecommendation();
             }
         }
-        PhaseResult result = new PhaseResult(phase, runTimes.size(), List.copyOf(wrongRuns), statesSeen, fewestActive == Integer.MAX_VALUE ? -1 : fewestActive);
-        out.accept(String.format(Locale.ROOT, "  %d q39 run(s), %d wrong; %d of %d Spot workers left active (allowed %d to %d); fewest active workers %d; %s",
+        int onDemand = cluster.workers().size() - spotWorkers.size();
+        PhaseResult result = new PhaseResult(phase, runTimes.size(), List.copyOf(wrongRuns), statesSeen, fewestActive == Integer.MAX_VALUE ? -1 : fewestActive, onDemand);
+        out.accept(String.format(Locale.ROOT, "  %d q39 run(s), %d wrong; %d of %d Spot workers left active (allowed %d to %d); fewest active workers %d (on-demand %d); %s",
                 result.queryRuns(), result.wrongRuns().size(), result.drained(), spotWorkers.size(), phase.minDrained(), phase.maxDrained(),
-                result.fewestActiveWorkers(), result.passed() ? "PASSED" : "FAILED"));
+                result.fewestActiveWorkers(), onDemand, result.passed() ? "PASSED" : "FAILED"));
         statesSeen.forEach((worker, states) -> out.accept("  " + worker + ": " + String.join(" -> ", states)));
         wrongRuns.forEach(problem -> out.accept("  " + problem));
         return result;
