@@ -23,6 +23,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -360,8 +361,11 @@ public final class WorkerDrainHandler
             }
             OptionalInt answer = others;
             String failure = problem;
-            if (!executor.isShutdown()) {
+            try {
                 executor.execute(guarded("rebalance decision", () -> decideRebalance(event, attempt, answer, failure)));
+            }
+            catch (RejectedExecutionException e) {
+                // The agent is stopping: nothing to decide any more.
             }
         });
     }
