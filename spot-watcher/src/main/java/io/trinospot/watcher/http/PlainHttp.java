@@ -135,8 +135,9 @@ public final class PlainHttp
         Exchange<T> exchange = new Exchange<>(uri, method, headers, body, connectTimeout, requestTimeout, reader, https ? tls : null);
         Thread thread = Thread.ofVirtual().name("http-request").unstarted(exchange::run);
         exchange.thread = thread;
-        thread.start();
+        // Armed before the request can start: the whole request, from connect on, is within the deadline.
         Runnable cancel = alarm.set(requestTimeout, exchange::expire);
+        thread.start();
         try {
             return exchange.outcome.get();
         }
@@ -263,6 +264,9 @@ public final class PlainHttp
 
         void run()
         {
+            if (expired) {
+                return;
+            }
             HttpURLConnection connection = null;
             try {
                 connection = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
