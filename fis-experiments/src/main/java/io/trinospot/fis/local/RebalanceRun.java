@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -89,19 +90,17 @@ public final class RebalanceRun
         Map<String, List<String>> statesSeen = new LinkedHashMap<>();
         spotWorkers.forEach(worker -> statesSeen.put(worker, new ArrayList<>(List.of("active"))));
         List<String> wrongRuns = Collections.synchronizedList(new ArrayList<>());
-        List<Duration> runTimes = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger runs = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         Thread queries = Thread.ofPlatform().name("rebalance-queries").start(() -> {
             while (!stop.get()) {
-                int number = runTimes.size() + 1;
+                int number = runs.incrementAndGet();
                 try {
                     QueryResult result = cluster.query(sql);
                     ResultComparison.differences(faultFree, result).ifPresent(problem -> wrongRuns.add("run " + number + ": " + problem));
-                    runTimes.add(result.wallTime());
                 }
                 catch (RuntimeException e) {
                     wrongRuns.add("run " + number + " failed: " + e.getMessage());
-                    runTimes.add(Duration.ZERO);
                 }
             }
         });
@@ -139,7 +138,7 @@ public final class RebalanceRun
             }
         }
         int onDemand = cluster.workers().size() - spotWorkers.size();
-        PhaseResult result = new PhaseResult(phase, runTimes.size(), List.copyOf(wrongRuns), statesSeen, fewestActive == Integer.MAX_VALUE ? -1 : fewestActive, onDemand);
+        PhaseResult result = new PhaseResult(phase, runs.get(), List.copyOf(wrongRuns), statesSeen, fewestActive == Integer.MAX_VALUE ? -1 : fewestActive, onDemand);
         out.accept(String.format(Locale.ROOT, "  %d q39 run(s), %d wrong; %d of %d Spot workers left active (allowed %d to %d); fewest active workers %d (on-demand %d); %s",
                 result.queryRuns(), result.wrongRuns().size(), result.drained(), spotWorkers.size(), phase.minDrained(), phase.maxDrained(),
                 result.fewestActiveWorkers(), onDemand, result.passed() ? "PASSED" : "FAILED"));
