@@ -5,6 +5,7 @@ import io.trinospot.watcher.trino.TaskSnapshot;
 import io.trinospot.watcher.trino.TrinoWorkerException;
 import io.trinospot.watcher.trino.WorkerApi;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,6 +53,12 @@ final class TaskDrain
     private int coordinatorErrors;
     private Instant nextCoordinatorQuestion = Instant.MIN;
     private int listFailures;
+    // A worker call that broke off and is not counted yet: if the next call finds nothing listening, the worker went
+    // away in the middle of its answer (its graceful exit, or the end of the instance), which is what a drain waits
+    // for, not an API error.
+    private BrokenCall brokenCall;
+
+    private record BrokenCall(String operation, String warning) {}
 
     /**
      * Until the coordinator has seen SHUTTING_DOWN (it polls workers on its own schedule, every 5 s in Trino 483), it
@@ -219,9 +226,37 @@ final class TaskDrain
         }
         if (last) {
             LOG.log(System.Logger.Level.INFO, "drain for {0}: deadline {1} passed; done", cause, deadline);
+            end();
             return false;
         }
         return true;
+    }
+
+    /** Counts what this drain has not judged yet; called when it ends or is replaced. */
+    void end()
+    {
+        settleBrokenCall();
+    }
+
+    private void settleBrokenCall()
+    {
+        if (brokenCall != null) {
+            metrics.trinoError(brokenCall.operation());
+            if (brokenCall.warning() != null) {
+                LOG.log(System.Logger.Level.WARNING, brokenCall.warning());
+            }
+            brokenCall = null;
+        }
+    }
+
+    /** Counts the failure at once when the worker answered (an error status), else once the next call tells why. */
+    private void callFailed(String operation, TrinoWorkerException error, String warning)
+    {
+        settleBrokenCall();
+        brokenCall = new BrokenCall(operation, warning);
+        if (!(error.getCause() instanceof IOException)) {
+            settleBrokenCall();
+        }
     }
 
     private boolean pass()
@@ -267,6 +302,7 @@ final class TaskDrain
      */
     private boolean read(boolean fullList)
     {
+        boolean asksWorker = fullList || !live.isEmpty();
         try {
             if (fullList) {
                 live.clear();
@@ -293,7 +329,10 @@ final class TaskDrain
                     }
                 }
             }
-            listFailures = 0;
+            if (asksWorker) {
+                listFailures = 0;
+                settleBrokenCall();
+            }
             return true;
         }
         catch (TrinoWorkerException e) {
@@ -301,14 +340,17 @@ final class TaskDrain
                 // Nothing listens on the worker's port: it finished its graceful shutdown (or died). Either way
                 // there is nothing left to drain, and that is the goal, not an error.
                 metrics.workerExited();
+                if (brokenCall != null) {
+                    LOG.log(System.Logger.Level.INFO, "drain for {0}: {1} broke off as the worker exited", cause, brokenCall.operation());
+                    brokenCall = null;
+                }
                 LOG.log(System.Logger.Level.INFO, "drain for {0}: the worker has exited (connection refused); drain complete", cause);
                 return false;
             }
-            metrics.trinoError("list-tasks");
-            if (listFailures++ % 30 == 0) {
-                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot read tasks ({1} times in a row): {2}",
-                        cause, String.valueOf(listFailures), e.getMessage());
-            }
+            listFailures++;
+            callFailed("list-tasks", e, listFailures % 30 == 1
+                    ? "drain for %s: cannot read tasks (%d times in a row): %s".formatted(cause, listFailures, e.getMessage())
+                    : null);
             // Re-list next time: a task may have gone without this drain noticing.
             nextDiscovery = Instant.MIN;
             return true;
@@ -343,10 +385,13 @@ final class TaskDrain
                 stateAfter = worker.failTask(decision.taskId(), message);
             }
             catch (TrinoWorkerException e) {
-                metrics.trinoError("fail-task");
-                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot fail task {1}: {2}", cause, decision.taskId(), e.getMessage());
+                // Tried again on the next pass; the next read also tells whether the worker has exited.
+                if (!refused(e)) {
+                    callFailed("fail-task", e, "drain for %s: cannot fail task %s: %s".formatted(cause, decision.taskId(), e.getMessage()));
+                }
                 continue;
             }
+            settleBrokenCall();
             failed.add(decision.taskId());
             if (ENDED_OTHERWISE.contains(stateAfter)) {
                 // It ended between the listing and the request (a listing takes a while on a busy worker); Trino

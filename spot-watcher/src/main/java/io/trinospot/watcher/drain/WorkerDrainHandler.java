@@ -248,6 +248,7 @@ public final class WorkerDrainHandler
         LOG.log(System.Logger.Level.INFO, "{0}: instance goes away at {1}; shutting the worker down and draining its tasks (cutoff {2})",
                 cause, deadline, settings.policy().cutoff(deadline));
         TaskDrain newDrain = new TaskDrain(cause, deadline, settings.earlyFailDelay(), settings.earlyFailMaxDelay(), settings.policy(), worker, metrics, clock);
+        drain.ifPresent(TaskDrain::end);
         drain = Optional.of(newDrain);
         // Retried past a deadline that is already near or gone: while the instance runs, stopping new work still helps.
         Instant latest = now.plus(SpotInstanceActionMonitor.DEFAULT_NOTICE);

@@ -363,6 +363,44 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void aReadThatBreaksOffAsTheWorkerExitsIsNoError()
+    {
+        // A worker killed or exiting while it sends the task list: the answer ends mid-way, then nothing listens.
+        worker.nextReadErrors.add(new TrinoWorkerException("GET /v1/task?summarize: truncated", new java.io.EOFException("Unexpected end-of-input in VALUE_STRING")));
+        worker.nextReadErrors.add(new TrinoWorkerException("GET /v1/task?summarize: refused", new ConnectException("Connection refused")));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.advance(POLL_INTERVAL.multipliedBy(3));
+
+        assertThat(metrics.counter("trinospot_watcher_worker_exited_total")).isEqualTo(1);
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "list-tasks")).isZero();
+    }
+
+    @Test
+    void aReadThatBreaksOffIsCountedWhenTheWorkerIsStillThere()
+    {
+        worker.nextReadErrors.add(new TrinoWorkerException("GET /v1/task?summarize: reset", new java.net.SocketException("Connection reset")));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "list-tasks")).as("judged by the next read").isZero();
+
+        scheduler.advance(POLL_INTERVAL);
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "list-tasks")).isEqualTo(1);
+        assertThat(metrics.counter("trinospot_watcher_worker_exited_total")).isZero();
+    }
+
+    @Test
+    void aReadThatBreaksOffAtTheDeadlineIsCounted()
+    {
+        worker.tasksError = new TrinoWorkerException("GET /v1/task?summarize: timed out", new java.net.SocketTimeoutException("Read timed out"));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(2)));
+        scheduler.advance(Duration.ofSeconds(3));
+
+        // Each failure is counted once the next one shows the worker still listening, the last as the drain ends.
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "list-tasks")).isEqualTo(worker.taskPolls + worker.taskReads);
+        assertThat(metrics.counter("trinospot_watcher_worker_exited_total")).isZero();
+    }
+
+    @Test
     void stateChangeIsRetriedUntilTheWorkerAcceptsIt()
     {
         worker.failSetState = 3;
@@ -849,6 +887,8 @@ class TestWorkerDrainHandler
         int readsWhenCoordinatorConfirmed;
         List<TaskSnapshot> tasks = List.of();
         TrinoWorkerException tasksError;
+        // Thrown once each, in order, by the next reads.
+        final java.util.Deque<TrinoWorkerException> nextReadErrors = new java.util.ArrayDeque<>();
         Instant shutdownAt;
         // Empty: no coordinator to ask. Otherwise it lists the worker as shut down this long after SHUTTING_DOWN.
         Optional<Duration> coordinatorSeesShutdownAfter = Optional.empty();
@@ -928,6 +968,9 @@ class TestWorkerDrainHandler
                 tasksRuntimeErrors--;
                 throw new IllegalStateException("bug while reading the task list");
             }
+            if (!nextReadErrors.isEmpty()) {
+                throw nextReadErrors.removeFirst();
+            }
             if (tasksError != null) {
                 throw tasksError;
             }
@@ -940,6 +983,9 @@ class TestWorkerDrainHandler
                 throws TrinoWorkerException
         {
             taskReads++;
+            if (!nextReadErrors.isEmpty()) {
+                throw nextReadErrors.removeFirst();
+            }
             if (tasksError != null) {
                 throw tasksError;
             }
