@@ -73,6 +73,18 @@ final class QueryStream
         return runs.stream().filter(run -> run.covers(moment)).findFirst();
     }
 
+    /** Starts no further run; the one in flight goes on. */
+    void stopStarting()
+    {
+        stopping.set(true);
+    }
+
+    /** Whether a run is still in flight (or another may still start). */
+    boolean running()
+    {
+        return thread.isAlive();
+    }
+
     /** Lets the query in flight finish, then stops. */
     @Override
     public void close()

@@ -24,7 +24,7 @@ final class TaskTracker
     // Workload queries only (q39 reads inventory; the tracker's own queries mention system.runtime), recent
     // ones only, finished included so the final state of every task is seen.
     private static final String SQL = """
-            SELECT t.node_id, t.task_id, t.state, to_unixtime(t.created), to_unixtime(t.start), to_unixtime(t."end")
+            SELECT t.node_id, t.task_id, t.state, to_unixtime(t.created), to_unixtime(t.start), to_unixtime(t."end"), t.split_cpu_time_ms
             FROM system.runtime.tasks t
             WHERE t.query_id IN (SELECT query_id FROM system.runtime.queries
                 WHERE query LIKE '%inv_quantity_on_hand%' AND query NOT LIKE '%system.runtime%')
@@ -32,7 +32,7 @@ final class TaskTracker
             """;
 
     /** Last seen state of one task attempt. Times are the worker's, as epoch instants. */
-    record TaskRecord(String node, String taskId, String state, Instant created, Optional<Instant> start, Optional<Instant> end, Instant lastSeen)
+    record TaskRecord(String node, String taskId, String state, Instant created, Optional<Instant> start, Optional<Instant> end, Instant lastSeen, Duration splitCpu)
     {
         TaskRecord
         {
@@ -43,6 +43,7 @@ final class TaskTracker
             requireNonNull(start, "start is null");
             requireNonNull(end, "end is null");
             requireNonNull(lastSeen, "lastSeen is null");
+            requireNonNull(splitCpu, "splitCpu is null");
         }
 
         String queryId()
@@ -111,7 +112,7 @@ final class TaskTracker
         for (List<Object> row : result.rows()) {
             String taskId = (String) row.get(1);
             tasks.merge(taskId, new TaskRecord((String) row.get(0), taskId, (String) row.get(2), instant(row.get(3)).orElse(now),
-                    instant(row.get(4)), instant(row.get(5)), now), (old, fresh) -> fresh);
+                    instant(row.get(4)), instant(row.get(5)), now, Duration.ofMillis(row.get(6) == null ? 0 : ((Number) row.get(6)).longValue())), (old, fresh) -> fresh);
         }
         polls.incrementAndGet();
     }
