@@ -18,8 +18,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * trino-config validates and renders the exchange-manager and spot-node-refresh classifications with a list of this
- * plugin's keys; that list must be exactly the plugin's {@code @Config} setters, each checked as the type it takes.
+ * trino-config validates and renders the exchange-manager classification with a list of this plugin's keys; that list must be exactly the plugin's {@code @Config} setters, each checked as the type it takes.
  * Lives here because this module's tests see both sides (trino-config comes with the harness).
  */
 class TestTrinoConfigKnowsPluginKeys
@@ -32,18 +31,10 @@ class TestTrinoConfigKnowsPluginKeys
     }
 
     @Test
-    void nodeRefreshClassificationKnowsExactlyTheListenersKeys()
-            throws Exception
-    {
-        assertThat(KnownKeys.pluginKeys(Classifications.SPOT_NODE_REFRESH)).isEqualTo(configSetters("io/trinospot/noderefresh").keySet());
-    }
-
-    @Test
     void eachKeyIsCheckedAsTheTypeItsSetterTakes()
             throws Exception
     {
         check(Classifications.EXCHANGE_MANAGER, configSetters("io/trinospot/exchange"));
-        check(Classifications.SPOT_NODE_REFRESH, configSetters("io/trinospot/noderefresh"));
     }
 
     private static void check(String classification, Map<String, Class<?>> setters)

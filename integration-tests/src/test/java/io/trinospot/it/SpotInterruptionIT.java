@@ -42,7 +42,7 @@ class SpotInterruptionIT
     private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(25);
     private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
     // The worker shows shutting_down in the coordinator's node list (which system.runtime.nodes reads)
-    // within 2 s of the notice. The cluster runs the exchange plugin's spot-node-refresh on the coordinator.
+    // within 2 s of the notice. The cluster runs the spot-coordinator plugin's spot-node-refresh on the coordinator.
     private static final Duration COORDINATOR_SHOWS_SHUTDOWN = Duration.ofSeconds(2);
     // The long-task query keeps both cores busy by design, and the notice's path (the agent's IMDS poll, its request
     // to the worker, the coordinator's refresh) competes with it: seen 2.86 s in a clean-clone CI run (the worker

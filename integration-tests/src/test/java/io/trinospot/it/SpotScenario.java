@@ -54,7 +54,7 @@ final class SpotScenario
     private static final Duration CREATE_REQUEST_SLACK = Duration.ofSeconds(1);
     static final Dataset Q39_SF1 = Dataset.tpcds("sf1", Dataset.TPCDS_Q39_TABLES);
     private static final ObjectName NODE_MANAGER;
-    // the exchange plugin's spot-node-refresh (NodeRefreshListenerFactory.OBJECT_NAME)
+    // the spot-coordinator plugin's spot-node-refresh (NodeRefreshListenerFactory.OBJECT_NAME)
     private static final ObjectName NODE_REFRESH;
 
     static {

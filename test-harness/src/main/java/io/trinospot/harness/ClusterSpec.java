@@ -196,8 +196,8 @@ public record ClusterSpec(
         }
 
         /**
-         * The exchange plugin's {@code spot-node-refresh} event listener on the coordinator, refreshing node states
-         * every {@code interval} (e.g. {@code 250ms}) instead of Trino's 5 s; needs the exchange plugin directory.
+         * The spot-coordinator plugin's {@code spot-node-refresh} event listener on the coordinator, refreshing node states
+         * every {@code interval} (e.g. {@code 250ms}) instead of Trino's 5 s; needs the spot-coordinator plugin directory.
          */
         public Builder coordinatorNodeRefresh(String interval)
         {

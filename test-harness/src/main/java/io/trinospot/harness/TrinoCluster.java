@@ -59,6 +59,8 @@ public final class TrinoCluster
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
     /** Directory of this project's exchange plugin under the Trino server's plugin/. */
     public static final String SPOT_PLUGIN_DIR = "spot-exchange";
+    /** Directory of this project's coordinator plugin (node refresh) under the Trino server's plugin/. */
+    public static final String COORDINATOR_PLUGIN_DIR = "spot-coordinator";
 
     private final String id;
     private final ClusterSpec spec;
@@ -186,11 +188,11 @@ public final class TrinoCluster
             s3.createBucket(LAKE_BUCKET);
             s3.createBucket(EXCHANGE_BUCKET);
         }
-        Optional<String> needsSpotPlugin = spec.exchange().usesSpotPlugin() ? Optional.of("Exchange " + spec.exchange())
-                : spec.nodeRefreshInterval().map(interval -> "Coordinator node refresh");
-        if (needsSpotPlugin.isPresent() && !Files.isDirectory(runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR))) {
-            throw new IllegalStateException(needsSpotPlugin.get() + " needs this project's exchange plugin in "
-                    + runtime.trinoPluginDir().resolve(SPOT_PLUGIN_DIR) + ": build it with ./mvnw -pl exchange-plugin -am package -DskipTests");
+        if (spec.exchange().usesSpotPlugin()) {
+            requirePlugin("Exchange " + spec.exchange(), SPOT_PLUGIN_DIR, "exchange-plugin");
+        }
+        if (spec.nodeRefreshInterval().isPresent()) {
+            requirePlugin("Coordinator node refresh", COORDINATOR_PLUGIN_DIR, "spot-coordinator");
         }
         // Catalogs on HDFS need the NameNode's address in their etc/, and the spot exchange plugin connects to the
         // NameNode while Trino starts, so HDFS comes first then.
@@ -241,6 +243,14 @@ public final class TrinoCluster
     static List<String> jvmOptions(String heapSize)
     {
         return JvmKeys.options(heapSize, JVM_OVERRIDES);
+    }
+
+    private void requirePlugin(String feature, String pluginDir, String module)
+    {
+        if (!Files.isDirectory(runtime.trinoPluginDir().resolve(pluginDir))) {
+            throw new IllegalStateException(feature + " needs this project's plugin in " + runtime.trinoPluginDir().resolve(pluginDir)
+                    + ": build it with ./mvnw -pl " + module + " -am package -DskipTests");
+        }
     }
 
     private void configure(TrinoNode node)

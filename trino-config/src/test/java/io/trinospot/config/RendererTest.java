@@ -105,9 +105,14 @@ class RendererTest
                 "trino-config", props("event-listener.config-files", "etc/audit.properties"),
                 "trino-spot-node-refresh", props("node-refresh.interval", "1s")));
         RenderedEtc etc = TrinoEtcRenderer.render(tuned, Role.COORDINATOR);
-        assertThat(load(etc.file("spot-node-refresh.properties"))).contains(entry("node-refresh.interval", "1s"));
+        assertThat(load(etc.file("spot-node-refresh.properties"))).contains(entry("node-refresh.interval", "1s"))
+                .doesNotContainKey("node-refresh.require-internals");
         assertThat(load(etc.file("config.properties")).getProperty("event-listener.config-files"))
                 .isEqualTo("etc/audit.properties,etc/spot-node-refresh.properties");
+
+        Configurations strict = TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.require-internals", "true")));
+        assertThat(load(TrinoEtcRenderer.render(strict, Role.COORDINATOR).file("spot-node-refresh.properties")))
+                .contains(entry("node-refresh.require-internals", "true"), entry("node-refresh.interval", "250ms"));
 
         Configurations off = TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.enabled", "false")));
         RenderedEtc without = TrinoEtcRenderer.render(off, Role.COORDINATOR);

@@ -68,7 +68,7 @@ final class ClusterUp
     List<String> tables;
 
     @Option(names = "--node-refresh", paramLabel = "INTERVAL", converter = Interval.class,
-            description = "run the exchange plugin's spot-node-refresh listener on the coordinator, refreshing node states this often, such as 250ms or 1s, instead of Trino's 5 s")
+            description = "run the spot-coordinator plugin's spot-node-refresh listener on the coordinator, refreshing node states this often, such as 250ms or 1s, instead of Trino's 5 s")
     String nodeRefresh;
 
     @Override

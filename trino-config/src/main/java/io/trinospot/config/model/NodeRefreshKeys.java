@@ -4,16 +4,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code trino-spot-node-refresh} classification: the exchange plugin's {@code spot-node-refresh} event listener on
- * the coordinator, which makes a worker's SHUTTING_DOWN visible to the scheduler within about a second (Trino's own
- * node poll takes 5 to 10 s). exchange-plugin's README documents the listener.
+ * The {@code trino-spot-node-refresh} classification: the spot-coordinator plugin's {@code spot-node-refresh} event
+ * listener on the coordinator, which makes a worker's SHUTTING_DOWN visible to the scheduler within about a second
+ * (Trino's own node poll takes 5 to 10 s). spot-coordinator's README documents the listener.
  */
 public final class NodeRefreshKeys
 {
-    /** Whether the coordinator gets the listener; needs the exchange plugin directory in its plugin/. */
+    /** Whether the coordinator gets the listener; needs the spot-coordinator plugin directory in its plugin/. */
     public static final String ENABLED = "node-refresh.enabled";
     /** How often the coordinator re-reads its workers' states. */
     public static final String INTERVAL = "node-refresh.interval";
+    /** Whether the coordinator refuses to start when the listener cannot reach Trino's node manager. */
+    public static final String REQUIRE_INTERNALS = "node-refresh.require-internals";
 
     public static final String DEFAULT_ENABLED = "true";
     public static final String DEFAULT_INTERVAL = "250ms";
@@ -26,7 +28,7 @@ public final class NodeRefreshKeys
 
     /**
      * The listener reaches Trino's node manager through the platform MBean server's internals; the same list is in
-     * exchange-plugin's CoordinatorNodeStates, which names it in its error when they are missing.
+     * spot-coordinator's CoordinatorNodeStates, which names it in its error when they are missing.
      */
     public static final List<String> COORDINATOR_JVM_OPTIONS = List.of(
             "--add-opens=java.management/com.sun.jmx.mbeanserver=ALL-UNNAMED",
@@ -37,7 +39,15 @@ public final class NodeRefreshKeys
     /** The listener's own file: which listener, and its interval. */
     public static Map<String, String> listenerProperties(String interval)
     {
-        return Map.of("event-listener.name", EVENT_LISTENER_NAME, INTERVAL, interval);
+        return listenerProperties(interval, java.util.Optional.empty());
+    }
+
+    /** The listener's own file, with require-internals only when it was set. */
+    public static Map<String, String> listenerProperties(String interval, java.util.Optional<String> requireInternals)
+    {
+        Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of("event-listener.name", EVENT_LISTENER_NAME, INTERVAL, interval));
+        requireInternals.ifPresent(value -> properties.put(REQUIRE_INTERNALS, value));
+        return properties;
     }
 
     /** Adds {@code file} to config.properties' event listener files, after any the config already lists. */

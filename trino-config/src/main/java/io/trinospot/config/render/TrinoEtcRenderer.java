@@ -88,7 +88,8 @@ public final class TrinoEtcRenderer
         }
         if (nodeRefresh(config, role)) {
             files.put(NodeRefreshKeys.FILE, PropertiesFormat.format(header(SPOT_NODE_REFRESH), NodeRefreshKeys.listenerProperties(
-                    config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.INTERVAL).orElse(NodeRefreshKeys.DEFAULT_INTERVAL))));
+                    config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.INTERVAL).orElse(NodeRefreshKeys.DEFAULT_INTERVAL),
+                    config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.REQUIRE_INTERNALS))));
         }
         // the watcher drains workers; a coordinator has nothing to drain
         if (role == Role.WORKER) {

@@ -82,7 +82,7 @@ public final class KnownKeys
             "exchange.s3.path-style-access", BOOLEAN);
 
     /** What the coordinator's spot-node-refresh listener reads (NodeRefreshConfig); node-refresh.enabled is render's own. */
-    private static final Map<String, KeyType> NODE_REFRESH_LISTENER = Map.of(NodeRefreshKeys.INTERVAL, DURATION);
+    private static final Map<String, KeyType> NODE_REFRESH_LISTENER = Map.of(NodeRefreshKeys.INTERVAL, DURATION, NodeRefreshKeys.REQUIRE_INTERNALS, BOOLEAN);
 
     private static final Map<String, Map<String, KeyType>> TYPES = Map.of(
             TRINO_CONFIG, Map.ofEntries(

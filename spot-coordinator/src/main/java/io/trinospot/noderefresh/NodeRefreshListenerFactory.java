@@ -9,6 +9,8 @@ import io.trino.spi.eventlistener.EventListenerFactory;
 import org.weakref.jmx.MBeanExporter;
 
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -34,16 +36,18 @@ public class NodeRefreshListenerFactory
 
     /** Counts of refreshes, refreshes made without waiting for a worker that does not answer, and failures. */
     public static final String OBJECT_NAME = "trino.plugin.spot:name=NodeRefresh";
+    /** {@link NodeRefreshStatus}: whether node states are refreshed at all. */
+    public static final String STATUS_OBJECT_NAME = "trino.plugin.spot:name=NodeRefreshStatus";
 
     // Stats are a convenience: a name already taken (a second listener in one JVM) must not stop the coordinator.
-    private static boolean export(MBeanExporter exporter, NodeStateRefresher refresher)
+    private static boolean export(MBeanExporter exporter, String name, Object object)
     {
         try {
-            exporter.export(OBJECT_NAME, refresher);
+            exporter.export(name, object);
             return true;
         }
         catch (RuntimeException e) {
-            log.warn(e, "%s: cannot export %s", NAME, OBJECT_NAME);
+            log.warn(e, "%s: cannot export %s", NAME, name);
             return false;
         }
     }
@@ -106,7 +110,22 @@ public class NodeRefreshListenerFactory
                 .initialize();
         NodeRefreshConfig settings = injector.getInstance(NodeRefreshConfig.class);
 
-        Optional<CoordinatorNodeStates> nodeStates = CoordinatorNodeStates.find(ManagementFactory.getPlatformMBeanServer());
+        MBeanExporter exporter = new MBeanExporter(ManagementFactory.getPlatformMBeanServer());
+        Optional<CoordinatorNodeStates> nodeStates;
+        try {
+            nodeStates = CoordinatorNodeStates.find(ManagementFactory.getPlatformMBeanServer());
+        }
+        catch (IllegalStateException e) {
+            // A Trino upgrade may change the internals this reaches; the coordinator still works without the
+            // listener, only slower to see a drain, so that is not worth refusing to start unless asked to.
+            if (settings.isRequireInternals()) {
+                throw new IllegalStateException(NAME + ": " + e.getMessage() + " (node-refresh.require-internals=true)", e);
+            }
+            log.warn("%s: %s; node states are left to Trino's own poll (every 5 s); set node-refresh.require-internals=true to refuse to start instead",
+                    NAME, e.getMessage());
+            boolean exported = export(exporter, STATUS_OBJECT_NAME, NodeRefreshStatus.inactive(e.getMessage()));
+            return unexportingOnShutdown(exporter, exported ? List.of(STATUS_OBJECT_NAME) : List.of(), () -> {});
+        }
         if (nodeStates.isEmpty()) {
             log.warn("%s: no coordinator node manager in this JVM (a worker?); nothing to refresh", NAME);
             return new EventListener() {};
@@ -115,19 +134,29 @@ public class NodeRefreshListenerFactory
         NodeStateRefresher refresher = new NodeStateRefresher(nodeStates.get()::refresh, settings.getInterval(), threads.ticks(), threads.waiter(), threads.ticker())
                 .start();
         log.info("%s: refreshing node states of %s every %s", NAME, nodeStates.get().objectName(), settings.getInterval());
-        MBeanExporter exporter = new MBeanExporter(ManagementFactory.getPlatformMBeanServer());
-        boolean exported = export(exporter, refresher);
+        List<String> exported = new ArrayList<>();
+        if (export(exporter, OBJECT_NAME, refresher)) {
+            exported.add(OBJECT_NAME);
+        }
+        if (export(exporter, STATUS_OBJECT_NAME, NodeRefreshStatus.active())) {
+            exported.add(STATUS_OBJECT_NAME);
+        }
+        return unexportingOnShutdown(exporter, exported, () -> {
+            refresher.close();
+            threads.ticks().shutdownNow();
+            threads.waiter().shutdownNow();
+        });
+    }
+
+    private static EventListener unexportingOnShutdown(MBeanExporter exporter, List<String> exported, Runnable stop)
+    {
         return new EventListener()
         {
             @Override
             public void shutdown()
             {
-                refresher.close();
-                threads.ticks().shutdownNow();
-                threads.waiter().shutdownNow();
-                if (exported) {
-                    exporter.unexport(OBJECT_NAME);
-                }
+                stop.run();
+                exported.forEach(exporter::unexport);
             }
         };
     }

@@ -13,6 +13,7 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 public class NodeRefreshConfig
 {
     private Duration interval = new Duration(250, MILLISECONDS);
+    private boolean requireInternals;
 
     @NotNull
     @MinDuration("50ms")
@@ -27,6 +28,19 @@ public class NodeRefreshConfig
     public NodeRefreshConfig setInterval(Duration interval)
     {
         this.interval = interval;
+        return this;
+    }
+
+    public boolean isRequireInternals()
+    {
+        return requireInternals;
+    }
+
+    @Config("node-refresh.require-internals")
+    @ConfigDescription("Refuse to start the coordinator when its node manager cannot be reached (another Trino version, missing JVM options); by default the listener warns and Trino's own poll stays in charge")
+    public NodeRefreshConfig setRequireInternals(boolean requireInternals)
+    {
+        this.requireInternals = requireInternals;
         return this;
     }
 }

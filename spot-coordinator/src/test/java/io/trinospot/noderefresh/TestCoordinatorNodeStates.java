@@ -130,7 +130,7 @@ class TestCoordinatorNodeStates
     @Test
     void thePlatformServerIsReachableWithTheDocumentedJvmOptions()
     {
-        // the test JVM runs with CoordinatorNodeStates.REQUIRED_JVM_OPTIONS (exchange-plugin's pom), like the coordinator
+        // the test JVM runs with CoordinatorNodeStates.REQUIRED_JVM_OPTIONS (this module's pom), like the coordinator
         MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
         NodeManager manager = new NodeManager();
         MBeanExporter exporter = new MBeanExporter(platform);

@@ -5,7 +5,8 @@ import io.trinospot.harness.time.ManualScheduler;
 import io.airlift.units.Duration;
 import io.trino.spi.Plugin;
 import io.trino.spi.eventlistener.EventListenerFactory;
-import io.trinospot.exchange.SpotExchangePlugin;
+import io.trinospot.coordinator.SpotCoordinatorPlugin;
+import io.trinospot.harness.logging.LogCapture;
 import io.trino.spi.eventlistener.EventListener;
 import org.junit.jupiter.api.Test;
 import org.weakref.jmx.MBeanExporter;
@@ -27,7 +28,7 @@ class TestNodeRefreshListenerFactory
     @Test
     void thePluginOffersTheListenerUnderItsName()
     {
-        Plugin plugin = new SpotExchangePlugin();
+        Plugin plugin = new SpotCoordinatorPlugin();
         List<String> names = StreamSupport.stream(plugin.getEventListenerFactories().spliterator(), false)
                 .map(EventListenerFactory::getName)
                 .toList();
@@ -56,7 +57,7 @@ class TestNodeRefreshListenerFactory
     void onACoordinatorItRefreshesAndExportsItsCounts()
             throws Exception
     {
-        // the test JVM runs with the documented add-opens, like the coordinator (exchange-plugin's pom)
+        // the test JVM runs with the documented add-opens, like the coordinator (this module's pom)
         MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
         TestCoordinatorNodeStates.NodeManager manager = new TestCoordinatorNodeStates.NodeManager();
         MBeanExporter exporter = new MBeanExporter(platform);
@@ -115,6 +116,73 @@ class TestNodeRefreshListenerFactory
             assertThat(threads).allMatch(Thread::isDaemon);
             for (Thread thread : threads) {
                 thread.join();
+            }
+        }
+        finally {
+            exporter.unexport("trino.node:name=CoordinatorNodeManager");
+        }
+    }
+
+    @Test
+    void aNodeManagerOfAnUnknownShapeLeavesTrinosPollInChargeAndSaysSo()
+            throws Exception
+    {
+        // What a Trino upgrade that changed the node manager's export would look like to the listener.
+        MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
+        ObjectName trinoName = new ObjectName("trino.node:name=CoordinatorNodeManager");
+        platform.registerMBean(new javax.management.StandardMBean(new TestCoordinatorNodeStates.Other(), TestCoordinatorNodeStates.OtherMBean.class), trinoName);
+        try (LogCapture log = new LogCapture(NodeRefreshListenerFactory.class)) {
+            EventListener listener = new NodeRefreshListenerFactory().create(Map.of("node-refresh.interval", "1s"), null);
+            ObjectName status = new ObjectName(NodeRefreshListenerFactory.STATUS_OBJECT_NAME);
+            try {
+                assertThat((boolean) platform.getAttribute(status, "Active")).isFalse();
+                assertThat((String) platform.getAttribute(status, "Problem")).contains("not an MBean exported by jmxutils");
+                assertThat(platform.isRegistered(new ObjectName(NodeRefreshListenerFactory.OBJECT_NAME))).isFalse();
+                assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("spot-node-refresh"));
+                assertThat(log.messages()).singleElement().asString()
+                        .contains("not an MBean exported by jmxutils", "Trino's own poll", "node-refresh.require-internals");
+            }
+            finally {
+                listener.shutdown();
+            }
+            assertThat(platform.isRegistered(status)).isFalse();
+        }
+        finally {
+            platform.unregisterMBean(trinoName);
+        }
+    }
+
+    @Test
+    void refusingToStartOnAnUnknownShapeIsOptIn()
+            throws Exception
+    {
+        MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
+        ObjectName trinoName = new ObjectName("trino.node:name=CoordinatorNodeManager");
+        platform.registerMBean(new javax.management.StandardMBean(new TestCoordinatorNodeStates.Other(), TestCoordinatorNodeStates.OtherMBean.class), trinoName);
+        try {
+            assertThatThrownBy(() -> new NodeRefreshListenerFactory().create(Map.of("node-refresh.require-internals", "true"), null))
+                    .hasMessageContaining("not an MBean exported by jmxutils")
+                    .hasMessageContaining("node-refresh.require-internals=true");
+        }
+        finally {
+            platform.unregisterMBean(trinoName);
+        }
+    }
+
+    @Test
+    void onACoordinatorTheStatusSaysActive()
+            throws Exception
+    {
+        MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
+        MBeanExporter exporter = new MBeanExporter(platform);
+        exporter.export("trino.node:name=CoordinatorNodeManager", new TestCoordinatorNodeStates.NodeManager());
+        try {
+            EventListener listener = new NodeRefreshListenerFactory().create(Map.of("node-refresh.interval", "1s"), null);
+            try {
+                assertThat((boolean) platform.getAttribute(new ObjectName(NodeRefreshListenerFactory.STATUS_OBJECT_NAME), "Active")).isTrue();
+            }
+            finally {
+                listener.shutdown();
             }
         }
         finally {
