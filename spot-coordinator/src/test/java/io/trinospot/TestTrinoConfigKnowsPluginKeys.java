@@ -18,8 +18,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * trino-config validates and renders the spot-node-refresh classification with a list of this plugin's keys; that
- * list must be exactly the plugin's {@code @Config} setters, each checked as the type it takes. Lives here because
+ * trino-config validates and renders the spot-node-refresh classification (the listener's file and the node-state
+ * catalog) with a list of this plugin's keys; that list must be exactly the plugin's {@code @Config} setters, each checked as the type it takes. Lives here because
  * this module's tests see both sides (trino-config comes with the harness).
  */
 class TestTrinoConfigKnowsPluginKeys
@@ -28,14 +28,14 @@ class TestTrinoConfigKnowsPluginKeys
     void nodeRefreshClassificationKnowsExactlyTheListenersKeys()
             throws Exception
     {
-        assertThat(KnownKeys.pluginKeys(Classifications.SPOT_NODE_REFRESH)).isEqualTo(configSetters("io/trinospot/noderefresh").keySet());
+        assertThat(KnownKeys.pluginKeys(Classifications.SPOT_NODE_REFRESH)).isEqualTo(union(configSetters("io/trinospot/noderefresh"), configSetters("io/trinospot/nodestate")).keySet());
     }
 
     @Test
     void eachKeyIsCheckedAsTheTypeItsSetterTakes()
             throws Exception
     {
-        check(Classifications.SPOT_NODE_REFRESH, configSetters("io/trinospot/noderefresh"));
+        check(Classifications.SPOT_NODE_REFRESH, union(configSetters("io/trinospot/noderefresh"), configSetters("io/trinospot/nodestate")));
     }
 
     private static void check(String classification, Map<String, Class<?>> setters)
@@ -73,6 +73,13 @@ class TestTrinoConfigKnowsPluginKeys
         }
         assertThat(keys).as("@Config setters under " + packagePath).isNotEmpty();
         return keys;
+    }
+
+    private static Map<String, Class<?>> union(Map<String, Class<?>> first, Map<String, Class<?>> second)
+    {
+        Map<String, Class<?>> union = new TreeMap<>(first);
+        union.putAll(second);
+        return union;
     }
 
     private static Path classesRoot()

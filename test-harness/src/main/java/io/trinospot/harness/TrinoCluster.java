@@ -301,6 +301,10 @@ public final class TrinoCluster
         catalogs.put("tpch", Map.of("connector.name", "tpch"));
         catalogs.put("tpcds", Map.of("connector.name", "tpcds"));
         lakeCatalog().ifPresent(lake -> catalogs.put(Lake.CATALOG, lake));
+        if (node.isCoordinator() && spec.nodeRefreshInterval().isPresent()) {
+            // what trino-config renders with the listener: the catalog the agents announce a shutdown through
+            catalogs.put(NodeRefreshKeys.CATALOG, NodeRefreshKeys.catalogProperties(Optional.empty()));
+        }
 
         node.writeEtc(config, nodeProperties, jvm, catalogs, exchangeManagerProperties());
     }

@@ -84,6 +84,8 @@ class RendererTest
         RenderedEtc coordinator = TrinoEtcRenderer.render(TestConfigs.blog(), Role.COORDINATOR, NODE);
         assertThat(load(coordinator.file("spot-node-refresh.properties"))).containsOnly(
                 entry("event-listener.name", "spot-node-refresh"), entry("node-refresh.interval", "250ms"));
+        // the catalog the agents announce their worker's shutdown through
+        assertThat(load(coordinator.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot-node-state"));
         assertThat(load(coordinator.file("config.properties")).getProperty("event-listener.config-files"))
                 .isEqualTo("etc/spot-node-refresh.properties");
         assertThat(coordinator.file("jvm.config").lines().toList()).contains(
@@ -92,7 +94,7 @@ class RendererTest
 
         // workers learn nothing from it: no listener, no opened JDK internals
         RenderedEtc worker = TrinoEtcRenderer.render(TestConfigs.blog(), Role.WORKER, NODE);
-        assertThat(worker.files()).doesNotContainKey("spot-node-refresh.properties");
+        assertThat(worker.files()).doesNotContainKey("spot-node-refresh.properties").doesNotContainKey("catalog/spot.properties");
         assertThat(load(worker.file("config.properties"))).doesNotContainKey("event-listener.config-files");
         assertThat(worker.file("jvm.config")).doesNotContain("--add-opens");
     }
@@ -110,13 +112,23 @@ class RendererTest
         assertThat(load(etc.file("config.properties")).getProperty("event-listener.config-files"))
                 .isEqualTo("etc/audit.properties,etc/spot-node-refresh.properties");
 
-        Configurations strict = TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.require-internals", "true")));
-        assertThat(load(TrinoEtcRenderer.render(strict, Role.COORDINATOR).file("spot-node-refresh.properties")))
-                .contains(entry("node-refresh.require-internals", "true"), entry("node-refresh.interval", "250ms"));
+        Configurations strict = TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.require-internals", "true", "node-state.max-wait", "10s")));
+        RenderedEtc strictEtc = TrinoEtcRenderer.render(strict, Role.COORDINATOR);
+        assertThat(load(strictEtc.file("spot-node-refresh.properties")))
+                .contains(entry("node-refresh.require-internals", "true"), entry("node-refresh.interval", "250ms"))
+                .doesNotContainKey("node-state.max-wait");
+        assertThat(load(strictEtc.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot-node-state"), entry("node-state.max-wait", "10s"));
+
+        // a catalog of the user's own under the same name would be replaced: refused, naming it
+        assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.withSecret(TestConfigs.of("trino-connector-spot", props("connector.name", "memory"))), Role.COORDINATOR))
+                .hasMessageContaining("trino-connector-spot")
+                .hasMessageContaining("node-state catalog");
+        assertThat(TrinoEtcRenderer.render(TestConfigs.withSecret(TestConfigs.of("trino-connector-spot", props("connector.name", "memory"),
+                "trino-spot-node-refresh", props("node-refresh.enabled", "false"))), Role.COORDINATOR).file("catalog/spot.properties")).contains("memory");
 
         Configurations off = TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.enabled", "false")));
         RenderedEtc without = TrinoEtcRenderer.render(off, Role.COORDINATOR);
-        assertThat(without.files()).doesNotContainKey("spot-node-refresh.properties");
+        assertThat(without.files()).doesNotContainKey("spot-node-refresh.properties").doesNotContainKey("catalog/spot.properties");
         assertThat(load(without.file("config.properties"))).doesNotContainKey("event-listener.config-files");
         assertThat(without.file("jvm.config")).doesNotContain("--add-opens");
 

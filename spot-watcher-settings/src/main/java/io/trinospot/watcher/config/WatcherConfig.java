@@ -39,6 +39,7 @@ public record WatcherConfig(
         boolean coordinatorConfirmShutdown,
         Optional<URI> coordinatorUri,
         String coordinatorUser,
+        Optional<String> coordinatorAnnounceCatalog,
         CoordinatorSecurity coordinatorSecurity,
         double drainEstimateFactor,
         String drainErrorCode,
@@ -76,6 +77,7 @@ public record WatcherConfig(
     public static final String COORDINATOR_CONFIRM_SHUTDOWN = WatcherSettings.COORDINATOR_CONFIRM_SHUTDOWN;
     public static final String COORDINATOR_URI = WatcherSettings.COORDINATOR_URI;
     public static final String COORDINATOR_USER = WatcherSettings.COORDINATOR_USER;
+    public static final String COORDINATOR_ANNOUNCE_CATALOG = WatcherSettings.COORDINATOR_ANNOUNCE_CATALOG;
     public static final String COORDINATOR_TRUSTSTORE_PATH = WatcherSettings.COORDINATOR_TRUSTSTORE_PATH;
     public static final String COORDINATOR_TRUSTSTORE_PASSWORD_FILE = WatcherSettings.COORDINATOR_TRUSTSTORE_PASSWORD_FILE;
     public static final String COORDINATOR_PASSWORD_FILE = WatcherSettings.COORDINATOR_PASSWORD_FILE;
@@ -115,6 +117,13 @@ public record WatcherConfig(
         requireNonNull(drainEarlyFailMaxDelay, "drainEarlyFailMaxDelay is null");
         requireNonNull(coordinatorUri, "coordinatorUri is null");
         requireNonNull(coordinatorUser, "coordinatorUser is null");
+        requireNonNull(coordinatorAnnounceCatalog, "coordinatorAnnounceCatalog is null");
+        coordinatorAnnounceCatalog.ifPresent(catalog -> {
+            // Trino's catalog names, lower case; the name goes into a CALL statement
+            if (!catalog.matches("[a-z_][a-z0-9_]*")) {
+                throw ConfigException.forKey(COORDINATOR_ANNOUNCE_CATALOG, "'" + catalog + "' is not a catalog name (lower-case letters, digits and _), nor none");
+            }
+        });
         requireNonNull(coordinatorSecurity, "coordinatorSecurity is null");
         requireNonNull(drainErrorCode, "drainErrorCode is null");
         requireNonNull(trinoConfigFile, "trinoConfigFile is null");
@@ -233,6 +242,7 @@ public record WatcherConfig(
                 reader.get(COORDINATOR_CONFIRM_SHUTDOWN),
                 reader.optional(COORDINATOR_URI),
                 reader.get(COORDINATOR_USER),
+                Optional.of(reader.<String>get(COORDINATOR_ANNOUNCE_CATALOG)).filter(catalog -> !catalog.equalsIgnoreCase("none")),
                 new CoordinatorSecurity(
                         reader.<String>optional(COORDINATOR_TRUSTSTORE_PATH).map(Path::of),
                         reader.<String>optional(COORDINATOR_TRUSTSTORE_PASSWORD_FILE).map(Path::of),
@@ -259,7 +269,7 @@ public record WatcherConfig(
     {
         return new WatcherConfig(imdsEndpoint, imdsTokenTtl, imdsConnectTimeout, imdsRequestTimeout, imdsAllowV1, pollInterval,
                 maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, rebalanceMinActiveWorkers, rebalanceMaxDelay, scheduledDrainEnabled, scheduledDrainLeadTime,
-                drainTaskPollInterval, drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, coordinatorSecurity,
+                drainTaskPollInterval, drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, coordinatorAnnounceCatalog, coordinatorSecurity,
                 drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
                 trinoSharedSecretFile, trinoAllowNodeEnvironmentSecret, trinoRequestTimeout, healthUnhealthyAfter, httpEnabled, httpBindAddress, httpPort, dryRun);
     }

@@ -99,6 +99,7 @@ public final class WatcherSettings
     public static final String COORDINATOR_CONFIRM_SHUTDOWN = "watcher.coordinator.confirm-shutdown";
     public static final String COORDINATOR_URI = "watcher.coordinator.uri";
     public static final String COORDINATOR_USER = "watcher.coordinator.user";
+    public static final String COORDINATOR_ANNOUNCE_CATALOG = "watcher.coordinator.announce-catalog";
     public static final String COORDINATOR_TRUSTSTORE_PATH = "watcher.coordinator.truststore-path";
     public static final String COORDINATOR_TRUSTSTORE_PASSWORD_FILE = "watcher.coordinator.truststore-password-file";
     public static final String COORDINATOR_PASSWORD_FILE = "watcher.coordinator.password-file";
@@ -145,6 +146,8 @@ public final class WatcherSettings
             // unset: the worker's discovery.uri
             new Setting(COORDINATOR_URI, Syntax.HTTP_OR_HTTPS_URI, Optional.empty()),
             setting(COORDINATOR_USER, Syntax.TEXT, "trino-spot-watcher"),
+            // the coordinator's spot-node-state catalog, as trino-config renders it; none: only ask system.runtime.nodes
+            setting(COORDINATOR_ANNOUNCE_CATALOG, Syntax.TEXT, "spot"),
             // unset: the JDK's default trust store
             new Setting(COORDINATOR_TRUSTSTORE_PATH, Syntax.TEXT, Optional.empty()),
             // unset: the trust store is read without a password

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.trinospot.watcher.config.WatcherSettings.COORDINATOR_ANNOUNCE_CATALOG;
 import static io.trinospot.watcher.config.WatcherSettings.COORDINATOR_PASSWORD_FILE;
 import static io.trinospot.watcher.config.WatcherSettings.COORDINATOR_TOKEN_FILE;
 import static io.trinospot.watcher.config.WatcherSettings.COORDINATOR_TRUSTSTORE_PATH;
@@ -38,7 +39,10 @@ import static java.util.Objects.requireNonNull;
  */
 public final class CoordinatorClient
 {
+    private static final System.Logger LOG = System.getLogger(CoordinatorClient.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** spot-coordinator's procedure, in the schema of its catalog. */
+    static final String ANNOUNCE_PROCEDURE = "system.worker_shutting_down";
     private static final int MAX_BODY_BYTES = 1024 * 1024;
     // A question asked without a budget of its own gets this long in all (a small query takes a few round trips;
     // a loaded coordinator takes seconds).
@@ -55,6 +59,9 @@ public final class CoordinatorClient
     private final Duration questionBudget;
     // Present for an https coordinator.
     private final Optional<CoordinatorTls> tls;
+    private final Optional<String> announceCatalog;
+    // Set once the coordinator has no announcement procedure: from then on only system.runtime.nodes is asked.
+    private volatile boolean announceUnavailable;
 
     public CoordinatorClient(URI coordinatorUri, String user, String nodeId, Duration requestTimeout)
     {
@@ -67,12 +74,28 @@ public final class CoordinatorClient
      */
     public CoordinatorClient(URI coordinatorUri, String user, String nodeId, Duration requestTimeout, CoordinatorSecurity security)
     {
-        this(coordinatorUri, user, nodeId, requestTimeout, security, QUESTION_BUDGET);
+        this(coordinatorUri, user, nodeId, requestTimeout, security, QUESTION_BUDGET, Optional.empty());
+    }
+
+    /**
+     * @param announceCatalog the coordinator's {@code spot-node-state} catalog, through which {@link #stateAfterShutdown}
+     * announces the shutdown; empty: it only asks {@code system.runtime.nodes}
+     */
+    public CoordinatorClient(URI coordinatorUri, String user, String nodeId, Duration requestTimeout, CoordinatorSecurity security, Optional<String> announceCatalog)
+    {
+        this(coordinatorUri, user, nodeId, requestTimeout, security, QUESTION_BUDGET, announceCatalog);
     }
 
     // Tests on a loaded machine give the first TLS handshake of a JVM more than the budget.
     CoordinatorClient(URI coordinatorUri, String user, String nodeId, Duration requestTimeout, CoordinatorSecurity security, Duration questionBudget)
     {
+        this(coordinatorUri, user, nodeId, requestTimeout, security, questionBudget, Optional.empty());
+    }
+
+    CoordinatorClient(URI coordinatorUri, String user, String nodeId, Duration requestTimeout, CoordinatorSecurity security, Duration questionBudget,
+            Optional<String> announceCatalog)
+    {
+        this.announceCatalog = requireNonNull(announceCatalog, "announceCatalog is null");
         requireNonNull(coordinatorUri, "coordinatorUri is null");
         this.questionBudget = requireNonNull(questionBudget, "questionBudget is null");
         this.security = requireNonNull(security, "security is null");
@@ -118,6 +141,51 @@ public final class CoordinatorClient
     }
 
     /**
+     * How the coordinator sees this worker once it has taken SHUTTING_DOWN. With an announcement catalog, the
+     * coordinator is told first ({@code CALL <catalog>.system.worker_shutting_down('<node id>')}): it refreshes its node
+     * list now and answers once this worker is no longer among its active workers, so nothing waits for its poll.
+     * A coordinator without that catalog or procedure (the spot-coordinator plugin not installed) is said so once,
+     * and from then on only {@code system.runtime.nodes} is asked, as by {@link #nodeState(Duration)}.
+     *
+     * @return {@code shutting_down} once the coordinator took the announcement, {@code active} while it still
+     * schedules on this worker, else as {@link #nodeState(Duration)}
+     */
+    public Optional<String> stateAfterShutdown(Duration budget)
+            throws TrinoWorkerException
+    {
+        if (announceCatalog.isEmpty() || announceUnavailable) {
+            return nodeState(budget);
+        }
+        String procedure = announceCatalog.get() + "." + ANNOUNCE_PROCEDURE;
+        long start = System.nanoTime();
+        try {
+            rows("CALL " + procedure + "(" + literal(nodeId) + ")", budget);
+            LOG.log(System.Logger.Level.INFO, "announced the shutdown to the coordinator ({0}); it no longer lists this worker as active, answered in {1} ms",
+                    procedure, String.valueOf(Duration.ofNanos(System.nanoTime() - start).toMillis()));
+            return Optional.of("shutting_down");
+        }
+        catch (QueryFailedException e) {
+            switch (e.errorName()) {
+                case "GENERIC_USER_ERROR" -> {
+                    // the procedure's own answer: the worker is still active after its longest wait
+                    return Optional.of("active");
+                }
+                case "CATALOG_NOT_FOUND", "PROCEDURE_NOT_FOUND", "SCHEMA_NOT_FOUND" -> {
+                    announceUnavailable = true;
+                    LOG.log(System.Logger.Level.WARNING, "the coordinator has no {0} ({1}); asking system.runtime.nodes instead, which follows its node poll:"
+                            + " install the spot-coordinator plugin and its catalog on the coordinator, or set {2}=none", procedure, e.getMessage(), COORDINATOR_ANNOUNCE_CATALOG);
+                    Duration left = budget.minus(Duration.ofNanos(System.nanoTime() - start));
+                    if (!left.isPositive()) {
+                        throw e;
+                    }
+                    return nodeState(left);
+                }
+                default -> throw e;
+            }
+        }
+    }
+
+    /**
      * @return how many workers other than this one the coordinator lists as {@code active}: neither the coordinator
      * itself nor workers that are draining or shutting down count
      */
@@ -147,7 +215,7 @@ public final class CoordinatorClient
         while (true) {
             JsonNode error = page.path("error");
             if (!error.isMissingNode() && !error.isNull()) {
-                throw new TrinoWorkerException("coordinator query failed: " + error.path("errorName").asText("?") + ": " + error.path("message").asText(""));
+                throw new QueryFailedException(error.path("errorName").asText("?"), error.path("message").asText(""));
             }
             page.path("data").forEach(rows::add);
             JsonNode next = page.path("nextUri");
@@ -315,5 +383,23 @@ public final class CoordinatorClient
                 .orElse("none");
         return "CoordinatorClient[" + coordinatorUri + ", user=" + user + ", node=" + nodeId + ", credential=" + credential
                 + tls.map(value -> ", " + value).orElse("") + "]";
+    }
+
+    /** The coordinator ran the query and answered with an error. */
+    static final class QueryFailedException
+            extends TrinoWorkerException
+    {
+        private final String errorName;
+
+        QueryFailedException(String errorName, String message)
+        {
+            super("coordinator query failed: " + errorName + ": " + message);
+            this.errorName = requireNonNull(errorName, "errorName is null");
+        }
+
+        String errorName()
+        {
+            return errorName;
+        }
     }
 }

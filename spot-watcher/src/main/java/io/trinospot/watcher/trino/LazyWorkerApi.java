@@ -101,7 +101,7 @@ public final class LazyWorkerApi
             problem = null;
             try {
                 coordinator = Optional.of(new CoordinatorClient(settings.coordinatorUri().get(), config.coordinatorUser(), settings.nodeId().get(),
-                        config.trinoRequestTimeout(), config.coordinatorSecurity()));
+                        config.trinoRequestTimeout(), config.coordinatorSecurity(), config.coordinatorAnnounceCatalog()));
             }
             catch (ConfigException e) {
                 // The worker is still drained on notices; only the coordinator is not asked.

@@ -159,7 +159,7 @@ public final class TrinoWorkerClient
         if (coordinator.isEmpty()) {
             return Optional.empty();
         }
-        return coordinator.get().nodeState(budget);
+        return coordinator.get().stateAfterShutdown(budget);
     }
 
     @Override

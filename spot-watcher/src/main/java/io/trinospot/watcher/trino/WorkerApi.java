@@ -41,9 +41,10 @@ public interface WorkerApi
             throws TrinoWorkerException;
 
     /**
-     * This worker's state as the coordinator reports it in {@code system.runtime.nodes} (lower case: {@code active},
-     * {@code shutting_down}, ...). Empty when there is no coordinator to ask (not configured, or asking is turned
-     * off) or it does not list this worker.
+     * Asked once this worker has taken SHUTTING_DOWN: its state as the coordinator sees it (lower case:
+     * {@code active}, {@code shutting_down}, ...), announcing the shutdown first where the coordinator takes
+     * announcements ({@link CoordinatorClient#stateAfterShutdown}). Empty when there is no coordinator to ask (not
+     * configured, or asking is turned off) or it does not list this worker.
      *
      * @param budget how long the question may take in all; the answer is abandoned (an error) after that
      */

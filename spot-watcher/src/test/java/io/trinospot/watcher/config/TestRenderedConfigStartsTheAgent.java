@@ -72,6 +72,7 @@ class TestRenderedConfigStartsTheAgent
             settings.put("watcher.coordinator.confirm-shutdown", "false");
             settings.put("watcher.coordinator.uri", "https://127.0.0.1:8089");
             settings.put("watcher.coordinator.user", "spot-test");
+            settings.put("watcher.coordinator.announce-catalog", "spot_nodes");
             settings.put("watcher.coordinator.truststore-path", dir.resolve("truststore.p12").toString());
             settings.put("watcher.coordinator.truststore-password-file", dir.resolve("truststore-password").toString());
             // Blank, the default: a password and a token exclude each other.
@@ -120,6 +121,7 @@ class TestRenderedConfigStartsTheAgent
             assertThat(config.coordinatorConfirmShutdown()).isFalse();
             assertThat(config.coordinatorUri()).contains(URI.create("https://127.0.0.1:8089"));
             assertThat(config.coordinatorUser()).isEqualTo("spot-test");
+            assertThat(config.coordinatorAnnounceCatalog()).contains("spot_nodes");
             assertThat(config.coordinatorSecurity()).isEqualTo(new CoordinatorSecurity(Optional.of(dir.resolve("truststore.p12")),
                     Optional.of(dir.resolve("truststore-password")), Optional.empty(), Optional.of(dir.resolve("coordinator-token"))));
             assertThat(config.drainEstimateFactor()).isEqualTo(2.5);

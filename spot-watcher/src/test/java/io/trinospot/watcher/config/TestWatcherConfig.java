@@ -245,6 +245,13 @@ class TestWatcherConfig
                 "watcher.coordinator.uri", "https://c:8443")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage("watcher.coordinator.user: 'a:b' contains ':', which password authentication cannot send");
+        // the catalog name goes into a CALL statement: only what Trino allows in one
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.coordinator.announce-catalog", "spot'); DROP TABLE x; --")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("watcher.coordinator.announce-catalog: ")
+                .hasMessageContaining("is not a catalog name");
+        assertThat(WatcherConfig.fromProperties(Map.of()).coordinatorAnnounceCatalog()).contains("spot");
+        assertThat(WatcherConfig.fromProperties(Map.of("watcher.coordinator.announce-catalog", "none")).coordinatorAnnounceCatalog()).isEmpty();
         for (String bad : List.of("-1", "two", "1.5")) {
             assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of("watcher.rebalance.min-active-workers", bad)))
                     .isInstanceOf(ConfigException.class)

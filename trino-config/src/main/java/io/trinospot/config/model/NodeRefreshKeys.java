@@ -16,6 +16,16 @@ public final class NodeRefreshKeys
     public static final String INTERVAL = "node-refresh.interval";
     /** Whether the coordinator refuses to start when the listener cannot reach Trino's node manager. */
     public static final String REQUIRE_INTERNALS = "node-refresh.require-internals";
+    /** How long the announcement procedure waits for a worker to leave the active list (the catalog's own key). */
+    public static final String MAX_WAIT = "node-state.max-wait";
+
+    /**
+     * The coordinator's catalog through which a Spot worker's agent announces its worker's shutdown
+     * ({@code CALL spot.system.worker_shutting_down('<node id>')}); the agent's
+     * {@code watcher.coordinator.announce-catalog} names the same catalog.
+     */
+    public static final String CATALOG = "spot";
+    public static final String CONNECTOR_NAME = "spot-node-state";
 
     public static final String DEFAULT_ENABLED = "true";
     public static final String DEFAULT_INTERVAL = "250ms";
@@ -47,6 +57,14 @@ public final class NodeRefreshKeys
     {
         Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of("event-listener.name", EVENT_LISTENER_NAME, INTERVAL, interval));
         requireInternals.ifPresent(value -> properties.put(REQUIRE_INTERNALS, value));
+        return properties;
+    }
+
+    /** The announcement catalog's file: the connector, and the longest wait only when it was set. */
+    public static Map<String, String> catalogProperties(java.util.Optional<String> maxWait)
+    {
+        Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of("connector.name", CONNECTOR_NAME));
+        maxWait.ifPresent(value -> properties.put(MAX_WAIT, value));
         return properties;
     }
 

@@ -90,6 +90,8 @@ public final class TrinoEtcRenderer
             files.put(NodeRefreshKeys.FILE, PropertiesFormat.format(header(SPOT_NODE_REFRESH), NodeRefreshKeys.listenerProperties(
                     config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.INTERVAL).orElse(NodeRefreshKeys.DEFAULT_INTERVAL),
                     config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.REQUIRE_INTERNALS))));
+            files.put("catalog/" + NodeRefreshKeys.CATALOG + ".properties", PropertiesFormat.format(header(SPOT_NODE_REFRESH),
+                    NodeRefreshKeys.catalogProperties(config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.MAX_WAIT))));
         }
         // the watcher drains workers; a coordinator has nothing to drain
         if (role == Role.WORKER) {

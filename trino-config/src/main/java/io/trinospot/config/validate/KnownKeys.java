@@ -81,8 +81,12 @@ public final class KnownKeys
             "exchange.s3.upload.part-size", DATA_SIZE,
             "exchange.s3.path-style-access", BOOLEAN);
 
-    /** What the coordinator's spot-node-refresh listener reads (NodeRefreshConfig); node-refresh.enabled is render's own. */
-    private static final Map<String, KeyType> NODE_REFRESH_LISTENER = Map.of(NodeRefreshKeys.INTERVAL, DURATION, NodeRefreshKeys.REQUIRE_INTERNALS, BOOLEAN);
+    /**
+     * What spot-coordinator reads: the spot-node-refresh listener (NodeRefreshConfig) and the announcement catalog
+     * (NodeStateConfig); node-refresh.enabled is render's own.
+     */
+    private static final Map<String, KeyType> NODE_REFRESH_LISTENER = Map.of(NodeRefreshKeys.INTERVAL, DURATION, NodeRefreshKeys.REQUIRE_INTERNALS, BOOLEAN,
+            NodeRefreshKeys.MAX_WAIT, DURATION);
 
     private static final Map<String, Map<String, KeyType>> TYPES = Map.of(
             TRINO_CONFIG, Map.ofEntries(
@@ -142,8 +146,8 @@ public final class KnownKeys
     private KnownKeys() {}
 
     /**
-     * The keys of a classification that exchange-plugin's {@code @Config} classes read: the exchange manager's own
-     * and the node-refresh listener's; empty for any other classification.
+     * The keys of a classification that the plugins' {@code @Config} classes read: exchange-plugin's exchange manager
+     * and spot-coordinator's listener and catalog; empty for any other classification.
      */
     public static java.util.Set<String> pluginKeys(String classification)
     {

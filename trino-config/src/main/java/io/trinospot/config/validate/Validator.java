@@ -5,6 +5,7 @@ import io.trinospot.config.model.Classification;
 import io.trinospot.config.model.Classifications;
 import io.trinospot.config.model.Configurations;
 import io.trinospot.config.model.Defaults;
+import io.trinospot.config.model.NodeRefreshKeys;
 import io.trinospot.config.model.Problem;
 import io.trinospot.config.model.PropertyOverride;
 import io.trinospot.config.model.Role;
@@ -107,6 +108,7 @@ public final class Validator
                 "must differ on every node; leave it out (Trino generates one) or pass --set " + TRINO_NODE + ":" + NODE_ID + "=... per node")));
         Configurations translated = LegacyTranslator.translate(effective, problems);
         checkRules(translated, role, problems);
+        checkAnnouncementCatalog(translated, problems);
         checkSharedSecret(translated, needsSharedSecret, problems);
         return new Validation(translated, problems);
     }
@@ -357,6 +359,18 @@ public final class Validator
         catch (URISyntaxException e) {
             int colon = location.indexOf("://");
             return colon > 0 ? Optional.of(location.substring(0, colon).toLowerCase(Locale.ROOT)) : Optional.empty();
+        }
+    }
+
+    // The coordinator's node-state catalog is rendered under a fixed name, which the agents call.
+    private static void checkAnnouncementCatalog(Configurations config, List<Problem> problems)
+    {
+        String classification = Classifications.CONNECTOR_PREFIX + NodeRefreshKeys.CATALOG;
+        boolean nodeRefresh = Boolean.parseBoolean(config.property(Classifications.SPOT_NODE_REFRESH, NodeRefreshKeys.ENABLED)
+                .orElse(NodeRefreshKeys.DEFAULT_ENABLED));
+        if (nodeRefresh && config.find(classification).isPresent()) {
+            problems.add(Problem.error(classification, null, "catalog " + NodeRefreshKeys.CATALOG + " is the coordinator's node-state catalog, which the Spot agents call;"
+                    + " give yours another name, or set trino-spot-node-refresh:" + NodeRefreshKeys.ENABLED + "=false"));
         }
     }
 }
