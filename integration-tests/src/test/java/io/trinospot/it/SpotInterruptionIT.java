@@ -267,12 +267,19 @@ class SpotInterruptionIT
         assertThat(result.coordinatorShutdownLatency()).as("system.runtime.nodes shows shutting_down").isPresent();
     }
 
-    /** The victim's watcher held its early failures until the coordinator listed it as shut down, and no API call failed. */
+    /**
+     * The victim's watcher announced the shutdown to the coordinator and held its early failures until the coordinator
+     * took it, and no API call failed.
+     */
     private void assertWatcherSawCoordinatorWithoutErrors(String victim)
     {
         assertThat(fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_total")).as("drains in which the watcher saw the coordinator list the victim as shut down").isEqualTo(1.0);
         System.out.printf("the watcher saw the coordinator list %s as shut down %.2f s after SHUTTING_DOWN%n", victim,
                 fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_seconds"));
+        // through spot-coordinator's procedure on the real coordinator, not the node table
+        assertThat(fleet.watcher(victim).logTail(400)).as("the victim's watcher log")
+                .contains("announced the shutdown to the coordinator (spot.system.worker_shutting_down)")
+                .doesNotContain("asking system.runtime.nodes instead");
         assertThat(fleet.metric(victim, "trinospot_watcher_trino_errors_total")).as("worker and coordinator API errors; the watcher's warnings:%n%s",
                 fleet.watcher(victim).logTail(400).lines().filter(line -> line.contains(" WARNING ")).collect(java.util.stream.Collectors.joining("\n"))).isZero();
     }

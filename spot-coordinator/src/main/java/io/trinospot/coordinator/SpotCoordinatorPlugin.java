@@ -11,7 +11,7 @@ import java.util.List;
 /**
  * Entry point named in META-INF/services/io.trino.spi.Plugin: what runs on the coordinator so that its node list
  * follows a Spot worker's drain without waiting for Trino's own 5 s poll: the agent's announcement (a catalog of
- * connector {@code spot-node-state}) and the periodic refresh behind it (event listener {@code spot-node-refresh}).
+ * connector {@code spot_node_state}) and the periodic refresh behind it (event listener {@code spot-node-refresh}).
  */
 public class SpotCoordinatorPlugin
         implements Plugin

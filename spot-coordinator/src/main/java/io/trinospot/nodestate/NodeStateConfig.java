@@ -9,7 +9,7 @@ import jakarta.validation.constraints.NotNull;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 
-/** Settings of a {@code spot-node-state} catalog (its properties file on the coordinator). */
+/** Settings of a {@code spot_node_state} catalog (its properties file on the coordinator). */
 public class NodeStateConfig
 {
     private Duration maxWait = new Duration(5, SECONDS);

@@ -26,7 +26,7 @@ import static io.airlift.configuration.ConfigBinder.configBinder;
 import static java.util.Objects.requireNonNull;
 
 /**
- * {@code connector.name=spot-node-state}: a catalog with no tables, only the procedure
+ * {@code connector.name=spot_node_state}: a catalog with no tables, only the procedure
  * {@link ShutdownAnnouncement#NAME}, through which a Spot worker's agent tells the coordinator that the worker is
  * shutting down. A procedure runs on the coordinator and is reached over the client protocol, so the agent uses the
  * address, TLS and credentials it already has for the coordinator.
@@ -34,7 +34,7 @@ import static java.util.Objects.requireNonNull;
 public class NodeStateConnectorFactory
         implements ConnectorFactory
 {
-    public static final String NAME = "spot-node-state";
+    public static final String NAME = "spot_node_state";
 
     private static final Logger log = Logger.get(NodeStateConnectorFactory.class);
 
@@ -77,7 +77,10 @@ public class NodeStateConnectorFactory
             log.warn("catalog %s: %s; %s waits for Trino's own node poll (every 5 s)", catalogName, e.getMessage(), ShutdownAnnouncement.NAME);
             return () -> {};
         }
-        return states.<Runnable>map(found -> () -> found.refresh(true)).orElse(() -> {});
+        // Without waiting: a worker that does not answer (a reclaimed host gone silent) must not hold the answer. Each
+        // call applies the answers that have arrived and asks again the workers not asked within the last second,
+        // so the announcing worker's new state is in after one round trip.
+        return states.<Runnable>map(found -> () -> found.refresh(false)).orElse(() -> {});
     }
 
     private static final class NodeStateConnector

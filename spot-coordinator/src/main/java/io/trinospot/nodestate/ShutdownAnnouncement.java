@@ -46,7 +46,8 @@ public final class ShutdownAnnouncement
 
     /**
      * @param activeWorkers the ids of the workers the coordinator schedules on
-     * @param refresh asks every worker for its state now and applies the answers (a no-op leaves it to Trino's poll)
+     * @param refresh applies the workers' answers that have arrived and asks again those not asked lately (a no-op
+     * leaves it to Trino's poll)
      */
     public ShutdownAnnouncement(Supplier<Set<String>> activeWorkers, Runnable refresh, Duration maxWait, Ticker ticker, Sleeper sleeper)
     {

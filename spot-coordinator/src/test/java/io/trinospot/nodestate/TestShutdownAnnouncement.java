@@ -119,7 +119,9 @@ class TestShutdownAnnouncement
         List<String> names = StreamSupport.stream(new SpotCoordinatorPlugin().getConnectorFactories().spliterator(), false)
                 .map(ConnectorFactory::getName)
                 .toList();
-        assertThat(names).containsExactly("spot-node-state");
+        assertThat(names).containsExactly("spot_node_state");
+        // Trino refuses to start on a plugin whose connector name it does not accept
+        names.forEach(io.trino.spi.connector.ConnectorName::new);
     }
 
     @Test

@@ -24,6 +24,7 @@ public record ClusterSpec(
         boolean detached,
         Optional<Path> configurations,
         Optional<String> nodeRefreshInterval,
+        boolean coordinatorNodeManagerAccess,
         boolean coordinatorJmx)
 {
     public ClusterSpec
@@ -89,6 +90,7 @@ public record ClusterSpec(
         private boolean detached;
         private Path configurations;
         private String nodeRefreshInterval;
+        private boolean coordinatorNodeManagerAccess = true;
         private boolean coordinatorJmx;
 
         /** Adds {@code count} on-demand workers named worker-1, worker-2, ... */
@@ -205,6 +207,17 @@ public record ClusterSpec(
             return this;
         }
 
+        /**
+         * Whether the coordinator's JVM gets the options with which spot-coordinator reaches Trino's node manager (as
+         * trino-config renders them); without them the coordinator looks to the plugin like a Trino whose internals
+         * it does not know.
+         */
+        public Builder coordinatorNodeManagerAccess(boolean access)
+        {
+            this.coordinatorNodeManagerAccess = access;
+            return this;
+        }
+
         /** Trino's JMX over RMI on the coordinator, on a port the harness allocates ({@link TrinoCluster#coordinatorJmxUrl()}). */
         public Builder coordinatorJmx(boolean coordinatorJmx)
         {
@@ -216,7 +229,7 @@ public record ClusterSpec(
         {
             return new ClusterSpec(workers, exchange, lake, hdfs, retryPolicy, coordinatorProperties, workerProperties,
                     coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached, Optional.ofNullable(configurations),
-                    Optional.ofNullable(nodeRefreshInterval), coordinatorJmx);
+                    Optional.ofNullable(nodeRefreshInterval), coordinatorNodeManagerAccess, coordinatorJmx);
         }
     }
 }

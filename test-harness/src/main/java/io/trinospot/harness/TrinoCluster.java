@@ -275,7 +275,9 @@ public final class TrinoCluster
                 // what trino-config renders from its trino-spot-node-refresh classification
                 NodeRefreshKeys.addListenerFile(config, node.etcDir().resolve(NodeRefreshKeys.FILE).toString());
                 node.writeExtraEtcFile(NodeRefreshKeys.FILE, NodeRefreshKeys.listenerProperties(interval));
-                jvm.addAll(NodeRefreshKeys.COORDINATOR_JVM_OPTIONS);
+                if (spec.coordinatorNodeManagerAccess()) {
+                    jvm.addAll(NodeRefreshKeys.COORDINATOR_JVM_OPTIONS);
+                }
             });
             if (spec.coordinatorJmx()) {
                 int port = ports.allocate();

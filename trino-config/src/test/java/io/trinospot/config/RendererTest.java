@@ -85,7 +85,7 @@ class RendererTest
         assertThat(load(coordinator.file("spot-node-refresh.properties"))).containsOnly(
                 entry("event-listener.name", "spot-node-refresh"), entry("node-refresh.interval", "250ms"));
         // the catalog the agents announce their worker's shutdown through
-        assertThat(load(coordinator.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot-node-state"));
+        assertThat(load(coordinator.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot_node_state"));
         assertThat(load(coordinator.file("config.properties")).getProperty("event-listener.config-files"))
                 .isEqualTo("etc/spot-node-refresh.properties");
         assertThat(coordinator.file("jvm.config").lines().toList()).contains(
@@ -117,7 +117,7 @@ class RendererTest
         assertThat(load(strictEtc.file("spot-node-refresh.properties")))
                 .contains(entry("node-refresh.require-internals", "true"), entry("node-refresh.interval", "250ms"))
                 .doesNotContainKey("node-state.max-wait");
-        assertThat(load(strictEtc.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot-node-state"), entry("node-state.max-wait", "10s"));
+        assertThat(load(strictEtc.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot_node_state"), entry("node-state.max-wait", "10s"));
 
         // a catalog of the user's own under the same name would be replaced: refused, naming it
         assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.withSecret(TestConfigs.of("trino-connector-spot", props("connector.name", "memory"))), Role.COORDINATOR))

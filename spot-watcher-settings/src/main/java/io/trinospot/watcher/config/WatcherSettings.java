@@ -146,7 +146,7 @@ public final class WatcherSettings
             // unset: the worker's discovery.uri
             new Setting(COORDINATOR_URI, Syntax.HTTP_OR_HTTPS_URI, Optional.empty()),
             setting(COORDINATOR_USER, Syntax.TEXT, "trino-spot-watcher"),
-            // the coordinator's spot-node-state catalog, as trino-config renders it; none: only ask system.runtime.nodes
+            // the coordinator's spot_node_state catalog, as trino-config renders it; none: only ask system.runtime.nodes
             setting(COORDINATOR_ANNOUNCE_CATALOG, Syntax.TEXT, "spot"),
             // unset: the JDK's default trust store
             new Setting(COORDINATOR_TRUSTSTORE_PATH, Syntax.TEXT, Optional.empty()),

@@ -78,7 +78,7 @@ public final class CoordinatorClient
     }
 
     /**
-     * @param announceCatalog the coordinator's {@code spot-node-state} catalog, through which {@link #stateAfterShutdown}
+     * @param announceCatalog the coordinator's {@code spot_node_state} catalog, through which {@link #stateAfterShutdown}
      * announces the shutdown; empty: it only asks {@code system.runtime.nodes}
      */
     public CoordinatorClient(URI coordinatorUri, String user, String nodeId, Duration requestTimeout, CoordinatorSecurity security, Optional<String> announceCatalog)

@@ -25,7 +25,7 @@ public final class NodeRefreshKeys
      * {@code watcher.coordinator.announce-catalog} names the same catalog.
      */
     public static final String CATALOG = "spot";
-    public static final String CONNECTOR_NAME = "spot-node-state";
+    public static final String CONNECTOR_NAME = "spot_node_state";
 
     public static final String DEFAULT_ENABLED = "true";
     public static final String DEFAULT_INTERVAL = "250ms";
