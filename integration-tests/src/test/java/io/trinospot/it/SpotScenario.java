@@ -94,7 +94,7 @@ final class SpotScenario
                 .workerProperty("shutdown.grace-period", WORKER_GRACE_PERIOD)
                 // The exchange plugin's listener on the coordinator, as trino-config renders it by default: node
                 // states every 250 ms instead of Trino's 5 s poll that applies answers one poll late.
-                .coordinatorNodeRefresh("250ms")
+                .coordinatorNodeRefresh("5s")
                 .build();
     }
 

@@ -7,24 +7,24 @@ import io.airlift.units.MaxDuration;
 import io.airlift.units.MinDuration;
 import jakarta.validation.constraints.NotNull;
 
-import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
 
 /** Settings of the {@code spot-node-refresh} event listener (its own properties file on the coordinator). */
 public class NodeRefreshConfig
 {
-    private Duration interval = new Duration(250, MILLISECONDS);
+    private Duration interval = new Duration(5, SECONDS);
     private boolean requireInternals;
 
     @NotNull
     @MinDuration("50ms")
-    @MaxDuration("5s")
+    @MaxDuration("1m")
     public Duration getInterval()
     {
         return interval;
     }
 
     @Config("node-refresh.interval")
-    @ConfigDescription("How often the coordinator asks every worker for its state and applies the answers; Trino's own poll runs every 5s")
+    @ConfigDescription("How often the coordinator asks every worker for its state and applies the answers, behind the agents' announcements; Trino's own poll runs every 5s but applies answers one poll late")
     public NodeRefreshConfig setInterval(Duration interval)
     {
         this.interval = interval;

@@ -83,7 +83,7 @@ class RendererTest
     {
         RenderedEtc coordinator = TrinoEtcRenderer.render(TestConfigs.blog(), Role.COORDINATOR, NODE);
         assertThat(load(coordinator.file("spot-node-refresh.properties"))).containsOnly(
-                entry("event-listener.name", "spot-node-refresh"), entry("node-refresh.interval", "250ms"));
+                entry("event-listener.name", "spot-node-refresh"), entry("node-refresh.interval", "5s"));
         // the catalog the agents announce their worker's shutdown through
         assertThat(load(coordinator.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot_node_state"));
         assertThat(load(coordinator.file("config.properties")).getProperty("event-listener.config-files"))
@@ -115,7 +115,7 @@ class RendererTest
         Configurations strict = TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.require-internals", "true", "node-state.max-wait", "10s")));
         RenderedEtc strictEtc = TrinoEtcRenderer.render(strict, Role.COORDINATOR);
         assertThat(load(strictEtc.file("spot-node-refresh.properties")))
-                .contains(entry("node-refresh.require-internals", "true"), entry("node-refresh.interval", "250ms"))
+                .contains(entry("node-refresh.require-internals", "true"), entry("node-refresh.interval", "5s"))
                 .doesNotContainKey("node-state.max-wait");
         assertThat(load(strictEtc.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot_node_state"), entry("node-state.max-wait", "10s"));
 

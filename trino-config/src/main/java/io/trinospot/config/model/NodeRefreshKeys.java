@@ -28,7 +28,7 @@ public final class NodeRefreshKeys
     public static final String CONNECTOR_NAME = "spot_node_state";
 
     public static final String DEFAULT_ENABLED = "true";
-    public static final String DEFAULT_INTERVAL = "250ms";
+    public static final String DEFAULT_INTERVAL = "5s";
 
     /** The file under etc/ and the event listener it selects. */
     public static final String FILE = "spot-node-refresh.properties";
