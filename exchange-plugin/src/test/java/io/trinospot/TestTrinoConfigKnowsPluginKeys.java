@@ -1,82 +1,28 @@
 package io.trinospot;
 
-import io.airlift.configuration.Config;
 import io.trinospot.config.model.Classifications;
-import io.trinospot.config.validate.KeyType;
 import io.trinospot.config.validate.KnownKeys;
 import io.trinospot.exchange.SpotExchangeConfig;
+import io.trinospot.harness.PluginConfigKeys;
 import org.junit.jupiter.api.Test;
 
-import java.lang.reflect.Method;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * trino-config validates and renders the exchange-manager classification with a list of this plugin's keys; that list must be exactly the plugin's {@code @Config} setters, each checked as the type it takes.
- * Lives here because this module's tests see both sides (trino-config comes with the harness).
+ * trino-config validates and renders the exchange-manager classification with a list of this plugin's keys; that
+ * list must be exactly the plugin's {@code @Config} setters, each checked as the type it takes. Lives here because
+ * this module's tests see both sides (trino-config comes with the harness).
  */
 class TestTrinoConfigKnowsPluginKeys
 {
     @Test
-    void exchangeManagerClassificationKnowsExactlyTheExchangesKeys()
+    void exchangeManagerClassificationKnowsExactlyTheExchangesKeysAsTheirTypes()
             throws Exception
     {
-        assertThat(KnownKeys.pluginKeys(Classifications.EXCHANGE_MANAGER)).isEqualTo(configSetters("io/trinospot/exchange").keySet());
-    }
-
-    @Test
-    void eachKeyIsCheckedAsTheTypeItsSetterTakes()
-            throws Exception
-    {
-        check(Classifications.EXCHANGE_MANAGER, configSetters("io/trinospot/exchange"));
-    }
-
-    private static void check(String classification, Map<String, Class<?>> setters)
-    {
-        setters.forEach((key, type) -> {
-            KeyType expected = switch (type.getSimpleName()) {
-                case "Duration" -> KeyType.DURATION;
-                case "DataSize" -> KeyType.DATA_SIZE;
-                case "boolean", "Boolean" -> KeyType.BOOLEAN;
-                case "int", "Integer" -> KeyType.POSITIVE_INTEGER;
-                case "String" -> KeyType.TEXT;
-                default -> throw new AssertionError(key + ": no KeyType for a setter taking " + type.getName());
-            };
-            assertThat(KnownKeys.type(classification, key)).as(key).contains(expected);
-        });
-    }
-
-    /** Every {@code @Config} key of the compiled classes under one package of this plugin, with its setter's type. */
-    private static Map<String, Class<?>> configSetters(String packagePath)
-            throws Exception
-    {
-        Path root = classesRoot();
-        Map<String, Class<?>> keys = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root.resolve(packagePath))) {
-            for (Path file : files.filter(path -> path.toString().endsWith(".class")).toList()) {
-                String name = root.relativize(file).toString().replace('/', '.').replaceFirst("\\.class$", "");
-                for (Method method : Class.forName(name, false, SpotExchangeConfig.class.getClassLoader()).getDeclaredMethods()) {
-                    Config config = method.getAnnotation(Config.class);
-                    if (config != null) {
-                        assertThat(method.getParameterCount()).as(name + "." + method.getName()).isOne();
-                        keys.put(config.value(), method.getParameterTypes()[0]);
-                    }
-                }
-            }
-        }
-        assertThat(keys).as("@Config setters under " + packagePath).isNotEmpty();
-        return keys;
-    }
-
-    private static Path classesRoot()
-            throws URISyntaxException
-    {
-        return Path.of(SpotExchangeConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Map<String, Class<?>> setters = PluginConfigKeys.configSetters(SpotExchangeConfig.class, "io/trinospot/exchange");
+        assertThat(KnownKeys.pluginKeys(Classifications.EXCHANGE_MANAGER)).isEqualTo(setters.keySet());
+        setters.forEach((key, type) -> assertThat(KnownKeys.type(Classifications.EXCHANGE_MANAGER, key)).as(key).contains(PluginConfigKeys.keyType(key, type)));
     }
 }

@@ -129,10 +129,8 @@ class TestNodeRefreshListenerFactory
     void aNodeManagerOfAnUnknownShapeLeavesTrinosPollInChargeAndSaysSo()
             throws Exception
     {
-        // What a Trino upgrade that changed the node manager's export would look like to the listener.
         MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
-        ObjectName trinoName = new ObjectName("trino.node:name=CoordinatorNodeManager");
-        platform.registerMBean(new javax.management.StandardMBean(new TestCoordinatorNodeStates.Other(), TestCoordinatorNodeStates.OtherMBean.class), trinoName);
+        ObjectName trinoName = registerNodeManagerOfUnknownShape(platform);
         try (LogCapture log = new LogCapture(NodeRefreshListenerFactory.class)) {
             EventListener listener = new NodeRefreshListenerFactory().create(Map.of("node-refresh.interval", "1s"), null);
             ObjectName status = new ObjectName(NodeRefreshListenerFactory.STATUS_OBJECT_NAME);
@@ -159,8 +157,7 @@ class TestNodeRefreshListenerFactory
             throws Exception
     {
         MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
-        ObjectName trinoName = new ObjectName("trino.node:name=CoordinatorNodeManager");
-        platform.registerMBean(new javax.management.StandardMBean(new TestCoordinatorNodeStates.Other(), TestCoordinatorNodeStates.OtherMBean.class), trinoName);
+        ObjectName trinoName = registerNodeManagerOfUnknownShape(platform);
         try {
             assertThatThrownBy(() -> new NodeRefreshListenerFactory().create(Map.of("node-refresh.require-internals", "true"), null))
                     .hasMessageContaining("not an MBean exported by jmxutils")
@@ -199,6 +196,15 @@ class TestNodeRefreshListenerFactory
         var listener = new NodeRefreshListenerFactory().create(Map.of(), null);
         listener.shutdown();
         assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("spot-node-refresh"));
+    }
+
+    // What a Trino upgrade that changed the node manager's export would look like to the listener.
+    private static ObjectName registerNodeManagerOfUnknownShape(MBeanServer platform)
+            throws Exception
+    {
+        ObjectName trinoName = new ObjectName("trino.node:name=CoordinatorNodeManager");
+        platform.registerMBean(new javax.management.StandardMBean(new TestCoordinatorNodeStates.Other(), TestCoordinatorNodeStates.OtherMBean.class), trinoName);
+        return trinoName;
     }
 
     /** The scheduler's time as the monotonic ticker the refresher reads. */
