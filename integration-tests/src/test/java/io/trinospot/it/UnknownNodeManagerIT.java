@@ -4,14 +4,12 @@ import io.trinospot.harness.ClusterSpec;
 import io.trinospot.harness.LakeStorage;
 import io.trinospot.harness.TrinoCluster;
 import io.trinospot.harness.Waits;
-import io.trinospot.watcher.trino.InternalJwt;
+import io.trinospot.watcher.trino.NodeState;
+import io.trinospot.watcher.trino.TrinoWorkerClient;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -47,16 +45,10 @@ class UnknownNodeManagerIT
             assertThat(warnings).as("the listener's warnings").singleElement().asString()
                     .contains("spot-node-refresh: ", "Trino's own poll", "node-refresh.require-internals");
 
-            HttpRequest shutdown = HttpRequest.newBuilder(URI.create(cluster.node("worker-1").uri() + "/v1/info/state"))
-                    .timeout(Duration.ofSeconds(10))
-                    .header(InternalJwt.HEADER, new InternalJwt(cluster.sharedSecret(), "harness").mint(Instant.now(), Duration.ofMinutes(5)))
-                    .header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("\"SHUTTING_DOWN\""))
-                    .build();
+            // as the agent does it, with the agent's own client
             Instant asked = Instant.now();
-            try (HttpClient http = HttpClient.newHttpClient()) {
-                assertThat(http.send(shutdown, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            }
+            new TrinoWorkerClient(cluster.node("worker-1").uri(), cluster.sharedSecret(), "REMOTE_HOST_GONE", Duration.ofSeconds(10), Clock.systemUTC())
+                    .setState(NodeState.SHUTTING_DOWN);
             Waits.until("the coordinator to list worker-1 as shutting down by its own poll", TRINOS_OWN_POLL, null,
                     () -> "shutting_down".equals(cluster.nodeStates().get("worker-1")));
             System.out.printf("without spot-node-refresh, the coordinator listed worker-1 as shutting down %d ms after it took the state%n",

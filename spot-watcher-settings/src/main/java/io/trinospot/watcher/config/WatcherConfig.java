@@ -119,8 +119,8 @@ public record WatcherConfig(
         requireNonNull(coordinatorUser, "coordinatorUser is null");
         requireNonNull(coordinatorAnnounceCatalog, "coordinatorAnnounceCatalog is null");
         coordinatorAnnounceCatalog.ifPresent(catalog -> {
-            // Trino's catalog names, lower case; the name goes into a CALL statement
-            if (!catalog.matches("[a-z_][a-z0-9_]*")) {
+            // the catalog names trino-config accepts (Classifications.CATALOG_NAME); the name goes into a CALL statement
+            if (!catalog.matches("[a-z][a-z0-9_]*")) {
                 throw ConfigException.forKey(COORDINATOR_ANNOUNCE_CATALOG, "'" + catalog + "' is not a catalog name (lower-case letters, digits and _), nor none");
             }
         });

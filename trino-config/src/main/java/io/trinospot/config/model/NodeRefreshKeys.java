@@ -60,6 +60,12 @@ public final class NodeRefreshKeys
         return properties;
     }
 
+    /** Whether the configurations turn node refresh on (the listener and the announcement catalog, on the coordinator). */
+    public static boolean enabled(Configurations config)
+    {
+        return Boolean.parseBoolean(config.property(Classifications.SPOT_NODE_REFRESH, ENABLED).orElse(DEFAULT_ENABLED));
+    }
+
     /** The announcement catalog's file: the connector, and the longest wait only when it was set. */
     public static Map<String, String> catalogProperties(java.util.Optional<String> maxWait)
     {

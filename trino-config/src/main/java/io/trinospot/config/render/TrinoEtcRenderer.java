@@ -133,8 +133,7 @@ public final class TrinoEtcRenderer
     /** The coordinator gets the node-refresh listener unless the file turns it off. */
     private static boolean nodeRefresh(Configurations config, Role role)
     {
-        return role == Role.COORDINATOR
-                && Boolean.parseBoolean(config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.ENABLED).orElse(NodeRefreshKeys.DEFAULT_ENABLED));
+        return role == Role.COORDINATOR && NodeRefreshKeys.enabled(config);
     }
 
     private static String jvmConfig(Configurations config, Role role)

@@ -366,9 +366,7 @@ public final class Validator
     private static void checkAnnouncementCatalog(Configurations config, List<Problem> problems)
     {
         String classification = Classifications.CONNECTOR_PREFIX + NodeRefreshKeys.CATALOG;
-        boolean nodeRefresh = Boolean.parseBoolean(config.property(Classifications.SPOT_NODE_REFRESH, NodeRefreshKeys.ENABLED)
-                .orElse(NodeRefreshKeys.DEFAULT_ENABLED));
-        if (nodeRefresh && config.find(classification).isPresent()) {
+        if (NodeRefreshKeys.enabled(config) && config.find(classification).isPresent()) {
             problems.add(Problem.error(classification, null, "catalog " + NodeRefreshKeys.CATALOG + " is the coordinator's node-state catalog, which the Spot agents call;"
                     + " give yours another name, or set trino-spot-node-refresh:" + NodeRefreshKeys.ENABLED + "=false"));
         }
