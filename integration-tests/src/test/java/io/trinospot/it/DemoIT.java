@@ -1,5 +1,6 @@
 package io.trinospot.it;
 
+import io.trinospot.fis.report.EarlyFailures;
 import io.trinospot.fis.report.EventKind;
 import io.trinospot.fis.report.ExperimentReport;
 import io.trinospot.fis.report.NodeState;
@@ -8,25 +9,39 @@ import io.trinospot.cli.CommandLines;
 import io.trinospot.cli.TrinoSpot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.xml.sax.SAXException;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.xpath.XPath;
+import javax.xml.xpath.XPathConstants;
+import javax.xml.xpath.XPathFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code trino-spot demo}, the README's first command, end to end: the AWS blog post's cluster configured from the AWS blog post's EMR
  * classifications through trino-config, q39 on lake tables with TASK retries spooled to HDFS through our exchange
- * plugin, the AWS blog post's FIS template played mid-query. Asserts what the demo promises: every query run gave the
- * fault-free rows, all four Spot workers went shutting_down and then were gone, the report was written, and the
- * nodes really ran on the rendered etc/.
+ * plugin, a long CREATE TABLE AS SELECT into the lake beside it, the AWS blog post's FIS template played mid-query.
+ * Asserts what the demo promises: every query run gave the fault-free rows, the write committed exactly the fault-free
+ * rows with no leftover files, the watchers failed the write's tasks on the Spot workers early and each ran again
+ * elsewhere, nothing started on a Spot worker once it showed shutting_down, all four Spot workers went shutting_down
+ * and then were gone, the report names the early failures and their reruns, and the nodes really ran on the rendered etc/.
  */
 class DemoIT
 {
@@ -34,7 +49,7 @@ class DemoIT
 
     @Test
     void demoSurvivesTheBlogsSpotInterruption(@TempDir Path dir)
-            throws IOException
+            throws Exception
     {
         Path reports = dir.resolve("reports");
         Path work = dir.resolve("cluster");
@@ -56,9 +71,56 @@ class DemoIT
         }
 
         ExperimentReport report = ReportJson.read(Files.readString(reports.resolve("emr-trino-interrupter.json")));
-        assertThat(Files.readString(reports.resolve("emr-trino-interrupter.html"))).contains("<svg");
+        String html = Files.readString(reports.resolve("emr-trino-interrupter.html"));
+        assertThat(html).contains("<svg");
         assertThat(report.verdict().correct()).isTrue();
-        assertThat(report.verdict().summary()).contains("243 rows identical to the fault-free run");
+        // every q39 run gave the fault-free rows; the write committed once, row for row the fault-free SELECT, nothing left over
+        assertThat(report.verdict().summary()).contains("243 rows identical to the fault-free run", "the write committed in", "identical to the fault-free run (",
+                "; no leftover files");
+        Matcher write = Pattern.compile("(?m)^\\+ *[0-9.]+s write lake\\.trino_spot_demo\\.inventory_weekly_\\d+: committed in [0-9.]+ s \\(query (\\S+)\\)$").matcher(output);
+        assertThat(write.find()).as("the write's line in the demo's output").isTrue();
+        String writeQuery = write.group(1);
+
+        // on each Spot worker that ran part of the write, its watcher failed at least one of the write's tasks early,
+        // and every such task ran again on another worker
+        List<EarlyFailures.EarlyFailure> writeFailures = EarlyFailures.of(report).stream()
+                .filter(failure -> failure.failed().taskId().startsWith(writeQuery + "."))
+                .toList();
+        List<String> ranPartOfTheWrite = report.tasks().stream()
+                .filter(attempt -> attempt.taskId().startsWith(writeQuery + ".") && SPOT_WORKERS.contains(attempt.node()))
+                .map(ExperimentReport.TaskAttempt::node)
+                .distinct()
+                .toList();
+        assertThat(ranPartOfTheWrite).as("Spot workers that ran part of the write").isNotEmpty();
+        for (String worker : ranPartOfTheWrite) {
+            assertThat(writeFailures).as("the write's tasks failed early on %s", worker).anyMatch(failure -> failure.failed().node().equals(worker));
+        }
+        for (EarlyFailures.EarlyFailure failure : writeFailures) {
+            assertThat(failure.rerun()).as("rerun of %s", failure.failed().taskId()).isPresent();
+            assertThat(failure.rerun().orElseThrow().node()).as("rerun of %s", failure.failed().taskId()).isNotEqualTo(failure.failed().node());
+            assertThat(output).contains("    task " + failure.failed().taskId() + " on " + failure.failed().node() + " failed early at +");
+        }
+
+        // nothing of any query started on a Spot worker once the coordinator listed it as shutting down
+        for (String worker : SPOT_WORKERS) {
+            ExperimentReport.Node node = report.nodes().stream().filter(n -> n.name().equals(worker)).findFirst().orElseThrow();
+            Duration shuttingDown = node.states().stream().filter(change -> change.state() == NodeState.SHUTTING_DOWN)
+                    .map(ExperimentReport.StateChange::at).findFirst().orElseThrow();
+            assertThat(report.tasks()).as("tasks started on %s after it showed shutting_down at %s", worker, shuttingDown)
+                    .noneMatch(attempt -> attempt.node().equals(worker) && attempt.started().compareTo(shuttingDown) > 0);
+        }
+
+        // the HTML report names each early-failed task of the write and its rerun, in its table and on the timeline
+        Document page = parse(html);
+        XPath xpath = XPathFactory.newInstance().newXPath();
+        for (EarlyFailures.EarlyFailure failure : writeFailures) {
+            String task = failure.failed().taskId();
+            String rerun = failure.rerun().orElseThrow().taskId();
+            assertThat(xpath.evaluate("//table[@id='early-failures']/tr[@data-task='" + task + "']/td[2]", page)).isEqualTo(failure.failed().node());
+            assertThat(xpath.evaluate("//table[@id='early-failures']/tr[@data-task='" + task + "']/td[4]", page)).isEqualTo(rerun);
+            assertThat(xpath.evaluate("count(//svg//path[@class='task-failed-early'][@data-task='" + task + "'])", page, XPathConstants.NUMBER)).isEqualTo(1.0);
+            assertThat(xpath.evaluate("//svg//rect[@class='task-rerun'][@data-rerun-of='" + task + "']/@data-task", page)).isEqualTo(rerun);
+        }
         for (String worker : SPOT_WORKERS) {
             ExperimentReport.Node node = report.nodes().stream().filter(n -> n.name().equals(worker)).findFirst().orElseThrow();
             assertThat(node.lifecycle()).isEqualTo("spot");
@@ -93,6 +155,20 @@ class DemoIT
         // Trino loaded our exchange manager from that config (it connects to the NameNode while loading)
         for (String node : List.of("coordinator", "core-1", "spot-1")) {
             assertThat(Files.readString(clusterDir.resolve(node).resolve("var/log/server.log"))).contains("-- Loaded exchange manager spot --");
+        }
+    }
+
+    private static Document parse(String html)
+            throws IOException
+    {
+        try {
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+            factory.setExpandEntityReferences(false);
+            return factory.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+        }
+        catch (ParserConfigurationException | SAXException e) {
+            throw new IOException("The report's HTML is not well-formed", e);
         }
     }
 

@@ -524,9 +524,21 @@ public final class TrinoCluster
     public Connection connect(String source)
             throws SQLException
     {
+        return connect(source, Map.of());
+    }
+
+    /** As {@link #connect(String)}, with session properties set on every query (no SET SESSION queries of its own). */
+    public Connection connect(String source, Map<String, String> sessionProperties)
+            throws SQLException
+    {
         Properties properties = new Properties();
         properties.setProperty("user", USER);
         properties.setProperty("source", source);
+        if (!sessionProperties.isEmpty()) {
+            properties.setProperty("sessionProperties", sessionProperties.entrySet().stream()
+                    .map(entry -> entry.getKey() + ":" + entry.getValue())
+                    .collect(java.util.stream.Collectors.joining(";")));
+        }
         return DriverManager.getConnection("jdbc:trino://127.0.0.1:" + coordinator().httpPort(), properties);
     }
 

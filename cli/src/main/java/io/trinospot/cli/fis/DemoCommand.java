@@ -19,10 +19,12 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
                 "The experiment of the AWS blog post on Trino in Amazon EMR with EC2 Spot Instances, on this machine: a coordinator, 2 on-demand core workers and 4 Spot workers (each with a spot-watcher and an IMDS emulator), "
-                        + "exchange spooled to HDFS; TPC-DS q39 runs while the AWS blog post's EMR_Trino_Interrupter template sends every Spot worker its notice.",
-                "Passes when every query run gave the fault-free rows and every Spot worker shut down gracefully before it was reclaimed. Stops every process it started."},
+                        + "exchange spooled to HDFS; TPC-DS q39 runs, beside a long CREATE TABLE AS SELECT into the lake, while the AWS blog post's EMR_Trino_Interrupter template sends every Spot worker its notice: "
+                        + "the watchers fail the write's tasks on the Spot workers at once and the coordinator reruns them on the on-demand workers from the spooled data.",
+                "Passes when every query run gave the fault-free rows, the write committed exactly the rows of a fault-free run with no leftover files, every Spot worker that ran part of the write had a task of it failed early and rerun elsewhere, "
+                        + "nothing started on a Spot worker once it showed shutting_down, and every Spot worker shut down gracefully before it was reclaimed. Stops every process it started."},
         exitCodeListHeading = "Exit codes:%n",
-        exitCodeList = {"0:passed", "1:a query run was wrong or failed, or a Spot worker did not shut down and go", "2:usage error"})
+        exitCodeList = {"0:passed", "1:a query run or the write was wrong or failed, a check of the early failures failed, or a Spot worker did not shut down and go", "2:usage error"})
 public final class DemoCommand
         implements Callable<Integer>
 {

@@ -53,13 +53,15 @@ public final class ExperimentRecorder
     private final List<ExperimentReport.ProgressSample> progress = new ArrayList<>();
     private final Set<String> failedTasks = new HashSet<>();
     private final Set<String> retriedTasks = new HashSet<>();
+    /** The source of every query of this experiment seen, by query id. */
+    private final Map<String, String> querySources = new LinkedHashMap<>();
     /** Every task attempt seen, by id, as last reported. */
     private final Map<String, ExperimentReport.TaskAttempt> taskAttempts = new LinkedHashMap<>();
     private final Set<String> finishedQueries = new HashSet<>();
     private final Thread thread;
     private volatile boolean running = true;
 
-    /** @param querySource the JDBC {@code source} the experiment's queries carry */
+    /** @param querySource the JDBC {@code source} the experiment's queries carry, or begin with */
     public ExperimentRecorder(TrinoCluster cluster, String querySource, Instant start, Consumer<String> progressLine)
     {
         this.cluster = requireNonNull(cluster, "cluster is null");
@@ -151,10 +153,16 @@ public final class ExperimentRecorder
         }
         double completed = 0;
         for (JsonNode query : queries) {
-            if (!querySource.equals(query.path("session").path("source").asText())) {
+            String source = query.path("session").path("source").asText();
+            if (!source.startsWith(querySource)) {
                 continue;
             }
             String queryId = query.path("queryId").asText();
+            if (!createdBeforeStart(query)) {
+                synchronized (this) {
+                    querySources.putIfAbsent(queryId, source);
+                }
+            }
             String state = query.path("state").asText();
             if (createdBeforeStart(query) || finishedQueries.contains(queryId)) {
                 // the coordinator keeps finished queries a while: an earlier experiment's are not this one's
@@ -200,15 +208,15 @@ public final class ExperimentRecorder
                 String taskId = status.path("taskId").asText();
                 String node = status.path("nodeId").asText();
                 String state = status.path("state").asText();
-                recordAttempt(taskId, node, state, task.path("stats"), at);
+                String failure = state.equals("FAILED") ? status.path("failures").path(0).path("message").asText("") : "";
+                recordAttempt(taskId, node, state, failure, task.path("stats"), at);
                 String[] parts = taskId.split("\\.");
                 if (parts.length == 4 && !parts[3].equals("0")) {
                     retriedTasks.add(taskId);
                 }
                 if (state.equals("FAILED") && failedTasks.add(taskId)) {
-                    String reason = status.path("failures").path(0).path("message").asText("");
-                    events.add(new ExperimentReport.Event(at, EventKind.TASK_FAILED, Optional.of(node), taskId + (reason.isEmpty() ? "" : ": " + abbreviate(reason))));
-                    progressLine.accept(String.format("+%5.1fs %-12s task %s failed%s", at.toMillis() / 1000.0, node, taskId, reason.isEmpty() ? "" : " (" + abbreviate(reason) + ")"));
+                    events.add(new ExperimentReport.Event(at, EventKind.TASK_FAILED, Optional.of(node), taskId + (failure.isEmpty() ? "" : ": " + abbreviate(failure))));
+                    progressLine.accept(String.format("+%5.1fs %-12s task %s failed%s", at.toMillis() / 1000.0, node, taskId, failure.isEmpty() ? "" : " (" + abbreviate(failure) + ")"));
                 }
             }
         }
@@ -218,7 +226,7 @@ public final class ExperimentRecorder
      * Keeps the attempt's latest state. Its start and end come from the coordinator's task stats when they parse, and
      * otherwise from this sample's time, which is at most one interval late.
      */
-    private void recordAttempt(String taskId, String node, String state, JsonNode stats, Duration at)
+    private void recordAttempt(String taskId, String node, String state, String failure, JsonNode stats, Duration at)
     {
         ExperimentReport.TaskAttempt seen = taskAttempts.get(taskId);
         Duration started = seen != null ? seen.started() : offset(stats.path("createTime")).orElse(at);
@@ -226,7 +234,7 @@ public final class ExperimentRecorder
         if (ended.isEmpty() && TERMINAL_TASK_STATES.contains(state)) {
             ended = Optional.of(offset(stats.path("endTime")).orElse(at));
         }
-        taskAttempts.put(taskId, new ExperimentReport.TaskAttempt(taskId, node, started, ended, state));
+        taskAttempts.put(taskId, new ExperimentReport.TaskAttempt(taskId, node, started, ended, state, Optional.of(failure).filter(text -> !text.isEmpty())));
     }
 
     private Optional<Duration> offset(JsonNode time)
@@ -287,6 +295,33 @@ public final class ExperimentRecorder
     public synchronized void event(Instant when, EventKind kind, Optional<String> node, String detail)
     {
         events.add(new ExperimentReport.Event(Duration.between(start, when), kind, node, detail));
+    }
+
+    /** The first query of this experiment seen with {@code source}. */
+    public synchronized Optional<String> queryIdOf(String source)
+    {
+        return querySources.entrySet().stream().filter(entry -> entry.getValue().equals(source)).map(Map.Entry::getKey).findFirst();
+    }
+
+    /** The workers that ran a task of {@code queryId}, as the coordinator lists them now; empty when it cannot tell. */
+    public Optional<Set<String>> taskNodesOf(String queryId)
+    {
+        JsonNode info = get("/v1/query/" + queryId);
+        if (info == null) {
+            return Optional.empty();
+        }
+        List<JsonNode> tasks = new ArrayList<>();
+        collectTasks(info, tasks);
+        Set<String> nodes = new java.util.TreeSet<>();
+        tasks.forEach(task -> nodes.add(task.get("taskStatus").path("nodeId").asText()));
+        return Optional.of(nodes);
+    }
+
+    /** Whether the coordinator's last sample listed {@code node} as shutting down or gone (or drained away). */
+    public synchronized boolean leftScheduling(String node)
+    {
+        List<ExperimentReport.StateChange> changes = states.getOrDefault(node, List.of());
+        return !changes.isEmpty() && changes.getLast().state() != NodeState.ACTIVE;
     }
 
     public synchronized List<NodeState> statesOf(String node)

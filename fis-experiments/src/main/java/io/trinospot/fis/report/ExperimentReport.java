@@ -42,6 +42,9 @@ public record ExperimentReport(
         requireNonNull(verdict, "verdict is null");
     }
 
+    /** How a spot-watcher's failure message of a task on a doomed worker begins (spot-watcher's {@code TaskDrain}). */
+    public static final String SPOT_WATCHER_FAILURE = "Spot interruption:";
+
     /**
      * A node and the states it went through.
      *
@@ -107,8 +110,9 @@ public record ExperimentReport(
      * @param started when it was created
      * @param ended when it reached its final state; empty while it ran (or when the run ended first)
      * @param state its last state seen: FINISHED, FAILED, ABORTED, CANCELED, RUNNING, ...
+     * @param failure the first failure's message of a FAILED attempt, when the coordinator gave one
      */
-    public record TaskAttempt(String taskId, String node, Duration started, Optional<Duration> ended, String state)
+    public record TaskAttempt(String taskId, String node, Duration started, Optional<Duration> ended, String state, @JsonSetter(nulls = Nulls.AS_EMPTY) Optional<String> failure)
     {
         public TaskAttempt
         {
@@ -117,6 +121,18 @@ public record ExperimentReport(
             requireNonNull(started, "started is null");
             requireNonNull(ended, "ended is null");
             requireNonNull(state, "state is null");
+            requireNonNull(failure, "failure is null");
+        }
+
+        public TaskAttempt(String taskId, String node, Duration started, Optional<Duration> ended, String state)
+        {
+            this(taskId, node, started, ended, state, Optional.empty());
+        }
+
+        /** Failed by a spot-watcher: the message it gives every task it fails on a doomed worker. */
+        public boolean failedBySpotWatcher()
+        {
+            return state.equals("FAILED") && failure.filter(message -> message.startsWith(SPOT_WATCHER_FAILURE)).isPresent();
         }
 
         /** The task without the attempt number: every attempt of one task shares it. */

@@ -34,6 +34,7 @@ public final class HtmlReport
         verdict(page, report.verdict());
         page.append(timeline(report)).append('\n');
         spotWorkers(page, report);
+        earlyFailures(page, report);
         events(page, report);
         page.append("</body>\n</html>\n");
         return page.toString();
@@ -92,9 +93,43 @@ public final class HtmlReport
                     .append(escape(event.kind().label())).append(event.node().map(node -> " " + escape(node)).orElse("")).append(": ")
                     .append(escape(event.detail())).append("</title></line>\n");
         }
+        earlyFailureMarks(svg, report, nodesTop, length);
         progress(svg, report, progressTop, length);
         svg.append("</svg>");
         return svg.toString();
+    }
+
+    /**
+     * On its worker's row, a cross where a spot-watcher failed a task early; on the row of the worker that ran it
+     * again, a thin bar for the rerun (green when it finished).
+     */
+    private static void earlyFailureMarks(StringBuilder svg, ExperimentReport report, int nodesTop, double length)
+    {
+        for (EarlyFailures.EarlyFailure failure : EarlyFailures.of(report)) {
+            int index = indexOf(report, failure.failed().node());
+            if (index >= 0) {
+                double x = x(failure.failedAt(), length);
+                int y = nodesTop + index * ROW + ROW / 2;
+                svg.append("<path class=\"task-failed-early\" data-task=\"").append(escape(failure.failed().taskId())).append("\" d=\"M")
+                        .append(f(x - 4)).append(',').append(y - 4).append(" l8,8 m-8,0 l8,-8\" stroke=\"#c0392b\" stroke-width=\"2\"><title>")
+                        .append(escape(failure.line())).append("</title></path>\n");
+            }
+            failure.rerun().ifPresent(rerun -> {
+                int rerunIndex = indexOf(report, rerun.node());
+                if (rerunIndex < 0) {
+                    return;
+                }
+                double from = x(rerun.started(), length);
+                double to = x(rerun.ended().orElse(report.length()), length);
+                int y = nodesTop + rerunIndex * ROW + ROW - 7;
+                svg.append("<rect class=\"task-rerun\" data-task=\"").append(escape(rerun.taskId())).append("\" data-rerun-of=\"")
+                        .append(escape(failure.failed().taskId())).append("\" data-state=\"").append(escape(rerun.state().toLowerCase(Locale.ROOT)))
+                        .append("\" x=\"").append(f(from)).append("\" y=\"").append(y).append("\" width=\"").append(f(Math.max(1, to - from)))
+                        .append("\" height=\"3\" fill=\"").append(rerun.state().equals("FINISHED") ? "#3a9d5d" : "#7f8c8d").append("\"><title>")
+                        .append(escape(rerun.taskId() + " on " + rerun.node() + ": rerun of " + failure.failed().taskId() + ", " + rerun.state().toLowerCase(Locale.ROOT)))
+                        .append("</title></rect>\n");
+            });
+        }
     }
 
     private static void progress(StringBuilder svg, ExperimentReport report, int top, double length)
@@ -185,6 +220,31 @@ public final class HtmlReport
                     .append(worker.notice().map(at -> "+" + ReportDurations.format(at)).orElse("none")).append("</td><td>")
                     .append(worker.finishedAfterNotice()).append("</td><td>").append(worker.failedEarlyAndRerun()).append("</td><td>")
                     .append(worker.lostSeconds()).append("</td></tr>\n");
+        }
+        page.append("</table>\n");
+    }
+
+    /** Each task a spot-watcher failed early, where it ran again and how that ended; left out when there is none. */
+    private static void earlyFailures(StringBuilder page, ExperimentReport report)
+    {
+        List<EarlyFailures.EarlyFailure> failures = EarlyFailures.of(report);
+        if (failures.isEmpty()) {
+            return;
+        }
+        page.append("<h2>Tasks failed early and their reruns</h2>\n<p>")
+                .append(String.format(Locale.ROOT, "%d task(s) failed early by spot-watchers; %.1f task-seconds saved against waiting for the kill.",
+                        failures.size(), EarlyFailures.saved(failures).toMillis() / 1000.0))
+                .append("</p>\n<table id=\"early-failures\">\n<tr><th>task attempt</th><th>worker</th><th>failed early at</th><th>rerun as</th>")
+                .append("<th>rerun on</th><th>rerun</th><th>task-seconds saved</th></tr>\n");
+        for (EarlyFailures.EarlyFailure failure : failures) {
+            page.append("<tr class=\"early-failure\" data-task=\"").append(escape(failure.failed().taskId())).append("\"><td>")
+                    .append(escape(failure.failed().taskId())).append("</td><td>").append(escape(failure.failed().node())).append("</td><td>+")
+                    .append(ReportDurations.format(failure.failedAt())).append("</td><td>")
+                    .append(escape(failure.rerun().map(ExperimentReport.TaskAttempt::taskId).orElse("none"))).append("</td><td>")
+                    .append(escape(failure.rerun().map(ExperimentReport.TaskAttempt::node).orElse(""))).append("</td><td>")
+                    .append(escape(failure.rerun().map(rerun -> rerun.state().toLowerCase(Locale.ROOT)
+                            + rerun.ended().map(at -> " at +" + ReportDurations.format(at)).orElse("")).orElse(""))).append("</td><td>")
+                    .append(String.format(Locale.ROOT, "%.1f", failure.saved().toMillis() / 1000.0)).append("</td></tr>\n");
         }
         page.append("</table>\n");
     }

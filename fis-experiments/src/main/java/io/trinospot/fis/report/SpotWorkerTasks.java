@@ -49,8 +49,7 @@ public record SpotWorkerTasks(String worker, Optional<Duration> notice, int fini
     private static SpotWorkerTasks of(ExperimentReport report, ExperimentReport.Node node, Map<String, Integer> lastAttempt)
     {
         Optional<Duration> notice = firstEvent(report, node.name(), EventKind.SPOT_NOTICE);
-        Optional<Duration> reclaimed = firstEvent(report, node.name(), EventKind.INTERRUPT, EventKind.TERMINATE)
-                .or(() -> node.states().stream().filter(change -> change.state() == NodeState.GONE).map(ExperimentReport.StateChange::at).findFirst());
+        Optional<Duration> reclaimed = EarlyFailures.reclaimed(report, node.name());
         int finished = 0;
         int failedEarly = 0;
         Duration lost = Duration.ZERO;

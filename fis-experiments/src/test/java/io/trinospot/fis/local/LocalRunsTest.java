@@ -123,4 +123,68 @@ class LocalRunsTest
                 "  spot-1 (notice at +0:20): 1 task(s) finished after the notice, 0 failed early and rerun, 0.0 task-seconds lost",
                 "  report: /r/t.html (data: t.json)");
     }
+
+    @Test
+    void verdictListsEachTaskFailedEarlyWithItsRerun()
+    {
+        String failure = ExperimentReport.SPOT_WATCHER_FAILURE + " reclaimed soon; task failed early";
+        ExperimentReport report = report(List.of(
+                new ExperimentReport.TaskAttempt("w.1.0.0", "spot-1", Duration.ofSeconds(5), Optional.of(Duration.ofSeconds(22)), "FAILED", Optional.of(failure)),
+                new ExperimentReport.TaskAttempt("w.1.0.1", "core-1", Duration.ofSeconds(23), Optional.of(Duration.ofSeconds(90)), "FINISHED")));
+        assertThat(LocalRuns.verdictLines(report, 1, 1, Path.of("/r/t.html"), Path.of("/r/t.json"))).containsSubsequence(
+                "  1 task(s) failed early by spot-watchers, 118.0 task-seconds saved against waiting for the kill:",
+                "    task w.1.0.0 on spot-1 failed early at +0:22, rerun as w.1.0.1 on core-1 (finished at +1:30); 118.0 task-seconds saved");
+    }
+
+    @Test
+    void aTaskStartedOnASpotWorkerAfterItShowedShuttingDownIsAProblem()
+    {
+        ExperimentReport report = report(List.of(
+                new ExperimentReport.TaskAttempt("q.1.0.0", "spot-1", Duration.ofSeconds(10), Optional.of(Duration.ofSeconds(30)), "FINISHED"),
+                new ExperimentReport.TaskAttempt("q.1.1.0", "spot-1", Duration.ofSeconds(20), Optional.of(Duration.ofSeconds(30)), "FINISHED"),
+                new ExperimentReport.TaskAttempt("q.1.2.0", "spot-1", Duration.ofMillis(20_500), Optional.of(Duration.ofSeconds(30)), "FINISHED"),
+                new ExperimentReport.TaskAttempt("q.1.3.0", "core-1", Duration.ofSeconds(60), Optional.of(Duration.ofSeconds(70)), "FINISHED")));
+        // spot-1 showed shutting_down at +20 s: a task created then is not after it, one created half a second later is
+        assertThat(LocalRuns.tasksAfterShutdown(report, List.of("spot-1"))).containsExactly(
+                "task q.1.2.0 started on spot-1 at +0:20, after it showed shutting_down at +0:20");
+        assertThat(LocalRuns.tasksAfterShutdown(report, List.of())).isEmpty();
+    }
+
+    @Test
+    void theWriteNeedsAnEarlyFailureOnEverySpotWorkerThatRanPartOfItEachRerunElsewhere()
+    {
+        String failure = ExperimentReport.SPOT_WATCHER_FAILURE + " reclaimed soon; task failed early";
+        ExperimentReport good = report(List.of(
+                new ExperimentReport.TaskAttempt("w.1.0.0", "spot-1", Duration.ofSeconds(5), Optional.of(Duration.ofSeconds(22)), "FAILED", Optional.of(failure)),
+                new ExperimentReport.TaskAttempt("w.1.0.1", "core-1", Duration.ofSeconds(23), Optional.of(Duration.ofSeconds(90)), "FINISHED"),
+                new ExperimentReport.TaskAttempt("q39.1.0.0", "spot-2", Duration.ofSeconds(5), Optional.of(Duration.ofSeconds(15)), "FINISHED")));
+        // spot-2 ran only q39: nothing of the write was there to fail
+        assertThat(LocalRuns.writeProblems(good, "w", List.of("spot-1", "spot-2"))).isEmpty();
+
+        ExperimentReport bad = report(List.of(
+                new ExperimentReport.TaskAttempt("w.1.0.0", "spot-1", Duration.ofSeconds(5), Optional.of(Duration.ofSeconds(22)), "FAILED", Optional.of(failure)),
+                new ExperimentReport.TaskAttempt("w.1.0.1", "spot-1", Duration.ofSeconds(23), Optional.of(Duration.ofSeconds(90)), "FINISHED"),
+                new ExperimentReport.TaskAttempt("w.1.1.0", "spot-2", Duration.ofSeconds(5), Optional.of(Duration.ofSeconds(60)), "FINISHED")));
+        assertThat(LocalRuns.writeProblems(bad, "w", List.of("spot-1", "spot-2"))).containsExactly(
+                "spot-2 ran part of the write, but no task of it there was failed early",
+                "the write's task w.1.0.0, failed early on spot-1, was not rerun on another worker");
+    }
+
+    /** spot-1 and spot-2 noticed at +10 s, shutting down from +20 s, interrupted at +2:20; core-1 on demand. */
+    private static ExperimentReport report(List<ExperimentReport.TaskAttempt> tasks)
+    {
+        List<ExperimentReport.Node> nodes = new ArrayList<>();
+        List<ExperimentReport.Event> events = new ArrayList<>();
+        for (String spot : List.of("spot-1", "spot-2")) {
+            nodes.add(new ExperimentReport.Node(spot, "worker", "spot", List.of(
+                    new ExperimentReport.StateChange(Duration.ZERO, NodeState.ACTIVE),
+                    new ExperimentReport.StateChange(Duration.ofSeconds(20), NodeState.SHUTTING_DOWN),
+                    new ExperimentReport.StateChange(Duration.ofSeconds(70), NodeState.GONE))));
+            events.add(new ExperimentReport.Event(Duration.ofSeconds(10), EventKind.SPOT_NOTICE, Optional.of(spot), "notice"));
+            events.add(new ExperimentReport.Event(Duration.ofSeconds(140), EventKind.INTERRUPT, Optional.of(spot), "interrupt"));
+        }
+        nodes.add(new ExperimentReport.Node("core-1", "worker", "on-demand", List.of(new ExperimentReport.StateChange(Duration.ZERO, NodeState.ACTIVE))));
+        return new ExperimentReport("t", "t", Instant.parse("2026-11-22T10:00:00Z"), Duration.ofSeconds(200), nodes, events, List.of(), tasks,
+                new ExperimentReport.Verdict(true, "ok", Optional.empty(), Optional.empty()));
+    }
 }

@@ -14,7 +14,7 @@ import static io.trinospot.fis.report.ExperimentReport.TaskAttempt;
 
 /**
  * A report shaped like the AWS blog post's run: 4 Spot workers noticed at +20 s, killed at +2m20s, q39 finishing on the rest;
- * spot-3 had a task it failed early (rerun on core-1) and one that died with it.
+ * spot-3 had a task its spot-watcher failed early (rerun on core-1) and one that died with it.
  */
 final class SampleReports
 {
@@ -56,9 +56,11 @@ final class SampleReports
     {
         return List.of(
                 new TaskAttempt("20261122_1.1.0.0", "spot-3", Duration.ofSeconds(2), Optional.of(Duration.ofSeconds(30)), "FINISHED"),
-                new TaskAttempt("20261122_1.2.0.0", "spot-3", Duration.ofSeconds(10), Optional.of(Duration.ofMillis(25_500)), "FAILED"),
+                new TaskAttempt("20261122_1.2.0.0", "spot-3", Duration.ofSeconds(10), Optional.of(Duration.ofMillis(25_500)), "FAILED",
+                        Optional.of(ExperimentReport.SPOT_WATCHER_FAILURE + " this worker's EC2 instance will be reclaimed at 2026-11-22T10:02:20Z (spot-itn); task failed early so it is retried on another worker (no completed driver yet)")),
                 new TaskAttempt("20261122_1.2.0.1", "core-1", Duration.ofSeconds(26), Optional.of(Duration.ofSeconds(70)), "FINISHED"),
-                new TaskAttempt("20261122_1.3.0.0", "spot-3", Duration.ofSeconds(100), Optional.of(Duration.ofSeconds(141)), "FAILED"),
+                new TaskAttempt("20261122_1.3.0.0", "spot-3", Duration.ofSeconds(100), Optional.of(Duration.ofSeconds(141)), "FAILED",
+                        Optional.of("Could not communicate with the remote task. The node may have crashed or be under too much load.")),
                 new TaskAttempt("20261122_1.3.0.1", "core-2", Duration.ofSeconds(142), Optional.of(Duration.ofSeconds(180)), "FINISHED"),
                 new TaskAttempt("20261122_1.4.0.0", "core-1", Duration.ofSeconds(150), Optional.empty(), "RUNNING"));
     }

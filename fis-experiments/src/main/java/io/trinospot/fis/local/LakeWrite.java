@@ -1,0 +1,220 @@
+package io.trinospot.fis.local;
+
+import io.trinospot.harness.Lake;
+import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.TrinoCluster;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * An ETL write into the lake that runs during an experiment: {@code CREATE TABLE ... AS SELECT}, a real
+ * transformation of TPC-DS q39's tables: the weekly inventory, denormalised, each row with a pseudonymous token of its
+ * natural key (date, warehouse, item). That key is enumerable, so a plain hash of it could be reversed by hashing
+ * every combination; the token is a salted SHA-256 iterated {@value #TOKEN_ROUNDS} times (key stretching), which is
+ * what makes the write long. Afterwards the written table is checked against a fault-free run of the same SELECT: row
+ * count and an order-insensitive checksum of every row, so a lost, duplicated or altered row shows; and the table's
+ * storage is listed, so files left by failed attempts show.
+ */
+public final class LakeWrite
+{
+    public static final String SCHEMA = "trino_spot_demo";
+
+    private static final String COLUMNS = "year, week_seq, warehouse, item_id, category, brand, quantity_on_hand, row_token";
+    /** Rounds of the row token's hash: sized so the write's tasks outlast a two-minute notice here (BENCHMARKS.md). */
+    static final int TOKEN_ROUNDS = 8;
+    private static final String TOKEN_SALT = "to_utf8('trino-spot-demo')";
+
+    private final String sourceSchema;
+    private final String table;
+
+    /**
+     * @param sourceSchema the lake schema holding q39's tables, e.g. {@code lake.tpcds_sf1}
+     * @param runId makes the table's name unique, so an earlier run's leftovers never meet this one
+     */
+    public LakeWrite(String sourceSchema, String runId)
+    {
+        this.sourceSchema = requireNonNull(sourceSchema, "sourceSchema is null");
+        if (!runId.matches("[a-z0-9_]+")) {
+            throw new IllegalArgumentException("runId must be lower-case letters, digits and underscores: " + runId);
+        }
+        this.table = Lake.CATALOG + "." + SCHEMA + ".inventory_weekly_" + runId;
+    }
+
+    public String table()
+    {
+        return table;
+    }
+
+    /**
+     * Session properties of the write. Fault-tolerant execution sizes tasks for terabytes: a source stage's task takes
+     * 512 MB of input at first, so q39's sf1 inventory (three ORC files, 18 MB) would be scanned by one task on
+     * whichever worker the scheduler picks. Sized down, each file is a task of its own, on a worker of its own (each
+     * task's 5 GB memory estimate fills a worker here), and the writing is spread too, as a larger table's would be
+     * over a fleet.
+     */
+    public Map<String, String> sessionProperties()
+    {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_min", "1MB");
+        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_max", "1MB");
+        properties.put("fault_tolerant_execution_arbitrary_distribution_write_task_target_size_min", "64MB");
+        properties.put("fault_tolerant_execution_arbitrary_distribution_write_task_target_size_max", "64MB");
+        return properties;
+    }
+
+    /** The write, as the experiment runs it. */
+    public String createSql()
+    {
+        return "CREATE TABLE " + table + " WITH (format = 'ORC') AS\n" + select();
+    }
+
+    String select()
+    {
+        String token = "to_utf8(concat_ws('|', CAST(d.d_date AS varchar), w.w_warehouse_id, i.i_item_id))";
+        for (int round = 0; round < TOKEN_ROUNDS; round++) {
+            token = "sha256(concat(" + TOKEN_SALT + ", " + token + "))";
+        }
+        return """
+                SELECT d.d_year AS year, d.d_week_seq AS week_seq, w.w_warehouse_name AS warehouse, i.i_item_id AS item_id,
+                       i.i_category AS category, i.i_brand AS brand, inv.inv_quantity_on_hand AS quantity_on_hand,
+                       %2$s AS row_token
+                FROM %1$s.inventory inv
+                JOIN %1$s.date_dim d ON inv.inv_date_sk = d.d_date_sk
+                JOIN %1$s.warehouse w ON inv.inv_warehouse_sk = w.w_warehouse_sk
+                JOIN %1$s.item i ON inv.inv_item_sk = i.i_item_sk
+                """.formatted(sourceSchema, token);
+    }
+
+    /** Row count and checksum of a relation with the write's columns. */
+    static String fingerprintSql(String relation)
+    {
+        return "SELECT count(*), to_hex(checksum(ROW(" + COLUMNS + "))) FROM " + relation;
+    }
+
+    /** Row count and content checksum of a table or query result. */
+    public record Fingerprint(long rows, String checksum)
+    {
+        public Fingerprint
+        {
+            requireNonNull(checksum, "checksum is null");
+        }
+
+        public static Fingerprint of(QueryResult result)
+        {
+            List<Object> row = result.rows().getFirst();
+            return new Fingerprint(((Number) row.get(0)).longValue(), String.valueOf(row.get(1)));
+        }
+
+        @Override
+        public String toString()
+        {
+            return String.format(Locale.ROOT, "%,d rows, checksum %s", rows, checksum);
+        }
+    }
+
+    /**
+     * What the check found.
+     *
+     * @param written the table's fingerprint; empty when the write failed and left no table
+     * @param faultFree the fingerprint of the SELECT run without faults
+     * @param leftovers files under the table's directory that are not among the table's files
+     */
+    public record Check(Optional<Fingerprint> written, Fingerprint faultFree, List<String> leftovers)
+    {
+        public Check
+        {
+            requireNonNull(written, "written is null");
+            requireNonNull(faultFree, "faultFree is null");
+            leftovers = List.copyOf(requireNonNull(leftovers, "leftovers is null"));
+        }
+
+        public boolean exact()
+        {
+            return written.filter(faultFree::equals).isPresent() && leftovers.isEmpty();
+        }
+
+        public String summary()
+        {
+            if (written.isEmpty()) {
+                return "the write left no table; fault-free: " + faultFree;
+            }
+            String content = written.get().equals(faultFree)
+                    ? "identical to the fault-free run (" + faultFree + ")"
+                    : "DIFFERS from the fault-free run: written " + written.get() + ", fault-free " + faultFree;
+            return content + (leftovers.isEmpty() ? "; no leftover files" : "; " + leftovers.size() + " leftover file(s): " + String.join(", ", leftovers));
+        }
+    }
+
+    /** Row count and checksum of the write's SELECT: run without faults, the reference the written table must match. */
+    public String faultFreeSql()
+    {
+        return fingerprintSql("(" + select() + ")");
+    }
+
+    /**
+     * Compares the written table with {@code faultFree}, the fingerprint of {@link #faultFreeSql()} run without
+     * faults, and lists the table's storage.
+     */
+    public Check check(TrinoCluster cluster, Fingerprint faultFree, boolean written)
+    {
+        if (!written) {
+            return new Check(Optional.empty(), faultFree, List.of());
+        }
+        Fingerprint table = Fingerprint.of(cluster.query(fingerprintSql(this.table)));
+        return new Check(Optional.of(table), faultFree, leftovers(cluster));
+    }
+
+    /** Objects under the table's directory that no row of the table comes from. */
+    private List<String> leftovers(TrinoCluster cluster)
+    {
+        Set<String> files = new HashSet<>();
+        cluster.query("SELECT DISTINCT \"$path\" FROM " + table).rows().forEach(row -> files.add((String) row.getFirst()));
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        URI any = URI.create(files.iterator().next());
+        String bucket = any.getHost();
+        String key = any.getPath().substring(1);
+        String directory = key.substring(0, key.lastIndexOf('/') + 1);
+        List<String> leftovers = new ArrayList<>();
+        try (S3Client s3 = cluster.s3().orElseThrow(() -> new IllegalStateException("The write's lake is on the S3 server, which is not running")).client()) {
+            for (S3Object object : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(directory).build()).contents()) {
+                String path = "s3://" + bucket + "/" + object.key();
+                if (!files.contains(path) && !object.key().endsWith("/") && !isMetastoreFile(object.key().substring(directory.length()))) {
+                    leftovers.add(path);
+                }
+            }
+        }
+        return leftovers;
+    }
+
+    /** The file metastore keeps a managed table's metadata in the table's directory; no task writes it. */
+    private static boolean isMetastoreFile(String name)
+    {
+        return name.equals(".trinoSchema") || name.startsWith(".trinoPermissions/");
+    }
+
+    /** Drops the table and, with it, its files; the lake keeps only the tables copied into it. */
+    public void drop(TrinoCluster cluster)
+    {
+        cluster.query("DROP TABLE IF EXISTS " + table);
+    }
+
+    public void createSchema(TrinoCluster cluster)
+    {
+        cluster.query("CREATE SCHEMA IF NOT EXISTS " + Lake.CATALOG + "." + SCHEMA);
+    }
+}

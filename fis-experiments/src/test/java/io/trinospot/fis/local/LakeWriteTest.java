@@ -1,0 +1,44 @@
+package io.trinospot.fis.local;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LakeWriteTest
+{
+    private static final LakeWrite.Fingerprint FAULT_FREE = new LakeWrite.Fingerprint(11_745_000, "ab12");
+
+    @Test
+    void theTableIsNamedPerRunInItsOwnSchema()
+    {
+        LakeWrite write = new LakeWrite("lake.tpcds_sf1", "20261202041500");
+        assertThat(write.table()).isEqualTo("lake.trino_spot_demo.inventory_weekly_20261202041500");
+        assertThat(write.createSql()).startsWith("CREATE TABLE lake.trino_spot_demo.inventory_weekly_20261202041500 WITH (format = 'ORC') AS\nSELECT ")
+                .contains("FROM lake.tpcds_sf1.inventory inv");
+        assertThatThrownBy(() -> new LakeWrite("lake.tpcds_sf1", "x; DROP TABLE y")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void exactMeansTheSameRowsAndChecksumAndNoLeftoverFiles()
+    {
+        assertThat(new LakeWrite.Check(Optional.of(FAULT_FREE), FAULT_FREE, List.of()).exact()).isTrue();
+        assertThat(new LakeWrite.Check(Optional.of(FAULT_FREE), FAULT_FREE, List.of()).summary())
+                .isEqualTo("identical to the fault-free run (11,745,000 rows, checksum ab12); no leftover files");
+
+        LakeWrite.Check duplicated = new LakeWrite.Check(Optional.of(new LakeWrite.Fingerprint(11_745_001, "ab13")), FAULT_FREE, List.of());
+        assertThat(duplicated.exact()).isFalse();
+        assertThat(duplicated.summary()).startsWith("DIFFERS from the fault-free run: written 11,745,001 rows, checksum ab13, fault-free 11,745,000 rows");
+
+        LakeWrite.Check leftover = new LakeWrite.Check(Optional.of(FAULT_FREE), FAULT_FREE, List.of("s3://lake/t/attempt-1"));
+        assertThat(leftover.exact()).isFalse();
+        assertThat(leftover.summary()).endsWith("; 1 leftover file(s): s3://lake/t/attempt-1");
+
+        LakeWrite.Check none = new LakeWrite.Check(Optional.empty(), FAULT_FREE, List.of());
+        assertThat(none.exact()).isFalse();
+        assertThat(none.summary()).startsWith("the write left no table");
+    }
+}
