@@ -1,0 +1,291 @@
+package io.trinospot.harness.sim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One simulated Trino 483 worker on its own loopback port: it answers the requests a coordinator sends a worker while
+ * no query runs, with a real worker's paths, status codes, media types and JSON fields, and counts every request by
+ * method and path. It runs no tasks: anything else (a task, say) gets 404 and is counted, so a test can assert that
+ * nothing was scheduled on it.
+ */
+public final class SimulatedWorker
+        implements AutoCloseable
+{
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_HEAP = 2L << 30;
+    private static final long QUERY_MEMORY = 1L << 30;
+    private static final int PROCESSORS = 2;
+
+    private final String nodeId;
+    private final WorkerIdentity identity;
+    private final InternalToken token;
+    private final LongSupplier nanoTime;
+    private final long startNanos;
+    private final HttpServer server;
+    private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.ACTIVE);
+    private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+
+    SimulatedWorker(String nodeId, WorkerIdentity identity, InternalToken token, Executor executor, LongSupplier nanoTime)
+    {
+        this.nodeId = requireNonNull(nodeId, "nodeId is null");
+        this.identity = requireNonNull(identity, "identity is null");
+        this.token = requireNonNull(token, "token is null");
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
+        this.startNanos = nanoTime.getAsLong();
+        try {
+            // port 0: the kernel picks a free ephemeral port, so hundreds of these never collide with anything
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        }
+        catch (IOException e) {
+            throw new IllegalStateException("Cannot bind a port for simulated worker " + nodeId, e);
+        }
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public String nodeId()
+    {
+        return nodeId;
+    }
+
+    /** The worker's internal URI, as it announces it to the coordinator. */
+    public URI uri()
+    {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    public WorkerState state()
+    {
+        return state.get();
+    }
+
+    /**
+     * Sets the state this worker reports from now on. Unlike {@code PUT /v1/info/state} it may leave SHUTTING_DOWN:
+     * that stands in for the worker being replaced by a fresh one with the same address, so a benchmark can reuse it.
+     */
+    public void state(WorkerState newState)
+    {
+        state.set(requireNonNull(newState, "newState is null"));
+    }
+
+    /** Requests received so far by {@code "METHOD /path"} (unknown paths cut to their first two segments). */
+    public Map<String, Long> requestCounts()
+    {
+        Map<String, Long> counts = new TreeMap<>();
+        requests.forEach((key, count) -> counts.put(key, count.sum()));
+        return counts;
+    }
+
+    public long totalRequests()
+    {
+        return requests.values().stream().mapToLong(LongAdder::sum).sum();
+    }
+
+    private void handle(HttpExchange exchange)
+            throws IOException
+    {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            String path = exchange.getRequestURI().getPath();
+            boolean known = true;
+            switch (method + " " + path) {
+                case "GET /v1/info" -> json(exchange, serverInfo());
+                case "GET /v1/info/state" -> json(exchange, JSON.getNodeFactory().textNode(state.get().name()));
+                case "PUT /v1/info/state" -> updateState(exchange);
+                case "GET /v1/status" -> json(exchange, nodeStatus());
+                case "HEAD /v1/status" -> respond(exchange, 200, null, new byte[0]);
+                case "GET /v1/memory" -> {
+                    if (internal(exchange)) {
+                        json(exchange, memoryInfo());
+                    }
+                }
+                default -> {
+                    known = false;
+                    respond(exchange, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            requests.computeIfAbsent(method + " " + (known ? path : firstSegments(path)), _ -> new LongAdder()).increment();
+        }
+    }
+
+    // Trino's management-write check: the internal bearer passes; a user without special rights is refused (403),
+    // a request without credentials is unauthenticated (401).
+    private void updateState(HttpExchange exchange)
+            throws IOException
+    {
+        if (!token.isValid(exchange.getRequestHeaders().getFirst(InternalToken.HEADER))) {
+            boolean user = exchange.getRequestHeaders().containsKey("X-Trino-User");
+            respond(exchange, user ? 403 : 401, "text/plain", new byte[0]);
+            return;
+        }
+        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            respond(exchange, 415, "text/plain", new byte[0]);
+            return;
+        }
+        WorkerState requested;
+        try {
+            JsonNode body = JSON.readTree(exchange.getRequestBody());
+            requested = WorkerState.valueOf(body.asText());
+        }
+        catch (IllegalArgumentException | IOException e) {
+            respond(exchange, 400, "text/plain", "Invalid state".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        WorkerState current = state.get();
+        // SHUTTING_DOWN is one-way on a real worker
+        if (current == WorkerState.SHUTTING_DOWN && requested != WorkerState.SHUTTING_DOWN) {
+            respond(exchange, 400, "text/plain", ("Invalid state transition from " + current + " to " + requested).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        state.set(requested);
+        respond(exchange, 200, "text/plain", new byte[0]);
+    }
+
+    private boolean internal(HttpExchange exchange)
+            throws IOException
+    {
+        if (token.isValid(exchange.getRequestHeaders().getFirst(InternalToken.HEADER))) {
+            return true;
+        }
+        respond(exchange, 401, "text/plain", new byte[0]);
+        return false;
+    }
+
+    ObjectNode serverInfo()
+    {
+        ObjectNode info = JSON.createObjectNode();
+        info.put("nodeId", nodeId);
+        info.put("state", state.get().name());
+        info.putObject("nodeVersion").put("version", identity.version());
+        info.put("environment", identity.environment());
+        info.put("coordinator", false);
+        // only a coordinator has an id generator to name
+        info.putNull("coordinatorId");
+        info.put("starting", false);
+        info.put("uptime", AirliftDurations.format(uptime()));
+        return info;
+    }
+
+    ObjectNode memoryInfo()
+    {
+        ObjectNode memory = JSON.createObjectNode();
+        memory.put("availableProcessors", PROCESSORS);
+        memory.put("systemCpuLoad", 0.0);
+        ObjectNode pool = memory.putObject("pool");
+        pool.put("maxBytes", QUERY_MEMORY);
+        pool.put("freeBytes", QUERY_MEMORY);
+        pool.put("reservedBytes", 0L);
+        pool.put("reservedRevocableBytes", 0L);
+        pool.putObject("queryMemoryReservations");
+        pool.putObject("queryMemoryAllocations");
+        pool.putObject("taskMemoryReservations");
+        pool.putObject("taskMemoryRevocableReservations");
+        return memory;
+    }
+
+    ObjectNode nodeStatus()
+    {
+        ObjectNode status = JSON.createObjectNode();
+        status.put("nodeId", nodeId);
+        status.putObject("nodeVersion").put("version", identity.version());
+        status.put("environment", identity.environment());
+        status.put("coordinator", false);
+        status.put("uptime", AirliftDurations.format(uptime()));
+        status.put("externalAddress", "127.0.0.1");
+        status.put("internalAddress", "127.0.0.1");
+        status.set("memoryInfo", memoryInfo());
+        status.put("processors", PROCESSORS);
+        status.put("processCpuLoad", 0.0);
+        status.put("systemCpuLoad", 0.0);
+        status.put("heapUsed", MAX_HEAP / 8);
+        status.put("heapAvailable", MAX_HEAP);
+        status.put("nonHeapUsed", MAX_HEAP / 16);
+        return status;
+    }
+
+    private Duration uptime()
+    {
+        return Duration.ofNanos(nanoTime.getAsLong() - startNanos);
+    }
+
+    private static String firstSegments(String path)
+    {
+        String[] segments = path.split("/", 4);
+        return segments.length <= 3 ? path : "/" + segments[1] + "/" + segments[2] + "/…";
+    }
+
+    private static void json(HttpExchange exchange, JsonNode body)
+            throws IOException
+    {
+        byte[] bytes;
+        try {
+            bytes = JSON.writeValueAsBytes(body);
+        }
+        catch (JsonProcessingException e) {
+            throw new IOException(e);
+        }
+        respond(exchange, 200, "application/json", bytes);
+    }
+
+    private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
+            throws IOException
+    {
+        if (contentType != null) {
+            exchange.getResponseHeaders().set("Content-Type", contentType);
+        }
+        boolean noBody = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
+        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
+        if (!noBody) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    @Override
+    public void close()
+    {
+        server.stop(0);
+    }
+
+    @Override
+    public String toString()
+    {
+        return nodeId + "@" + uri() + "[" + state.get() + "]";
+    }
+
+    /** What a worker tells the coordinator about its cluster membership: both must equal the coordinator's. */
+    record WorkerIdentity(String environment, String version)
+    {
+        WorkerIdentity
+        {
+            requireNonNull(environment, "environment is null");
+            requireNonNull(version, "version is null");
+        }
+    }
+}

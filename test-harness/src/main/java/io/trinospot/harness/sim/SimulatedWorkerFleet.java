@@ -1,0 +1,199 @@
+package io.trinospot.harness.sim;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.logging.Logger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Many simulated Trino 483 workers joining one real coordinator, for scale tests that cannot start hundreds of real
+ * workers. Each worker has its own loopback port and announces itself as a 483 worker does: {@code POST /v1/announce}
+ * on the coordinator, body its URI as text, with the internal bearer token, once at start and every 5 s after. The
+ * coordinator then polls it like any worker (see {@link SimulatedWorker}).
+ *
+ * <p>The fleet lives inside the test's JVM rather than in a process of its own: a test reads the request counters and
+ * flips states with method calls instead of a control protocol, and a benchmark that measures the coordinator's CPU
+ * reads the coordinator's process alone, so the simulator's own CPU does not enter the figure either way.
+ */
+public final class SimulatedWorkerFleet
+        implements AutoCloseable
+{
+    /** How often a 483 worker announces itself; the coordinator forgets a node not announced for 30 s. */
+    public static final Duration ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
+    private static final Logger LOG = Logger.getLogger(SimulatedWorkerFleet.class.getName());
+
+    private final URI announceUri;
+    private final SimulatedWorker.WorkerIdentity identity;
+    private final InternalToken token;
+    private final String namePrefix;
+    private final ExecutorService handlers;
+    private final ScheduledExecutorService announcer;
+    private final HttpClient client;
+    private final List<SimulatedWorker> workers = new CopyOnWriteArrayList<>();
+    private final Map<String, SimulatedWorker> byId = new ConcurrentHashMap<>();
+    private final AtomicInteger nextNumber = new AtomicInteger(1);
+    private final LongAdder announcements = new LongAdder();
+    private final LongAdder failedAnnouncements = new LongAdder();
+    private final AtomicReference<String> lastFailure = new AtomicReference<>();
+    private volatile boolean announcing;
+
+    /**
+     * @param coordinator the coordinator's HTTP URI (its {@code discovery.uri})
+     * @param environment {@code node.environment} of the cluster; a worker of another environment is listed nowhere
+     * @param version the coordinator's Trino version (e.g. {@code 483}); another version makes the worker invalid
+     * @param sharedSecret {@code internal-communication.shared-secret} of the cluster
+     * @param namePrefix node ids are this prefix and a number from 1: {@code sim-1}, {@code sim-2}, ...
+     */
+    public SimulatedWorkerFleet(URI coordinator, String environment, String version, String sharedSecret, String namePrefix)
+    {
+        this(coordinator, environment, version, sharedSecret, namePrefix, Clock.systemUTC());
+    }
+
+    SimulatedWorkerFleet(URI coordinator, String environment, String version, String sharedSecret, String namePrefix, Clock clock)
+    {
+        requireNonNull(coordinator, "coordinator is null");
+        this.announceUri = coordinator.resolve("/v1/announce");
+        this.identity = new SimulatedWorker.WorkerIdentity(environment, version);
+        this.token = new InternalToken(sharedSecret, clock);
+        this.namePrefix = requireNonNull(namePrefix, "namePrefix is null");
+        // Requests are tiny and answered from memory: a few threads serve hundreds of ports.
+        this.handlers = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("simulated-worker-", 0).factory());
+        this.announcer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("simulated-worker-announcer").factory());
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** Starts {@code count} more workers, ACTIVE, and returns them; they announce themselves once {@link #startAnnouncing} ran. */
+    public List<SimulatedWorker> add(int count)
+    {
+        List<SimulatedWorker> added = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            SimulatedWorker worker = new SimulatedWorker(namePrefix + nextNumber.getAndIncrement(), identity, token, handlers, System::nanoTime);
+            workers.add(worker);
+            byId.put(worker.nodeId(), worker);
+            added.add(worker);
+            if (announcing) {
+                schedule(worker);
+            }
+        }
+        return List.copyOf(added);
+    }
+
+    /**
+     * Every worker announces itself now and then every {@link #ANNOUNCE_INTERVAL}, each on its own phase as separately
+     * started workers would; workers added later do the same from their start.
+     */
+    public synchronized void startAnnouncing()
+    {
+        if (announcing) {
+            return;
+        }
+        announcing = true;
+        workers.forEach(this::schedule);
+    }
+
+    private void schedule(SimulatedWorker worker)
+    {
+        announce(worker);
+        long phase = ThreadLocalRandom.current().nextLong(ANNOUNCE_INTERVAL.toMillis());
+        announcer.scheduleAtFixedRate(() -> announce(worker), phase, ANNOUNCE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One announcement of every worker, completing when the coordinator has answered them all. */
+    public CompletableFuture<Void> announceOnce()
+    {
+        return CompletableFuture.allOf(workers.stream().map(this::announce).toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> announce(SimulatedWorker worker)
+    {
+        HttpRequest request = HttpRequest.newBuilder(announceUri)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "text/plain")
+                .header(InternalToken.HEADER, token.mint(worker.nodeId(), TOKEN_LIFETIME))
+                .POST(HttpRequest.BodyPublishers.ofString(worker.uri().toString()))
+                .build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .handle((response, failure) -> {
+                    if (failure == null && response.statusCode() / 100 == 2) {
+                        announcements.increment();
+                    }
+                    else {
+                        failedAnnouncements.increment();
+                        String problem = worker.nodeId() + ": " + (failure == null ? "HTTP " + response.statusCode() : failure.toString());
+                        if (lastFailure.getAndSet(problem) == null) {
+                            LOG.warning("Announcing a simulated worker failed (further failures are only counted): " + problem);
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    public List<SimulatedWorker> workers()
+    {
+        return List.copyOf(workers);
+    }
+
+    public SimulatedWorker worker(String nodeId)
+    {
+        SimulatedWorker worker = byId.get(nodeId);
+        if (worker == null) {
+            throw new IllegalArgumentException("No simulated worker " + nodeId);
+        }
+        return worker;
+    }
+
+    /** Requests received by all workers so far, by {@code "METHOD /path"}. */
+    public Map<String, Long> requestCounts()
+    {
+        Map<String, Long> counts = new TreeMap<>();
+        workers.forEach(worker -> worker.requestCounts().forEach((key, count) -> counts.merge(key, count, Long::sum)));
+        return counts;
+    }
+
+    public long announcements()
+    {
+        return announcements.sum();
+    }
+
+    public long failedAnnouncements()
+    {
+        return failedAnnouncements.sum();
+    }
+
+    /** The latest failed announcement, for a test's message. */
+    public Optional<String> lastFailure()
+    {
+        return Optional.ofNullable(lastFailure.get());
+    }
+
+    @Override
+    public void close()
+    {
+        announcer.shutdownNow();
+        workers.forEach(SimulatedWorker::close);
+        handlers.shutdownNow();
+        client.close();
+    }
+}
