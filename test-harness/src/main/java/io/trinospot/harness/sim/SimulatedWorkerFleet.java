@@ -1,5 +1,10 @@
 package io.trinospot.harness.sim;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -42,6 +49,7 @@ public final class SimulatedWorkerFleet
     /** How often a 483 worker announces itself; the coordinator forgets a node not announced for 30 s. */
     public static final Duration ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = Logger.getLogger(SimulatedWorkerFleet.class.getName());
 
     private final URI announceUri;
@@ -148,6 +156,47 @@ public final class SimulatedWorkerFleet
                     }
                     return null;
                 });
+    }
+
+    /**
+     * What a worker (real or simulated) answers the coordinator's polls with, for comparing the two: per path, the
+     * status, the media type and every JSON field path (nested ones as {@code pool.maxBytes}); asked as the
+     * coordinator asks, with the internal bearer token.
+     */
+    public Map<String, Set<String>> answerFields(URI worker)
+    {
+        Map<String, Set<String>> answers = new TreeMap<>();
+        for (String path : List.of("/v1/info", "/v1/info/state", "/v1/status", "/v1/memory")) {
+            HttpRequest request = HttpRequest.newBuilder(worker.resolve(path))
+                    .timeout(Duration.ofSeconds(10))
+                    .header(InternalToken.HEADER, token.mint("coordinator", TOKEN_LIFETIME))
+                    .GET()
+                    .build();
+            try {
+                HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                Set<String> fields = new TreeSet<>();
+                fields.add("HTTP " + response.statusCode());
+                fields.add("Content-Type: " + response.headers().firstValue("Content-Type").orElse("none"));
+                fieldPaths("", JSON.readTree(response.body()), fields);
+                answers.put(path, fields);
+            }
+            catch (IOException e) {
+                throw new UncheckedIOException("GET " + request.uri(), e);
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return answers;
+    }
+
+    private static void fieldPaths(String prefix, JsonNode node, Set<String> paths)
+    {
+        node.properties().forEach(field -> {
+            paths.add(prefix + field.getKey());
+            fieldPaths(prefix + field.getKey() + ".", field.getValue(), paths);
+        });
     }
 
     public List<SimulatedWorker> workers()

@@ -193,6 +193,20 @@ class TestSimulatedWorkerFleet
     }
 
     @Test
+    void answerFieldsListStatusMediaTypeAndNestedFields()
+    {
+        SimulatedWorker worker = fleet.add(1).getFirst();
+
+        Map<String, java.util.Set<String>> answers = fleet.answerFields(worker.uri());
+
+        assertThat(answers).containsOnlyKeys("/v1/info", "/v1/info/state", "/v1/status", "/v1/memory");
+        assertThat(answers.get("/v1/info")).contains("HTTP 200", "Content-Type: application/json", "nodeVersion", "nodeVersion.version", "state");
+        assertThat(answers.get("/v1/info/state")).containsExactlyInAnyOrder("HTTP 200", "Content-Type: application/json");
+        assertThat(answers.get("/v1/memory")).contains("HTTP 200", "pool", "pool.maxBytes");
+        assertThat(answers.get("/v1/status")).contains("memoryInfo.pool.freeBytes");
+    }
+
+    @Test
     void durationsAreWrittenAsAirliftWritesThem()
     {
         assertThat(AirliftDurations.format(Duration.ofMillis(250))).isEqualTo("250.00ms");
