@@ -106,6 +106,9 @@ class ScaleBenchmarkIT
         Instant started = Instant.now();
 
         List<Cell> cells = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        Path out = Path.of("target", "scale-benchmark.md");
+        Files.createDirectories(out.getParent());
         for (Mode mode : modes) {
             try (TrinoCluster cluster = TrinoCluster.start(mode.spec());
                     SimulatedWorkerFleet fleet = fleet(cluster)) {
@@ -122,19 +125,25 @@ class ScaleBenchmarkIT
                         Waits.sleep(settle);
                         cells.add(measure(mode, cluster, connection, fleet, coordinatorPid, idle, flips));
                         System.out.println("scale benchmark: " + describe(cells.getLast()));
+                        // written after every cell, so a later failure (or a run stopped for time) keeps what was measured
+                        Files.writeString(out, table(cells, sizes, modes, idle, settle, started, loadBefore, loadAverage(), failures));
                     }
                 }
                 assertThat(fleet.failedAnnouncements()).as("failed announcements, last: %s", fleet.lastFailure()).isZero();
                 assertThat(fleet.requestCounts().keySet()).as("requests the simulated workers received")
                         .allMatch(path -> !path.contains("/v1/task"));
             }
+            catch (RuntimeException | AssertionError e) {
+                // the other modes still give their figures; the test fails at the end
+                failures.add(mode + ": " + e);
+                e.printStackTrace();
+            }
         }
 
-        String table = table(cells, sizes, modes, idle, settle, started, loadBefore, loadAverage());
+        String table = table(cells, sizes, modes, idle, settle, started, loadBefore, loadAverage(), failures);
         System.out.println(table);
-        Path out = Path.of("target", "scale-benchmark.md");
-        Files.createDirectories(out.getParent());
         Files.writeString(out, table);
+        assertThat(failures).as("modes that failed").isEmpty();
     }
 
     private static SimulatedWorkerFleet fleet(TrinoCluster cluster)
@@ -302,7 +311,7 @@ class ScaleBenchmarkIT
     }
 
     private static String table(List<Cell> cells, List<Integer> sizes, List<Mode> modes, Duration idle, Duration settle, Instant started,
-            String loadBefore, String loadAfter)
+            String loadBefore, String loadAfter, List<String> failures)
     {
         Map<Integer, Double> pollCpu = new HashMap<>();
         Map<Integer, Double> pollRequests = new HashMap<>();
@@ -334,6 +343,7 @@ class ScaleBenchmarkIT
                         percentile(cell.listedMillis(), 50), percentile(cell.listedMillis(), 99), cell.rssMib(), cell.openFiles()));
             }
         }
+        failures.forEach(failure -> text.append("\nFailed: ").append(failure).append('\n'));
         return text.toString();
     }
 

@@ -184,8 +184,7 @@ public final class SimulatedWorker
         info.putObject("nodeVersion").put("version", identity.version());
         info.put("environment", identity.environment());
         info.put("coordinator", false);
-        // only a coordinator has an id generator to name
-        info.putNull("coordinatorId");
+        // coordinatorId is left out, as a worker's Jackson leaves out an empty Optional: only a coordinator has one
         info.put("starting", false);
         info.put("uptime", AirliftDurations.format(uptime()));
         return info;

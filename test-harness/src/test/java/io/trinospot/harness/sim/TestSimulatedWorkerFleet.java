@@ -55,13 +55,12 @@ class TestSimulatedWorkerFleet
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
         JsonNode info = JSON.readTree(response.body());
         assertThat(fieldNames(info)).containsExactlyInAnyOrder("nodeId", "state", "nodeVersion", "environment", "coordinator",
-                "coordinatorId", "starting", "uptime");
+                "starting", "uptime");
         assertThat(info.get("nodeId").asText()).isEqualTo("sim-1");
         assertThat(info.get("state").asText()).isEqualTo("ACTIVE");
         assertThat(info.get("nodeVersion").get("version").asText()).isEqualTo("483");
         assertThat(info.get("environment").asText()).isEqualTo("trinospot");
         assertThat(info.get("coordinator").asBoolean()).isFalse();
-        assertThat(info.get("coordinatorId").isNull()).isTrue();
         assertThat(info.get("starting").asBoolean()).isFalse();
         assertThat(info.get("uptime").asText()).matches("\\d+\\.\\d{2}(ns|us|ms|s|m|h|d)");
 
