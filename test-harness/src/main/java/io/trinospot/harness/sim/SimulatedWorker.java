@@ -4,21 +4,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -26,13 +27,13 @@ import java.util.function.LongSupplier;
 import static java.util.Objects.requireNonNull;
 
 /**
- * One simulated Trino 483 worker on its own loopback port: it answers the requests a coordinator sends a worker while
+ * One simulated Trino 483 worker on its own loopback port (a connector of the fleet's Jetty server, speaking HTTP/1.1
+ * and, as the coordinator's internal client does by default, HTTP/2 without TLS): it answers the requests a coordinator sends a worker while
  * no query runs, with a real worker's paths, status codes, media types and JSON fields, and counts every request by
  * method and path. It runs no tasks: anything else (a task, say) gets 404 and is counted, so a test can assert that
  * nothing was scheduled on it.
  */
 public final class SimulatedWorker
-        implements AutoCloseable
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEAP = 2L << 30;
@@ -44,27 +45,18 @@ public final class SimulatedWorker
     private final InternalToken token;
     private final LongSupplier nanoTime;
     private final long startNanos;
-    private final HttpServer server;
+    private final ServerConnector connector;
     private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.ACTIVE);
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
-    SimulatedWorker(String nodeId, WorkerIdentity identity, InternalToken token, Executor executor, LongSupplier nanoTime)
+    SimulatedWorker(String nodeId, WorkerIdentity identity, InternalToken token, ServerConnector connector, LongSupplier nanoTime)
     {
         this.nodeId = requireNonNull(nodeId, "nodeId is null");
         this.identity = requireNonNull(identity, "identity is null");
         this.token = requireNonNull(token, "token is null");
+        this.connector = requireNonNull(connector, "connector is null");
         this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
         this.startNanos = nanoTime.getAsLong();
-        try {
-            // port 0: the kernel picks a free ephemeral port, so hundreds of these never collide with anything
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        }
-        catch (IOException e) {
-            throw new IllegalStateException("Cannot bind a port for simulated worker " + nodeId, e);
-        }
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
     }
 
     public String nodeId()
@@ -75,7 +67,7 @@ public final class SimulatedWorker
     /** The worker's internal URI, as it announces it to the coordinator. */
     public URI uri()
     {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
     }
 
     public WorkerState state()
@@ -105,74 +97,75 @@ public final class SimulatedWorker
         return requests.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
-    private void handle(HttpExchange exchange)
-            throws IOException
+    void handle(Request request, Response response, Callback callback)
     {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            String path = exchange.getRequestURI().getPath();
-            boolean known = true;
+        String method = request.getMethod();
+        String path = request.getHttpURI().getPath();
+        boolean known = true;
+        try {
             switch (method + " " + path) {
-                case "GET /v1/info" -> json(exchange, serverInfo());
-                case "GET /v1/info/state" -> json(exchange, JSON.getNodeFactory().textNode(state.get().name()));
-                case "PUT /v1/info/state" -> updateState(exchange);
-                case "GET /v1/status" -> json(exchange, nodeStatus());
-                case "HEAD /v1/status" -> respond(exchange, 200, null, new byte[0]);
+                case "GET /v1/info" -> json(response, callback, serverInfo());
+                case "GET /v1/info/state" -> json(response, callback, JSON.getNodeFactory().textNode(state.get().name()));
+                case "PUT /v1/info/state" -> updateState(request, response, callback);
+                case "GET /v1/status" -> json(response, callback, nodeStatus());
+                case "HEAD /v1/status" -> respond(response, callback, 200, null, new byte[0]);
                 case "GET /v1/memory" -> {
-                    if (internal(exchange)) {
-                        json(exchange, memoryInfo());
+                    if (internal(request, response, callback)) {
+                        json(response, callback, memoryInfo());
                     }
                 }
                 default -> {
                     known = false;
-                    respond(exchange, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
+                    respond(response, callback, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
                 }
             }
-            requests.computeIfAbsent(method + " " + (known ? path : firstSegments(path)), _ -> new LongAdder()).increment();
         }
+        catch (IOException | RuntimeException e) {
+            callback.failed(e);
+        }
+        requests.computeIfAbsent(method + " " + (known ? path : firstSegments(path)), _ -> new LongAdder()).increment();
     }
 
     // Trino's management-write check: the internal bearer passes; a user without special rights is refused (403),
     // a request without credentials is unauthenticated (401).
-    private void updateState(HttpExchange exchange)
+    private void updateState(Request request, Response response, Callback callback)
             throws IOException
     {
-        if (!token.isValid(exchange.getRequestHeaders().getFirst(InternalToken.HEADER))) {
-            boolean user = exchange.getRequestHeaders().containsKey("X-Trino-User");
-            respond(exchange, user ? 403 : 401, "text/plain", new byte[0]);
+        if (!token.isValid(request.getHeaders().get(InternalToken.HEADER))) {
+            boolean user = request.getHeaders().contains("X-Trino-User");
+            respond(response, callback, user ? 403 : 401, "text/plain", new byte[0]);
             return;
         }
-        String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            respond(exchange, 415, "text/plain", new byte[0]);
+            respond(response, callback, 415, "text/plain", new byte[0]);
             return;
         }
         WorkerState requested;
         try {
-            JsonNode body = JSON.readTree(exchange.getRequestBody());
+            JsonNode body = JSON.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
             requested = WorkerState.valueOf(body.asText());
         }
         catch (IllegalArgumentException | IOException e) {
-            respond(exchange, 400, "text/plain", "Invalid state".getBytes(StandardCharsets.UTF_8));
+            respond(response, callback, 400, "text/plain", "Invalid state".getBytes(StandardCharsets.UTF_8));
             return;
         }
         WorkerState current = state.get();
         // SHUTTING_DOWN is one-way on a real worker
         if (current == WorkerState.SHUTTING_DOWN && requested != WorkerState.SHUTTING_DOWN) {
-            respond(exchange, 400, "text/plain", ("Invalid state transition from " + current + " to " + requested).getBytes(StandardCharsets.UTF_8));
+            respond(response, callback, 400, "text/plain", ("Invalid state transition from " + current + " to " + requested).getBytes(StandardCharsets.UTF_8));
             return;
         }
         state.set(requested);
-        respond(exchange, 200, "text/plain", new byte[0]);
+        respond(response, callback, 200, "text/plain", new byte[0]);
     }
 
-    private boolean internal(HttpExchange exchange)
-            throws IOException
+    private boolean internal(Request request, Response response, Callback callback)
     {
-        if (token.isValid(exchange.getRequestHeaders().getFirst(InternalToken.HEADER))) {
+        if (token.isValid(request.getHeaders().get(InternalToken.HEADER))) {
             return true;
         }
-        respond(exchange, 401, "text/plain", new byte[0]);
+        respond(response, callback, 401, "text/plain", new byte[0]);
         return false;
     }
 
@@ -238,7 +231,7 @@ public final class SimulatedWorker
         return segments.length <= 3 ? path : "/" + segments[1] + "/" + segments[2] + "/…";
     }
 
-    private static void json(HttpExchange exchange, JsonNode body)
+    private static void json(Response response, Callback callback, JsonNode body)
             throws IOException
     {
         byte[] bytes;
@@ -248,28 +241,17 @@ public final class SimulatedWorker
         catch (JsonProcessingException e) {
             throw new IOException(e);
         }
-        respond(exchange, 200, "application/json", bytes);
+        respond(response, callback, 200, "application/json", bytes);
     }
 
-    private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
-            throws IOException
+    private static void respond(Response response, Callback callback, int status, String contentType, byte[] body)
     {
+        response.setStatus(status);
         if (contentType != null) {
-            exchange.getResponseHeaders().set("Content-Type", contentType);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         }
-        boolean noBody = body.length == 0 || exchange.getRequestMethod().equals("HEAD");
-        exchange.sendResponseHeaders(status, noBody ? -1 : body.length);
-        if (!noBody) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    @Override
-    public void close()
-    {
-        server.stop(0);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
     }
 
     @Override

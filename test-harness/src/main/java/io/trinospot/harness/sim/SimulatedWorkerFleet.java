@@ -3,6 +3,17 @@ package io.trinospot.harness.sim;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,7 +32,6 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,6 +49,9 @@ import static java.util.Objects.requireNonNull;
  * on the coordinator, body its URI as text, with the internal bearer token, once at start and every 5 s after. The
  * coordinator then polls it like any worker (see {@link SimulatedWorker}).
  *
+ * <p>All workers are connectors of one Jetty server, each with one selector thread on a shared pool; like a real
+ * worker each connector speaks HTTP/1.1 and HTTP/2 without TLS, which is what Trino's internal client uses by default.
+ *
  * <p>The fleet lives inside the test's JVM rather than in a process of its own: a test reads the request counters and
  * flips states with method calls instead of a control protocol, and a benchmark that measures the coordinator's CPU
  * reads the coordinator's process alone, so the simulator's own CPU does not enter the figure either way.
@@ -50,13 +63,16 @@ public final class SimulatedWorkerFleet
     public static final Duration ANNOUNCE_INTERVAL = Duration.ofSeconds(5);
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_THREADS = 2048;
     private static final Logger LOG = Logger.getLogger(SimulatedWorkerFleet.class.getName());
 
     private final URI announceUri;
     private final SimulatedWorker.WorkerIdentity identity;
     private final InternalToken token;
     private final String namePrefix;
-    private final ExecutorService handlers;
+    private final Server server;
+    private final HttpConfiguration httpConfiguration = new HttpConfiguration();
+    private final Map<Integer, SimulatedWorker> byPort = new ConcurrentHashMap<>();
     private final ScheduledExecutorService announcer;
     private final HttpClient client;
     private final List<SimulatedWorker> workers = new CopyOnWriteArrayList<>();
@@ -86,8 +102,31 @@ public final class SimulatedWorkerFleet
         this.identity = new SimulatedWorker.WorkerIdentity(environment, version);
         this.token = new InternalToken(sharedSecret, clock);
         this.namePrefix = requireNonNull(namePrefix, "namePrefix is null");
-        // Requests are tiny and answered from memory: a few threads serve hundreds of ports.
-        this.handlers = Executors.newFixedThreadPool(4, Thread.ofPlatform().daemon().name("simulated-worker-", 0).factory());
+        // a selector thread per port, plus a few for the tiny requests answered from memory
+        QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 8);
+        threads.setName("simulated-worker");
+        threads.setDaemon(true);
+        threads.setReservedThreads(0);
+        this.server = new Server(threads);
+        server.setHandler(new Handler.Abstract()
+        {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback)
+            {
+                SimulatedWorker worker = byPort.get(Request.getLocalPort(request));
+                if (worker == null) {
+                    return false;
+                }
+                worker.handle(request, response, callback);
+                return true;
+            }
+        });
+        try {
+            server.start();
+        }
+        catch (Exception e) {
+            throw new IllegalStateException("Cannot start the simulated workers' server", e);
+        }
         this.announcer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("simulated-worker-announcer").factory());
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     }
@@ -97,7 +136,8 @@ public final class SimulatedWorkerFleet
     {
         List<SimulatedWorker> added = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            SimulatedWorker worker = new SimulatedWorker(namePrefix + nextNumber.getAndIncrement(), identity, token, handlers, System::nanoTime);
+            SimulatedWorker worker = new SimulatedWorker(namePrefix + nextNumber.getAndIncrement(), identity, token, connector(), System::nanoTime);
+            byPort.put(worker.uri().getPort(), worker);
             workers.add(worker);
             byId.put(worker.nodeId(), worker);
             added.add(worker);
@@ -119,6 +159,24 @@ public final class SimulatedWorkerFleet
         }
         announcing = true;
         workers.forEach(this::schedule);
+    }
+
+    private ServerConnector connector()
+    {
+        // no acceptor thread: the selector accepts; port 0: the kernel picks a free ephemeral port
+        ServerConnector connector = new ServerConnector(server, 0, 1,
+                new HttpConnectionFactory(httpConfiguration), new HTTP2CServerConnectionFactory(httpConfiguration));
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        try {
+            connector.start();
+        }
+        catch (Exception e) {
+            server.removeConnector(connector);
+            throw new IllegalStateException("Cannot open a port for a simulated worker (after " + workers.size() + ")", e);
+        }
+        return connector;
     }
 
     private void schedule(SimulatedWorker worker)
@@ -241,8 +299,12 @@ public final class SimulatedWorkerFleet
     public void close()
     {
         announcer.shutdownNow();
-        workers.forEach(SimulatedWorker::close);
-        handlers.shutdownNow();
+        try {
+            server.stop();
+        }
+        catch (Exception e) {
+            LOG.warning("Stopping the simulated workers' server failed: " + e);
+        }
         client.close();
     }
 }

@@ -78,6 +78,30 @@ class TestSimulatedWorkerFleet
     }
 
     @Test
+    void answersHttp2WithoutTlsAsTheCoordinatorsClientSpeaksIt()
+            throws Exception
+    {
+        SimulatedWorker worker = fleet.add(1).getFirst();
+
+        // prior knowledge, no upgrade: Trino's internal client (internal-communication.http2.enabled, on by default)
+        org.eclipse.jetty.client.HttpClient http2 = new org.eclipse.jetty.client.HttpClient(
+                new org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2(new org.eclipse.jetty.http2.client.HTTP2Client()));
+        http2.start();
+        try {
+            org.eclipse.jetty.client.ContentResponse response = http2.newRequest(worker.uri().resolve("/v1/info"))
+                    .headers(headers -> headers.put("Content-Type", "application/json; charset=utf-8"))
+                    .send();
+            assertThat(response.getVersion()).isEqualTo(org.eclipse.jetty.http.HttpVersion.HTTP_2);
+            assertThat(response.getStatus()).isEqualTo(200);
+            assertThat(JSON.readTree(response.getContentAsString()).get("nodeId").asText()).isEqualTo("sim-1");
+        }
+        finally {
+            http2.stop();
+        }
+        assertThat(worker.requestCounts()).containsEntry("GET /v1/info", 1L);
+    }
+
+    @Test
     void flippedStateShowsInInfoAndStateAndCanBeFlippedBack()
             throws Exception
     {
