@@ -135,7 +135,7 @@ class ScaleBenchmarkIT
             }
             catch (RuntimeException | AssertionError e) {
                 // the other modes still give their figures; the test fails at the end
-                failures.add(mode + ": " + e);
+                failures.add(mode + ": " + e.toString().lines().findFirst().orElse(""));
                 e.printStackTrace();
             }
         }
@@ -205,13 +205,11 @@ class ScaleBenchmarkIT
                     announce.setString(1, worker.nodeId());
                     announce.execute();
                 }
-                while (!WorkerState.SHUTTING_DOWN.listedAs().equals(single(state))) {
-                    if (System.nanoTime() - flipped > LISTED_TIMEOUT.toNanos()) {
-                        throw new IllegalStateException(worker.nodeId() + " not listed as shutting down " + LISTED_TIMEOUT.toSeconds() + " s after its flip");
-                    }
+                // a flip not listed in time counts as the timeout, so one slow flip does not cost the cell's other figures
+                while (!WorkerState.SHUTTING_DOWN.listedAs().equals(single(state)) && System.nanoTime() - flipped < LISTED_TIMEOUT.toNanos()) {
                     Waits.sleep(Duration.ofMillis(10));
                 }
-                listed.add((System.nanoTime() - flipped) / 1_000_000);
+                listed.add(Math.min((System.nanoTime() - flipped) / 1_000_000, LISTED_TIMEOUT.toMillis()));
                 // as if the Spot instance were replaced by a fresh one at the same address
                 worker.state(WorkerState.ACTIVE);
             }
@@ -338,9 +336,12 @@ class ScaleBenchmarkIT
                 Cell cell = found.get();
                 String ratio = pollCpu.containsKey(size) ? String.format(Locale.ROOT, "%.2f×", cell.cpuPercent() / pollCpu.get(size)) : "n/a";
                 String extra = pollRequests.containsKey(size) ? String.format(Locale.ROOT, "%+.2f", total(cell) - pollRequests.get(size)) : "n/a";
-                text.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %s | %s | %s | %d / %d ms | %d MiB, %d |%n",
+                long late = cell.listedMillis().stream().filter(millis -> millis >= LISTED_TIMEOUT.toMillis()).count();
+                String latency = String.format(Locale.ROOT, "%d / %d ms", percentile(cell.listedMillis(), 50), percentile(cell.listedMillis(), 99))
+                        + (late == 0 ? "" : String.format(Locale.ROOT, " (%d of %d not listed within %d s)", late, cell.listedMillis().size(), LISTED_TIMEOUT.toSeconds()));
+                text.append(String.format(Locale.ROOT, "| %d | %s | %.1f | %s | %s | %s | %s | %d MiB, %d |%n",
                         size, mode.description, cell.cpuPercent(), ratio, rates(cell.requestsPerWorkerSecond()), extra,
-                        percentile(cell.listedMillis(), 50), percentile(cell.listedMillis(), 99), cell.rssMib(), cell.openFiles()));
+                        latency, cell.rssMib(), cell.openFiles()));
             }
         }
         failures.forEach(failure -> text.append("\nFailed: ").append(failure).append('\n'));
