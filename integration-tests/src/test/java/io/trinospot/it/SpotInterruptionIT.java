@@ -41,9 +41,11 @@ class SpotInterruptionIT
     // is picked once it has run 3 s, seen up to 9 s on the loaded machine, so a good part of it is always left.
     private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(25);
     private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
-    // The worker shows shutting_down in the coordinator's node list (which system.runtime.nodes reads)
-    // within 2 s of the notice. The cluster runs the spot-coordinator plugin's spot-node-refresh on the coordinator.
-    private static final Duration COORDINATOR_SHOWS_SHUTDOWN = Duration.ofSeconds(2);
+    // The worker shows shutting_down in the coordinator's node list (which system.runtime.nodes reads) within 3 s of
+    // the notice: the agent's IMDS poll (up to 1 s), its request to the worker, then its announcement, whose refresh
+    // asks a worker again only a second after the coordinator last asked it (Trino's per-node guard), so the
+    // announcement itself can take 1.5 s while q39 runs.
+    private static final Duration COORDINATOR_SHOWS_SHUTDOWN = Duration.ofSeconds(3);
     // The long-task query keeps both cores busy by design, and the notice's path (the agent's IMDS poll, its request
     // to the worker, the coordinator's refresh) competes with it: seen 2.86 s in a clean-clone CI run (the worker
     // itself at 1.92 s), 0.82 s in the run before.
@@ -52,10 +54,9 @@ class SpotInterruptionIT
     private static final Duration RESCHEDULED = Duration.ofSeconds(10);
     // Waits for a state that has no time bound of its own (rebalance draining, back to active).
     private static final Duration COORDINATOR_VISIBLE = Duration.ofSeconds(30);
-    // With a worker that does not answer, refreshes do not wait, and Trino then re-asks a worker at most once a
-    // second: up to a second more than with every worker answering. Before that fallback the list waited for the
-    // node manager's 10 s HTTP timeout.
-    private static final Duration COORDINATOR_SHOWS_SHUTDOWN_WITH_SILENT_WORKER = COORDINATOR_SHOWS_SHUTDOWN.plusSeconds(1);
+    // With a worker that does not answer: the announcement's refreshes never wait for an answer, so the same bound
+    // holds (seen 0.63-1.92 s). Before that the list waited for the node manager's 10 s HTTP timeout.
+    private static final Duration COORDINATOR_SHOWS_SHUTDOWN_WITH_SILENT_WORKER = Duration.ofSeconds(3);
 
     private TrinoCluster cluster;
     private SpotFleet fleet;
@@ -255,7 +256,7 @@ class SpotInterruptionIT
 
     /**
      * The coordinator's node list, which the scheduler and {@code system.runtime.nodes} both read, has the victim as
-     * shutting down within 2 s of the notice. Timed over JMX: a query of system.runtime.nodes takes up to ~1.3 s on
+     * shutting down within the bound of the notice. Timed over JMX: a query of system.runtime.nodes takes up to ~1.3 s on
      * this loaded 2-core machine, so its answer arrives well after the list changed (seen: the coordinator fetched
      * the new state 0.3 s after the worker took it, the first query showing it returned 1 s after). The query must
      * show it too, in the same round.
