@@ -81,13 +81,15 @@ class DemoIT
         assertThat(write.find()).as("the write's line in the demo's output").isTrue();
         String writeQuery = write.group(1);
 
-        // on each Spot worker that ran part of the write, its watcher failed at least one of the write's tasks early,
-        // and every such task ran again on another worker
+        // on each Spot worker that ran part of the write after its notice, its watcher failed at least one of the
+        // write's tasks early, and every such task ran again on another worker
         List<EarlyFailures.EarlyFailure> writeFailures = EarlyFailures.of(report).stream()
                 .filter(failure -> failure.failed().taskId().startsWith(writeQuery + "."))
                 .toList();
+        // part of the write under the notice: an attempt not over before its worker's notice
         List<String> ranPartOfTheWrite = report.tasks().stream()
                 .filter(attempt -> attempt.taskId().startsWith(writeQuery + ".") && SPOT_WORKERS.contains(attempt.node()))
+                .filter(attempt -> attempt.ended().filter(ended -> ended.compareTo(noticeOf(report, attempt.node())) < 0).isEmpty())
                 .map(ExperimentReport.TaskAttempt::node)
                 .distinct()
                 .toList();
@@ -156,6 +158,15 @@ class DemoIT
         for (String node : List.of("coordinator", "core-1", "spot-1")) {
             assertThat(Files.readString(clusterDir.resolve(node).resolve("var/log/server.log"))).contains("-- Loaded exchange manager spot --");
         }
+    }
+
+    private static Duration noticeOf(ExperimentReport report, String worker)
+    {
+        return report.events().stream()
+                .filter(event -> event.kind() == EventKind.SPOT_NOTICE && event.node().filter(worker::equals).isPresent())
+                .map(ExperimentReport.Event::at)
+                .min(Duration::compareTo)
+                .orElseThrow();
     }
 
     private static Document parse(String html)

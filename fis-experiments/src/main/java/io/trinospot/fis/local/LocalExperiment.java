@@ -324,7 +324,7 @@ public final class LocalExperiment
 
     /**
      * The interruption should hit work in flight: waits until the first query run has made some progress and, with a
-     * write, until a task of the write runs on a Spot worker (at most a minute either way).
+     * write, until the write's parallel scan runs on a Spot worker (at most a minute either way).
      */
     private void awaitWork(ExperimentRecorder recorder, List<QueryRun> runs, boolean write)
             throws InterruptedException
@@ -336,17 +336,27 @@ public final class LocalExperiment
             List<ExperimentReport.ProgressSample> samples = recorder.progress();
             boolean queryInFlight = !samples.isEmpty() && samples.getLast().completed() >= 0.05;
             boolean writeSpread = !write || recorder.queryIdOf(WRITE_SOURCE)
-                    .map(id -> recorder.tasks().stream()
-                            .filter(attempt -> attempt.taskId().startsWith(id + ".") && attempt.state().equals("RUNNING") && spotWorkers.contains(attempt.node()))
-                            .map(ExperimentReport.TaskAttempt::node)
-                            .distinct()
-                            .count() >= Math.min(1, spotWorkers.size()))
+                    .map(id -> parallelStageOnSpotWorker(recorder.tasks(), id, spotWorkers))
                     .orElse(false);
             if (queryInFlight && writeSpread) {
                 return;
             }
             Thread.sleep(200);
         }
+    }
+
+    /**
+     * Whether a stage of {@code queryId} runs two tasks or more at once, one of them on a Spot worker: the write's
+     * scan of the inventory (a task per file), not one of the single-task scans of its small dimensions, which come
+     * first and finish within seconds.
+     */
+    static boolean parallelStageOnSpotWorker(List<ExperimentReport.TaskAttempt> attempts, String queryId, Set<String> spotWorkers)
+    {
+        Map<String, List<ExperimentReport.TaskAttempt>> runningByStage = attempts.stream()
+                .filter(attempt -> attempt.taskId().startsWith(queryId + ".") && attempt.state().equals("RUNNING"))
+                .collect(Collectors.groupingBy(attempt -> attempt.taskId().split("\\.")[1]));
+        return runningByStage.values().stream()
+                .anyMatch(stage -> stage.size() >= 2 && stage.stream().anyMatch(attempt -> spotWorkers.contains(attempt.node())));
     }
 
     private void runQueries(Instant start, String sql, List<QueryRun> runs, List<QueryResult> results, AtomicBoolean stopStarting, ExperimentRecorder recorder)

@@ -2,6 +2,7 @@ package io.trinospot.fis.local;
 
 import io.trinospot.fis.plan.PlanException;
 import io.trinospot.fis.report.EarlyFailures;
+import io.trinospot.fis.report.EventKind;
 import io.trinospot.fis.report.ExperimentReport;
 import io.trinospot.fis.report.NodeState;
 import io.trinospot.fis.report.ReportDurations;
@@ -209,8 +210,8 @@ public final class LocalRuns
     }
 
     /**
-     * What the demo promises of the write: every Spot worker that ran part of it had at least one of its tasks failed
-     * early by its spot-watcher, and every such task ran again on another worker.
+     * What the demo promises of the write: every Spot worker that ran part of it after its notice had at least one of
+     * its tasks failed early by its spot-watcher, and every such task ran again on another worker.
      */
     static List<String> writeProblems(ExperimentReport report, String writeQueryId, List<String> spotWorkers)
     {
@@ -219,7 +220,13 @@ public final class LocalRuns
                 .filter(failure -> failure.failed().taskId().startsWith(writeQueryId + "."))
                 .toList();
         for (String worker : spotWorkers) {
-            boolean ranPart = report.tasks().stream().anyMatch(attempt -> attempt.node().equals(worker) && attempt.taskId().startsWith(writeQueryId + "."));
+            Optional<Duration> notice = report.events().stream()
+                    .filter(event -> event.kind() == EventKind.SPOT_NOTICE && event.node().filter(worker::equals).isPresent())
+                    .map(ExperimentReport.Event::at)
+                    .min(Duration::compareTo);
+            // part of the write under the notice: an attempt on it not over before its notice
+            boolean ranPart = notice.isPresent() && report.tasks().stream().anyMatch(attempt -> attempt.node().equals(worker)
+                    && attempt.taskId().startsWith(writeQueryId + ".") && attempt.ended().filter(ended -> ended.compareTo(notice.get()) < 0).isEmpty());
             if (ranPart && failures.stream().noneMatch(failure -> failure.failed().node().equals(worker))) {
                 problems.add(worker + " ran part of the write, but no task of it there was failed early");
             }

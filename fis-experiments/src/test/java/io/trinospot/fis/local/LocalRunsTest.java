@@ -160,6 +160,10 @@ class LocalRunsTest
                 new ExperimentReport.TaskAttempt("q39.1.0.0", "spot-2", Duration.ofSeconds(5), Optional.of(Duration.ofSeconds(15)), "FINISHED")));
         // spot-2 ran only q39: nothing of the write was there to fail
         assertThat(LocalRuns.writeProblems(good, "w", List.of("spot-1", "spot-2"))).isEmpty();
+        // a task of the write that was over before the worker's notice (+10 s) was not part of the write under it
+        ExperimentReport doneBefore = report(List.of(
+                new ExperimentReport.TaskAttempt("w.3.0.0", "spot-2", Duration.ofSeconds(1), Optional.of(Duration.ofSeconds(8)), "FINISHED")));
+        assertThat(LocalRuns.writeProblems(doneBefore, "w", List.of("spot-1", "spot-2"))).isEmpty();
 
         ExperimentReport bad = report(List.of(
                 new ExperimentReport.TaskAttempt("w.1.0.0", "spot-1", Duration.ofSeconds(5), Optional.of(Duration.ofSeconds(22)), "FAILED", Optional.of(failure)),
@@ -186,5 +190,23 @@ class LocalRunsTest
         nodes.add(new ExperimentReport.Node("core-1", "worker", "on-demand", List.of(new ExperimentReport.StateChange(Duration.ZERO, NodeState.ACTIVE))));
         return new ExperimentReport("t", "t", Instant.parse("2026-11-22T10:00:00Z"), Duration.ofSeconds(200), nodes, events, List.of(), tasks,
                 new ExperimentReport.Verdict(true, "ok", Optional.empty(), Optional.empty()));
+    }
+
+    @Test
+    void theNoticeWaitsForAStageOfTheWriteRunningInParallelOnASpotWorker()
+    {
+        List<ExperimentReport.TaskAttempt> dimensions = List.of(
+                running("w.3.0.0", "spot-1"), running("w.4.0.0", "core-1"), running("w.5.0.0", "spot-2"));
+        assertThat(LocalExperiment.parallelStageOnSpotWorker(dimensions, "w", java.util.Set.of("spot-1", "spot-2"))).isFalse();
+        List<ExperimentReport.TaskAttempt> scanOnCores = List.of(running("w.2.0.0", "core-1"), running("w.2.1.0", "core-2"));
+        assertThat(LocalExperiment.parallelStageOnSpotWorker(scanOnCores, "w", java.util.Set.of("spot-1", "spot-2"))).isFalse();
+        List<ExperimentReport.TaskAttempt> scan = List.of(running("w.2.0.0", "core-1"), running("w.2.1.0", "spot-2"), running("q.2.0.0", "spot-1"));
+        assertThat(LocalExperiment.parallelStageOnSpotWorker(scan, "w", java.util.Set.of("spot-1", "spot-2"))).isTrue();
+        assertThat(LocalExperiment.parallelStageOnSpotWorker(scan, "q", java.util.Set.of("spot-1", "spot-2"))).isFalse();
+    }
+
+    private static ExperimentReport.TaskAttempt running(String id, String node)
+    {
+        return new ExperimentReport.TaskAttempt(id, node, Duration.ZERO, Optional.empty(), "RUNNING");
     }
 }
