@@ -162,11 +162,7 @@ class DemoIT
 
     private static Duration noticeOf(ExperimentReport report, String worker)
     {
-        return report.events().stream()
-                .filter(event -> event.kind() == EventKind.SPOT_NOTICE && event.node().filter(worker::equals).isPresent())
-                .map(ExperimentReport.Event::at)
-                .min(Duration::compareTo)
-                .orElseThrow();
+        return report.firstEvent(worker, EventKind.SPOT_NOTICE).orElseThrow();
     }
 
     private static Document parse(String html)

@@ -220,10 +220,7 @@ public final class LocalRuns
                 .filter(failure -> failure.failed().taskId().startsWith(writeQueryId + "."))
                 .toList();
         for (String worker : spotWorkers) {
-            Optional<Duration> notice = report.events().stream()
-                    .filter(event -> event.kind() == EventKind.SPOT_NOTICE && event.node().filter(worker::equals).isPresent())
-                    .map(ExperimentReport.Event::at)
-                    .min(Duration::compareTo);
+            Optional<Duration> notice = report.firstEvent(worker, EventKind.SPOT_NOTICE);
             // part of the write under the notice: an attempt on it not over before its notice
             boolean ranPart = notice.isPresent() && report.tasks().stream().anyMatch(attempt -> attempt.node().equals(worker)
                     && attempt.taskId().startsWith(writeQueryId + ".") && attempt.ended().filter(ended -> ended.compareTo(notice.get()) < 0).isEmpty());

@@ -86,10 +86,7 @@ public final class EarlyFailures
     /** When {@code node} was reclaimed: its interruption or termination event, else when it was first seen gone. */
     static Optional<Duration> reclaimed(ExperimentReport report, String node)
     {
-        return report.events().stream()
-                .filter(event -> (event.kind() == EventKind.INTERRUPT || event.kind() == EventKind.TERMINATE) && event.node().filter(node::equals).isPresent())
-                .map(ExperimentReport.Event::at)
-                .min(Duration::compareTo)
+        return report.firstEvent(node, EventKind.INTERRUPT, EventKind.TERMINATE)
                 .or(() -> report.nodes().stream()
                         .filter(candidate -> candidate.name().equals(node))
                         .flatMap(candidate -> candidate.states().stream())

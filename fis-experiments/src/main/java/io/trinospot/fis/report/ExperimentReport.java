@@ -42,6 +42,16 @@ public record ExperimentReport(
         requireNonNull(verdict, "verdict is null");
     }
 
+    /** When {@code node} first had an event of one of {@code kinds}; empty when it had none. */
+    public Optional<Duration> firstEvent(String node, EventKind... kinds)
+    {
+        List<EventKind> wanted = List.of(kinds);
+        return events.stream()
+                .filter(event -> wanted.contains(event.kind()) && event.node().filter(node::equals).isPresent())
+                .map(Event::at)
+                .min(Duration::compareTo);
+    }
+
     /** How a spot-watcher's failure message of a task on a doomed worker begins (spot-watcher's {@code TaskDrain}). */
     public static final String SPOT_WATCHER_FAILURE = "Spot interruption:";
 

@@ -48,7 +48,7 @@ public record SpotWorkerTasks(String worker, Optional<Duration> notice, int fini
 
     private static SpotWorkerTasks of(ExperimentReport report, ExperimentReport.Node node, Map<String, Integer> lastAttempt)
     {
-        Optional<Duration> notice = firstEvent(report, node.name(), EventKind.SPOT_NOTICE);
+        Optional<Duration> notice = report.firstEvent(node.name(), EventKind.SPOT_NOTICE);
         Optional<Duration> reclaimed = EarlyFailures.reclaimed(report, node.name());
         int finished = 0;
         int failedEarly = 0;
@@ -71,15 +71,6 @@ public record SpotWorkerTasks(String worker, Optional<Duration> notice, int fini
             }
         }
         return new SpotWorkerTasks(node.name(), notice, finished, failedEarly, lost);
-    }
-
-    private static Optional<Duration> firstEvent(ExperimentReport report, String node, EventKind... kinds)
-    {
-        List<EventKind> wanted = List.of(kinds);
-        return report.events().stream()
-                .filter(event -> wanted.contains(event.kind()) && event.node().filter(node::equals).isPresent())
-                .map(ExperimentReport.Event::at)
-                .min(Duration::compareTo);
     }
 
     /** Task-seconds with one decimal, e.g. {@code 14.2}. */
