@@ -2,12 +2,19 @@ package io.trinospot.exchange;
 
 import com.google.common.base.Ticker;
 import io.airlift.slice.Slice;
+import io.airlift.slice.Slices;
+import io.trino.plugin.exchange.filesystem.ExchangeSourceFile;
+import io.trino.plugin.exchange.filesystem.ExchangeStorageReader;
+import io.trino.plugin.exchange.filesystem.ExchangeStorageWriter;
+import io.trino.plugin.exchange.filesystem.MetricsBuilder;
 import io.trino.spi.exchange.Exchange;
+import io.trino.spi.exchange.ExchangeId;
 import io.trino.spi.exchange.ExchangeManager;
 import io.airlift.units.DataSize;
 import io.trino.spi.exchange.ExchangeSinkHandle;
 import io.trino.spi.exchange.ExchangeSourceHandle;
 import io.trinospot.harness.HdfsCluster;
+import io.trinospot.harness.ManagedProcess;
 import io.trinospot.harness.PortAllocator;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -35,6 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import static io.trinospot.exchange.SpiDriver.Page;
+import static java.lang.Math.toIntExact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -61,10 +69,7 @@ class HdfsExchangeSpiIT
         config.put("exchange.hdfs.block-size", "1MB");
         config.put("exchange.hdfs.write-buffer-size", "64kB");
         manager = SpiDriver.create(new SpotExchangeManagerFactory(Map.of()), config);
-        Configuration configuration = new Configuration();
-        configuration.addResource(new Path(hdfs.confDir().resolve("core-site.xml").toUri()));
-        configuration.addResource(new Path(hdfs.confDir().resolve("hdfs-site.xml").toUri()));
-        configuration.setBoolean("fs.hdfs.impl.disable.cache", true);
+        Configuration configuration = clientConfiguration();
         fileSystem = FileSystem.get(hdfs.defaultFs(), configuration);
         HdfsExchangeConfig bareConfig = new HdfsExchangeConfig().setBlockSize(DataSize.of(1, DataSize.Unit.MEGABYTE)).setWriteBufferSize(DataSize.of(64, DataSize.Unit.KILOBYTE));
         String bareDirectory = hdfs.defaultFs().resolve("/exchange-bare").toString();
@@ -189,6 +194,79 @@ class HdfsExchangeSpiIT
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @Test
+    void readsHangingOnAFrozenDataNodeDoNotHoldUpAFinishThatNeedsOnlyTheNameNode()
+            throws Exception
+    {
+        Configuration configuration = clientConfiguration();
+        // Hanging reads must keep their threads for the whole test, not give up after the client's 60s default.
+        configuration.setInt("dfs.client.socket-timeout", toIntExact(TimeUnit.MINUTES.toMillis(10)));
+        int threads = 2;
+        HdfsExchangeConfig config = new HdfsExchangeConfig().setIoThreads(threads).setReadBufferSize(DataSize.of(4, DataSize.Unit.KILOBYTE));
+        URI base = hdfs.defaultFs().resolve("/exchange-frozen-datanode/");
+        ManagedProcess dataNode = hdfs.processes().stream().filter(process -> process.name().equals("datanode")).findFirst().orElseThrow();
+        HdfsExchangeStorage storage = new HdfsExchangeStorage(configuration, config, List.of(base));
+        List<ExchangeStorageReader> readers = new ArrayList<>();
+        boolean frozen = false;
+        try {
+            URI spooled = base.resolve("spooled.data");
+            List<Slice> pages = List.of(Slices.utf8Slice("one"), Slices.utf8Slice("two"), Slices.wrappedBuffer(new byte[20_000]));
+            ExchangeStorageWriter writer = storage.createExchangeStorageWriter(spooled);
+            long size = 0;
+            for (Slice page : pages) {
+                Slice framed = Slices.allocate(Integer.BYTES + page.length());
+                framed.setInt(0, page.length());
+                framed.setBytes(Integer.BYTES, page);
+                writer.write(framed).get(60, TimeUnit.SECONDS);
+                size += framed.length();
+            }
+            writer.finish().get(60, TimeUnit.SECONDS);
+
+            dataNode.freeze();
+            frozen = true;
+            // As many readers as I/O threads, each prefetching from the only (now frozen) DataNode.
+            for (int i = 0; i < threads; i++) {
+                readers.add(storage.createExchangeStorageReader(List.of(new ExchangeSourceFile(spooled, size, new ExchangeId("frozen"), i, 0)), 1024, new MetricsBuilder()));
+            }
+            // Creating and completing an empty file is NameNode work only: nothing to wait for on the DataNode.
+            URI empty = base.resolve("empty.data");
+            storage.createExchangeStorageWriter(empty).finish().get(30, TimeUnit.SECONDS);
+            assertThat(fileSystem.getFileStatus(new Path(empty)).getLen()).isZero();
+            // ...while the reads really were stuck on the DataNode all along
+            assertThat(readers).allSatisfy(reader -> assertThat(reader.isBlocked()).isNotDone());
+
+            dataNode.thaw();
+            frozen = false;
+            for (ExchangeStorageReader reader : readers) {
+                List<Slice> read = new ArrayList<>();
+                while (!reader.isFinished()) {
+                    reader.isBlocked().get(60, TimeUnit.SECONDS);
+                    Slice page = reader.read();
+                    if (page != null) {
+                        read.add(page);
+                    }
+                }
+                assertThat(read).containsExactlyElementsOf(pages);
+            }
+        }
+        finally {
+            if (frozen) {
+                dataNode.thaw();
+            }
+            readers.forEach(ExchangeStorageReader::close);
+            storage.close();
+        }
+    }
+
+    private Configuration clientConfiguration()
+    {
+        Configuration configuration = new Configuration();
+        configuration.addResource(new Path(hdfs.confDir().resolve("core-site.xml").toUri()));
+        configuration.addResource(new Path(hdfs.confDir().resolve("hdfs-site.xml").toUri()));
+        configuration.setBoolean("fs.hdfs.impl.disable.cache", true);
+        return configuration;
     }
 
     @Test
