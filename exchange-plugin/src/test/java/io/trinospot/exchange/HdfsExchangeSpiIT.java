@@ -1,6 +1,7 @@
 package io.trinospot.exchange;
 
 import com.google.common.base.Ticker;
+import com.google.common.util.concurrent.ListenableFuture;
 import io.airlift.slice.Slice;
 import io.airlift.slice.Slices;
 import io.trino.plugin.exchange.filesystem.ExchangeSourceFile;
@@ -256,6 +257,59 @@ class HdfsExchangeSpiIT
                 dataNode.thaw();
             }
             readers.forEach(ExchangeStorageReader::close);
+            storage.close();
+        }
+    }
+
+    @Test
+    void writesHangingOnAFrozenDataNodeDoNotHoldUpAReadThatNeedsOnlyTheNameNode()
+            throws Exception
+    {
+        Configuration configuration = clientConfiguration();
+        configuration.setInt("dfs.client.socket-timeout", toIntExact(TimeUnit.MINUTES.toMillis(10)));
+        int threads = 2;
+        HdfsExchangeConfig config = new HdfsExchangeConfig().setIoThreads(threads);
+        URI base = hdfs.defaultFs().resolve("/exchange-frozen-datanode-writes/");
+        ManagedProcess dataNode = hdfs.processes().stream().filter(process -> process.name().equals("datanode")).findFirst().orElseThrow();
+        HdfsExchangeStorage storage = new HdfsExchangeStorage(configuration, config, List.of(base));
+        List<ListenableFuture<Void>> finishes = new ArrayList<>();
+        boolean frozen = false;
+        try {
+            URI empty = base.resolve("empty.data");
+            storage.createEmptyFile(empty).get(60, TimeUnit.SECONDS);
+
+            dataNode.freeze();
+            frozen = true;
+            // As many writers as I/O threads, each waiting for the only (now frozen) DataNode to acknowledge its data.
+            Slice page = Slices.allocate(Integer.BYTES + 1000);
+            page.setInt(0, 1000);
+            for (int i = 0; i < threads; i++) {
+                ExchangeStorageWriter writer = storage.createExchangeStorageWriter(base.resolve("hanging-" + i + ".data"));
+                writer.write(page);
+                finishes.add(writer.finish());
+            }
+            // Reading an empty file is NameNode work only: its length says there is nothing to fetch from a DataNode.
+            ExchangeStorageReader reader = storage.createExchangeStorageReader(List.of(new ExchangeSourceFile(empty, 0, new ExchangeId("frozen"), 0, 0)), 1024, new MetricsBuilder());
+            reader.isBlocked().get(30, TimeUnit.SECONDS);
+            assertThat(reader.read()).isNull();
+            assertThat(reader.isFinished()).isTrue();
+            reader.close();
+            // ...while the writes really were stuck on the DataNode all along
+            assertThat(finishes).allSatisfy(finish -> assertThat(finish).isNotDone());
+
+            dataNode.thaw();
+            frozen = false;
+            for (ListenableFuture<Void> finish : finishes) {
+                finish.get(60, TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < threads; i++) {
+                assertThat(fileSystem.getFileStatus(new Path(base.resolve("hanging-" + i + ".data"))).getLen()).isEqualTo(page.length());
+            }
+        }
+        finally {
+            if (frozen) {
+                dataNode.thaw();
+            }
             storage.close();
         }
     }
