@@ -25,6 +25,7 @@ public class HdfsExchangeConfig
     private DataSize readBufferSize = DataSize.of(4, MEGABYTE);
     private DataSize ioBufferSize = DataSize.of(128, KILOBYTE);
     private int ioThreads = 32;
+    private int readThreads = 32;
     private DataSize packetSize = DataSize.of(64, KILOBYTE);
     private int maxPacketsInFlight = 80;
     private Duration closeRetryInitialDelay = new Duration(20, MILLISECONDS);
@@ -117,10 +118,25 @@ public class HdfsExchangeConfig
     }
 
     @Config("exchange.hdfs.io-threads")
-    @ConfigDescription("Threads doing blocking HDFS calls; Trino's threads only ever get futures")
+    @ConfigDescription("Threads doing every blocking HDFS call but read-ahead (writes, finishing files, listing, deleting); Trino's threads only ever get futures")
     public HdfsExchangeConfig setIoThreads(int ioThreads)
     {
         this.ioThreads = ioThreads;
+        return this;
+    }
+
+    @Min(1)
+    @Max(1024)
+    public int getReadThreads()
+    {
+        return readThreads;
+    }
+
+    @Config("exchange.hdfs.read-threads")
+    @ConfigDescription("Threads prefetching spool data for readers, apart from exchange.hdfs.io-threads so reads stuck on a DataNode never hold up writes and finishing files, nor the other way round")
+    public HdfsExchangeConfig setReadThreads(int readThreads)
+    {
+        this.readThreads = readThreads;
         return this;
     }
 

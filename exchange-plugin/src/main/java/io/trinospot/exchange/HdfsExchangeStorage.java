@@ -51,9 +51,12 @@ import static java.lang.Math.toIntExact;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Spool storage on HDFS through the shaded Hadoop client. Every blocking HDFS call runs on a bounded pool of
- * {@code exchange.hdfs.io-threads} threads; Trino's threads only get futures. Writes of one file run in order on
- * a sequential view of that pool.
+ * Spool storage on HDFS through the shaded Hadoop client. Every blocking HDFS call runs on one of two bounded pools;
+ * Trino's threads only get futures. Read-ahead runs on {@code exchange.hdfs.read-threads} threads, everything else
+ * (writes, finishing and aborting files, listing, deleting) on {@code exchange.hdfs.io-threads}: a DataNode that
+ * stops answering holds every thread of one side until the HDFS client gives up, and that must not stall the other
+ * side, whose work may not need that DataNode at all. Writes of one file run in order on a sequential view of the
+ * write pool.
  */
 public final class HdfsExchangeStorage
         implements FileSystemExchangeStorage
@@ -66,8 +69,9 @@ public final class HdfsExchangeStorage
     private final Configuration configuration;
     private final HdfsExchangeConfig config;
     private final int writeBufferSize;
-    private final ExecutorService threads;
+    private final ExecutorService writeThreads;
     private final ListeningExecutorService executor;
+    private final ExecutorService readThreads;
     private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
 
     @Inject
@@ -95,18 +99,9 @@ public final class HdfsExchangeStorage
         this.configuration.setInt("dfs.client.block.write.locateFollowingBlock.retries", closeRetries(closeRetryDelayMillis));
         this.config = requireNonNull(config, "config is null");
         this.writeBufferSize = toIntExact(config.getWriteBufferSize().toBytes());
-        ClassLoader pluginLoader = HdfsExchangeStorage.class.getClassLoader();
-        AtomicInteger counter = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.getIoThreads(), config.getIoThreads(), 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, "spot-exchange-hdfs-" + counter.incrementAndGet());
-            thread.setDaemon(true);
-            // Hadoop looks up classes through the context loader in places; keep it on this plugin's loader.
-            thread.setContextClassLoader(pluginLoader);
-            return thread;
-        });
-        pool.allowCoreThreadTimeOut(true);
-        this.threads = pool;
-        this.executor = MoreExecutors.listeningDecorator(pool);
+        this.writeThreads = newPool(config.getIoThreads(), "spot-exchange-hdfs-");
+        this.executor = MoreExecutors.listeningDecorator(writeThreads);
+        this.readThreads = newPool(config.getReadThreads(), "spot-exchange-hdfs-read-");
 
         // Fail start-up, not the first query, when the NameNode cannot be reached.
         for (URI directory : baseDirectories) {
@@ -118,6 +113,21 @@ public final class HdfsExchangeStorage
                 throw new IllegalStateException("exchange.base-directories: cannot create " + directory + " on HDFS (fs.defaultFS/NameNode unreachable or not writable): " + e, e);
             }
         }
+    }
+
+    private static ExecutorService newPool(int threads, String namePrefix)
+    {
+        ClassLoader pluginLoader = HdfsExchangeStorage.class.getClassLoader();
+        AtomicInteger counter = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, namePrefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            // Hadoop looks up classes through the context loader in places; keep it on this plugin's loader.
+            thread.setContextClassLoader(pluginLoader);
+            return thread;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     /**
@@ -231,7 +241,8 @@ public final class HdfsExchangeStorage
     @Override
     public void close()
     {
-        threads.shutdownNow();
+        writeThreads.shutdownNow();
+        readThreads.shutdownNow();
         for (FileSystem fileSystem : fileSystems.values()) {
             try {
                 fileSystem.close();
@@ -243,7 +254,7 @@ public final class HdfsExchangeStorage
         fileSystems.clear();
     }
 
-    /** Writes one spool file; calls are queued in order on the shared pool and never block the caller. */
+    /** Writes one spool file; calls are queued in order on the write pool and never block the caller. */
     private final class HdfsWriter
             implements ExchangeStorageWriter
     {
@@ -318,7 +329,7 @@ public final class HdfsExchangeStorage
 
     /**
      * Reads spool files page by page ({@code int} little-endian length, then the page) and prefetches up to
-     * {@code exchange.hdfs.read-buffer-size} on the pool, so {@link #read()} never waits for HDFS.
+     * {@code exchange.hdfs.read-buffer-size} on the read pool, so {@link #read()} never waits for HDFS.
      */
     private final class HdfsReader
             implements ExchangeStorageReader
@@ -424,7 +435,7 @@ public final class HdfsExchangeStorage
                 filling = true;
             }
             try {
-                executor.execute(this::fill);
+                readThreads.execute(this::fill);
             }
             catch (RuntimeException e) {
                 fail(e);

@@ -205,7 +205,7 @@ class HdfsExchangeSpiIT
         // Hanging reads must keep their threads for the whole test, not give up after the client's 60s default.
         configuration.setInt("dfs.client.socket-timeout", toIntExact(TimeUnit.MINUTES.toMillis(10)));
         int threads = 2;
-        HdfsExchangeConfig config = new HdfsExchangeConfig().setIoThreads(threads).setReadBufferSize(DataSize.of(4, DataSize.Unit.KILOBYTE));
+        HdfsExchangeConfig config = new HdfsExchangeConfig().setIoThreads(threads).setReadThreads(threads).setReadBufferSize(DataSize.of(4, DataSize.Unit.KILOBYTE));
         URI base = hdfs.defaultFs().resolve("/exchange-frozen-datanode/");
         ManagedProcess dataNode = hdfs.processes().stream().filter(process -> process.name().equals("datanode")).findFirst().orElseThrow();
         HdfsExchangeStorage storage = new HdfsExchangeStorage(configuration, config, List.of(base));
@@ -268,7 +268,7 @@ class HdfsExchangeSpiIT
         Configuration configuration = clientConfiguration();
         configuration.setInt("dfs.client.socket-timeout", toIntExact(TimeUnit.MINUTES.toMillis(10)));
         int threads = 2;
-        HdfsExchangeConfig config = new HdfsExchangeConfig().setIoThreads(threads);
+        HdfsExchangeConfig config = new HdfsExchangeConfig().setIoThreads(threads).setReadThreads(threads);
         URI base = hdfs.defaultFs().resolve("/exchange-frozen-datanode-writes/");
         ManagedProcess dataNode = hdfs.processes().stream().filter(process -> process.name().equals("datanode")).findFirst().orElseThrow();
         HdfsExchangeStorage storage = new HdfsExchangeStorage(configuration, config, List.of(base));

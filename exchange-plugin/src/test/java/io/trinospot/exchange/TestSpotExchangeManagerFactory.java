@@ -102,6 +102,12 @@ class TestSpotExchangeManagerFactory
                 .hasMessageContaining("exchange.hdfs.close-retry-initial-delay");
         assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.close-retry-initial-delay", "1m")))
                 .hasMessageContaining("exchange.hdfs.close-retry-initial-delay");
+        assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.io-threads", "0")))
+                .hasMessageContaining("exchange.hdfs.io-threads");
+        assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.read-threads", "0")))
+                .hasMessageContaining("exchange.hdfs.read-threads");
+        assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "hdfs://127.0.0.1:1/x", "exchange.hdfs.read-threads", "1025")))
+                .hasMessageContaining("exchange.hdfs.read-threads");
         assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "file:///tmp/x", "exchange.orphan-cleanup.min-age", "1s")))
                 .hasMessageContaining("exchange.orphan-cleanup.min-age");
     }

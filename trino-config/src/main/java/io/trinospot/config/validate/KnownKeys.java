@@ -70,6 +70,7 @@ public final class KnownKeys
             entry("exchange.hdfs.read-buffer-size", DATA_SIZE),
             entry("exchange.hdfs.io-buffer-size", DATA_SIZE),
             entry("exchange.hdfs.io-threads", POSITIVE_INTEGER),
+            entry("exchange.hdfs.read-threads", POSITIVE_INTEGER),
             entry("exchange.hdfs.packet-size", DATA_SIZE),
             entry("exchange.hdfs.max-packets-in-flight", POSITIVE_INTEGER),
             entry("exchange.hdfs.close-retry-initial-delay", DURATION));
