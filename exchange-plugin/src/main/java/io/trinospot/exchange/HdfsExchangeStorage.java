@@ -24,6 +24,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.weakref.jmx.Managed;
 
 import java.io.EOFException;
 import java.io.FileNotFoundException;
@@ -39,7 +40,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -69,9 +69,9 @@ public final class HdfsExchangeStorage
     private final Configuration configuration;
     private final HdfsExchangeConfig config;
     private final int writeBufferSize;
-    private final ExecutorService writeThreads;
-    private final ListeningExecutorService executor;
-    private final ExecutorService readThreads;
+    private final ThreadPoolExecutor writeThreads;
+    private final ListeningExecutorService writeExecutor;
+    private final ThreadPoolExecutor readThreads;
     private final Map<String, FileSystem> fileSystems = new ConcurrentHashMap<>();
 
     @Inject
@@ -100,7 +100,7 @@ public final class HdfsExchangeStorage
         this.config = requireNonNull(config, "config is null");
         this.writeBufferSize = toIntExact(config.getWriteBufferSize().toBytes());
         this.writeThreads = newPool(config.getIoThreads(), "spot-exchange-hdfs-");
-        this.executor = MoreExecutors.listeningDecorator(writeThreads);
+        this.writeExecutor = MoreExecutors.listeningDecorator(writeThreads);
         this.readThreads = newPool(config.getReadThreads(), "spot-exchange-hdfs-read-");
 
         // Fail start-up, not the first query, when the NameNode cannot be reached.
@@ -115,7 +115,7 @@ public final class HdfsExchangeStorage
         }
     }
 
-    private static ExecutorService newPool(int threads, String namePrefix)
+    private static ThreadPoolExecutor newPool(int threads, String namePrefix)
     {
         ClassLoader pluginLoader = HdfsExchangeStorage.class.getClassLoader();
         AtomicInteger counter = new AtomicInteger();
@@ -165,7 +165,7 @@ public final class HdfsExchangeStorage
 
     private <T> ListenableFuture<T> submit(Callable<T> task)
     {
-        return Futures.submit(task, executor);
+        return Futures.submit(task, writeExecutor);
     }
 
     @Override
@@ -232,6 +232,30 @@ public final class HdfsExchangeStorage
         });
     }
 
+    @Managed
+    public int getWriteTasksQueued()
+    {
+        return writeThreads.getQueue().size();
+    }
+
+    @Managed
+    public int getWriteThreadsBusy()
+    {
+        return writeThreads.getActiveCount();
+    }
+
+    @Managed
+    public int getReadAheadTasksQueued()
+    {
+        return readThreads.getQueue().size();
+    }
+
+    @Managed
+    public int getReadThreadsBusy()
+    {
+        return readThreads.getActiveCount();
+    }
+
     @Override
     public int getWriteBufferSize()
     {
@@ -268,7 +292,7 @@ public final class HdfsExchangeStorage
         HdfsWriter(URI file)
         {
             this.file = requireNonNull(file, "file is null");
-            this.sequential = MoreExecutors.newSequentialExecutor(executor);
+            this.sequential = MoreExecutors.newSequentialExecutor(writeExecutor);
         }
 
         private FSDataOutputStream stream()

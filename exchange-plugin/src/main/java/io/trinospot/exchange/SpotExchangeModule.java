@@ -86,7 +86,9 @@ public class SpotExchangeModule
             case HDFS -> {
                 configBinder(binder).bindConfig(HdfsExchangeConfig.class);
                 binder.bind(HdfsConfiguration.class).toInstance(new HdfsConfiguration(hadoop[0]));
-                binder.bind(FileSystemExchangeStorage.class).annotatedWith(ForRawStorage.class).to(HdfsExchangeStorage.class).in(Scopes.SINGLETON);
+                binder.bind(HdfsExchangeStorage.class).in(Scopes.SINGLETON);
+                binder.bind(FileSystemExchangeStorage.class).annotatedWith(ForRawStorage.class).to(HdfsExchangeStorage.class);
+                newExporter(binder).export(HdfsExchangeStorage.class).withGeneratedName();
             }
             case S3, GCS -> {
                 binder.bind(S3FileSystemExchangeStorageStats.class).in(Scopes.SINGLETON);
