@@ -28,9 +28,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import javax.management.ObjectName;
+
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -311,6 +314,16 @@ class HdfsExchangeSpiIT
                 dataNode.thaw();
             }
             storage.close();
+        }
+    }
+
+    @Test
+    void ioPoolsAreOnJmx()
+            throws Exception
+    {
+        ObjectName name = new ObjectName("trino.plugin.exchange.spot:name=HdfsExchangeStorage");
+        for (String attribute : List.of("WriteTasksQueued", "WriteThreadsBusy", "ReadAheadTasksQueued", "ReadThreadsBusy")) {
+            assertThat(ManagementFactory.getPlatformMBeanServer().getAttribute(name, attribute)).as(attribute).isInstanceOf(Integer.class);
         }
     }
 
