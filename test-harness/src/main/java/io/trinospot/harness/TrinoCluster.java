@@ -545,7 +545,13 @@ public final class TrinoCluster
     /** Runs one statement and returns all rows; on failure the message includes the state of dead nodes. */
     public QueryResult query(String sql)
     {
-        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+        return query(sql, Map.of());
+    }
+
+    /** As {@link #query(String)}, with session properties. */
+    public QueryResult query(String sql, Map<String, String> sessionProperties)
+    {
+        try (Connection connection = connect("trino-spot-harness", sessionProperties); Statement statement = connection.createStatement()) {
             return QueryResult.run(statement, sql);
         }
         catch (SQLException e) {

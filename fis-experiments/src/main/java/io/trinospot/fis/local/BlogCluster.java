@@ -52,6 +52,11 @@ public final class BlogCluster
      * Starts {@code coreWorkers} on-demand workers named core-N and {@code spotWorkers} Spot workers named spot-N,
      * configured from {@code configurations}, and copies q39's tables into the lake (once per machine).
      */
+    /** Initial memory estimate of a task under fault-tolerant execution, sized for the 2 GB workers. */
+    static final String TASK_MEMORY = "256MB";
+    /** What fault-tolerant execution adds to a running task's memory usage when placing others beside it. */
+    static final String TASK_MEMORY_OVERHEAD = "64MB";
+
     public static BlogCluster start(Path configurations, int coreWorkers, int spotWorkers, Path workRoot, Consumer<String> out)
     {
         if (coreWorkers < 1 || spotWorkers < 0) {
@@ -61,7 +66,12 @@ public final class BlogCluster
                 .configurations(configurations)
                 .lake(LakeStorage.S3)
                 .coordinatorHeap("1536m")
-                .workerHeap("2g");
+                .workerHeap("2g")
+                // Fault-tolerant execution places a task where its memory estimate fits: 5 GB at first, and a running
+                // task's usage plus 1 GB. On these 2 GB workers either lets one task run per worker at a time, and once
+                // the Spot workers are gone the whole cluster runs two tasks at once.
+                .coordinatorProperty("fault-tolerant-execution-task-memory", TASK_MEMORY)
+                .coordinatorProperty("fault-tolerant-execution-task-runtime-memory-estimation-overhead", TASK_MEMORY_OVERHEAD);
         for (int i = 1; i <= coreWorkers; i++) {
             spec.worker(WorkerSpec.onDemand("core-" + i));
         }

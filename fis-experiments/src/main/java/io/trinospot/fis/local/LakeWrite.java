@@ -24,7 +24,11 @@ import static java.util.Objects.requireNonNull;
  * transformation of TPC-DS q39's tables: the weekly inventory, denormalised, each row with a pseudonymous token of its
  * natural key (date, warehouse, item). That key is enumerable, so a plain hash of it could be reversed by hashing
  * every combination; the token is a salted SHA-256 iterated {@value #TOKEN_ROUNDS} times (key stretching), which is
- * what makes the write long. Afterwards the written table is checked against a fault-free run of the same SELECT: row
+ * what makes the write long. It reads a copy of the inventory bucketed {@value #SOURCE_BUCKETS} ways on that key, made once
+ * per lake: one file per bucket, of equal size, so each of the scan's tasks has a third of the work. The lake's own copy
+ * has files of 11 %, 28 % and 61 % of the rows, and a Spot worker that drew a smaller one finished it within the notice,
+ * so whether the demo showed a task failed early depended on which file landed where. Afterwards the
+ * written table is checked against a fault-free run of the same SELECT: row
  * count and an order-insensitive checksum of every row, so a lost, duplicated or altered row shows; and the table's
  * storage is listed, so files left by failed attempts show.
  */
@@ -33,12 +37,19 @@ public final class LakeWrite
     public static final String SCHEMA = "trino_spot_demo";
 
     private static final String COLUMNS = "year, week_seq, warehouse, item_id, category, brand, quantity_on_hand, row_token";
-    /** Rounds of the row token's hash: sized so the write's tasks outlast a two-minute notice here (BENCHMARKS.md). */
-    static final int TOKEN_ROUNDS = 8;
+    /**
+     * Rounds of the row token's hash, sized on this kind of machine (BENCHMARKS.md) so a scan task of the write runs well
+     * past the point where a spot-watcher fails a task it first let run: when its running drivers have run longer than
+     * the time left to the cutoff, about 50 s after a notice that came as the task started.
+     */
+    static final int TOKEN_ROUNDS = 32;
+    /** Files of the write's source, each a task of its own: at least one lands on a Spot worker with two core workers. */
+    static final int SOURCE_BUCKETS = 3;
     private static final String TOKEN_SALT = "to_utf8('trino-spot-demo')";
 
     private final String sourceSchema;
     private final String table;
+    private final String source;
 
     /**
      * @param sourceSchema the lake schema holding q39's tables, e.g. {@code lake.tpcds_sf1}
@@ -51,6 +62,14 @@ public final class LakeWrite
             throw new IllegalArgumentException("runId must be lower-case letters, digits and underscores: " + runId);
         }
         this.table = Lake.CATALOG + "." + SCHEMA + ".inventory_weekly_" + runId;
+        String schemaName = sourceSchema.substring(sourceSchema.lastIndexOf('.') + 1);
+        this.source = Lake.CATALOG + "." + SCHEMA + "." + schemaName + "_inventory_by_key_" + SOURCE_BUCKETS;
+    }
+
+    /** The bucketed copy of the inventory the write reads; kept between runs like the lake. */
+    public String source()
+    {
+        return source;
     }
 
     public String table()
@@ -60,18 +79,31 @@ public final class LakeWrite
 
     /**
      * Session properties of the write. Fault-tolerant execution sizes tasks for terabytes: a source stage's task takes
-     * 512 MB of input at first, so q39's sf1 inventory (three ORC files, 18 MB) would be scanned by one task on
-     * whichever worker the scheduler picks. Sized down, each file is a task of its own, on a worker of its own (each
-     * task's 5 GB memory estimate fills a worker here), and the writing is spread too, as a larger table's would be
-     * over a fleet.
+     * 512 MB of input at first, so the source's three files (18 MB) would be scanned by one task on whichever worker
+     * the scheduler picks. Sized down, each file is a task of its own, on a worker of its own, and the writing is
+     * spread too, as a larger table's would be over a fleet.
      */
     public Map<String, String> sessionProperties()
     {
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_min", "1MB");
-        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_max", "1MB");
+        Map<String, String> properties = new LinkedHashMap<>(referenceSessionProperties());
+        // Trino places a task on the worker with the most memory left: with two such tasks to a 2 GB worker's 1.4 GB
+        // pool, the three scan tasks land on three workers, and a rerun can still run beside another task of the write
+        properties.put("fault_tolerant_execution_task_memory", "700MB");
         properties.put("fault_tolerant_execution_arbitrary_distribution_write_task_target_size_min", "64MB");
         properties.put("fault_tolerant_execution_arbitrary_distribution_write_task_target_size_max", "64MB");
+        return properties;
+    }
+
+    /**
+     * Session properties of the fault-free run of the write's SELECT: its scan split the same way. With bucketed
+     * execution the scan would be one stage partitioned by bucket, which fault-tolerant execution runs as one task.
+     */
+    public Map<String, String> referenceSessionProperties()
+    {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put(Lake.CATALOG + ".bucket_execution_enabled", "false");
+        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_min", "1MB");
+        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_max", "1MB");
         return properties;
     }
 
@@ -91,11 +123,11 @@ public final class LakeWrite
                 SELECT d.d_year AS year, d.d_week_seq AS week_seq, w.w_warehouse_name AS warehouse, i.i_item_id AS item_id,
                        i.i_category AS category, i.i_brand AS brand, inv.inv_quantity_on_hand AS quantity_on_hand,
                        %2$s AS row_token
-                FROM %1$s.inventory inv
+                FROM %3$s inv
                 JOIN %1$s.date_dim d ON inv.inv_date_sk = d.d_date_sk
                 JOIN %1$s.warehouse w ON inv.inv_warehouse_sk = w.w_warehouse_sk
                 JOIN %1$s.item i ON inv.inv_item_sk = i.i_item_sk
-                """.formatted(sourceSchema, token);
+                """.formatted(sourceSchema, token, source);
     }
 
     /** Row count and checksum of a relation with the write's columns. */
@@ -213,8 +245,22 @@ public final class LakeWrite
         cluster.query("DROP TABLE IF EXISTS " + table);
     }
 
-    public void createSchema(TrinoCluster cluster)
+    /** Creates the write's schema and, once per lake, its bucketed source; true when the source was made now. */
+    public boolean prepare(TrinoCluster cluster)
     {
         cluster.query("CREATE SCHEMA IF NOT EXISTS " + Lake.CATALOG + "." + SCHEMA);
+        if (!cluster.query("SHOW TABLES FROM " + Lake.CATALOG + "." + SCHEMA + " LIKE '" + source.substring(source.lastIndexOf('.') + 1) + "'").rows().isEmpty()) {
+            return false;
+        }
+        cluster.query(sourceSql());
+        return true;
+    }
+
+    String sourceSql()
+    {
+        // bucketed on the whole natural key: hashing the item alone gave buckets of 20 %, 47 % and 33 %
+        return "CREATE TABLE IF NOT EXISTS " + source
+                + " WITH (format = 'ORC', bucketed_by = ARRAY['inv_date_sk', 'inv_item_sk', 'inv_warehouse_sk'], bucket_count = " + SOURCE_BUCKETS + ")"
+                + " AS SELECT * FROM " + sourceSchema + ".inventory";
     }
 }

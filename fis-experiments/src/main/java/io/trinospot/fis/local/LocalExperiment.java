@@ -235,7 +235,7 @@ public final class LocalExperiment
         Thread.ofPlatform().name("experiment-write-reference").start(() -> {
             try {
                 long begin = System.nanoTime();
-                QueryResult result = cluster.query(write.faultFreeSql());
+                QueryResult result = cluster.query(write.faultFreeSql(), write.referenceSessionProperties());
                 out.accept(String.format("+%5.1fs fault-free run of the write's SELECT: %s in %.1f s", Duration.between(start, Instant.now()).toMillis() / 1000.0,
                         LakeWrite.Fingerprint.of(result), (System.nanoTime() - begin) / 1e9));
                 writeReference.complete(result);
