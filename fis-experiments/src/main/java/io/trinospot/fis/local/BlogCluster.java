@@ -36,6 +36,10 @@ public final class BlogCluster
     public static final String CLUSTER_NAME = "MyTrinoCluster";
     public static final String BLOG_CONFIGURATIONS = "blog-configurations.json";
     public static final Dataset Q39_TABLES = Dataset.tpcds("sf1", Dataset.TPCDS_Q39_TABLES);
+    /** Initial memory estimate of a task under fault-tolerant execution, sized for the 2 GB workers. */
+    static final String TASK_MEMORY = "256MB";
+    /** What fault-tolerant execution adds to a running task's memory usage when placing others beside it. */
+    static final String TASK_MEMORY_OVERHEAD = "64MB";
 
     private final TrinoCluster cluster;
     private final SpotFleet spotFleet;
@@ -52,11 +56,6 @@ public final class BlogCluster
      * Starts {@code coreWorkers} on-demand workers named core-N and {@code spotWorkers} Spot workers named spot-N,
      * configured from {@code configurations}, and copies q39's tables into the lake (once per machine).
      */
-    /** Initial memory estimate of a task under fault-tolerant execution, sized for the 2 GB workers. */
-    static final String TASK_MEMORY = "256MB";
-    /** What fault-tolerant execution adds to a running task's memory usage when placing others beside it. */
-    static final String TASK_MEMORY_OVERHEAD = "64MB";
-
     public static BlogCluster start(Path configurations, int coreWorkers, int spotWorkers, Path workRoot, Consumer<String> out)
     {
         if (coreWorkers < 1 || spotWorkers < 0) {
