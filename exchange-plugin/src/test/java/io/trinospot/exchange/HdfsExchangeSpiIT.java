@@ -200,17 +200,28 @@ class HdfsExchangeSpiIT
         }
     }
 
+    /** A client whose calls to a frozen DataNode keep their threads for the whole test, not the default 60 s. */
+    private Configuration patientClientConfiguration()
+    {
+        Configuration configuration = clientConfiguration();
+        configuration.setInt("dfs.client.socket-timeout", toIntExact(TimeUnit.MINUTES.toMillis(10)));
+        return configuration;
+    }
+
+    private ManagedProcess dataNode()
+    {
+        return hdfs.processes().stream().filter(process -> process.name().equals("datanode")).findFirst().orElseThrow();
+    }
+
     @Test
     void readsHangingOnAFrozenDataNodeDoNotHoldUpAFinishThatNeedsOnlyTheNameNode()
             throws Exception
     {
-        Configuration configuration = clientConfiguration();
-        // Hanging reads must keep their threads for the whole test, not give up after the client's 60s default.
-        configuration.setInt("dfs.client.socket-timeout", toIntExact(TimeUnit.MINUTES.toMillis(10)));
+        Configuration configuration = patientClientConfiguration();
         int threads = 2;
         HdfsExchangeConfig config = new HdfsExchangeConfig().setIoThreads(threads).setReadThreads(threads).setReadBufferSize(DataSize.of(4, DataSize.Unit.KILOBYTE));
         URI base = hdfs.defaultFs().resolve("/exchange-frozen-datanode/");
-        ManagedProcess dataNode = hdfs.processes().stream().filter(process -> process.name().equals("datanode")).findFirst().orElseThrow();
+        ManagedProcess dataNode = dataNode();
         HdfsExchangeStorage storage = new HdfsExchangeStorage(configuration, config, List.of(base));
         List<ExchangeStorageReader> readers = new ArrayList<>();
         boolean frozen = false;
@@ -268,12 +279,11 @@ class HdfsExchangeSpiIT
     void writesHangingOnAFrozenDataNodeDoNotHoldUpAReadThatNeedsOnlyTheNameNode()
             throws Exception
     {
-        Configuration configuration = clientConfiguration();
-        configuration.setInt("dfs.client.socket-timeout", toIntExact(TimeUnit.MINUTES.toMillis(10)));
+        Configuration configuration = patientClientConfiguration();
         int threads = 2;
         HdfsExchangeConfig config = new HdfsExchangeConfig().setIoThreads(threads).setReadThreads(threads);
         URI base = hdfs.defaultFs().resolve("/exchange-frozen-datanode-writes/");
-        ManagedProcess dataNode = hdfs.processes().stream().filter(process -> process.name().equals("datanode")).findFirst().orElseThrow();
+        ManagedProcess dataNode = dataNode();
         HdfsExchangeStorage storage = new HdfsExchangeStorage(configuration, config, List.of(base));
         List<ListenableFuture<Void>> finishes = new ArrayList<>();
         boolean frozen = false;
