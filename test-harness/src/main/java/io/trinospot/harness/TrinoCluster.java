@@ -232,6 +232,9 @@ public final class TrinoCluster
      * What the harness adds to trino-config's JVM options ({@link JvmKeys#options}), after them so they win. Per node it
      * also sets the heap, and on the coordinator the node-refresh listener's and the JMX port's options.
      */
+    /** The JDBC source of the harness's own queries. */
+    private static final String HARNESS_SOURCE = "trino-spot-harness";
+
     static final List<String> JVM_OVERRIDES = List.of(
             // a smaller code cache than the production default keeps many nodes within one small machine
             "-XX:ReservedCodeCacheSize=256M",
@@ -517,7 +520,7 @@ public final class TrinoCluster
     public Connection connect()
             throws SQLException
     {
-        return connect("trino-spot-harness");
+        return connect(HARNESS_SOURCE);
     }
 
     /** A connection whose queries carry {@code source}, so they can be told apart in the coordinator's query list. */
@@ -551,7 +554,7 @@ public final class TrinoCluster
     /** As {@link #query(String)}, with session properties. */
     public QueryResult query(String sql, Map<String, String> sessionProperties)
     {
-        try (Connection connection = connect("trino-spot-harness", sessionProperties); Statement statement = connection.createStatement()) {
+        try (Connection connection = connect(HARNESS_SOURCE, sessionProperties); Statement statement = connection.createStatement()) {
             return QueryResult.run(statement, sql);
         }
         catch (SQLException e) {
