@@ -1,11 +1,13 @@
 package io.trinospot.watcher.drain;
 
+import io.trinospot.watcher.trino.PipelineProgress;
 import io.trinospot.watcher.trino.TaskSnapshot;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,6 +24,11 @@ import static java.util.Objects.requireNonNull;
  * running (the median remaining time of work of unknown size that has run that long; not multiplied by
  * {@code estimateFactor}, which with a two-minute notice failed tasks that had run 40 s and were nearly done). A task with no completed driver gives nothing to extrapolate from and has lost little, so it is failed
  * early.
+ * <p>
+ * When the snapshot has the task's pipelines, the estimate is made per pipeline that reads the task's input, and the
+ * slowest one counts: a join whose build side is done shows most of its drivers completed while its probe side, which
+ * reads most of the data, may have just begun. An input pipeline with no completed driver is, like such a task,
+ * failed early.
  *
  * @param estimateFactor at least 1; how pessimistic to be about the remaining time
  */
@@ -69,27 +76,74 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
             return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY,
                     "no completed driver yet (" + task.completedDrivers() + "/" + task.totalDrivers() + "): no progress to extrapolate, little lost");
         }
-        double fraction = Math.min(1.0, (double) task.completedDrivers() / task.totalDrivers());
         Duration running = task.startedAt()
                 .map(start -> Duration.between(start, now))
                 .filter(duration -> !duration.isNegative())
                 .orElse(task.elapsed());
-        Duration linear = Duration.ofNanos((long) (running.toNanos() * (1 - fraction) / fraction));
-        Duration inFlight = Duration.ZERO;
-        if (task.queuedDrivers() == 0 && task.completedDrivers() < task.totalDrivers() && task.lastDriverStartedAt().isPresent()) {
-            inFlight = Duration.between(task.lastDriverStartedAt().get(), now);
+        List<PipelineProgress> inputs = task.pipelines().stream()
+                .filter(pipeline -> pipeline.input() && pipeline.isUnderway())
+                .toList();
+        if (inputs.isEmpty()) {
+            // No pipeline statistics (a summarized read), or its input is all read: the task's own counts.
+            Estimate estimate = estimate(running, task.completedDrivers(), task.totalDrivers(), task.queuedDrivers(), task.lastDriverStartedAt(), now);
+            return judge(task, estimate.describe("", running, left), estimate.remaining(), left);
         }
-        Duration pessimisticLinear = Duration.ofNanos((long) (linear.toNanos() * estimateFactor));
-        boolean inFlightDominates = inFlight.compareTo(pessimisticLinear) > 0;
-        Duration remaining = inFlightDominates ? inFlight : pessimisticLinear;
-        String progress = "%d/%d drivers done in %s s, about %s s to go%s, %s s until cutoff".formatted(
-                task.completedDrivers(), task.totalDrivers(), seconds(running), seconds(remaining),
-                inFlightDominates ? " (the last " + (task.totalDrivers() - task.completedDrivers()) + " drivers have run " + seconds(inFlight) + " s)" : "",
-                seconds(left));
+        for (PipelineProgress input : inputs) {
+            if (input.completedDrivers() == 0) {
+                // Typically a join's probe side whose build side is done: the task's counts look far along, yet the
+                // part that reads most of its input has not shown a rate to extrapolate.
+                return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY,
+                        "pipeline %d reads input and has no completed driver yet (0/%d; the task %d/%d): no progress to extrapolate".formatted(
+                                input.pipelineId(), input.totalDrivers(), task.completedDrivers(), task.totalDrivers()));
+            }
+        }
+        // The task ends when its slowest input pipeline does; the pipelines fed by them end soon after.
+        Estimate slowest = null;
+        String described = null;
+        for (PipelineProgress input : inputs) {
+            Duration pipelineRunning = input.firstStartedAt()
+                    .map(start -> Duration.between(start, now))
+                    .filter(duration -> !duration.isNegative())
+                    .orElse(running);
+            Estimate estimate = estimate(pipelineRunning, input.completedDrivers(), input.totalDrivers(), input.queuedDrivers(), input.lastStartedAt(), now);
+            if (slowest == null || estimate.remaining().compareTo(slowest.remaining()) > 0) {
+                slowest = estimate;
+                described = estimate.describe("pipeline " + input.pipelineId() + ": ", pipelineRunning, left);
+            }
+        }
+        return judge(task, described, slowest.remaining(), left);
+    }
+
+    private static TaskDecision judge(TaskSnapshot task, String progress, Duration remaining, Duration left)
+    {
         if (remaining.compareTo(left) <= 0) {
             return new TaskDecision(task.taskId(), TaskDecision.Action.LET_FINISH, progress);
         }
         return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY, progress);
+    }
+
+    private Estimate estimate(Duration running, int completed, int total, int queued, Optional<Instant> lastDriverStartedAt, Instant now)
+    {
+        double fraction = Math.min(1.0, (double) completed / total);
+        Duration linear = Duration.ofNanos((long) (running.toNanos() * (1 - fraction) / fraction));
+        Duration inFlight = Duration.ZERO;
+        if (queued == 0 && completed < total && lastDriverStartedAt.isPresent()) {
+            inFlight = Duration.between(lastDriverStartedAt.get(), now);
+        }
+        Duration pessimisticLinear = Duration.ofNanos((long) (linear.toNanos() * estimateFactor));
+        boolean inFlightDominates = inFlight.compareTo(pessimisticLinear) > 0;
+        return new Estimate(completed, total, inFlightDominates ? inFlight : pessimisticLinear, inFlightDominates ? Optional.of(inFlight) : Optional.empty());
+    }
+
+    private record Estimate(int completed, int total, Duration remaining, Optional<Duration> inFlight)
+    {
+        String describe(String prefix, Duration running, Duration left)
+        {
+            return "%s%d/%d drivers done in %s s, about %s s to go%s, %s s until cutoff".formatted(
+                    prefix, completed, total, seconds(running), seconds(remaining),
+                    inFlight.map(time -> " (the last " + (total - completed) + " drivers have run " + seconds(time) + " s)").orElse(""),
+                    seconds(left));
+        }
     }
 
     private static String seconds(Duration duration)

@@ -23,7 +23,8 @@ import static java.util.Objects.requireNonNull;
  * The task side of one drain: on each tick, reads the worker's tasks, applies the policy and fails the tasks
  * it says to fail. The full task list (which holds every task the worker retains, finished ones for 15 minutes)
  * is read every few seconds to find new tasks; in between, only the live tasks are read, one by one, so a busy
- * worker's long list does not slow down the decisions. Each task is failed at most once and counted once. Not thread-safe: ticked from one thread.
+ * worker's long list does not slow down the decisions. Decisions are made on those one-by-one reads, which carry
+ * each task's pipeline statistics. Each task is failed at most once and counted once. Not thread-safe: ticked from one thread.
  */
 final class TaskDrain
 {
@@ -305,8 +306,18 @@ final class TaskDrain
         boolean asksWorker = fullList || !live.isEmpty();
         try {
             if (fullList) {
+                // The list is summarized (no pipeline statistics), so each task is judged on its own read: the one
+                // made moments ago in this pass for a task already known, a new one for a task just found.
+                Map<String, TaskSnapshot> known = new LinkedHashMap<>(live);
                 live.clear();
-                for (TaskSnapshot task : worker.tasks()) {
+                for (TaskSnapshot listed : worker.tasks()) {
+                    if (listed.isDone()) {
+                        continue;
+                    }
+                    TaskSnapshot task = known.get(listed.taskId());
+                    if (task == null) {
+                        task = worker.task(listed.taskId()).orElse(listed);
+                    }
                     if (!task.isDone()) {
                         live.put(task.taskId(), task);
                     }

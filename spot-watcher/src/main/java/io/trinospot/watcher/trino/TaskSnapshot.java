@@ -2,6 +2,7 @@ package io.trinospot.watcher.trino;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -13,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  * @param state Trino's TaskState name, e.g. RUNNING, FLUSHING, FINISHED
  * @param startedAt when the task's first driver started (or, before that, when it was created)
  * @param lastDriverStartedAt when its most recently started driver started, if any has
+ * @param pipelines its pipelines' progress; empty when the read did not include it (a summarized TaskInfo)
  */
 public record TaskSnapshot(
         String taskId,
@@ -24,7 +26,8 @@ public record TaskSnapshot(
         int runningDrivers,
         int blockedDrivers,
         int completedDrivers,
-        Optional<Instant> lastDriverStartedAt)
+        Optional<Instant> lastDriverStartedAt,
+        List<PipelineProgress> pipelines)
 {
     private static final Set<String> DONE = Set.of("FINISHED", "CANCELED", "ABORTED", "FAILED", "CANCELING", "ABORTING", "FAILING");
 
@@ -35,6 +38,13 @@ public record TaskSnapshot(
         requireNonNull(startedAt, "startedAt is null");
         requireNonNull(elapsed, "elapsed is null");
         requireNonNull(lastDriverStartedAt, "lastDriverStartedAt is null");
+        pipelines = List.copyOf(requireNonNull(pipelines, "pipelines is null"));
+    }
+
+    public TaskSnapshot(String taskId, String state, Optional<Instant> startedAt, Duration elapsed, int totalDrivers, int queuedDrivers,
+            int runningDrivers, int blockedDrivers, int completedDrivers, Optional<Instant> lastDriverStartedAt)
+    {
+        this(taskId, state, startedAt, elapsed, totalDrivers, queuedDrivers, runningDrivers, blockedDrivers, completedDrivers, lastDriverStartedAt, List.of());
     }
 
     public TaskSnapshot(String taskId, String state, Optional<Instant> startedAt, Duration elapsed, int totalDrivers, int queuedDrivers,

@@ -43,6 +43,10 @@ public final class TrinoWorkerClient
     // Codes from io.trino.spi.StandardErrorCode; both are INTERNAL_ERROR, which task retries pick up.
     private static final Map<String, Integer> ERROR_CODES = Map.of("REMOTE_HOST_GONE", 65558, "GENERIC_INTERNAL_ERROR", 65536);
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
+    private static final Set<String> TASK_STATS = Set.of("createTime", "firstStartTime", "lastStartTime", "elapsedTime",
+            "totalDrivers", "queuedDrivers", "runningDrivers", "blockedDrivers", "completedDrivers");
+    private static final Set<String> PIPELINE_STATS = Set.of("pipelineId", "inputPipeline", "firstStartTime", "lastStartTime",
+            "totalDrivers", "queuedDrivers", "completedDrivers");
     private static final Pattern AIRLIFT_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)");
 
     private final URI baseUri;
@@ -105,7 +109,9 @@ public final class TrinoWorkerClient
     public Optional<TaskSnapshot> task(String taskId)
             throws TrinoWorkerException
     {
-        String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "?summarize";
+        // Not summarized: a running task's pipeline statistics are what tell a scan that has not started from a task
+        // whose other pipelines are done. One task's TaskInfo is small enough to read on every tick.
+        String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8);
         return call("GET", path, null, Set.of(404, 410), (status, body) -> {
             if (status / 100 != 2) {
                 // The worker no longer has it.
@@ -115,7 +121,7 @@ public final class TrinoWorkerClient
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     throw new IllegalArgumentException("expected a TaskInfo object");
                 }
-                return Optional.of(parseTask(parser));
+                return Optional.of(parseTask(parser, true));
             }
         });
     }
@@ -143,7 +149,7 @@ public final class TrinoWorkerClient
                 if (parser.nextToken() != JsonToken.START_OBJECT) {
                     return "UNKNOWN";
                 }
-                return parseTask(parser).state();
+                return parseTask(parser, false).state();
             }
             catch (IOException | IllegalArgumentException e) {
                 // The request was accepted; only its answer is unreadable.
@@ -225,7 +231,8 @@ public final class TrinoWorkerClient
         }
         List<TaskSnapshot> tasks = new ArrayList<>();
         while (parser.nextToken() == JsonToken.START_OBJECT) {
-            tasks.add(parseTask(parser));
+            // A retained finished task keeps its pipelines: hundreds of them are not worth keeping in the agent's heap.
+            tasks.add(parseTask(parser, false));
         }
         if (parser.currentToken() != JsonToken.END_ARRAY) {
             throw new IllegalArgumentException("expected a JSON array of TaskInfo objects");
@@ -233,19 +240,21 @@ public final class TrinoWorkerClient
         return tasks;
     }
 
-    // One TaskInfo, the parser on its START_OBJECT: only taskStatus.{taskId,state} and a few stats are kept.
-    private static TaskSnapshot parseTask(JsonParser parser)
+    // One TaskInfo, the parser on its START_OBJECT: only taskStatus.{taskId,state}, a few stats and the pipelines'
+    // driver counts are kept.
+    private static TaskSnapshot parseTask(JsonParser parser, boolean withPipelines)
             throws IOException
     {
         Map<String, JsonNode> status = Map.of();
-        Map<String, JsonNode> stats = Map.of();
+        Map<String, JsonNode> stats = new HashMap<>();
+        List<PipelineProgress> pipelines = new ArrayList<>();
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             parser.nextToken();
             switch (field) {
                 case "taskStatus" -> status = scalars(parser, Set.of("taskId", "state"));
-                case "stats" -> stats = scalars(parser, Set.of("createTime", "firstStartTime", "lastStartTime", "elapsedTime",
-                        "totalDrivers", "queuedDrivers", "runningDrivers", "blockedDrivers", "completedDrivers"));
+                case "stats" -> stats = scalars(parser, TASK_STATS,
+                        withPipelines ? Map.of("pipelines", pipelinesParser -> parsePipelines(pipelinesParser, pipelines)) : Map.of());
                 default -> parser.skipChildren();
             }
         }
@@ -265,11 +274,47 @@ public final class TrinoWorkerClient
                 intValue(stats.get("runningDrivers")),
                 intValue(stats.get("blockedDrivers")),
                 intValue(stats.get("completedDrivers")),
-                instant(taskStats.get("lastStartTime")));
+                instant(taskStats.get("lastStartTime")),
+                pipelines);
     }
 
-    // Reads the object the parser is on, keeping the wanted scalar fields and skipping everything else.
+    // stats.pipelines, the parser on its value: absent or empty in a summarized TaskInfo.
+    private static void parsePipelines(JsonParser parser, List<PipelineProgress> pipelines)
+            throws IOException
+    {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            // Skips operatorSummaries and the running drivers' own statistics, the bulk of a pipeline's entry.
+            Map<String, JsonNode> pipeline = scalars(parser, PIPELINE_STATS, Map.of());
+            pipelines.add(new PipelineProgress(
+                    intValue(pipeline.get("pipelineId")),
+                    pipeline.containsKey("inputPipeline") && pipeline.get("inputPipeline").asBoolean(),
+                    intValue(pipeline.get("totalDrivers")),
+                    intValue(pipeline.get("queuedDrivers")),
+                    intValue(pipeline.get("completedDrivers")),
+                    instant(pipeline.get("firstStartTime")),
+                    instant(pipeline.get("lastStartTime"))));
+        }
+    }
+
     private static Map<String, JsonNode> scalars(JsonParser parser, Set<String> wanted)
+            throws IOException
+    {
+        return scalars(parser, wanted, Map.of());
+    }
+
+    private interface NestedParser
+    {
+        void parse(JsonParser parser)
+                throws IOException;
+    }
+
+    // Reads the object the parser is on, keeping the wanted scalar fields, handing the named nested values to their
+    // parsers and skipping everything else.
+    private static Map<String, JsonNode> scalars(JsonParser parser, Set<String> wanted, Map<String, NestedParser> nested)
             throws IOException
     {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
@@ -282,6 +327,9 @@ public final class TrinoWorkerClient
             JsonToken value = parser.nextToken();
             if (wanted.contains(name) && value.isScalarValue()) {
                 values.put(name, JSON.readTree(parser));
+            }
+            else if (nested.containsKey(name)) {
+                nested.get(name).parse(parser);
             }
             else {
                 parser.skipChildren();

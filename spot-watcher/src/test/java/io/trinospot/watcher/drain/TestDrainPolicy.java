@@ -1,5 +1,6 @@
 package io.trinospot.watcher.drain;
 
+import io.trinospot.watcher.trino.PipelineProgress;
 import io.trinospot.watcher.trino.TaskSnapshot;
 import org.junit.jupiter.api.Test;
 
@@ -139,6 +140,55 @@ class TestDrainPolicy
     }
 
     @Test
+    void joinWhoseProbeSideHasNotCompletedADriverIsFailedEarly()
+    {
+        // The demo's write on a Spot worker: the 24 build-side drivers of its joins are done, the 4 drivers that scan
+        // the table and probe have run 5 s with none done. The task's counts alone say 24/28 and let it run.
+        Instant started = NOW.minusSeconds(8);
+        List<PipelineProgress> pipelines = List.of(
+                new PipelineProgress(0, true, 4, 0, 0, Optional.of(NOW.minusSeconds(5)), Optional.of(NOW.minusSeconds(5))),
+                new PipelineProgress(1, true, 8, 0, 8, Optional.of(started), Optional.of(started)),
+                new PipelineProgress(2, true, 8, 0, 8, Optional.of(started), Optional.of(started)),
+                new PipelineProgress(3, true, 8, 0, 8, Optional.of(started), Optional.of(started)));
+        TaskSnapshot summarized = new TaskSnapshot("u", "RUNNING", Optional.of(started), Duration.ofSeconds(8), 28, 0, 4, 0, 24, Optional.of(NOW.minusSeconds(5)));
+        assertThat(decide(summarized)).isEqualTo(LET_FINISH);
+        TaskDecision decision = policy.decide(List.of(withPipelines(summarized, pipelines)), NOW, DEADLINE).getFirst();
+        assertThat(decision.action()).isEqualTo(FAIL_EARLY);
+        assertThat(decision.reason()).contains("pipeline 0 reads input and has no completed driver yet (0/4; the task 24/28)");
+    }
+
+    @Test
+    void slowestInputPipelineDecides()
+    {
+        // Pipeline 0 is nearly done; pipeline 1 has done 1 of 10 drivers in 30 s: about 270 s to go.
+        List<PipelineProgress> pipelines = List.of(
+                new PipelineProgress(0, true, 10, 0, 9, Optional.of(NOW.minusSeconds(30)), Optional.of(NOW.minusSeconds(2))),
+                new PipelineProgress(1, true, 10, 5, 1, Optional.of(NOW.minusSeconds(30)), Optional.of(NOW.minusSeconds(1))));
+        TaskSnapshot task = withPipelines(task("v", "RUNNING", 30, 20, 10), pipelines);
+        TaskDecision decision = policy.decide(List.of(task), NOW, DEADLINE).getFirst();
+        assertThat(decision.action()).isEqualTo(FAIL_EARLY);
+        assertThat(decision.reason()).startsWith("pipeline 1: 1/10 drivers done in 30.0 s");
+        // The same with pipeline 1 at 9 of 10: both fit.
+        List<PipelineProgress> bothFast = List.of(pipelines.getFirst(),
+                new PipelineProgress(1, true, 10, 0, 9, Optional.of(NOW.minusSeconds(30)), Optional.of(NOW.minusSeconds(2))));
+        assertThat(decide(withPipelines(task("w", "RUNNING", 30, 20, 18), bothFast))).isEqualTo(LET_FINISH);
+    }
+
+    @Test
+    void pipelinesFedByOtherPipelinesDoNotCount()
+    {
+        // A final aggregation completes no driver before its input ends; an input pipeline without drivers has no
+        // input yet. Only pipeline 0 tells the task's progress, and it is nearly done.
+        List<PipelineProgress> pipelines = List.of(
+                new PipelineProgress(0, true, 10, 0, 8, Optional.of(NOW.minusSeconds(40)), Optional.of(NOW.minusSeconds(3))),
+                new PipelineProgress(1, false, 4, 0, 0, Optional.of(NOW.minusSeconds(40)), Optional.of(NOW.minusSeconds(40))),
+                new PipelineProgress(2, true, 0, 0, 0, Optional.empty(), Optional.empty()));
+        TaskDecision decision = policy.decide(List.of(withPipelines(task("x", "RUNNING", 40, 14, 8), pipelines)), NOW, DEADLINE).getFirst();
+        assertThat(decision.action()).isEqualTo(LET_FINISH);
+        assertThat(decision.reason()).startsWith("pipeline 0: 8/10 drivers done in 40.0 s");
+    }
+
+    @Test
     void rejectsNonsenseSettings()
     {
         assertThatThrownBy(() -> new DrainPolicy(Duration.ofSeconds(-1), 1.5)).isInstanceOf(IllegalArgumentException.class);
@@ -151,6 +201,12 @@ class TestDrainPolicy
         List<TaskDecision> decisions = policy.decide(List.of(task), NOW, DEADLINE);
         assertThat(decisions).hasSize(1);
         return decisions.getFirst().action();
+    }
+
+    private static TaskSnapshot withPipelines(TaskSnapshot task, List<PipelineProgress> pipelines)
+    {
+        return new TaskSnapshot(task.taskId(), task.state(), task.startedAt(), task.elapsed(), task.totalDrivers(), task.queuedDrivers(), task.runningDrivers(),
+                task.blockedDrivers(), task.completedDrivers(), task.lastDriverStartedAt(), pipelines);
     }
 
     static TaskSnapshot task(String id, String state, long runningSeconds, int total, int completed)

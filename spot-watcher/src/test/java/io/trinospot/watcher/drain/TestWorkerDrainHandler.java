@@ -11,6 +11,7 @@ import io.trinospot.watcher.status.WatcherMetrics;
 import io.trinospot.harness.logging.LogCapture;
 import io.trinospot.harness.time.ManualScheduler;
 import io.trinospot.watcher.trino.NodeState;
+import io.trinospot.watcher.trino.PipelineProgress;
 import io.trinospot.watcher.trino.TaskSnapshot;
 import io.trinospot.watcher.trino.TrinoWorkerException;
 import io.trinospot.watcher.trino.WorkerApi;
@@ -20,7 +21,9 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
@@ -87,6 +90,24 @@ class TestWorkerDrainHandler
         assertThat(metrics.counter("trinospot_watcher_tasks_let_finish_total")).isEqualTo(1);
         assertThat(metrics.counter("trinospot_watcher_tasks_failed_early_total")).isEqualTo(2);
         assertThat(metrics.render()).contains("trinospot_watcher_notice_to_state_change_seconds_count 1");
+    }
+
+    @Test
+    void tasksAreJudgedOnTheirOwnReadWhichHasThePipelines()
+    {
+        // The summarized list says 24/28 drivers done, which alone lets the task run; the task's own read shows that
+        // the pipeline reading its input has completed none (a join whose build side is done).
+        Instant started = START.minusSeconds(8);
+        TaskSnapshot listed = new TaskSnapshot("join", "RUNNING", Optional.of(started), Duration.ofSeconds(8), 28, 0, 4, 0, 24, Optional.of(START.minusSeconds(5)));
+        worker.tasks = List.of(listed);
+        worker.detailed.put("join", new TaskSnapshot("join", "RUNNING", Optional.of(started), Duration.ofSeconds(8), 28, 0, 4, 0, 24, Optional.of(START.minusSeconds(5)),
+                List.of(new PipelineProgress(0, true, 4, 0, 0, Optional.of(START.minusSeconds(5)), Optional.of(START.minusSeconds(5))),
+                        new PipelineProgress(1, true, 24, 0, 24, Optional.of(started), Optional.of(started)))));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        assertThat(worker.failed).containsExactly("join");
+        assertThat(worker.messages.getFirst()).contains("pipeline 0 reads input and has no completed driver yet");
+        assertThat(metrics.counter("trinospot_watcher_tasks_let_finish_total")).as("never judged on the list's counts").isZero();
     }
 
     @Test
@@ -270,9 +291,10 @@ class TestWorkerDrainHandler
         scheduler.runDue();
         assertThat(worker.taskPolls).isEqualTo(1);
 
-        // Ticks every 50 ms; the full list only every 5 s.
+        // Ticks every 50 ms; the full list only every 5 s. The task is read on its own when the first listing finds
+        // it (the list is summarized), then on every tick.
         scheduler.advance(Duration.ofSeconds(5).minus(MILLI));
-        assertThat(worker.taskReads).as("the task re-read on its own on every tick").isEqualTo(99);
+        assertThat(worker.taskReads).as("the task read on its own when found and on every tick").isEqualTo(1 + 99);
         assertThat(worker.taskPolls).isEqualTo(1);
         scheduler.advance(MILLI);
         assertThat(worker.taskPolls).isEqualTo(2);
@@ -886,6 +908,8 @@ class TestWorkerDrainHandler
         int coordinatorQuestions;
         int readsWhenCoordinatorConfirmed;
         List<TaskSnapshot> tasks = List.of();
+        // What a task's own read answers where it differs from the list (which is summarized on a real worker).
+        final Map<String, TaskSnapshot> detailed = new HashMap<>();
         TrinoWorkerException tasksError;
         // Thrown once each, in order, by the next reads.
         final java.util.Deque<TrinoWorkerException> nextReadErrors = new java.util.ArrayDeque<>();
@@ -992,6 +1016,7 @@ class TestWorkerDrainHandler
             return tasks.stream()
                     .filter(task -> task.taskId().equals(taskId))
                     .findFirst()
+                    .map(task -> detailed.getOrDefault(taskId, task))
                     // A failed task reads as FAILED, as on a real worker.
                     .map(task -> failed.contains(taskId) ? new TaskSnapshot(taskId, "FAILED", task.startedAt(), task.elapsed(), task.totalDrivers(), 0, 0, 0, task.completedDrivers()) : task);
         }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -83,14 +84,33 @@ class TestTrinoWorkerClient
     }
 
     @Test
-    void readsOneTaskSummarized()
+    void readsOneTaskWithItsPipelines()
             throws Exception
     {
-        worker.taskListJson = TASKS;
+        // A running task's TaskInfo, not summarized: stats.pipelines with each pipeline's operator summaries and
+        // running drivers (trimmed here), which the client skips.
+        worker.taskListJson = """
+                [{"taskStatus":{"taskId":"20261122_100000_00001_abcde.1.0.0","state":"RUNNING"},
+                  "stats":{"firstStartTime":"2026-11-22T09:59:51.500Z","elapsedTime":"10.00s","totalDrivers":28,"completedDrivers":24,
+                           "pipelines":[
+                             {"pipelineId":0,"firstStartTime":"2026-11-22T09:59:52.000Z","lastStartTime":"2026-11-22T09:59:52.100Z","lastEndTime":null,
+                              "inputPipeline":true,"outputPipeline":true,"totalDrivers":4,"queuedDrivers":0,"queuedPartitionedDrivers":0,
+                              "runningDrivers":4,"blockedDrivers":0,"completedDrivers":0,
+                              "operatorSummaries":[{"operatorType":"ScanFilterAndProjectOperator","inputPositions":100}],
+                              "drivers":[{"createTime":"2026-11-22T09:59:52.000Z","operatorStats":[{"operatorType":"X"}]}]},
+                             {"pipelineId":1,"firstStartTime":"2026-11-22T09:59:51.500Z","lastStartTime":"2026-11-22T09:59:51.600Z",
+                              "inputPipeline":true,"outputPipeline":false,"totalDrivers":24,"queuedDrivers":0,"completedDrivers":24,
+                              "operatorSummaries":[],"drivers":[]},
+                             {"pipelineId":2,"inputPipeline":false,"totalDrivers":0,"completedDrivers":0}]}}]
+                """;
         TaskSnapshot task = client.task("20261122_100000_00001_abcde.1.0.0").orElseThrow();
+        assertThat(worker.taskReads).as("not summarized: summarizing drops a running task's pipelines").containsExactly("20261122_100000_00001_abcde.1.0.0?null");
         assertThat(task.state()).isEqualTo("RUNNING");
-        assertThat(task.completedDrivers()).isEqualTo(6);
-        assertThat(worker.taskReads).containsExactly("20261122_100000_00001_abcde.1.0.0?summarize");
+        assertThat(task.completedDrivers()).isEqualTo(24);
+        assertThat(task.pipelines()).containsExactly(
+                new PipelineProgress(0, true, 4, 0, 0, Optional.of(Instant.parse("2026-11-22T09:59:52.000Z")), Optional.of(Instant.parse("2026-11-22T09:59:52.100Z"))),
+                new PipelineProgress(1, true, 24, 0, 24, Optional.of(Instant.parse("2026-11-22T09:59:51.500Z")), Optional.of(Instant.parse("2026-11-22T09:59:51.600Z"))),
+                new PipelineProgress(2, false, 0, 0, 0, Optional.empty(), Optional.empty()));
         assertThat(client.task("20261122_100000_00001_abcde.9.0.0")).as("a task the worker no longer has").isEmpty();
     }
 

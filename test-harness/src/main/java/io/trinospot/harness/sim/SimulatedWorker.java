@@ -116,6 +116,9 @@ public final class SimulatedWorker
                 }
                 default -> {
                     known = false;
+                    // Read before answering: a request body left unread makes Jetty reset an HTTP/2 stream (one
+                    // upgraded from HTTP/1.1 included), and the client then sees "Stream cancelled", not the 404.
+                    Content.Source.consumeAll(request);
                     respond(response, callback, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
                 }
             }
