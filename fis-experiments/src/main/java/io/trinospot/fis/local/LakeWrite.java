@@ -37,6 +37,7 @@ public final class LakeWrite
     public static final String SCHEMA = "trino_spot_demo";
 
     private static final String COLUMNS = "year, week_seq, warehouse, item_id, category, brand, quantity_on_hand, row_token";
+    private static final String PARTITIONED_COLUMNS = "week_seq, warehouse, item_id, category, brand, quantity_on_hand, row_token, year";
     /**
      * Rounds of the row token's hash, sized on this kind of machine (BENCHMARKS.md) so a scan task of the write runs well
      * past the point where a spot-watcher fails a task it first let run: when its running drivers have run longer than
@@ -50,6 +51,7 @@ public final class LakeWrite
     private final String sourceSchema;
     private final String table;
     private final String source;
+    private final int tokenRounds;
 
     /**
      * @param sourceSchema the lake schema holding q39's tables, e.g. {@code lake.tpcds_sf1}
@@ -57,6 +59,19 @@ public final class LakeWrite
      */
     public LakeWrite(String sourceSchema, String runId)
     {
+        this(sourceSchema, runId, TOKEN_ROUNDS);
+    }
+
+    /**
+     * @param tokenRounds rounds of the row token's hash: the write's length (a test that needs a write in flight
+     * for a few seconds, not past a two-minute notice, takes fewer)
+     */
+    public LakeWrite(String sourceSchema, String runId, int tokenRounds)
+    {
+        if (tokenRounds < 1) {
+            throw new IllegalArgumentException("tokenRounds must be at least 1: " + tokenRounds);
+        }
+        this.tokenRounds = tokenRounds;
         this.sourceSchema = requireNonNull(sourceSchema, "sourceSchema is null");
         if (!runId.matches("[a-z0-9_]+")) {
             throw new IllegalArgumentException("runId must be lower-case letters, digits and underscores: " + runId);
@@ -113,10 +128,25 @@ public final class LakeWrite
         return "CREATE TABLE " + table + " WITH (format = 'ORC') AS\n" + select();
     }
 
+    /**
+     * An empty table of the write's rows partitioned by year (a Hive partition column comes last), for
+     * {@link #insertSql()}.
+     */
+    public String createPartitionedSql()
+    {
+        return "CREATE TABLE " + table + " WITH (format = 'ORC', partitioned_by = ARRAY['year']) AS\nSELECT " + PARTITIONED_COLUMNS + " FROM (" + select() + ") WITH NO DATA";
+    }
+
+    /** The write as an {@code INSERT} into the table of {@link #createPartitionedSql()}: a file per partition and task. */
+    public String insertSql()
+    {
+        return "INSERT INTO " + table + "\nSELECT " + PARTITIONED_COLUMNS + " FROM (" + select() + ")";
+    }
+
     String select()
     {
         String token = "to_utf8(concat_ws('|', CAST(d.d_date AS varchar), w.w_warehouse_id, i.i_item_id))";
-        for (int round = 0; round < TOKEN_ROUNDS; round++) {
+        for (int round = 0; round < tokenRounds; round++) {
             token = "sha256(concat(" + TOKEN_SALT + ", " + token + "))";
         }
         return """
@@ -209,7 +239,7 @@ public final class LakeWrite
         return new Check(Optional.of(table), faultFree, leftovers(cluster));
     }
 
-    /** Objects under the table's directory that no row of the table comes from. */
+    /** Objects under the table's directory (its partitions' included) that no row of the table comes from. */
     private List<String> leftovers(TrinoCluster cluster)
     {
         Set<String> files = new HashSet<>();
@@ -220,7 +250,12 @@ public final class LakeWrite
         URI any = URI.create(files.iterator().next());
         String bucket = any.getHost();
         String key = any.getPath().substring(1);
-        String directory = key.substring(0, key.lastIndexOf('/') + 1);
+        String tableDirectory = "/" + table.substring(table.lastIndexOf('.') + 1) + "/";
+        int tableAt = ("/" + key).lastIndexOf(tableDirectory);
+        if (tableAt < 0) {
+            throw new IllegalStateException("A file of " + table + " is not under a directory named after it: " + any);
+        }
+        String directory = key.substring(0, tableAt + tableDirectory.length() - 1);
         List<String> leftovers = new ArrayList<>();
         try (S3Client s3 = cluster.s3().orElseThrow(() -> new IllegalStateException("The write's lake is on the S3 server, which is not running")).client()) {
             for (S3Object object : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(directory).build()).contents()) {
@@ -233,10 +268,13 @@ public final class LakeWrite
         return leftovers;
     }
 
-    /** The file metastore keeps a managed table's metadata in the table's directory; no task writes it. */
+    /**
+     * The file metastore keeps a managed table's metadata in the table's directory, and a partition's in the
+     * partition's; no task writes it.
+     */
     private static boolean isMetastoreFile(String name)
     {
-        return name.equals(".trinoSchema") || name.startsWith(".trinoPermissions/");
+        return name.equals(".trinoSchema") || name.endsWith("/.trinoSchema") || name.startsWith(".trinoPermissions/") || name.contains("/.trinoPermissions/");
     }
 
     /** Drops the table and, with it, its files; the lake keeps only the tables copied into it. */

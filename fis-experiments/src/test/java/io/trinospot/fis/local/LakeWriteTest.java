@@ -31,6 +31,22 @@ class LakeWriteTest
     }
 
     @Test
+    void theSameWriteAsAnInsertIntoATablePartitionedByYear()
+    {
+        LakeWrite write = new LakeWrite("lake.tpcds_sf1", "etl_1", 2);
+        assertThat(write.createPartitionedSql())
+                .startsWith("CREATE TABLE lake.trino_spot_demo.inventory_weekly_etl_1 WITH (format = 'ORC', partitioned_by = ARRAY['year']) AS\n"
+                        + "SELECT week_seq, warehouse, item_id, category, brand, quantity_on_hand, row_token, year FROM (SELECT ")
+                .endsWith(") WITH NO DATA");
+        assertThat(write.insertSql()).startsWith("INSERT INTO lake.trino_spot_demo.inventory_weekly_etl_1\n"
+                + "SELECT week_seq, warehouse, item_id, category, brand, quantity_on_hand, row_token, year FROM (SELECT ");
+        // the token's rounds set the write's length
+        assertThat(write.select().split("sha256\\(", -1)).hasSize(3);
+        assertThat(new LakeWrite("lake.tpcds_sf1", "etl_1").select().split("sha256\\(", -1)).hasSize(LakeWrite.TOKEN_ROUNDS + 1);
+        assertThatThrownBy(() -> new LakeWrite("lake.tpcds_sf1", "etl_1", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void exactMeansTheSameRowsAndChecksumAndNoLeftoverFiles()
     {
         assertThat(new LakeWrite.Check(Optional.of(FAULT_FREE), FAULT_FREE, List.of()).exact()).isTrue();
