@@ -62,8 +62,8 @@ class S3ExchangeFaultIT
         s3.createBucket(BUCKET);
         proxy = S3FaultProxy.start(s3.endpoint());
         // One manager (one S3 client) for every case, as on a node; each case faults only its own exchange's requests.
-        // STANDARD retries: ADAPTIVE_V2 (the default, one case below) also slows the whole client down for a while
-        // after throttling, which makes no request more or fewer but cost the cases after a SlowDown 10-20 s each.
+        // STANDARD retries: ADAPTIVE_V2 (the default, one case below) also rate-limits the whole client for a while
+        // after throttling, which makes no request more or fewer but added about 10 s to each SlowDown case.
         manager = manager("STANDARD");
     }
 
