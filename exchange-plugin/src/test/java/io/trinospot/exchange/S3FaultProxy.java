@@ -14,10 +14,9 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,13 +74,12 @@ final class S3FaultProxy
 
     private record Armed(Match match, Fault fault, int times, AtomicInteger seen, AtomicInteger injected) {}
 
-    private static final Set<String> HOP_BY_HOP_STRIPPED = Set.of("expect");
+    private static final Set<String> NOT_PASSED_ON = Set.of("expect");
 
     private final InetSocketAddress upstream;
     private final ServerSocket server;
     private final ExecutorService connections = Executors.newVirtualThreadPerTaskExecutor();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final Map<Kind, AtomicInteger> requestsByKind = new EnumMap<>(Kind.class);
     private final AtomicInteger requestIds = new AtomicInteger();
     private volatile Optional<Armed> armed = Optional.empty();
     private volatile boolean closed;
@@ -90,9 +88,6 @@ final class S3FaultProxy
     {
         this.upstream = requireNonNull(upstream, "upstream is null");
         this.server = requireNonNull(server, "server is null");
-        for (Kind kind : Kind.values()) {
-            requestsByKind.put(kind, new AtomicInteger());
-        }
     }
 
     static S3FaultProxy start(URI upstreamEndpoint)
@@ -133,11 +128,6 @@ final class S3FaultProxy
     int injectedFaults()
     {
         return armed.map(rule -> rule.injected().get()).orElse(0);
-    }
-
-    int requests(Kind kind)
-    {
-        return requestsByKind.get(kind).get();
     }
 
     @Override
@@ -187,7 +177,6 @@ final class S3FaultProxy
                 String method = requestLine[0];
                 String target = requestLine[1];
                 Kind kind = classify(method, target);
-                requestsByKind.get(kind).incrementAndGet();
                 Optional<Fault> fault = decide(kind, target);
                 boolean expectContinue = request.header("expect").map(value -> value.equalsIgnoreCase("100-continue")).orElse(false);
 
@@ -224,7 +213,7 @@ final class S3FaultProxy
                 open.add(upstreamSocket);
                 InputStream fromUpstream = new BufferedInputStream(upstreamSocket.getInputStream());
                 OutputStream toUpstream = upstreamSocket.getOutputStream();
-                toUpstream.write(request.bytesWithout(HOP_BY_HOP_STRIPPED));
+                toUpstream.write(request.bytesWithout(NOT_PASSED_ON));
                 toUpstream.write(body);
                 toUpstream.flush();
                 Head response = Head.read(fromUpstream).orElseThrow(() -> new EOFException("S3 server closed the connection"));
@@ -304,7 +293,7 @@ final class S3FaultProxy
 
     private static Set<String> queryKeys(String query)
     {
-        Set<String> keys = new java.util.HashSet<>();
+        Set<String> keys = new HashSet<>();
         for (String parameter : query.split("&")) {
             int equals = parameter.indexOf('=');
             keys.add(equals < 0 ? parameter : parameter.substring(0, equals));
