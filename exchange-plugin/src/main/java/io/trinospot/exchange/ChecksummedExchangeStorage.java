@@ -330,7 +330,7 @@ public final class ChecksummedExchangeStorage
             }
             catch (IOException | RuntimeException e) {
                 // Storages' readers fail on a damaged record length too (EOF, out of bounds), without naming the file.
-                throw fail(new IOException("Reading spool file %s failed after offset %d: %s".formatted(currentFileUri(), fileOffset, e), e));
+                throw fail(readFailure(currentFileUri(), fileOffset, e));
             }
             if (frame == null && reader.isFinished()) {
                 if (fileIndex < files.size()) {
@@ -391,6 +391,11 @@ public final class ChecksummedExchangeStorage
             dataBytes = 0;
         }
 
+        private static IOException readFailure(String file, long offset, Throwable e)
+        {
+            return new IOException("Reading spool file %s failed after offset %d: %s".formatted(file, offset, e), e);
+        }
+
         private String currentFileUri()
         {
             return files.isEmpty() ? "(none)" : files.get(min(fileIndex, files.size() - 1)).getFileUri().toString();
@@ -420,7 +425,10 @@ public final class ChecksummedExchangeStorage
             if (failure != null || closed || pages.hasPage() || allFilesEnded || reader.isFinished()) {
                 return immediateVoidFuture();
             }
-            return reader.isBlocked();
+            // A storage read that failed (an S3 error, a dropped connection) fails this future first, naming no file.
+            String file = currentFileUri();
+            long offset = fileOffset;
+            return SpoolFailures.restated(reader.isBlocked(), e -> readFailure(file, offset, e));
         }
 
         @Override

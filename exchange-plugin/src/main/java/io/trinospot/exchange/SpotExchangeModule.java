@@ -93,7 +93,13 @@ public class SpotExchangeModule
             case S3, GCS -> {
                 binder.bind(S3FileSystemExchangeStorageStats.class).in(Scopes.SINGLETON);
                 newExporter(binder).export(S3FileSystemExchangeStorageStats.class).withGeneratedName();
-                configBinder(binder).bindConfig(ExchangeS3Config.class);
+                ExchangeS3Config s3Config = buildConfigObject(ExchangeS3Config.class);
+                if (s3Config.getS3MaxErrorRetries() < 1) {
+                    // Trino accepts 0 but gives the AWS SDK this as its attempts per request, which it refuses only on
+                    // the first spool request: every write and read would fail, naming no key.
+                    binder.addError("exchange.s3.max-error-retries must be at least 1: it is the number of attempts per S3 request, the first one included");
+                    return;
+                }
                 binder.bind(S3FileSystemExchangeStorage.CompatibilityMode.class).toInstance(baseDirectories.kind() == BaseDirectories.StorageKind.GCS
                         ? S3FileSystemExchangeStorage.CompatibilityMode.GCP
                         : S3FileSystemExchangeStorage.CompatibilityMode.AWS);

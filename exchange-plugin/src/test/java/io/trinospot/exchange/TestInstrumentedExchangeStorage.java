@@ -25,6 +25,7 @@ import java.util.List;
 
 import static com.google.common.util.concurrent.Futures.immediateVoidFuture;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The JMX counters every scheme reports: exact bytes and files, errors, whether storage writes complete inside the call or later. */
 class TestInstrumentedExchangeStorage
@@ -78,6 +79,24 @@ class TestInstrumentedExchangeStorage
         assertThat(stats.getBytesWritten().getTotalCount()).isEqualTo(2 << 20);
         assertThat(stats.getAbortedFiles().getTotalCount()).isEqualTo(1);
         assertThat(stats.getFilesWritten().getTotalCount()).isZero();
+    }
+
+    @Test
+    void failedWritesNameTheSpoolFileAndTheCause()
+    {
+        ControlledStorage raw = new ControlledStorage();
+        URI file = URI.create("s3://bucket/exchange/0_0.data");
+        ExchangeStorageWriter writer = new InstrumentedExchangeStorage(raw, new SpotExchangeStats()).createExchangeStorageWriter(file);
+        ListenableFuture<Void> write = writer.write(Slices.wrappedBuffer(new byte[100]));
+        ListenableFuture<Void> cancelled = writer.write(Slices.wrappedBuffer(new byte[100]));
+
+        raw.writes.get(0).setException(new IOException("Status Code: 503"));
+        assertThatThrownBy(write::get)
+                .hasRootCauseMessage("Status Code: 503")
+                .cause().hasMessage("Writing spool file s3://bucket/exchange/0_0.data failed: java.io.IOException: Status Code: 503");
+        // an abort's cancellation stays a cancellation
+        raw.writes.get(1).cancel(true);
+        assertThat(cancelled.isCancelled()).isTrue();
     }
 
     @Test

@@ -113,6 +113,16 @@ class TestSpotExchangeManagerFactory
     }
 
     @Test
+    void zeroS3AttemptsIsRejectedAtStartUp()
+    {
+        // Trino accepts 0 and hands it to the AWS SDK as the attempts per request, which refuses it only when the
+        // first spool request builds the client: every spool write and read would fail, naming no key.
+        assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "s3://bucket/x", "exchange.s3.region", "us-east-1", "exchange.s3.max-error-retries", "0")))
+                .hasMessageContaining("exchange.s3.max-error-retries");
+        create(Map.of("exchange.base-directories", "s3://bucket/x", "exchange.s3.region", "us-east-1", "exchange.s3.max-error-retries", "1")).shutdown();
+    }
+
+    @Test
     void unknownPropertyIsRejected()
     {
         assertThatThrownBy(() -> create(Map.of("exchange.base-directories", "file:///tmp/x", "exchange.hdfs.no-such-key", "1")))
