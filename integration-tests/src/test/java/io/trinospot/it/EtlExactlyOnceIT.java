@@ -101,7 +101,10 @@ class EtlExactlyOnceIT
         String victim = underFault(write, write.insertSql(), cluster::kill, seenByReader);
         assertExact(write);
         assertThat(seenByReader).as("row counts a reader saw while the INSERT ran").isSubsetOf(0L, faultFree.rows());
-        fleet.replaceWorker(victim, Duration.ofMinutes(3));
+        if (MATRIX) {
+            // The next case needs three workers to lose one of.
+            fleet.replaceWorker(victim, Duration.ofMinutes(3));
+        }
     }
 
     @Test
