@@ -101,7 +101,7 @@ class FteCostBenchmarkIT
             throws IOException
     {
         List<FteSummary> summaries = FteSummary.summarize(runner.measurements());
-        Files.writeString(markdown, FteReport.markdown(run, runner.measurements(), summaries));
+        Files.writeString(markdown, FteReport.markdown(run, runner.measurements(), summaries, runner.differences()));
         Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
         for (FteSummary summary : summaries) {
             ratios.put(summary.storage() + " " + summary.mode(), FteSummary.wallRatios(runner.measurements(), summary.storage(), summary.mode()));

@@ -1,6 +1,7 @@
 package io.trinospot.harness.bench;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -10,16 +11,26 @@ public final class FteReport
 {
     private FteReport() {}
 
-    public static String markdown(RunInfo run, List<Measurement> measurements, List<FteSummary> summaries)
+    /** {@code differences}: every run whose rows differed from NONE, as {@link FteRunner#differences()} words them. */
+    public static String markdown(RunInfo run, List<Measurement> measurements, List<FteSummary> summaries, List<String> differences)
     {
         StringBuilder text = new StringBuilder();
         text.append("# What fault tolerance costs\n\n");
         text.append(String.format(Locale.ROOT, "Run %s to %s (%d min), commit %s, load average at start %s, at end %s.%n",
-                run.started(), run.ended(), Duration.between(run.started(), run.ended()).toMinutes(), run.commit(), run.loadAtStart(), run.loadAtEnd()));
+                run.started().truncatedTo(ChronoUnit.SECONDS), run.ended().truncatedTo(ChronoUnit.SECONDS), Duration.between(run.started(), run.ended()).toMinutes(), run.commit(), run.loadAtStart(), run.loadAtEnd()));
         text.append("Queries: ").append(run.queries()).append("; storages: ").append(run.storages()).append(".\n");
         text.append("Each query ran once untimed per mode, then once timed, the order of the modes rotated from query to query; ")
                 .append("ratios are to NONE on the same cluster. Exchanged: the output of every stage but the root one, before compression ")
                 .append("(Trino's `stageStats.outputDataSize`), spooled under QUERY and TASK.\n\n");
+
+        if (differences.isEmpty()) {
+            text.append("Rows: every run returned the rows of NONE.\n\n");
+        }
+        else {
+            text.append("**Rows: ").append(differences.size()).append(" run(s) differ from NONE.**\n\n");
+            differences.forEach(difference -> text.append("    ").append(difference.replace("\n", "\n    ")).append('\n'));
+            text.append('\n');
+        }
 
         text.append("## Summary\n\n");
         text.append("| storage | mode | queries | geomean wall × NONE | geomean CPU × NONE | total wall s | NONE total wall s | total × NONE | exchanged MiB | worst five (wall × NONE) |\n");
