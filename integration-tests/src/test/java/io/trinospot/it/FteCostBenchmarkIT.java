@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -106,7 +107,7 @@ class FteCostBenchmarkIT
         for (FteSummary summary : summaries) {
             ratios.put(summary.storage() + " " + summary.mode(), FteSummary.wallRatios(runner.measurements(), summary.storage(), summary.mode()));
         }
-        String title = "Wall time × NONE per query, same cluster (commit " + run.commit() + ", load " + run.loadAtStart() + " → " + run.loadAtEnd() + ")";
-        Files.writeString(chart, RatioChart.svg(title, queries.stream().map(BenchmarkQuery::id).toList(), ratios));
+        String subtitle = "commit " + run.commit() + ", " + run.started().truncatedTo(ChronoUnit.SECONDS) + ", load average " + run.loadAtStart() + " at start, " + run.loadAtEnd() + " at end";
+        Files.writeString(chart, RatioChart.svg("Wall time × NONE per query, NONE on the same cluster", subtitle, queries.stream().map(BenchmarkQuery::id).toList(), ratios));
     }
 }

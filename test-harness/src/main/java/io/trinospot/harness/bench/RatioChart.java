@@ -13,15 +13,18 @@ public final class RatioChart
     private static final String[] COLORS = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"};
     private static final int LEFT = 110;
     private static final int PLOT_WIDTH = 560;
-    private static final int TOP = 40;
+    private static final int TOP = 52;
     private static final int BAR = 9;
     private static final int GROUP_GAP = 8;
     private static final int LEGEND_ROW = 16;
 
     private RatioChart() {}
 
-    /** {@code ratios}: per series label, the wall ratio of each query; a query without a ratio in a series gets no bar. */
-    public static String svg(String title, List<String> queries, Map<String, Map<String, Double>> ratios)
+    /**
+     * {@code subtitle}: a second, smaller line (the run's commit and load). {@code ratios}: per series label, the wall
+     * ratio of each query; a query without a ratio in a series gets no bar.
+     */
+    public static String svg(String title, String subtitle, List<String> queries, Map<String, Map<String, Double>> ratios)
     {
         List<String> series = List.copyOf(ratios.keySet());
         double max = ratios.values().stream().flatMap(byQuery -> byQuery.values().stream()).mapToDouble(Double::doubleValue).max().orElse(1);
@@ -39,7 +42,8 @@ public final class RatioChart
         svg.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" font-family=\"sans-serif\" font-size=\"11\">%n",
                 width, height, width, height));
         svg.append(String.format(Locale.ROOT, "<rect width=\"%d\" height=\"%d\" fill=\"white\"/>%n", width, height));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"13\" font-weight=\"bold\">%s</text>%n", LEFT, escape(title)));
+        svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"18\" font-size=\"13\" font-weight=\"bold\">%s</text>%n", escape(title)));
+        svg.append(String.format(Locale.ROOT, "<text x=\"10\" y=\"34\" font-size=\"10\" fill=\"#555\">%s</text>%n", escape(subtitle)));
         for (int tick = 0; tick * step <= scaleMax + 1e-9; tick++) {
             double value = tick * step;
             double x = LEFT + value / scaleMax * PLOT_WIDTH;

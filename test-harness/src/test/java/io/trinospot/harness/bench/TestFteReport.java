@@ -57,13 +57,13 @@ class TestFteReport
         Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
         ratios.put("hdfs TASK-LZ4", FteSummary.wallRatios(MEASUREMENTS, "hdfs", "TASK-LZ4"));
         ratios.put("s3 <TASK-LZ4>", Map.of("tpch:q1", 7.5));
-        String svg = RatioChart.svg("TPC-H sf1 & friends", List.of("tpch:q1", "tpch:q3"), ratios);
+        String svg = RatioChart.svg("TPC-H sf1 & friends", "commit abc1234", List.of("tpch:q1", "tpch:q3"), ratios);
 
         Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
         assertThat(document.getDocumentElement().getTagName()).isEqualTo("svg");
         // background + 3 bars + 2 legend swatches
         assertThat(document.getElementsByTagName("rect").getLength()).isEqualTo(6);
-        assertThat(svg).contains("<title>tpch:q1 hdfs TASK-LZ4: 1.20×</title>").contains("s3 &lt;TASK-LZ4&gt;").contains("TPC-H sf1 &amp; friends");
+        assertThat(svg).contains("<title>tpch:q1 hdfs TASK-LZ4: 1.20×</title>").contains("s3 &lt;TASK-LZ4&gt;").contains("TPC-H sf1 &amp; friends").contains(">commit abc1234</text>");
         // the scale reaches the largest ratio in whole steps
         assertThat(svg).contains(">8×</text>").doesNotContain(">9×</text>");
     }
