@@ -84,8 +84,8 @@ abstract class AbstractSpotExchangeClusterIT
         String schema = DATASET.qualifiedLakeSchema();
         Map<String, String> queries = new LinkedHashMap<>();
         queries.put("q39", Queries.tpcdsQ39(schema));
-        queries.put("q21", load("tpcds-q21.sql", schema));
-        queries.put("q22", load("tpcds-q22.sql", schema));
+        queries.put("q21", Queries.load("tpcds-q21.sql", schema));
+        queries.put("q22", Queries.load("tpcds-q22.sql", schema));
         queries.put("inventory-by-warehouse-week", load("inventory-by-warehouse-week.sql", schema));
         return queries;
     }

@@ -1,7 +1,13 @@
 package io.trinospot.exchange;
 
+import io.trinospot.harness.Dataset;
 import io.trinospot.harness.ExchangeKind;
+import io.trinospot.harness.Lake;
 import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.bench.BenchmarkQueries;
+import io.trinospot.harness.bench.FteMode;
+import io.trinospot.harness.bench.FteRunner;
+import io.trinospot.harness.bench.Measurement;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -69,6 +76,27 @@ class SpotExchangeHdfsClusterIT
                 (double) spooled.get("LZ4") / spooled.get("NONE"));
         assertThat(spooled.get("NONE")).isGreaterThan(1_000_000L);
         assertThat(spooled.get("LZ4")).isLessThan(spooled.get("NONE") * 9 / 10);
+    }
+
+    /**
+     * The FTE cost benchmark's runner and row comparison on this cluster, kept cheap for every build: three TPC-H
+     * queries at scale tiny, NONE against TASK with LZ4, no untimed round (the benchmark itself is FteCostBenchmarkIT).
+     */
+    @Test
+    @Order(20)
+    void fteBenchmarkRunnerGivesSameRowsInNoneAndTask()
+    {
+        Lake.ensure(cluster, Dataset.tpch("tiny"));
+        FteRunner runner = new FteRunner(System.out::println);
+        List<Measurement> measurements = runner.run(cluster, "hdfs", List.of(FteMode.NONE, FteMode.parse("TASK-LZ4")),
+                BenchmarkQueries.select("tpch:q1,q3,q6", "tiny"), false);
+        runner.assertSameRows();
+        assertThat(measurements).hasSize(6).allSatisfy(measurement -> {
+            assertThat(measurement.rows()).isGreaterThan(0);
+            assertThat(measurement.cpuMillis()).isGreaterThan(0);
+        });
+        // q3 joins three tables: its stages exchange data in either mode
+        assertThat(measurements).filteredOn(measurement -> measurement.query().equals("tpch:q3")).allSatisfy(measurement -> assertThat(measurement.exchangedBytes()).isGreaterThan(0));
     }
 
     private long dataNodeBytesWritten()

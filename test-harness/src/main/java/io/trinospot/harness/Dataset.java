@@ -18,6 +18,8 @@ public record Dataset(String benchmark, String scale, List<String> tables)
     public static final List<String> TPCDS_CORE_TABLES = List.of(
             "inventory", "item", "warehouse", "date_dim", "store_sales", "store", "customer", "customer_address",
             "customer_demographics", "household_demographics", "promotion", "time_dim", "store_returns", "catalog_sales", "web_sales");
+    /** Every TPC-H table: the 22 queries read all eight. */
+    public static final List<String> TPCH_TABLES = List.of("lineitem", "orders", "customer", "part", "partsupp", "supplier", "nation", "region");
 
     public Dataset
     {
@@ -38,6 +40,12 @@ public record Dataset(String benchmark, String scale, List<String> tables)
     public static Dataset tpcds(String scale, List<String> tables)
     {
         return new Dataset("tpcds", scale.toLowerCase(Locale.ROOT), tables);
+    }
+
+    /** All TPC-H tables at {@code scale} ({@code tiny}, {@code sf1}, ...). */
+    public static Dataset tpch(String scale)
+    {
+        return new Dataset("tpch", scale.toLowerCase(Locale.ROOT), TPCH_TABLES);
     }
 
     /** Schema name in the lake catalog, e.g. {@code tpcds_sf1}. */
