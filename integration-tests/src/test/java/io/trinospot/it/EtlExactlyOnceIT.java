@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -53,6 +55,7 @@ class EtlExactlyOnceIT
     private static final Duration NOTICE_WINDOW = Duration.ofSeconds(40);
     private static final Duration WRITE_TIMEOUT = Duration.ofMinutes(8);
 
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private TrinoCluster cluster;
     private SpotFleet fleet;
     private LakeWrite.Fingerprint faultFree;
@@ -81,6 +84,7 @@ class EtlExactlyOnceIT
     @AfterAll
     void stop()
     {
+        threads.shutdownNow();
         if (fleet != null) {
             fleet.close();
         }
@@ -153,6 +157,8 @@ class EtlExactlyOnceIT
         AtomicBoolean writing = new AtomicBoolean(true);
         CompletableFuture<Void> reader = CompletableFuture.completedFuture(null);
         if (seenByReader != null) {
+            // Threads of their own: the common pool has one thread on two cores, which the reader would keep from
+            // the write.
             reader = CompletableFuture.runAsync(() -> {
                 while (writing.get()) {
                     seenByReader.add(((Number) cluster.query("SELECT count(*) FROM " + write.table(), Map.of("retry_policy", "NONE")).onlyValue()).longValue());
@@ -164,9 +170,9 @@ class EtlExactlyOnceIT
                         return;
                     }
                 }
-            });
+            }, threads);
         }
-        CompletableFuture<QueryResult> running = CompletableFuture.supplyAsync(() -> cluster.query(sql, write.sessionProperties()));
+        CompletableFuture<QueryResult> running = CompletableFuture.supplyAsync(() -> cluster.query(sql, write.sessionProperties()), threads);
         try {
             // The row token is in the write's text only; the tracker's own query is left out by unfinishedTasksOn.
             AtomicReference<String> victim = new AtomicReference<>();
