@@ -20,7 +20,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListSet;
@@ -149,7 +148,7 @@ class EtlExactlyOnceIT
     /**
      * Starts {@code sql}, applies {@code fault} to the first worker seen running a task of it, and returns that
      * worker's name once the write has committed; with {@code seenByReader}, counts the table's rows every 200 ms
-     * while it runs (without retries, so the reads do not spool).
+     * while it runs (with the cluster's task retries, so a read the fault hits is retried like the write's tasks).
      */
     private String underFault(LakeWrite write, String sql, Consumer<String> fault, Set<Long> seenByReader)
             throws Exception
@@ -161,7 +160,7 @@ class EtlExactlyOnceIT
             // the write.
             reader = CompletableFuture.runAsync(() -> {
                 while (writing.get()) {
-                    seenByReader.add(((Number) cluster.query("SELECT count(*) FROM " + write.table(), Map.of("retry_policy", "NONE")).onlyValue()).longValue());
+                    seenByReader.add(((Number) cluster.query("SELECT count(*) FROM " + write.table()).onlyValue()).longValue());
                     try {
                         Thread.sleep(200);
                     }
