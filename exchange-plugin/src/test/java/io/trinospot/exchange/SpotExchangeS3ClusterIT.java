@@ -1,6 +1,7 @@
 package io.trinospot.exchange;
 
 import io.trinospot.harness.ExchangeKind;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.util.Map;
 
@@ -8,7 +9,12 @@ import java.util.Map;
  * The spot exchange on the harness's S3 server, with q39 only: the other queries' shapes take the same paths through
  * the exchange on every backend (SpotExchangeHdfsClusterIT runs them all), and the storage calls of this backend are
  * S3ExchangeSpiIT's. Set {@code -Dtrinospot.benchmark.tpcds=true} for the whole set here too.
+ * <p>
+ * Opt-in ({@code -Dtrinospot.s3.cluster=true}): in every build integration-tests' EtlExactlyOnceIT runs a write with
+ * task retries spooled on S3 through a worker's SIGKILL, which is what this class adds to the SPI tests, and a cluster
+ * less keeps {@code ./mvnw verify} within its 40 minutes.
  */
+@EnabledIfSystemProperty(named = "trinospot.s3.cluster", matches = "true")
 class SpotExchangeS3ClusterIT
         extends AbstractSpotExchangeClusterIT
 {

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * written rows have the row count and content checksum of the same SELECT run without faults, so no row is lost or
  * duplicated; no file of a failed attempt is left under the table; and a reader of the table during an INSERT sees
  * the rows from before it or all of them, never part. Coordinator + 3 workers, retry-policy=TASK on the spot exchange
- * (HDFS), an agent beside every worker; the fault hits the first worker seen running a task of the write.
+ * (S3), an agent beside every worker; the fault hits the first worker seen running a task of the write.
  * <p>
  * {@code ./mvnw verify} runs the INSERT into a partitioned table with its writer SIGKILLed, the case with the most
  * files in flight. {@code -Dtrinospot.etl.matrix=true} adds a CTAS with its writer SIGKILLed and an INSERT whose
@@ -64,7 +64,9 @@ class EtlExactlyOnceIT
     {
         cluster = TrinoCluster.start(ClusterSpec.builder()
                 .workers(3)
-                .taskRetries(ExchangeKind.HDFS)
+                // The spot exchange on S3: these writes are also the build's end-to-end run of the S3 spool through
+                // a worker's SIGKILL (exchange-plugin's SpotExchangeS3ClusterIT is opt-in).
+                .taskRetries(ExchangeKind.SPOT_S3)
                 .lake(LakeStorage.S3)
                 // A dead worker's tasks are given up on after this (Trino's default under TASK retries is 1m).
                 .property("query.remote-task.max-error-duration", "10s")
