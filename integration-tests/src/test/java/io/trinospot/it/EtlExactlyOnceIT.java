@@ -1,10 +1,8 @@
 package io.trinospot.it;
 
 import io.trinospot.fis.local.LakeWrite;
-import io.trinospot.harness.ClusterSpec;
 import io.trinospot.harness.ExchangeKind;
 import io.trinospot.harness.Lake;
-import io.trinospot.harness.LakeStorage;
 import io.trinospot.harness.QueryResult;
 import io.trinospot.harness.SpotFleet;
 import io.trinospot.harness.TrinoCluster;
@@ -62,18 +60,9 @@ class EtlExactlyOnceIT
     @BeforeAll
     void start()
     {
-        cluster = TrinoCluster.start(ClusterSpec.builder()
-                .workers(3)
-                // The spot exchange on S3: these writes are also the build's end-to-end run of the S3 spool through
-                // a worker's SIGKILL (exchange-plugin's SpotExchangeS3ClusterIT is opt-in).
-                .taskRetries(ExchangeKind.SPOT_S3)
-                .lake(LakeStorage.S3)
-                // A dead worker's tasks are given up on after this (Trino's default under TASK retries is 1m).
-                .property("query.remote-task.max-error-duration", "10s")
-                .property("retry-initial-delay", "1s")
-                .workerProperty("shutdown.grace-period", SpotScenario.WORKER_GRACE_PERIOD)
-                .coordinatorNodeRefresh("5s")
-                .build());
+        // The spot exchange on S3: these writes are also the build's end-to-end run of the S3 spool through a
+        // worker's SIGKILL (exchange-plugin's SpotExchangeS3ClusterIT is opt-in).
+        cluster = TrinoCluster.start(SpotScenario.clusterSpec(ExchangeKind.SPOT_S3).build());
         Lake.ensure(cluster, SpotScenario.Q39_SF1);
         LakeWrite reference = write("reference");
         reference.prepare(cluster);

@@ -78,11 +78,18 @@ final class SpotScenario
 
     static ClusterSpec clusterSpec()
     {
-        return ClusterSpec.builder()
+        return clusterSpec(ExchangeKind.LOCAL)
                 // Trino's own JMX over RMI, for timing the node manager (shuttingDownNodeCount)
                 .coordinatorJmx(true)
+                .build();
+    }
+
+    /** Coordinator + 3 workers with lake tables on S3 and task retries on {@code exchange}, set up for Spot loss. */
+    static ClusterSpec.Builder clusterSpec(ExchangeKind exchange)
+    {
+        return ClusterSpec.builder()
                 .workers(3)
-                .taskRetries(ExchangeKind.LOCAL)
+                .taskRetries(exchange)
                 .lake(LakeStorage.S3)
                 // Same as WorkerKillIT: a dead worker's tasks are given up on after 10 s (Trino's FTE default is 1m).
                 .property("query.remote-task.max-error-duration", "10s")
@@ -94,8 +101,7 @@ final class SpotScenario
                 .workerProperty("shutdown.grace-period", WORKER_GRACE_PERIOD)
                 // The exchange plugin's listener on the coordinator, as trino-config renders it by default: node
                 // states every 250 ms instead of Trino's 5 s poll that applies answers one poll late.
-                .coordinatorNodeRefresh("5s")
-                .build();
+                .coordinatorNodeRefresh("5s");
     }
 
     /** Victim placeholder in a {@link RoundSpec}: the worker running the workload task that has run longest, once one has run {@link #LONG_TASK}. */

@@ -274,7 +274,8 @@ public final class LakeWrite
      */
     private static boolean isMetastoreFile(String name)
     {
-        return name.equals(".trinoSchema") || name.endsWith("/.trinoSchema") || name.startsWith(".trinoPermissions/") || name.contains("/.trinoPermissions/");
+        String path = "/" + name;
+        return path.endsWith("/.trinoSchema") || path.contains("/.trinoPermissions/");
     }
 
     /** Drops the table and, with it, its files; the lake keeps only the tables copied into it. */

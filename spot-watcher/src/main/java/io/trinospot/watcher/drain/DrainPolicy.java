@@ -76,10 +76,7 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
             return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY,
                     "no completed driver yet (" + task.completedDrivers() + "/" + task.totalDrivers() + "): no progress to extrapolate, little lost");
         }
-        Duration running = task.startedAt()
-                .map(start -> Duration.between(start, now))
-                .filter(duration -> !duration.isNegative())
-                .orElse(task.elapsed());
+        Duration running = runningSince(task.startedAt(), now).orElse(task.elapsed());
         List<PipelineProgress> inputs = task.pipelines().stream()
                 .filter(pipeline -> pipeline.input() && pipeline.isUnderway())
                 .toList();
@@ -88,6 +85,9 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
             Estimate estimate = estimate(running, task.completedDrivers(), task.totalDrivers(), task.queuedDrivers(), task.lastDriverStartedAt(), now);
             return judge(task, estimate.describe("", running, left), estimate.remaining(), left);
         }
+        // The task ends when its slowest input pipeline does; the pipelines fed by them end soon after.
+        Estimate slowest = null;
+        String described = null;
         for (PipelineProgress input : inputs) {
             if (input.completedDrivers() == 0) {
                 // Typically a join's probe side whose build side is done: the task's counts look far along, yet the
@@ -96,15 +96,7 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
                         "pipeline %d reads input and has no completed driver yet (0/%d; the task %d/%d): no progress to extrapolate".formatted(
                                 input.pipelineId(), input.totalDrivers(), task.completedDrivers(), task.totalDrivers()));
             }
-        }
-        // The task ends when its slowest input pipeline does; the pipelines fed by them end soon after.
-        Estimate slowest = null;
-        String described = null;
-        for (PipelineProgress input : inputs) {
-            Duration pipelineRunning = input.firstStartedAt()
-                    .map(start -> Duration.between(start, now))
-                    .filter(duration -> !duration.isNegative())
-                    .orElse(running);
+            Duration pipelineRunning = runningSince(input.firstStartedAt(), now).orElse(running);
             Estimate estimate = estimate(pipelineRunning, input.completedDrivers(), input.totalDrivers(), input.queuedDrivers(), input.lastStartedAt(), now);
             if (slowest == null || estimate.remaining().compareTo(slowest.remaining()) > 0) {
                 slowest = estimate;
@@ -112,6 +104,11 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
             }
         }
         return judge(task, described, slowest.remaining(), left);
+    }
+
+    private static Optional<Duration> runningSince(Optional<Instant> start, Instant now)
+    {
+        return start.map(at -> Duration.between(at, now)).filter(duration -> !duration.isNegative());
     }
 
     private static TaskDecision judge(TaskSnapshot task, String progress, Duration remaining, Duration left)
