@@ -81,8 +81,8 @@ class ScaleBenchmarkIT
                     .workerHeap("1g");
             return switch (this) {
                 case POLL -> builder.build();
-                case REFRESH -> builder.coordinatorNodeRefresh("250ms").build();
-                case PUSH -> builder.coordinatorNodeRefresh("5s").build();
+                case REFRESH -> builder.coordinatorNodeRefresh("250ms", true).build();
+                case PUSH -> builder.coordinatorNodeRefresh(NodeRefreshKeys.DEFAULT_INTERVAL).build();
             };
         }
     }

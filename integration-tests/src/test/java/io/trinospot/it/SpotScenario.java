@@ -1,5 +1,6 @@
 package io.trinospot.it;
 
+import io.trinospot.config.model.NodeRefreshKeys;
 import io.trinospot.harness.ClusterSpec;
 import io.trinospot.harness.Dataset;
 import io.trinospot.harness.ExchangeKind;
@@ -101,7 +102,7 @@ final class SpotScenario
                 .workerProperty("shutdown.grace-period", WORKER_GRACE_PERIOD)
                 // The exchange plugin's listener on the coordinator, as trino-config renders it by default: node
                 // states every 250 ms instead of Trino's 5 s poll that applies answers one poll late.
-                .coordinatorNodeRefresh("5s");
+                .coordinatorNodeRefresh(NodeRefreshKeys.DEFAULT_INTERVAL);
     }
 
     /** Victim placeholder in a {@link RoundSpec}: the worker running the workload task that has run longest, once one has run {@link #LONG_TASK}. */

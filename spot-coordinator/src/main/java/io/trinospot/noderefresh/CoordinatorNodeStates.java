@@ -8,10 +8,17 @@ import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.ParameterizedType;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,8 +32,14 @@ import static java.util.Objects.requireNonNull;
  * node list from them. Called every quarter second, a new state reaches the scheduler within about half a second
  * ({@link NodeStateRefresher} keeps that going while one worker does not answer).
  *
+ * <p>A worker that announces its own shutdown needs less: {@link #askWorker} sends that one worker the request
+ * Trino's poll would send ({@code RemoteNodeState.asyncRefresh(true)}), waits for its answer and rebuilds the node
+ * list ({@code refreshNodesInternal}); no other worker is asked. {@link #applyAnswers} rebuilds the node list from
+ * the answers Trino's own poll has received, asking no one.
+ *
  * <p>Plugins see only the SPI, so the instance is taken from the MBean Trino exports for it: the platform MBean
  * server keeps it in JDK-internal classes, which needs {@link #REQUIRED_JVM_OPTIONS} in the coordinator's jvm.config.
+ * Trino's own classes sit in the unnamed module, so their private members need no option.
  */
 public final class CoordinatorNodeStates
 {
@@ -38,12 +51,20 @@ public final class CoordinatorNodeStates
 
     private final Object nodeManager;
     private final Method refreshNodes;
+    private final Method rebuildNodeList;
+    private final Map<?, ?> workerStates;
+    private final Method askForState;
+    private final Method workerNode;
     private final ObjectName objectName;
 
-    private CoordinatorNodeStates(Object nodeManager, Method refreshNodes, ObjectName objectName)
+    private CoordinatorNodeStates(Object nodeManager, Method refreshNodes, Method rebuildNodeList, Map<?, ?> workerStates, Method askForState, Method workerNode, ObjectName objectName)
     {
         this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
         this.refreshNodes = requireNonNull(refreshNodes, "refreshNodes is null");
+        this.rebuildNodeList = requireNonNull(rebuildNodeList, "rebuildNodeList is null");
+        this.workerStates = requireNonNull(workerStates, "workerStates is null");
+        this.askForState = requireNonNull(askForState, "askForState is null");
+        this.workerNode = requireNonNull(workerNode, "workerNode is null");
         this.objectName = requireNonNull(objectName, "objectName is null");
     }
 
@@ -70,15 +91,53 @@ public final class CoordinatorNodeStates
         ObjectName name = names.iterator().next();
         Object registered = registeredObject(server, name);
         Object manager = exportedTarget(registered, name);
-        Method refreshNodes;
+        Class<?> managerClass = manager.getClass();
+        Method refreshNodes = member(managerClass, name, "refreshNodes(boolean)", () -> managerClass.getMethod("refreshNodes", boolean.class));
+        Method rebuildNodeList = member(managerClass, name, "refreshNodesInternal()", () -> managerClass.getDeclaredMethod("refreshNodesInternal"));
+        Field statesField = member(managerClass, name, "field nodeStates", () -> managerClass.getDeclaredField("nodeStates"));
+        // the map's value type (RemoteNodeState) from the field's generic signature: the map may still be empty
+        if (!Map.class.isAssignableFrom(statesField.getType())
+                || !(statesField.getGenericType() instanceof ParameterizedType mapType)
+                || !(mapType.getActualTypeArguments()[1] instanceof Class<?> stateClass)) {
+            throw unsupported(managerClass, name, "a nodeStates field that is a Map of node states, not " + statesField.getGenericType().getTypeName(), null);
+        }
+        Method askForState = member(stateClass, name, "asyncRefresh(boolean)", () -> stateClass.getMethod("asyncRefresh", boolean.class));
+        Method workerNode = member(stateClass, name, "getInternalNode()", () -> stateClass.getMethod("getInternalNode"));
+        if (!Future.class.isAssignableFrom(askForState.getReturnType()) || workerNode.getReturnType() != Optional.class) {
+            throw unsupported(stateClass, name, "asyncRefresh(boolean) returning a Future and getInternalNode() returning an Optional", null);
+        }
+        Map<?, ?> workerStates;
         try {
-            refreshNodes = manager.getClass().getMethod("refreshNodes", boolean.class);
+            rebuildNodeList.setAccessible(true);
+            statesField.setAccessible(true);
+            workerStates = (Map<?, ?>) requireNonNull(statesField.get(manager), "nodeStates");
         }
-        catch (NoSuchMethodException e) {
-            throw new IllegalStateException(manager.getClass().getName() + " behind " + name
-                    + " has no refreshNodes(boolean); this Trino version is not supported", e);
+        catch (ReflectiveOperationException | InaccessibleObjectException | NullPointerException e) {
+            throw new IllegalStateException("Cannot reach the node states of " + managerClass.getName() + " behind " + name, e);
         }
-        return Optional.of(new CoordinatorNodeStates(manager, refreshNodes, name));
+        return Optional.of(new CoordinatorNodeStates(manager, refreshNodes, rebuildNodeList, workerStates, askForState, workerNode, name));
+    }
+
+    @FunctionalInterface
+    private interface Lookup<T>
+    {
+        T find()
+                throws ReflectiveOperationException;
+    }
+
+    private static <T> T member(Class<?> owner, ObjectName name, String what, Lookup<T> lookup)
+    {
+        try {
+            return lookup.find();
+        }
+        catch (ReflectiveOperationException e) {
+            throw unsupported(owner, name, what, e);
+        }
+    }
+
+    private static IllegalStateException unsupported(Class<?> owner, ObjectName name, String what, Exception cause)
+    {
+        return new IllegalStateException(owner.getName() + " behind " + name + " has no " + what + "; this Trino version is not supported", cause);
     }
 
     /**
@@ -89,18 +148,70 @@ public final class CoordinatorNodeStates
      */
     public void refresh(boolean waitForAnswers)
     {
+        invoke(refreshNodes, nodeManager, waitForAnswers);
+    }
+
+    /**
+     * Asks the worker with this node id for its state now (one request, to that worker only), waits up to
+     * {@code maxWait} for the answer, then rebuilds the node list from every answer that has arrived.
+     *
+     * @return false when no worker the coordinator has heard from has this id: nothing was asked
+     */
+    public boolean askWorker(String nodeId, Duration maxWait)
+            throws InterruptedException
+    {
+        requireNonNull(nodeId, "nodeId is null");
+        Optional<?> state = workerStates.values().stream()
+                .filter(candidate -> nodeId.equals(nodeIdOf(candidate)))
+                .findFirst();
+        if (state.isEmpty()) {
+            applyAnswers();
+            return false;
+        }
+        Future<?> answer = (Future<?>) invoke(askForState, state.get(), true);
         try {
-            refreshNodes.invoke(nodeManager, waitForAnswers);
+            answer.get(Math.max(0, maxWait.toNanos()), TimeUnit.NANOSECONDS);
+        }
+        catch (TimeoutException | ExecutionException e) {
+            // Trino's own handler turns a failed request into a state; a late one is the caller's to judge
+        }
+        applyAnswers();
+        return true;
+    }
+
+    /** Rebuilds the node list from the answers that have arrived for Trino's own poll; asks no worker. */
+    public void applyAnswers()
+    {
+        invoke(rebuildNodeList, nodeManager);
+    }
+
+    private String nodeIdOf(Object workerState)
+    {
+        Optional<?> node = (Optional<?>) invoke(workerNode, workerState);
+        if (node.isEmpty()) {
+            return null;
+        }
+        try {
+            return (String) node.get().getClass().getMethod("getNodeIdentifier").invoke(node.get());
+        }
+        catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("Cannot read the node id of " + node.get().getClass().getName() + " behind " + objectName, e);
+        }
+    }
+
+    private Object invoke(Method method, Object target, Object... arguments)
+    {
+        try {
+            return method.invoke(target, arguments);
         }
         catch (IllegalAccessException e) {
-            throw new IllegalStateException("Cannot call refreshNodes on " + objectName, e);
+            throw new IllegalStateException("Cannot call " + method.getName() + " on " + objectName, e);
         }
         catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException runtime) {
+            if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new IllegalStateException("refreshNodes on " + objectName + " failed", cause);
+            throw new IllegalStateException(method.getName() + " on " + objectName + " failed", e.getCause());
         }
     }
 

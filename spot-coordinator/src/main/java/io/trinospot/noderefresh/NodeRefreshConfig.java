@@ -12,7 +12,8 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 /** Settings of the {@code spot-node-refresh} event listener (its own properties file on the coordinator). */
 public class NodeRefreshConfig
 {
-    private Duration interval = new Duration(5, SECONDS);
+    private Duration interval = new Duration(1, SECONDS);
+    private boolean askWorkers;
     private boolean requireInternals;
 
     @NotNull
@@ -24,10 +25,23 @@ public class NodeRefreshConfig
     }
 
     @Config("node-refresh.interval")
-    @ConfigDescription("How often the coordinator asks every worker for its state and applies the answers, behind the agents' announcements; Trino's own poll runs every 5s but applies answers one poll late")
+    @ConfigDescription("How often the node list is rebuilt from the workers' answers, behind the agents' announcements; Trino's own poll asks every 5s but applies the answers only at its next round")
     public NodeRefreshConfig setInterval(Duration interval)
     {
         this.interval = interval;
+        return this;
+    }
+
+    public boolean isAskWorkers()
+    {
+        return askWorkers;
+    }
+
+    @Config("node-refresh.ask-workers")
+    @ConfigDescription("Ask every worker for its state at each interval and wait for the answers (for clusters whose agents do not announce; one request per worker per interval), instead of applying the answers Trino's own poll has received")
+    public NodeRefreshConfig setAskWorkers(boolean askWorkers)
+    {
+        this.askWorkers = askWorkers;
         return this;
     }
 

@@ -56,7 +56,7 @@ public class NodeStateConnectorFactory
                 .initialize();
         NodeStateConfig settings = injector.getInstance(NodeStateConfig.class);
         NodeManager nodes = context.getNodeManager();
-        Runnable refresh = refresh(catalogName);
+        ShutdownAnnouncement.WorkerRefresh refresh = refresh(catalogName);
         ShutdownAnnouncement announcement = new ShutdownAnnouncement(
                 () -> nodes.getWorkerNodes().stream().map(Node::getNodeIdentifier).collect(Collectors.toUnmodifiableSet()),
                 refresh,
@@ -67,7 +67,7 @@ public class NodeStateConnectorFactory
     }
 
     // Without the node manager (a worker, or internals this Trino does not have), the answer waits for Trino's poll.
-    private static Runnable refresh(String catalogName)
+    private static ShutdownAnnouncement.WorkerRefresh refresh(String catalogName)
     {
         Optional<CoordinatorNodeStates> states;
         try {
@@ -75,12 +75,12 @@ public class NodeStateConnectorFactory
         }
         catch (IllegalStateException e) {
             log.warn("catalog %s: %s; %s waits for Trino's own node poll (every 5 s)", catalogName, e.getMessage(), ShutdownAnnouncement.NAME);
-            return () -> {};
+            return (nodeId, maxWait) -> {};
         }
-        // Without waiting: a worker that does not answer (a reclaimed host gone silent) must not hold the answer. Each
-        // call applies the answers that have arrived and asks again the workers not asked within the last second,
-        // so the announcing worker's new state is in after one round trip.
-        return states.<Runnable>map(found -> () -> found.refresh(false)).orElse(() -> {});
+        // Only the announcing worker is asked: the other workers' states are Trino's poll's business, and asking
+        // them all would cost every announcement one request per worker.
+        return states.<ShutdownAnnouncement.WorkerRefresh>map(found -> (nodeId, maxWait) -> found.askWorker(nodeId, maxWait))
+                .orElse((nodeId, maxWait) -> {});
     }
 
     private static final class NodeStateConnector

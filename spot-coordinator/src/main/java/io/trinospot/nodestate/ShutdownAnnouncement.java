@@ -19,8 +19,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * {@code CALL <catalog>.system.worker_shutting_down('<node id>')}: a Spot worker's agent, having put its worker into
- * SHUTTING_DOWN, tells the coordinator at once instead of waiting for its poll. The coordinator refreshes its node
- * list now and returns once the worker is no longer among its active workers, so the scheduler places nothing more
+ * SHUTTING_DOWN, tells the coordinator at once instead of waiting for its poll. The coordinator asks that worker for
+ * its state now, applies the answer and returns once the worker is no longer among its active workers (asking again
+ * every 100 ms while it is), so the scheduler places nothing more
  * there, including the retries of the tasks the agent is about to fail early. It fails, naming the node, when the
  * worker is still active after the longest wait (the worker has not taken the new state, or does not answer).
  */
@@ -38,18 +39,26 @@ public final class ShutdownAnnouncement
                 throws InterruptedException;
     }
 
+    /** Learns one worker's state now. */
+    @FunctionalInterface
+    public interface WorkerRefresh
+    {
+        /**
+         * Asks the worker for its state, waits at most {@code maxWait} for the answer, and applies it to the node list
+         * the scheduler uses; a no-op leaves it to Trino's poll.
+         */
+        void refresh(String nodeId, Duration maxWait)
+                throws InterruptedException;
+    }
+
     private final Supplier<Set<String>> activeWorkers;
-    private final Runnable refresh;
+    private final WorkerRefresh refresh;
     private final Duration maxWait;
     private final Ticker ticker;
     private final Sleeper sleeper;
 
-    /**
-     * @param activeWorkers the ids of the workers the coordinator schedules on
-     * @param refresh applies the workers' answers that have arrived and asks again those not asked lately (a no-op
-     * leaves it to Trino's poll)
-     */
-    public ShutdownAnnouncement(Supplier<Set<String>> activeWorkers, Runnable refresh, Duration maxWait, Ticker ticker, Sleeper sleeper)
+    /** @param activeWorkers the ids of the workers the coordinator schedules on */
+    public ShutdownAnnouncement(Supplier<Set<String>> activeWorkers, WorkerRefresh refresh, Duration maxWait, Ticker ticker, Sleeper sleeper)
     {
         this.activeWorkers = requireNonNull(activeWorkers, "activeWorkers is null");
         this.refresh = requireNonNull(refresh, "refresh is null");
@@ -79,7 +88,13 @@ public final class ShutdownAnnouncement
         }
         long start = ticker.read();
         while (true) {
-            refresh.run();
+            try {
+                refresh.refresh(nodeId, maxWait.minusNanos(ticker.read() - start));
+            }
+            catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrinoException(GENERIC_USER_ERROR, NAME + ": interrupted while asking worker " + nodeId + " for its state", e);
+            }
             if (!activeWorkers.get().contains(nodeId)) {
                 return;
             }

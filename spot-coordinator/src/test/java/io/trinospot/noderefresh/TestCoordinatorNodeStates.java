@@ -10,8 +10,15 @@ import javax.management.ObjectName;
 import javax.management.StandardMBean;
 
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,11 +30,18 @@ class TestCoordinatorNodeStates
 
     private final MBeanServer server = MBeanServerFactory.newMBeanServer();
 
-    /** Stands in for io.trino.node.CoordinatorNodeManager: same exported getter style, same refresh method. */
+    /** Stands in for io.trino.node.CoordinatorNodeManager: same exported getter style, same refresh members. */
     public static class NodeManager
     {
         final List<Boolean> refreshCalls = new CopyOnWriteArrayList<>();
+        final ConcurrentHashMap<URI, WorkerState> nodeStates = new ConcurrentHashMap<>();
+        final AtomicInteger rebuilds = new AtomicInteger();
         volatile RuntimeException failure;
+
+        private synchronized void refreshNodesInternal()
+        {
+            rebuilds.incrementAndGet();
+        }
 
         @Managed
         public int getActiveNodeCount()
@@ -44,6 +58,33 @@ class TestCoordinatorNodeStates
             return true;
         }
     }
+
+    /** Stands in for io.trino.node.RemoteNodeState: one worker's last answer and the request for the next. */
+    public static class WorkerState
+    {
+        final String nodeId;
+        final CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        final List<Boolean> requests = new CopyOnWriteArrayList<>();
+
+        WorkerState(String nodeId)
+        {
+            this.nodeId = nodeId;
+        }
+
+        public Future<Boolean> asyncRefresh(boolean force)
+        {
+            requests.add(force);
+            return answer;
+        }
+
+        public Optional<WorkerNode> getInternalNode()
+        {
+            return Optional.ofNullable(nodeId).map(WorkerNode::new);
+        }
+    }
+
+    /** Stands in for io.trino.node.InternalNode. */
+    public record WorkerNode(String getNodeIdentifier) {}
 
     public interface OtherMBean
     {
@@ -72,6 +113,96 @@ class TestCoordinatorNodeStates
         states.refresh(false);
         // forceAndWait passed through: with it Trino asks every worker now and applies the answers before returning
         assertThat(manager.refreshCalls).containsExactly(true, false);
+    }
+
+    @Test
+    void askingOneWorkerSendsItAloneAForcedRequestThenRebuildsTheNodeList()
+            throws InterruptedException
+    {
+        NodeManager manager = new NodeManager();
+        WorkerState leaving = worker(manager, "worker-1");
+        WorkerState staying = worker(manager, "worker-2");
+        WorkerState neverAnswered = worker(manager, null);
+        leaving.answer.complete(true);
+        new MBeanExporter(server).export(TRINO_NAME, manager);
+
+        assertThat(CoordinatorNodeStates.find(server).orElseThrow().askWorker("worker-1", Duration.ofSeconds(5))).isTrue();
+        // forced: Trino's poll skips a worker asked within the last second
+        assertThat(leaving.requests).containsExactly(true);
+        assertThat(staying.requests).isEmpty();
+        assertThat(neverAnswered.requests).isEmpty();
+        assertThat(manager.rebuilds).hasValue(1);
+        assertThat(manager.refreshCalls).isEmpty();
+    }
+
+    @Test
+    void anAnswerNotInWithinTheWaitStillRebuildsFromWhatHasArrived()
+            throws InterruptedException
+    {
+        NodeManager manager = new NodeManager();
+        WorkerState silent = worker(manager, "worker-1");
+        new MBeanExporter(server).export(TRINO_NAME, manager);
+
+        assertThat(CoordinatorNodeStates.find(server).orElseThrow().askWorker("worker-1", Duration.ZERO)).isTrue();
+        assertThat(silent.requests).containsExactly(true);
+        assertThat(manager.rebuilds).hasValue(1);
+    }
+
+    @Test
+    void anUnknownWorkerIsNotAskedAndNoOtherIs()
+            throws InterruptedException
+    {
+        NodeManager manager = new NodeManager();
+        WorkerState other = worker(manager, "worker-2");
+        new MBeanExporter(server).export(TRINO_NAME, manager);
+
+        assertThat(CoordinatorNodeStates.find(server).orElseThrow().askWorker("worker-9", Duration.ofSeconds(5))).isFalse();
+        assertThat(other.requests).isEmpty();
+        assertThat(manager.rebuilds).hasValue(1);
+    }
+
+    @Test
+    void applyingAnswersAsksNoWorker()
+    {
+        NodeManager manager = new NodeManager();
+        WorkerState worker = worker(manager, "worker-1");
+        new MBeanExporter(server).export(TRINO_NAME, manager);
+
+        CoordinatorNodeStates.find(server).orElseThrow().applyAnswers();
+        assertThat(worker.requests).isEmpty();
+        assertThat(manager.refreshCalls).isEmpty();
+        assertThat(manager.rebuilds).hasValue(1);
+    }
+
+    @Test
+    void aManagerWithoutPerWorkerStatesIsAnUnsupportedTrino()
+    {
+        new MBeanExporter(server).export(TRINO_NAME, new Object()
+        {
+            @Managed
+            public int getActiveNodeCount()
+            {
+                return 1;
+            }
+
+            public boolean refreshNodes(boolean forceAndWait)
+            {
+                return true;
+            }
+
+            private void refreshNodesInternal() {}
+        });
+        assertThatThrownBy(() -> CoordinatorNodeStates.find(server))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has no field nodeStates")
+                .hasMessageContaining("this Trino version is not supported");
+    }
+
+    private static WorkerState worker(NodeManager manager, String nodeId)
+    {
+        WorkerState state = new WorkerState(nodeId);
+        manager.nodeStates.put(URI.create("http://10.0.0." + (manager.nodeStates.size() + 1) + ":8080"), state);
+        return state;
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.trinospot.noderefresh;
 
-import com.google.common.base.Ticker;
 import io.trinospot.harness.time.ManualScheduler;
 import io.airlift.units.Duration;
 import io.trino.spi.Plugin;
@@ -19,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.StreamSupport;
 
+import static io.trinospot.noderefresh.TestNodeStateRefresher.ticker;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,13 +37,6 @@ class TestNodeRefreshListenerFactory
     }
 
     @Test
-    void byDefaultItIsASafetyNetNoFasterThanTrinosOwnPoll()
-    {
-        // the agents announce a shutdown at once; the refresh only catches what an announcement missed
-        assertThat(new NodeRefreshConfig().getInterval()).isEqualTo(new Duration(5, SECONDS));
-    }
-
-    @Test
     void badSettingsFailCreationNamingTheKey()
     {
         NodeRefreshListenerFactory factory = new NodeRefreshListenerFactory();
@@ -53,6 +46,41 @@ class TestNodeRefreshListenerFactory
                 .hasMessageContaining("node-refresh.interval");
         assertThatThrownBy(() -> factory.create(Map.of("node-refresh.intervall", "1s"), null))
                 .hasMessageContaining("node-refresh.intervall");
+    }
+
+    @Test
+    void byDefaultItAppliesTrinosAnswersAndAsksNoWorker()
+            throws Exception
+    {
+        MBeanServer platform = ManagementFactory.getPlatformMBeanServer();
+        TestCoordinatorNodeStates.NodeManager manager = new TestCoordinatorNodeStates.NodeManager();
+        TestCoordinatorNodeStates.WorkerState worker = new TestCoordinatorNodeStates.WorkerState("worker-1");
+        manager.nodeStates.put(java.net.URI.create("http://10.0.0.1:8080"), worker);
+        MBeanExporter exporter = new MBeanExporter(platform);
+        exporter.export("trino.node:name=CoordinatorNodeManager", manager);
+        ManualScheduler ticks = new ManualScheduler();
+        ManualScheduler waiter = new ManualScheduler();
+        try {
+            EventListener listener = new NodeRefreshListenerFactory(() -> new NodeRefreshListenerFactory.Scheduling(ticks, waiter, ticker(ticks)))
+                    .create(Map.of(), null);
+            ObjectName stats = new ObjectName(NodeRefreshListenerFactory.OBJECT_NAME);
+            try {
+                ticks.advance(3, SECONDS);
+                assertThat(manager.rebuilds).hasValue(3);
+                assertThat(manager.refreshCalls).isEmpty();
+                assertThat(worker.requests).isEmpty();
+                assertThat((long) platform.getAttribute(stats, "Refreshes")).isEqualTo(3);
+                assertThat((long) platform.getAttribute(stats, "Failures")).isZero();
+            }
+            finally {
+                listener.shutdown();
+            }
+            assertThat(platform.isRegistered(stats)).isFalse();
+            assertThat(ticks.pendingTasks()).isZero();
+        }
+        finally {
+            exporter.unexport("trino.node:name=CoordinatorNodeManager");
+        }
     }
 
     @Test
@@ -69,7 +97,7 @@ class TestNodeRefreshListenerFactory
         ManualScheduler waiter = new ManualScheduler();
         try {
             EventListener listener = new NodeRefreshListenerFactory(() -> new NodeRefreshListenerFactory.Scheduling(ticks, waiter, ticker(ticks)))
-                    .create(Map.of("node-refresh.interval", "50ms"), null);
+                    .create(Map.of("node-refresh.interval", "50ms", "node-refresh.ask-workers", "true"), null);
             ObjectName stats = new ObjectName(NodeRefreshListenerFactory.OBJECT_NAME);
             try {
                 for (int i = 0; i < 3; i++) {
@@ -205,18 +233,5 @@ class TestNodeRefreshListenerFactory
         ObjectName trinoName = new ObjectName("trino.node:name=CoordinatorNodeManager");
         platform.registerMBean(new javax.management.StandardMBean(new TestCoordinatorNodeStates.Other(), TestCoordinatorNodeStates.OtherMBean.class), trinoName);
         return trinoName;
-    }
-
-    /** The scheduler's time as the monotonic ticker the refresher reads. */
-    private static Ticker ticker(ManualScheduler scheduler)
-    {
-        return new Ticker()
-        {
-            @Override
-            public long read()
-            {
-                return scheduler.nanoTime();
-            }
-        };
     }
 }

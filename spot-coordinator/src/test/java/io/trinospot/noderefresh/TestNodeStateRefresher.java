@@ -250,7 +250,7 @@ class TestNodeStateRefresher
     }
 
     /** The scheduler's time as the monotonic ticker the refresher reads. */
-    private static Ticker ticker(ManualScheduler scheduler)
+    static Ticker ticker(ManualScheduler scheduler)
     {
         return new Ticker()
         {

@@ -35,14 +35,21 @@ class TestShutdownAnnouncement
     private final List<Duration> sleeps = new ArrayList<>();
     private final Set<String> active = new HashSet<>(Set.of("worker-1", "worker-2"));
     private final List<Long> refreshedAt = new ArrayList<>();
+    private final List<String> asked = new ArrayList<>();
+    private final List<Duration> answerWaits = new ArrayList<>();
     // the refresh that takes the worker off the active list: how many refreshes it takes
     private int refreshesUntilGone = 1;
     private String leaving = "worker-1";
+    // how long the asked worker takes to answer
+    private Duration answerTime = Duration.ZERO;
 
     private ShutdownAnnouncement announcement(Duration maxWait)
     {
-        return new ShutdownAnnouncement(() -> Set.copyOf(active), () -> {
+        return new ShutdownAnnouncement(() -> Set.copyOf(active), (nodeId, answerWait) -> {
             refreshedAt.add(nanos);
+            asked.add(nodeId);
+            answerWaits.add(answerWait);
+            nanos += answerTime.toNanos();
             if (refreshedAt.size() >= refreshesUntilGone) {
                 active.remove(leaving);
             }
@@ -57,8 +64,33 @@ class TestShutdownAnnouncement
     {
         announcement(Duration.ofSeconds(5)).workerShuttingDown("worker-1");
         assertThat(refreshedAt).hasSize(1);
+        // only the announcing worker is asked, and its answer may take the whole wait
+        assertThat(asked).containsExactly("worker-1");
+        assertThat(answerWaits).containsExactly(Duration.ofSeconds(5));
         assertThat(sleeps).isEmpty();
         assertThat(active).containsExactly("worker-2");
+    }
+
+    @Test
+    void aSlowAnswerCountsAgainstTheLongestWait()
+    {
+        refreshesUntilGone = 3;
+        answerTime = Duration.ofMillis(400);
+        announcement(Duration.ofSeconds(5)).workerShuttingDown("worker-1");
+        assertThat(asked).containsExactly("worker-1", "worker-1", "worker-1");
+        // 5 s, then less the first answer's 400 ms and the 100 ms pause, and again
+        assertThat(answerWaits).containsExactly(Duration.ofMillis(5000), Duration.ofMillis(4500), Duration.ofMillis(4000));
+    }
+
+    @Test
+    void aWorkerThatDoesNotAnswerFailsTheAnnouncementAfterTheLongestWait()
+    {
+        leaving = "nobody";
+        answerTime = Duration.ofSeconds(2);
+        assertThatThrownBy(() -> announcement(Duration.ofSeconds(2)).workerShuttingDown("worker-1"))
+                .hasMessageContaining("worker worker-1 is still active")
+                .hasMessageContaining("2000 ms");
+        assertThat(asked).containsExactly("worker-1");
     }
 
     @Test

@@ -24,6 +24,7 @@ public record ClusterSpec(
         boolean detached,
         Optional<Path> configurations,
         Optional<String> nodeRefreshInterval,
+        boolean nodeRefreshAsksWorkers,
         boolean coordinatorNodeManagerAccess,
         boolean coordinatorJmx)
 {
@@ -90,6 +91,7 @@ public record ClusterSpec(
         private boolean detached;
         private Path configurations;
         private String nodeRefreshInterval;
+        private boolean nodeRefreshAsksWorkers;
         private boolean coordinatorNodeManagerAccess = true;
         private boolean coordinatorJmx;
 
@@ -198,12 +200,20 @@ public record ClusterSpec(
         }
 
         /**
-         * The spot-coordinator plugin's {@code spot-node-refresh} event listener on the coordinator, refreshing node states
-         * every {@code interval} (e.g. {@code 250ms}) instead of Trino's 5 s; needs the spot-coordinator plugin directory.
+         * The spot-coordinator plugin's {@code spot-node-refresh} event listener on the coordinator, applying the
+         * answers of Trino's own node poll every {@code interval} (e.g. {@code 1s}), and its announcement catalog;
+         * needs the spot-coordinator plugin directory.
          */
         public Builder coordinatorNodeRefresh(String interval)
         {
+            return coordinatorNodeRefresh(interval, false);
+        }
+
+        /** As {@link #coordinatorNodeRefresh(String)}; with {@code askWorkers}, every interval asks every worker. */
+        public Builder coordinatorNodeRefresh(String interval, boolean askWorkers)
+        {
             this.nodeRefreshInterval = requireNonNull(interval, "interval is null");
+            this.nodeRefreshAsksWorkers = askWorkers;
             return this;
         }
 
@@ -229,7 +239,7 @@ public record ClusterSpec(
         {
             return new ClusterSpec(workers, exchange, lake, hdfs, retryPolicy, coordinatorProperties, workerProperties,
                     coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached, Optional.ofNullable(configurations),
-                    Optional.ofNullable(nodeRefreshInterval), coordinatorNodeManagerAccess, coordinatorJmx);
+                    Optional.ofNullable(nodeRefreshInterval), nodeRefreshAsksWorkers, coordinatorNodeManagerAccess, coordinatorJmx);
         }
     }
 }

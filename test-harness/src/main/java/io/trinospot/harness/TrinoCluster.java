@@ -277,7 +277,7 @@ public final class TrinoCluster
             spec.nodeRefreshInterval().ifPresent(interval -> {
                 // what trino-config renders from its trino-spot-node-refresh classification
                 NodeRefreshKeys.addListenerFile(config, node.etcDir().resolve(NodeRefreshKeys.FILE).toString());
-                node.writeExtraEtcFile(NodeRefreshKeys.FILE, NodeRefreshKeys.listenerProperties(interval));
+                node.writeExtraEtcFile(NodeRefreshKeys.FILE, NodeRefreshKeys.listenerProperties(interval, spec.nodeRefreshAsksWorkers()));
                 if (spec.coordinatorNodeManagerAccess()) {
                     jvm.addAll(NodeRefreshKeys.COORDINATOR_JVM_OPTIONS);
                 }

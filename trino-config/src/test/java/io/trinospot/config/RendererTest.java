@@ -83,7 +83,7 @@ class RendererTest
     {
         RenderedEtc coordinator = TrinoEtcRenderer.render(TestConfigs.blog(), Role.COORDINATOR, NODE);
         assertThat(load(coordinator.file("spot-node-refresh.properties"))).containsOnly(
-                entry("event-listener.name", "spot-node-refresh"), entry("node-refresh.interval", "5s"));
+                entry("event-listener.name", "spot-node-refresh"), entry("node-refresh.interval", "1s"));
         // the catalog the agents announce their worker's shutdown through
         assertThat(load(coordinator.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot_node_state"));
         assertThat(load(coordinator.file("config.properties")).getProperty("event-listener.config-files"))
@@ -105,9 +105,9 @@ class RendererTest
     {
         Configurations tuned = TestConfigs.withSecret(TestConfigs.of(
                 "trino-config", props("event-listener.config-files", "etc/audit.properties"),
-                "trino-spot-node-refresh", props("node-refresh.interval", "1s")));
+                "trino-spot-node-refresh", props("node-refresh.interval", "250ms", "node-refresh.ask-workers", "true")));
         RenderedEtc etc = TrinoEtcRenderer.render(tuned, Role.COORDINATOR);
-        assertThat(load(etc.file("spot-node-refresh.properties"))).contains(entry("node-refresh.interval", "1s"))
+        assertThat(load(etc.file("spot-node-refresh.properties"))).contains(entry("node-refresh.interval", "250ms"), entry("node-refresh.ask-workers", "true"))
                 .doesNotContainKey("node-refresh.require-internals");
         assertThat(load(etc.file("config.properties")).getProperty("event-listener.config-files"))
                 .isEqualTo("etc/audit.properties,etc/spot-node-refresh.properties");
@@ -115,8 +115,9 @@ class RendererTest
         Configurations strict = TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.require-internals", "true", "node-state.max-wait", "10s")));
         RenderedEtc strictEtc = TrinoEtcRenderer.render(strict, Role.COORDINATOR);
         assertThat(load(strictEtc.file("spot-node-refresh.properties")))
-                .contains(entry("node-refresh.require-internals", "true"), entry("node-refresh.interval", "5s"))
-                .doesNotContainKey("node-state.max-wait");
+                .contains(entry("node-refresh.require-internals", "true"), entry("node-refresh.interval", "1s"))
+                .doesNotContainKey("node-state.max-wait")
+                .doesNotContainKey("node-refresh.ask-workers");
         assertThat(load(strictEtc.file("catalog/spot.properties"))).containsOnly(entry("connector.name", "spot_node_state"), entry("node-state.max-wait", "10s"));
 
         // a catalog of the user's own under the same name would be replaced: refused, naming it
@@ -136,6 +137,8 @@ class RendererTest
                 .hasMessageContaining("node-refresh.enabled");
         assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.intervall", "1s"))), Role.COORDINATOR))
                 .hasMessageContaining("node-refresh.intervall");
+        assertThatThrownBy(() -> TrinoEtcRenderer.render(TestConfigs.withSecret(TestConfigs.of("trino-spot-node-refresh", props("node-refresh.ask-workers", "often"))), Role.COORDINATOR))
+                .hasMessageContaining("node-refresh.ask-workers");
     }
 
     @Test

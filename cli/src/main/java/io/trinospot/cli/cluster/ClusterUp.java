@@ -68,8 +68,12 @@ final class ClusterUp
     List<String> tables;
 
     @Option(names = "--node-refresh", paramLabel = "INTERVAL", converter = Interval.class,
-            description = "run the spot-coordinator plugin's spot-node-refresh listener on the coordinator, refreshing node states this often, such as 250ms or 1s, instead of Trino's 5 s")
+            description = "run the spot-coordinator plugin's spot-node-refresh listener on the coordinator, applying the answers of Trino's own node poll this often, such as 1s, and its announcement catalog")
     String nodeRefresh;
+
+    @Option(names = "--node-refresh-ask-workers",
+            description = "with --node-refresh: ask every worker for its state at each interval instead (one request per worker per interval)")
+    boolean nodeRefreshAsksWorkers;
 
     @Override
     public Integer call()
@@ -95,7 +99,10 @@ final class ClusterUp
             cluster.taskRetries(exchange);
         }
         if (nodeRefresh != null) {
-            cluster.coordinatorNodeRefresh(nodeRefresh);
+            cluster.coordinatorNodeRefresh(nodeRefresh, nodeRefreshAsksWorkers);
+        }
+        else if (nodeRefreshAsksWorkers) {
+            throw CommandLines.usage(spec, "--node-refresh-ask-workers needs --node-refresh");
         }
         PrintWriter out = spec.commandLine().getOut();
         out.println("Starting coordinator + " + workers + " workers (exchange " + Choice.name(exchange) + ", lake " + Choice.name(lake) + ") ...");

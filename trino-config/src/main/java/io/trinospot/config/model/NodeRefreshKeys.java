@@ -12,8 +12,10 @@ public final class NodeRefreshKeys
 {
     /** Whether the coordinator gets the listener; needs the spot-coordinator plugin directory in its plugin/. */
     public static final String ENABLED = "node-refresh.enabled";
-    /** How often the coordinator re-reads its workers' states. */
+    /** How often the coordinator rebuilds its node list from its workers' answers. */
     public static final String INTERVAL = "node-refresh.interval";
+    /** Whether each interval asks every worker (for clusters without announcing agents) instead of applying Trino's answers. */
+    public static final String ASK_WORKERS = "node-refresh.ask-workers";
     /** Whether the coordinator refuses to start when the listener cannot reach Trino's node manager. */
     public static final String REQUIRE_INTERNALS = "node-refresh.require-internals";
     /** How long the announcement procedure waits for a worker to leave the active list (the catalog's own key). */
@@ -28,7 +30,7 @@ public final class NodeRefreshKeys
     public static final String CONNECTOR_NAME = "spot_node_state";
 
     public static final String DEFAULT_ENABLED = "true";
-    public static final String DEFAULT_INTERVAL = "5s";
+    public static final String DEFAULT_INTERVAL = "1s";
 
     /** The file under etc/ and the event listener it selects. */
     public static final String FILE = "spot-node-refresh.properties";
@@ -46,16 +48,17 @@ public final class NodeRefreshKeys
 
     private NodeRefreshKeys() {}
 
-    /** The listener's own file: which listener, and its interval. */
-    public static Map<String, String> listenerProperties(String interval)
+    /** The listener's own file: which listener, its interval, and whether it asks every worker. */
+    public static Map<String, String> listenerProperties(String interval, boolean askWorkers)
     {
-        return listenerProperties(interval, java.util.Optional.empty());
+        return listenerProperties(interval, askWorkers ? java.util.Optional.of("true") : java.util.Optional.empty(), java.util.Optional.empty());
     }
 
-    /** The listener's own file, with require-internals only when it was set. */
-    public static Map<String, String> listenerProperties(String interval, java.util.Optional<String> requireInternals)
+    /** The listener's own file, with ask-workers and require-internals only when they were set. */
+    public static Map<String, String> listenerProperties(String interval, java.util.Optional<String> askWorkers, java.util.Optional<String> requireInternals)
     {
         Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of("event-listener.name", EVENT_LISTENER_NAME, INTERVAL, interval));
+        askWorkers.ifPresent(value -> properties.put(ASK_WORKERS, value));
         requireInternals.ifPresent(value -> properties.put(REQUIRE_INTERNALS, value));
         return properties;
     }

@@ -89,6 +89,7 @@ public final class TrinoEtcRenderer
         if (nodeRefresh(config, role)) {
             files.put(NodeRefreshKeys.FILE, PropertiesFormat.format(header(SPOT_NODE_REFRESH), NodeRefreshKeys.listenerProperties(
                     config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.INTERVAL).orElse(NodeRefreshKeys.DEFAULT_INTERVAL),
+                    config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.ASK_WORKERS),
                     config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.REQUIRE_INTERNALS))));
             files.put("catalog/" + NodeRefreshKeys.CATALOG + ".properties", PropertiesFormat.format(header(SPOT_NODE_REFRESH),
                     NodeRefreshKeys.catalogProperties(config.property(SPOT_NODE_REFRESH, NodeRefreshKeys.MAX_WAIT))));

@@ -86,8 +86,8 @@ public final class KnownKeys
      * What spot-coordinator reads: the spot-node-refresh listener (NodeRefreshConfig) and the announcement catalog
      * (NodeStateConfig); node-refresh.enabled is render's own.
      */
-    private static final Map<String, KeyType> NODE_REFRESH_LISTENER = Map.of(NodeRefreshKeys.INTERVAL, DURATION, NodeRefreshKeys.REQUIRE_INTERNALS, BOOLEAN,
-            NodeRefreshKeys.MAX_WAIT, DURATION);
+    private static final Map<String, KeyType> NODE_REFRESH_LISTENER = Map.of(NodeRefreshKeys.INTERVAL, DURATION, NodeRefreshKeys.ASK_WORKERS, BOOLEAN,
+            NodeRefreshKeys.REQUIRE_INTERNALS, BOOLEAN, NodeRefreshKeys.MAX_WAIT, DURATION);
 
     private static final Map<String, Map<String, KeyType>> TYPES = Map.of(
             TRINO_CONFIG, Map.ofEntries(
