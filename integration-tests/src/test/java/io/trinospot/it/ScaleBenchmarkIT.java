@@ -64,7 +64,7 @@ class ScaleBenchmarkIT
     {
         POLL("Trino's own poll (5 s)"),
         REFRESH("spot-node-refresh every 250 ms"),
-        PUSH("push: CALL spot.system.worker_shutting_down, 5 s backstop");
+        PUSH("push: CALL spot.system.worker_shutting_down; answers applied every 1 s");
 
         private final String description;
 

@@ -7,6 +7,7 @@ import io.trinospot.harness.SpotFleet;
 import io.trinospot.harness.TrinoCluster;
 import io.trinospot.harness.Waits;
 import io.trinospot.harness.TrinoNode;
+import io.trinospot.watcher.config.WatcherSettings;
 import io.trinospot.watcher.trino.CoordinatorClient;
 import io.trinospot.watcher.trino.TrinoWorkerException;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -42,10 +44,13 @@ class SpotInterruptionIT
     private static final Duration LONG_TASK_WINDOW = Duration.ofSeconds(25);
     private static final Duration UNDRAIN_AFTER = Duration.ofSeconds(15);
     // The worker shows shutting_down in the coordinator's node list (which system.runtime.nodes reads) within 3 s of
-    // the notice: the agent's IMDS poll (up to 1 s), its request to the worker, then its announcement, whose refresh
-    // asks a worker again only a second after the coordinator last asked it (Trino's per-node guard), so the
-    // announcement itself can take 1.5 s while q39 runs.
+    // the notice: the agent's IMDS poll (up to 1 s), its request to the worker, then its announcement, a CALL over the
+    // client protocol that asks that worker and returns once the list has changed (0.17 s with the long-task query
+    // running, 1.5 s once under q39 and a loaded machine).
     private static final Duration COORDINATOR_SHOWS_SHUTDOWN = Duration.ofSeconds(3);
+    // Without announcements: the IMDS poll (1 s), Trino's node poll (every 5 s) whose answer arrives within its round
+    // trip, spot-node-refresh applying it (every 1 s), and a second of margin for a loaded coordinator.
+    private static final Duration COORDINATOR_SHOWS_SHUTDOWN_WITHOUT_ANNOUNCEMENT = Duration.ofSeconds(8);
     // The long-task query keeps both cores busy by design, and the notice's path (the agent's IMDS poll, its request
     // to the worker, the coordinator's refresh) competes with it: seen 2.86 s in a clean-clone CI run (the worker
     // itself at 1.92 s), 0.82 s in the run before.
@@ -54,8 +59,7 @@ class SpotInterruptionIT
     private static final Duration RESCHEDULED = Duration.ofSeconds(10);
     // Waits for a state that has no time bound of its own (rebalance draining, back to active).
     private static final Duration COORDINATOR_VISIBLE = Duration.ofSeconds(30);
-    // With a worker that does not answer: the announcement's refreshes never wait for an answer, so the same bound
-    // holds (seen 0.63-1.92 s). Before that the list waited for the node manager's 10 s HTTP timeout.
+    // With a worker that does not answer: the announcement asks only the announcing worker, so the same bound holds.
     private static final Duration COORDINATOR_SHOWS_SHUTDOWN_WITH_SILENT_WORKER = Duration.ofSeconds(3);
 
     private TrinoCluster cluster;
@@ -228,12 +232,12 @@ class SpotInterruptionIT
         assertThat(live).as("live workers").hasSizeGreaterThanOrEqualTo(2);
         String frozen = live.get(0);
         String victim = live.get(1);
-        long withoutWaitingBefore = scenario.refreshesWithoutWaiting().orElseThrow();
+        long refreshesBefore = scenario.nodeRefreshes().orElseThrow();
         cluster.node(frozen).process().freeze();
         try {
-            // a few ticks found the waiting refresh stuck on the frozen worker and refreshed without waiting
-            Waits.until("the coordinator's node refresh to be held up by the frozen " + frozen, Duration.ofSeconds(30), null,
-                    () -> scenario.refreshesWithoutWaiting().filter(count -> count >= withoutWaitingBefore + 3).isPresent());
+            // six one-second refreshes: Trino's 5 s poll has asked the frozen worker at least once and waits for it
+            Waits.until("the coordinator to have asked the frozen " + frozen + " for its state", Duration.ofSeconds(30), null,
+                    () -> scenario.nodeRefreshes().filter(count -> count >= refreshesBefore + 6).isPresent());
             int before = scenario.shuttingDownNodeCount().orElseThrow();
             Instant notice = Instant.now();
             fleet.imds(victim).postSpotNotice(io.trinospot.harness.imds.SpotAction.TERMINATE, notice.plus(Duration.ofSeconds(60)));
@@ -252,6 +256,40 @@ class SpotInterruptionIT
         finally {
             cluster.node(frozen).process().thaw();
         }
+    }
+
+    /**
+     * Push lost: the agents do not announce ({@code watcher.coordinator.announce-catalog=none}), so the coordinator
+     * learns of the shutdown from Trino's own 5 s poll, whose answers spot-node-refresh applies within its 1 s interval
+     * instead of at the poll's next round. Slower, still correct: queries give the fault-free rows, nothing new starts on
+     * the victim once it is listed, and the agent fails nothing early before that (it asks system.runtime.nodes).
+     */
+    @Test
+    @Order(7)
+    void withoutAnnouncementsTheSafetyNetListsTheWorkerAndQueriesStayCorrect()
+    {
+        for (String worker : cluster.workers().stream().map(TrinoNode::name).toList()) {
+            if (!cluster.node(worker).isAlive()) {
+                fleet.replaceWorker(worker, Duration.ofMinutes(3));
+            }
+        }
+        fleet.restartWatchers(Map.of(WatcherSettings.COORDINATOR_ANNOUNCE_CATALOG, "none"));
+        String victim = cluster.workers().getLast().name();
+        SpotScenario.RoundResult result = scenario.run(new SpotScenario.RoundSpec(victim, WINDOW, true, false));
+        System.out.println("without announcements: " + result.summary());
+        System.out.println("watcher log:\n" + fleet.watcher(victim).logTail(40));
+
+        assertThat(result.queryFailures()).as("q39 runs that failed").isZero();
+        assertThat(result.workerShutdownLatency()).as("worker SHUTTING_DOWN").hasValueSatisfying(latency -> assertThat(latency).isLessThanOrEqualTo(Duration.ofSeconds(2)));
+        assertCoordinatorListsShutdownInTime(result, COORDINATOR_SHOWS_SHUTDOWN_WITHOUT_ANNOUNCEMENT);
+        assertThat(result.startedAfterShutdownVisible()).as("tasks started on the victim after it showed shutting_down").isEmpty();
+        assertThat(result.notRescheduled()).as("doomed tasks never retried elsewhere").isZero();
+        assertThat(fleet.metric(victim, "trinospot_watcher_coordinator_saw_shutdown_total")).as("drains in which the watcher saw the coordinator list the victim as shut down").isEqualTo(1.0);
+        // the log file outlives a watcher's restart: only what the restarted watcher wrote counts
+        String log = fleet.watcher(victim).logTail(400);
+        String sinceRestart = log.substring(log.lastIndexOf("io.trinospot.watcher.Watcher: watching "));
+        assertThat(sinceRestart).as("the restarted watcher's log").contains("the coordinator lists this worker as shutting_down")
+                .doesNotContain("announced the shutdown to the coordinator");
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.trinospot.nodestate;
 
 import com.google.common.base.Ticker;
+import io.airlift.log.Logger;
 import io.trino.spi.TrinoException;
 import io.trino.spi.procedure.Procedure;
 
@@ -27,6 +28,8 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ShutdownAnnouncement
 {
+    private static final Logger log = Logger.get(ShutdownAnnouncement.class);
+
     public static final String SCHEMA = "system";
     public static final String NAME = "worker_shutting_down";
     private static final Duration RECHECK = Duration.ofMillis(100);
@@ -87,7 +90,7 @@ public final class ShutdownAnnouncement
             throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, NAME + ": node_id is empty");
         }
         long start = ticker.read();
-        while (true) {
+        for (int asked = 1; ; asked++) {
             try {
                 refresh.refresh(nodeId, maxWait.minusNanos(ticker.read() - start));
             }
@@ -96,6 +99,9 @@ public final class ShutdownAnnouncement
                 throw new TrinoException(GENERIC_USER_ERROR, NAME + ": interrupted while asking worker " + nodeId + " for its state", e);
             }
             if (!activeWorkers.get().contains(nodeId)) {
+                // the coordinator's side of the announcement's latency; the agent logs the whole call's
+                log.info("%s: worker %s is no longer active, %s ms after the announcement arrived (%s request(s) to it)",
+                        NAME, nodeId, Duration.ofNanos(ticker.read() - start).toMillis(), asked);
                 return;
             }
             Duration waited = Duration.ofNanos(ticker.read() - start);
