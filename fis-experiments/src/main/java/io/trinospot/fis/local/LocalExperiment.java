@@ -336,7 +336,7 @@ public final class LocalExperiment
             List<ExperimentReport.ProgressSample> samples = recorder.progress();
             boolean queryInFlight = !samples.isEmpty() && samples.getLast().completed() >= 0.05;
             boolean writeSpread = !write || recorder.queryIdOf(WRITE_SOURCE)
-                    .map(id -> parallelStageOnSpotWorker(recorder.tasks(), id, spotWorkers))
+                    .map(id -> writeReadyForNotice(recorder.tasks(), id, spotWorkers))
                     .orElse(false);
             if (queryInFlight && writeSpread) {
                 return;
@@ -346,17 +346,21 @@ public final class LocalExperiment
     }
 
     /**
-     * Whether a stage of {@code queryId} runs two tasks or more at once, one of them on a Spot worker: the write's
-     * scan of the inventory (a task per file), not one of the single-task scans of its small dimensions, which come
-     * first and finish within seconds.
+     * Whether a stage of {@code queryId} runs two tasks or more at once, one of them on a Spot worker (the write's
+     * scan of the inventory, a task per file), and no single-task stage of it still runs on a Spot worker (the scans
+     * of its small dimensions, which come first and usually end within seconds, but not always on a loaded machine):
+     * the notice then meets only the work that cannot finish in the window, which the agents fail early.
      */
-    static boolean parallelStageOnSpotWorker(List<ExperimentReport.TaskAttempt> attempts, String queryId, Set<String> spotWorkers)
+    static boolean writeReadyForNotice(List<ExperimentReport.TaskAttempt> attempts, String queryId, Set<String> spotWorkers)
     {
         Map<String, List<ExperimentReport.TaskAttempt>> runningByStage = attempts.stream()
                 .filter(attempt -> attempt.taskId().startsWith(queryId + ".") && attempt.state().equals("RUNNING"))
                 .collect(Collectors.groupingBy(attempt -> attempt.taskId().split("\\.")[1]));
-        return runningByStage.values().stream()
+        boolean parallelOnSpot = runningByStage.values().stream()
                 .anyMatch(stage -> stage.size() >= 2 && stage.stream().anyMatch(attempt -> spotWorkers.contains(attempt.node())));
+        boolean singleOnSpot = runningByStage.values().stream()
+                .anyMatch(stage -> stage.size() == 1 && spotWorkers.contains(stage.getFirst().node()));
+        return parallelOnSpot && !singleOnSpot;
     }
 
     private void runQueries(Instant start, String sql, List<QueryRun> runs, List<QueryResult> results, AtomicBoolean stopStarting, ExperimentRecorder recorder)

@@ -221,24 +221,14 @@ public final class LocalRuns
         List<EarlyFailures.EarlyFailure> failures = EarlyFailures.of(report).stream()
                 .filter(failure -> failure.failed().taskId().startsWith(writeQueryId + "."))
                 .toList();
-        if (failures.isEmpty()) {
-            problems.add("no task of the write was failed early on a Spot worker");
-        }
         for (String worker : spotWorkers) {
             Optional<Duration> notice = report.firstEvent(worker, EventKind.SPOT_NOTICE);
-            if (notice.isEmpty()) {
-                continue;
+            // part of the write under the notice: an attempt on it not over before its notice
+            boolean ranPart = notice.isPresent() && report.tasks().stream().anyMatch(attempt -> attempt.node().equals(worker)
+                    && attempt.taskId().startsWith(writeQueryId + ".") && attempt.ended().filter(ended -> ended.compareTo(notice.get()) < 0).isEmpty());
+            if (ranPart && failures.stream().noneMatch(failure -> failure.failed().node().equals(worker))) {
+                problems.add(worker + " ran part of the write, but no task of it there was failed early");
             }
-            // a task of the write under way at the notice either ran to its end, which the agent allows when it
-            // expects the task to end in time (a join's small build side), or was failed early to run again
-            // elsewhere; anything else (killed with its worker) is work lost
-            report.tasks().stream()
-                    .filter(attempt -> attempt.node().equals(worker) && attempt.taskId().startsWith(writeQueryId + "."))
-                    .filter(attempt -> attempt.ended().filter(ended -> ended.compareTo(notice.get()) < 0).isEmpty())
-                    .filter(attempt -> !attempt.state().equals("FINISHED"))
-                    .filter(attempt -> failures.stream().noneMatch(failure -> failure.failed().taskId().equals(attempt.taskId())))
-                    .forEach(attempt -> problems.add("the write's task " + attempt.taskId() + " on " + worker + ", under way at its notice, neither finished nor was failed early ("
-                            + attempt.state() + attempt.failure().map(failure -> ": " + failure).orElse("") + ")"));
         }
         for (EarlyFailures.EarlyFailure failure : failures) {
             if (failure.rerun().filter(rerun -> !rerun.node().equals(failure.failed().node())).isEmpty()) {
