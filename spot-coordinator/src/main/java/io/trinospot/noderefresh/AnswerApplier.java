@@ -8,7 +8,6 @@ import org.weakref.jmx.Managed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static com.google.common.base.Preconditions.checkState;
 import static java.util.Objects.requireNonNull;
@@ -23,16 +22,10 @@ import static java.util.Objects.requireNonNull;
 public final class AnswerApplier
         implements AutoCloseable
 {
-    private static final Logger log = Logger.get(AnswerApplier.class);
-    private static final long LOG_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-
     private final Runnable apply;
     private final Duration interval;
     private final ScheduledExecutorService ticks;
-    private final Ticker ticker;
-    private final AtomicLong refreshes = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private long lastErrorLogNanos;
+    private final RefreshOutcomes outcomes;
     private ScheduledFuture<?> scheduled;
 
     public AnswerApplier(Runnable apply, Duration interval, ScheduledExecutorService ticks, Ticker ticker)
@@ -40,8 +33,7 @@ public final class AnswerApplier
         this.apply = requireNonNull(apply, "apply is null");
         this.interval = requireNonNull(interval, "interval is null");
         this.ticks = requireNonNull(ticks, "ticks is null");
-        this.ticker = requireNonNull(ticker, "ticker is null");
-        this.lastErrorLogNanos = ticker.read() - LOG_INTERVAL_NANOS;
+        this.outcomes = new RefreshOutcomes(Logger.get(AnswerApplier.class), "Applying the workers' answers to the node list", ticker);
     }
 
     public synchronized AnswerApplier start()
@@ -52,20 +44,14 @@ public final class AnswerApplier
         return this;
     }
 
-    // Ticks never overlap (fixed delay on one scheduler), so the log throttle needs no lock.
     private void tick()
     {
         try {
             apply.run();
-            refreshes.incrementAndGet();
+            outcomes.succeeded();
         }
         catch (RuntimeException e) {
-            long count = failures.incrementAndGet();
-            long now = ticker.read();
-            if (now - lastErrorLogNanos >= LOG_INTERVAL_NANOS) {
-                lastErrorLogNanos = now;
-                log.warn(e, "Applying the workers' answers to the node list failed (%s failures so far); Trino's own poll still runs", count);
-            }
+            outcomes.failed(e);
         }
     }
 
@@ -73,13 +59,13 @@ public final class AnswerApplier
     @Managed
     public long getRefreshes()
     {
-        return refreshes.get();
+        return outcomes.refreshes();
     }
 
     @Managed
     public long getFailures()
     {
-        return failures.get();
+        return outcomes.failures();
     }
 
     @Override

@@ -52,11 +52,9 @@ public final class NodeStateRefresher
     private final ScheduledExecutorService ticks;
     private final Executor waiter;
     private final Ticker ticker;
-    private final AtomicLong refreshes = new AtomicLong();
     private final AtomicLong refreshesWithoutWaiting = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    // The ticking thread and the waiting one both log failures.
-    private volatile long lastErrorLogNanos;
+    // The ticking thread and the waiting one both count and log.
+    private final RefreshOutcomes outcomes;
 
     // close() runs on another thread than the ticks: it must see the waiting refresh a tick has just started, and
     // no tick may start one after it.
@@ -78,7 +76,7 @@ public final class NodeStateRefresher
         this.ticker = requireNonNull(ticker, "ticker is null");
         // the first failure and the first stall are logged at once
         long now = ticker.read();
-        this.lastErrorLogNanos = now - LOG_INTERVAL_NANOS;
+        this.outcomes = new RefreshOutcomes(log, "Refreshing node states", ticker);
         this.lastStallLogNanos = now - LOG_INTERVAL_NANOS;
     }
 
@@ -112,9 +110,7 @@ public final class NodeStateRefresher
             catch (RejectedExecutionException e) {
                 // done, so the next tick starts another rather than refreshing without waiting for this one forever
                 started.cancel(false);
-                long now = ticker.read();
-                if (now - lastErrorLogNanos >= LOG_INTERVAL_NANOS) {
-                    lastErrorLogNanos = now;
+                if (outcomes.logDue()) {
                     log.warn(e, "Cannot start a node-state refresh; trying again next tick");
                 }
             }
@@ -134,16 +130,10 @@ public final class NodeStateRefresher
     {
         try {
             refresh.refresh(waitForAnswers);
-            refreshes.incrementAndGet();
+            outcomes.succeeded();
         }
         catch (RuntimeException e) {
-            long count = failures.incrementAndGet();
-            long now = ticker.read();
-            // Trino's own 5 s poll goes on regardless; one line a minute is enough to notice
-            if (now - lastErrorLogNanos >= LOG_INTERVAL_NANOS) {
-                lastErrorLogNanos = now;
-                log.warn(e, "Refreshing node states failed (%s failures so far); Trino's own poll still runs", count);
-            }
+            outcomes.failed(e);
         }
     }
 
@@ -151,7 +141,7 @@ public final class NodeStateRefresher
     @Managed
     public long getRefreshes()
     {
-        return refreshes.get();
+        return outcomes.refreshes();
     }
 
     /** Ticks that found a waiting refresh still out and refreshed without waiting. */
@@ -164,7 +154,7 @@ public final class NodeStateRefresher
     @Managed
     public long getFailures()
     {
-        return failures.get();
+        return outcomes.failures();
     }
 
     /** Stops the ticks and interrupts a refresh under way; a waiting refresh not yet started never starts. */
