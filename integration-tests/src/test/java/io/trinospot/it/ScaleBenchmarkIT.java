@@ -59,7 +59,6 @@ class ScaleBenchmarkIT
 {
     private static final Duration JOIN_TIMEOUT = Duration.ofMinutes(4);
     private static final Duration LISTED_TIMEOUT = Duration.ofSeconds(30);
-    private static final java.util.concurrent.atomic.AtomicInteger failedAnnouncementCalls = new java.util.concurrent.atomic.AtomicInteger();
 
     enum Mode
     {
@@ -89,7 +88,7 @@ class ScaleBenchmarkIT
     }
 
     record Cell(int simulated, Mode mode, double cpuPercent, Map<String, Double> requestsPerWorkerSecond, double idleSeconds,
-            List<Long> listedMillis, long rssMib, long openFiles) {}
+            List<Long> listedMillis, int failedAnnouncements, long rssMib, long openFiles) {}
 
     @Test
     void benchmark()
@@ -194,6 +193,7 @@ class ScaleBenchmarkIT
 
         List<SimulatedWorker> workers = fleet.workers();
         List<Long> listed = new ArrayList<>();
+        int failedAnnouncements = 0;
         try (PreparedStatement state = connection.prepareStatement("SELECT state FROM system.runtime.nodes WHERE node_id = ?");
                 PreparedStatement announce = connection.prepareStatement("CALL " + NodeRefreshKeys.CATALOG + ".system.worker_shutting_down(?)")) {
             for (int flip = 0; flip < flips; flip++) {
@@ -210,7 +210,7 @@ class ScaleBenchmarkIT
                     catch (SQLException e) {
                         // the procedure gave up (the worker did not answer within node-state.max-wait): the agent would
                         // fall back to asking the node list, as this loop does; the flip's time still counts
-                        failedAnnouncementCalls.incrementAndGet();
+                        failedAnnouncements++;
                         System.out.println("scale benchmark: announcement of " + worker.nodeId() + " failed: " + e.getMessage());
                     }
                 }
@@ -225,7 +225,7 @@ class ScaleBenchmarkIT
         }
         // every flipped worker back in the active list before the next, larger fleet joins
         awaitListed(cluster, connection, fleet, size);
-        return new Cell(size, mode, cpuPercent, rates, seconds, listed, rssMib, openFiles);
+        return new Cell(size, mode, cpuPercent, rates, seconds, listed, failedAnnouncements, rssMib, openFiles);
     }
 
     private static String single(PreparedStatement statement)
@@ -353,8 +353,9 @@ class ScaleBenchmarkIT
                         latency, cell.rssMib(), cell.openFiles()));
             }
         }
-        if (failedAnnouncementCalls.get() > 0) {
-            text.append(String.format(Locale.ROOT, "%nAnnouncement calls that failed (worker still active after node-state.max-wait): %d%n", failedAnnouncementCalls.get()));
+        int failedAnnouncements = cells.stream().mapToInt(Cell::failedAnnouncements).sum();
+        if (failedAnnouncements > 0) {
+            text.append(String.format(Locale.ROOT, "%nAnnouncement calls that failed (worker still active after node-state.max-wait): %d%n", failedAnnouncements));
         }
         failures.forEach(failure -> text.append("\nFailed: ").append(failure).append('\n'));
         return text.toString();

@@ -100,8 +100,8 @@ final class SpotScenario
                 // the watcher failed it. Spot clusters want it short.
                 .property("retry-initial-delay", "1s")
                 .workerProperty("shutdown.grace-period", WORKER_GRACE_PERIOD)
-                // The exchange plugin's listener on the coordinator, as trino-config renders it by default: node
-                // states every 250 ms instead of Trino's 5 s poll that applies answers one poll late.
+                // spot-coordinator as trino-config renders it by default: the announcement catalog the agents call,
+                // and the listener applying Trino's own poll's answers every second.
                 .coordinatorNodeRefresh(NodeRefreshKeys.DEFAULT_INTERVAL);
     }
 
@@ -112,9 +112,8 @@ final class SpotScenario
     /**
      * A query whose tasks run long, unlike q39's (all under 2 s): the scan of {@code inventory} (one task for its
      * three ORC files under FTE) hashes every row {@value #HASH_ROUNDS} times before a partial aggregation, so that
-     * task runs for half a minute or more and is still far from done when a notice lands (6 rounds: 7.5 s on a quiet
-     * 2-core machine; 10 rounds: the whole query in 25 s on a quiet machine, short enough that a victim picked late,
-     * when the task tracker's queries lag, finished within the window). The result is deterministic (an order-insensitive {@code checksum} per warehouse, as hex
+     * task runs for half a minute or more and is still far from done when a notice lands, even when the victim is
+     * picked late because the task tracker's queries lag (BENCHMARKS.md has the task's times). The result is deterministic (an order-insensitive {@code checksum} per warehouse, as hex
      * text so rows compare by value), so every run can be compared with a fault-free one. It names
      * {@code inv_quantity_on_hand}, which is how {@link TaskTracker} finds workload queries.
      */

@@ -29,8 +29,7 @@ import static java.util.Objects.requireNonNull;
  * 5 s, and that poll uses the answers of the previous one: the scheduler learns of the change 5 to 10 s late and
  * keeps placing tasks, including retries, on the doomed worker. {@code refreshNodes(true)} is the same step made
  * synchronous: it asks every worker for its state now, waits for the answers (or their failures) and rebuilds the
- * node list from them. Called every quarter second, a new state reaches the scheduler within about half a second
- * ({@link NodeStateRefresher} keeps that going while one worker does not answer).
+ * node list from them; {@link NodeStateRefresher} calls it every interval when the listener is set to ask workers.
  *
  * <p>A worker that announces its own shutdown needs less: {@link #askWorker} sends that one worker the request
  * Trino's poll would send ({@code RemoteNodeState.asyncRefresh(true)}), waits for its answer and rebuilds the node
@@ -55,9 +54,11 @@ public final class CoordinatorNodeStates
     private final Map<?, ?> workerStates;
     private final Method askForState;
     private final Method workerNode;
+    private final Method nodeId;
     private final ObjectName objectName;
 
-    private CoordinatorNodeStates(Object nodeManager, Method refreshNodes, Method rebuildNodeList, Map<?, ?> workerStates, Method askForState, Method workerNode, ObjectName objectName)
+    private CoordinatorNodeStates(Object nodeManager, Method refreshNodes, Method rebuildNodeList, Map<?, ?> workerStates, Method askForState, Method workerNode,
+            Method nodeId, ObjectName objectName)
     {
         this.nodeManager = requireNonNull(nodeManager, "nodeManager is null");
         this.refreshNodes = requireNonNull(refreshNodes, "refreshNodes is null");
@@ -65,6 +66,7 @@ public final class CoordinatorNodeStates
         this.workerStates = requireNonNull(workerStates, "workerStates is null");
         this.askForState = requireNonNull(askForState, "askForState is null");
         this.workerNode = requireNonNull(workerNode, "workerNode is null");
+        this.nodeId = requireNonNull(nodeId, "nodeId is null");
         this.objectName = requireNonNull(objectName, "objectName is null");
     }
 
@@ -103,9 +105,13 @@ public final class CoordinatorNodeStates
         }
         Method askForState = member(stateClass, name, "asyncRefresh(boolean)", () -> stateClass.getMethod("asyncRefresh", boolean.class));
         Method workerNode = member(stateClass, name, "getInternalNode()", () -> stateClass.getMethod("getInternalNode"));
-        if (!Future.class.isAssignableFrom(askForState.getReturnType()) || workerNode.getReturnType() != Optional.class) {
-            throw unsupported(stateClass, name, "asyncRefresh(boolean) returning a Future and getInternalNode() returning an Optional", null);
+        if (!Future.class.isAssignableFrom(askForState.getReturnType())
+                || !(workerNode.getGenericReturnType() instanceof ParameterizedType optionalType)
+                || optionalType.getRawType() != Optional.class
+                || !(optionalType.getActualTypeArguments()[0] instanceof Class<?> nodeClass)) {
+            throw unsupported(stateClass, name, "asyncRefresh(boolean) returning a Future and getInternalNode() returning an Optional of a node", null);
         }
+        Method nodeId = member(nodeClass, name, "getNodeIdentifier()", () -> nodeClass.getMethod("getNodeIdentifier"));
         Map<?, ?> workerStates;
         try {
             rebuildNodeList.setAccessible(true);
@@ -115,7 +121,7 @@ public final class CoordinatorNodeStates
         catch (ReflectiveOperationException | InaccessibleObjectException | NullPointerException e) {
             throw new IllegalStateException("Cannot reach the node states of " + managerClass.getName() + " behind " + name, e);
         }
-        return Optional.of(new CoordinatorNodeStates(manager, refreshNodes, rebuildNodeList, workerStates, askForState, workerNode, name));
+        return Optional.of(new CoordinatorNodeStates(manager, refreshNodes, rebuildNodeList, workerStates, askForState, workerNode, nodeId, name));
     }
 
     @FunctionalInterface
@@ -188,15 +194,7 @@ public final class CoordinatorNodeStates
     private String nodeIdOf(Object workerState)
     {
         Optional<?> node = (Optional<?>) invoke(workerNode, workerState);
-        if (node.isEmpty()) {
-            return null;
-        }
-        try {
-            return (String) node.get().getClass().getMethod("getNodeIdentifier").invoke(node.get());
-        }
-        catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("Cannot read the node id of " + node.get().getClass().getName() + " behind " + objectName, e);
-        }
+        return node.map(found -> (String) invoke(nodeId, found)).orElse(null);
     }
 
     private Object invoke(Method method, Object target, Object... arguments)

@@ -131,24 +131,20 @@ public class NodeRefreshListenerFactory
             return new EventListener() {};
         }
         Scheduling threads = scheduling.get();
+        // also its JMX stats
         AutoCloseable refresher;
-        Object stats;
         if (settings.isAskWorkers()) {
-            NodeStateRefresher asking = new NodeStateRefresher(nodeStates.get()::refresh, settings.getInterval(), threads.ticks(), threads.waiter(), threads.ticker())
+            refresher = new NodeStateRefresher(nodeStates.get()::refresh, settings.getInterval(), threads.ticks(), threads.waiter(), threads.ticker())
                     .start();
             log.info("%s: asking every worker for its state every %s (%s)", NAME, settings.getInterval(), nodeStates.get().objectName());
-            refresher = asking;
-            stats = asking;
         }
         else {
-            AnswerApplier applying = new AnswerApplier(nodeStates.get()::applyAnswers, settings.getInterval(), threads.ticks(), threads.ticker())
+            refresher = new AnswerApplier(nodeStates.get()::applyAnswers, settings.getInterval(), threads.ticks(), threads.ticker())
                     .start();
             log.info("%s: applying the workers' answers to Trino's poll every %s (%s)", NAME, settings.getInterval(), nodeStates.get().objectName());
-            refresher = applying;
-            stats = applying;
         }
         List<String> exported = new ArrayList<>();
-        if (export(exporter, OBJECT_NAME, stats)) {
+        if (export(exporter, OBJECT_NAME, refresher)) {
             exported.add(OBJECT_NAME);
         }
         if (export(exporter, STATUS_OBJECT_NAME, NodeRefreshStatus.active())) {

@@ -89,15 +89,21 @@ public final class ShutdownAnnouncement
         if (nodeId == null || nodeId.isBlank()) {
             throw new TrinoException(INVALID_PROCEDURE_ARGUMENT, NAME + ": node_id is empty");
         }
+        try {
+            awaitInactive(nodeId);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrinoException(GENERIC_USER_ERROR, NAME + ": interrupted while waiting for worker " + nodeId, e);
+        }
+    }
+
+    private void awaitInactive(String nodeId)
+            throws InterruptedException
+    {
         long start = ticker.read();
         for (int asked = 1; ; asked++) {
-            try {
-                refresh.refresh(nodeId, maxWait.minusNanos(ticker.read() - start));
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TrinoException(GENERIC_USER_ERROR, NAME + ": interrupted while asking worker " + nodeId + " for its state", e);
-            }
+            refresh.refresh(nodeId, maxWait.minusNanos(ticker.read() - start));
             if (!activeWorkers.get().contains(nodeId)) {
                 // the coordinator's side of the announcement's latency; the agent logs the whole call's
                 log.info("%s: worker %s is no longer active, %s ms after the announcement arrived (%s request(s) to it)",
@@ -109,13 +115,7 @@ public final class ShutdownAnnouncement
                 throw new TrinoException(GENERIC_USER_ERROR, "%s: worker %s is still active on this coordinator after %s ms: it has not taken SHUTTING_DOWN, or it does not answer"
                         .formatted(NAME, nodeId, waited.toMillis()));
             }
-            try {
-                sleeper.sleep(RECHECK);
-            }
-            catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TrinoException(GENERIC_USER_ERROR, NAME + ": interrupted while waiting for worker " + nodeId, e);
-            }
+            sleeper.sleep(RECHECK);
         }
     }
 }
