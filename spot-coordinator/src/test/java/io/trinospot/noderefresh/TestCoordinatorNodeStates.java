@@ -198,6 +198,48 @@ class TestCoordinatorNodeStates
                 .hasMessageContaining("this Trino version is not supported");
     }
 
+    /** A node manager whose per-worker states hand out nodes without an id. */
+    public static class NodeManagerOfIdlessNodes
+    {
+        final ConcurrentHashMap<URI, IdlessWorkerState> nodeStates = new ConcurrentHashMap<>();
+
+        @Managed
+        public int getActiveNodeCount()
+        {
+            return 1;
+        }
+
+        public boolean refreshNodes(boolean forceAndWait)
+        {
+            return true;
+        }
+
+        private void refreshNodesInternal() {}
+    }
+
+    public static class IdlessWorkerState
+    {
+        public Future<Boolean> asyncRefresh(boolean force)
+        {
+            return CompletableFuture.completedFuture(true);
+        }
+
+        public Optional<String> getInternalNode()
+        {
+            return Optional.of("worker-1");
+        }
+    }
+
+    @Test
+    void nodesWithoutAnIdAreAnUnsupportedTrinoAtLookup()
+    {
+        new MBeanExporter(server).export(TRINO_NAME, new NodeManagerOfIdlessNodes());
+        assertThatThrownBy(() -> CoordinatorNodeStates.find(server))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("has no getNodeIdentifier()")
+                .hasMessageContaining("this Trino version is not supported");
+    }
+
     private static WorkerState worker(NodeManager manager, String nodeId)
     {
         WorkerState state = new WorkerState(nodeId);
