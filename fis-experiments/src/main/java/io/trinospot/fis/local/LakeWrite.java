@@ -24,10 +24,12 @@ import static java.util.Objects.requireNonNull;
  * transformation of TPC-DS q39's tables: the weekly inventory, denormalised, each row with a pseudonymous token of its
  * natural key (date, warehouse, item). That key is enumerable, so a plain hash of it could be reversed by hashing
  * every combination; the token is a salted SHA-256 iterated {@value #TOKEN_ROUNDS} times (key stretching), which is
- * what makes the write long. It reads a copy of the inventory bucketed {@value #SOURCE_BUCKETS} ways on that key, made once
- * per lake: one file per bucket, of equal size, so each of the scan's tasks has a third of the work. The lake's own copy
- * has files of 11 %, 28 % and 61 % of the rows, and a Spot worker that drew a smaller one finished it within the notice,
- * so whether the demo showed a task failed early depended on which file landed where. Afterwards the
+ * what makes the write long. It reads a copy of the inventory bucketed {@value #SOURCE_FILES} ways on that key, made
+ * once per lake: files of equal size, scanned by {@value #SCAN_TASKS} tasks of {@value #SPLITS_PER_TASK} files each,
+ * as a large table's scan is split over a fleet. A worker runs a few of a task's splits at a time, so a scan task shows
+ * its rate in completed splits soon after it starts, and a spot-watcher can tell at its first look that the task cannot
+ * finish within the notice; with one split per task (the lake's own three files, of 11 %, 28 % and 61 % of the rows)
+ * no driver completes until the end and the agent can only judge by age. Afterwards the
  * written table is checked against a fault-free run of the same SELECT: row
  * count and an order-insensitive checksum of every row, so a lost, duplicated or altered row shows; and the table's
  * storage is listed, so files left by failed attempts show.
@@ -39,13 +41,15 @@ public final class LakeWrite
     private static final String COLUMNS = "year, week_seq, warehouse, item_id, category, brand, quantity_on_hand, row_token";
     private static final String PARTITIONED_COLUMNS = "week_seq, warehouse, item_id, category, brand, quantity_on_hand, row_token, year";
     /**
-     * Rounds of the row token's hash, sized on this kind of machine (BENCHMARKS.md) so a scan task of the write runs well
-     * past the point where a spot-watcher fails a task it first let run: when its running drivers have run longer than
-     * the time left to the cutoff, about 50 s after a notice that came as the task started.
+     * Rounds of the row token's hash, sized on this kind of machine (BENCHMARKS.md) so that a scan task of the write on
+     * a Spot worker is far from done two minutes after a notice that came as it started.
      */
     static final int TOKEN_ROUNDS = 32;
-    /** Files of the write's source, each a task of its own: at least one lands on a Spot worker with two core workers. */
-    static final int SOURCE_BUCKETS = 3;
+    /** Scan tasks of the write: at least one lands on a Spot worker with two core workers. */
+    static final int SCAN_TASKS = 3;
+    /** Files per scan task: several times the splits a worker runs at once, so some complete early. */
+    static final int SPLITS_PER_TASK = 64;
+    static final int SOURCE_FILES = SCAN_TASKS * SPLITS_PER_TASK;
     private static final String TOKEN_SALT = "to_utf8('trino-spot-demo')";
 
     private final String sourceSchema;
@@ -78,7 +82,7 @@ public final class LakeWrite
         }
         this.table = Lake.CATALOG + "." + SCHEMA + ".inventory_weekly_" + runId;
         String schemaName = sourceSchema.substring(sourceSchema.lastIndexOf('.') + 1);
-        this.source = Lake.CATALOG + "." + SCHEMA + "." + schemaName + "_inventory_by_key_" + SOURCE_BUCKETS;
+        this.source = Lake.CATALOG + "." + SCHEMA + "." + schemaName + "_inventory_by_key_" + SOURCE_FILES;
     }
 
     /** The bucketed copy of the inventory the write reads; kept between runs like the lake. */
@@ -93,10 +97,7 @@ public final class LakeWrite
     }
 
     /**
-     * Session properties of the write. Fault-tolerant execution sizes tasks for terabytes: a source stage's task takes
-     * 512 MB of input at first, so the source's three files (18 MB) would be scanned by one task on whichever worker
-     * the scheduler picks. Sized down, each file is a task of its own, on a worker of its own, and the writing is
-     * spread too, as a larger table's would be over a fleet.
+     * Session properties of the write: its scan split as in {@link #referenceSessionProperties()}, and its tasks spread.
      */
     public Map<String, String> sessionProperties()
     {
@@ -110,15 +111,18 @@ public final class LakeWrite
     }
 
     /**
-     * Session properties of the fault-free run of the write's SELECT: its scan split the same way. With bucketed
-     * execution the scan would be one stage partitioned by bucket, which fault-tolerant execution runs as one task.
+     * Session properties of the write's scan, for the write and its fault-free run. Fault-tolerant execution sizes a
+     * source task by input bytes, starting at 512 MB, so the source's files (18 MB) would all be one task; here each
+     * task takes {@value #SPLITS_PER_TASK} of them. With bucketed execution the scan would be one stage partitioned by
+     * bucket instead.
      */
     public Map<String, String> referenceSessionProperties()
     {
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put(Lake.CATALOG + ".bucket_execution_enabled", "false");
-        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_min", "1MB");
-        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_max", "1MB");
+        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_min", "1GB");
+        properties.put("fault_tolerant_execution_arbitrary_distribution_compute_task_target_size_max", "1GB");
+        properties.put("fault_tolerant_execution_max_task_split_count", String.valueOf(SPLITS_PER_TASK));
         return properties;
     }
 
@@ -299,7 +303,7 @@ public final class LakeWrite
     {
         // bucketed on the whole natural key: hashing the item alone gave buckets of 20 %, 47 % and 33 %
         return "CREATE TABLE IF NOT EXISTS " + source
-                + " WITH (format = 'ORC', bucketed_by = ARRAY['inv_date_sk', 'inv_item_sk', 'inv_warehouse_sk'], bucket_count = " + SOURCE_BUCKETS + ")"
+                + " WITH (format = 'ORC', bucketed_by = ARRAY['inv_date_sk', 'inv_item_sk', 'inv_warehouse_sk'], bucket_count = " + SOURCE_FILES + ")"
                 + " AS SELECT * FROM " + sourceSchema + ".inventory";
     }
 }

@@ -105,7 +105,7 @@ public final class LocalRuns
             String sql = blog.q39();
             LakeWrite write = new LakeWrite(BlogCluster.Q39_TABLES.qualifiedLakeSchema(), REPORT_DIR_NAME.format(Instant.now()));
             if (write.prepare(blog.cluster())) {
-                out.accept("copied the inventory into " + write.source() + ", bucketed " + LakeWrite.SOURCE_BUCKETS + " ways: the write's source (once per lake)");
+                out.accept("copied the inventory into " + write.source() + ", in " + LakeWrite.SOURCE_FILES + " files: the write's source (once per lake)");
             }
             out.accept("q39 runs back to back; beside it a long ETL write, " + write.table() + " (CREATE TABLE AS SELECT: the weekly inventory, denormalised, each row with a key-stretched token)");
             // The fault-free references run once every Spot worker has left scheduling, on the on-demand workers, while

@@ -18,14 +18,16 @@ class LakeWriteTest
         LakeWrite write = new LakeWrite("lake.tpcds_sf1", "20261202041500");
         assertThat(write.table()).isEqualTo("lake.trino_spot_demo.inventory_weekly_20261202041500");
         assertThat(write.createSql()).startsWith("CREATE TABLE lake.trino_spot_demo.inventory_weekly_20261202041500 WITH (format = 'ORC') AS\nSELECT ")
-                .contains("FROM lake.trino_spot_demo.tpcds_sf1_inventory_by_key_3 inv")
+                .contains("FROM lake.trino_spot_demo.tpcds_sf1_inventory_by_key_192 inv")
                 .contains("JOIN lake.tpcds_sf1.date_dim d");
-        assertThat(write.source()).isEqualTo("lake.trino_spot_demo.tpcds_sf1_inventory_by_key_3");
-        assertThat(write.sourceSql()).isEqualTo("CREATE TABLE IF NOT EXISTS lake.trino_spot_demo.tpcds_sf1_inventory_by_key_3"
-                + " WITH (format = 'ORC', bucketed_by = ARRAY['inv_date_sk', 'inv_item_sk', 'inv_warehouse_sk'], bucket_count = 3)"
+        assertThat(write.source()).isEqualTo("lake.trino_spot_demo.tpcds_sf1_inventory_by_key_192");
+        assertThat(write.sourceSql()).isEqualTo("CREATE TABLE IF NOT EXISTS lake.trino_spot_demo.tpcds_sf1_inventory_by_key_192"
+                + " WITH (format = 'ORC', bucketed_by = ARRAY['inv_date_sk', 'inv_item_sk', 'inv_warehouse_sk'], bucket_count = 192)"
                 + " AS SELECT * FROM lake.tpcds_sf1.inventory");
         // the fault-free run splits its scan as the write does
-        assertThat(write.referenceSessionProperties()).containsEntry("lake.bucket_execution_enabled", "false");
+        assertThat(write.referenceSessionProperties())
+                .containsEntry("lake.bucket_execution_enabled", "false")
+                .containsEntry("fault_tolerant_execution_max_task_split_count", "64");
         assertThat(write.sessionProperties()).containsAllEntriesOf(write.referenceSessionProperties());
         assertThatThrownBy(() -> new LakeWrite("lake.tpcds_sf1", "x; DROP TABLE y")).isInstanceOf(IllegalArgumentException.class);
     }

@@ -22,13 +22,17 @@ import static java.util.Objects.requireNonNull;
  * no later than the task's last driver start and are not done yet; small splits finishing first make the completed
  * fraction overstate progress then, so the remaining time is taken as at least how long those drivers have been
  * running (the median remaining time of work of unknown size that has run that long; not multiplied by
- * {@code estimateFactor}, which with a two-minute notice failed tasks that had run 40 s and were nearly done). A task with no completed driver gives nothing to extrapolate from and has lost little, so it is failed
- * early.
+ * {@code estimateFactor}, which with a two-minute notice failed tasks that had run 40 s and were nearly done).
+ * <p>
+ * With no completed driver there is no rate to extrapolate, and Trino's statistics carry no split sizes, so the
+ * same rule stands alone: each driver not done takes at least as long as the running ones have run so far, and the
+ * queued ones run after them in waves as wide as the running ones. A scan of a few files that has just begun is let
+ * run while the window is long and failed once its age outgrows the time left; one running driver with many queued
+ * behind it is failed at once. A task with no driver started has lost nothing and is failed early.
  * <p>
  * When the snapshot has the task's pipelines, the estimate is made per pipeline that reads the task's input, and the
  * slowest one counts: a join whose build side is done shows most of its drivers completed while its probe side, which
- * reads most of the data, may have just begun. An input pipeline with no completed driver is, like such a task,
- * failed early.
+ * reads most of the data, may have just begun.
  *
  * @param estimateFactor at least 1; how pessimistic to be about the remaining time
  */
@@ -72,9 +76,9 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
             // Every driver is done; only its output is still being fetched. Failing it would throw all of it away.
             return new TaskDecision(task.taskId(), TaskDecision.Action.LET_FINISH, "flushing output, " + seconds(left) + " s left");
         }
-        if (task.totalDrivers() <= 0 || task.completedDrivers() <= 0) {
+        if (task.totalDrivers() <= 0 || task.totalDrivers() == task.queuedDrivers()) {
             return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY,
-                    "no completed driver yet (" + task.completedDrivers() + "/" + task.totalDrivers() + "): no progress to extrapolate, little lost");
+                    "no driver started yet (" + task.queuedDrivers() + " queued): nothing lost");
         }
         Duration running = runningSince(task.startedAt(), now).orElse(task.elapsed());
         List<PipelineProgress> inputs = task.pipelines().stream()
@@ -89,13 +93,6 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
         Estimate slowest = null;
         String described = null;
         for (PipelineProgress input : inputs) {
-            if (input.completedDrivers() == 0) {
-                // Typically a join's probe side whose build side is done: the task's counts look far along, yet the
-                // part that reads most of its input has not shown a rate to extrapolate.
-                return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY,
-                        "pipeline %d reads input and has no completed driver yet (0/%d; the task %d/%d): no progress to extrapolate".formatted(
-                                input.pipelineId(), input.totalDrivers(), task.completedDrivers(), task.totalDrivers()));
-            }
             Duration pipelineRunning = runningSince(input.firstStartedAt(), now).orElse(running);
             Estimate estimate = estimate(pipelineRunning, input.completedDrivers(), input.totalDrivers(), input.queuedDrivers(), input.lastStartedAt(), now);
             if (slowest == null || estimate.remaining().compareTo(slowest.remaining()) > 0) {
@@ -121,6 +118,15 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
 
     private Estimate estimate(Duration running, int completed, int total, int queued, Optional<Instant> lastDriverStartedAt, Instant now)
     {
+        if (completed <= 0) {
+            // No rate: the running drivers need about as long again as they have run, the queued ones as long each.
+            int started = Math.max(1, total - queued);
+            Duration unknownSize = Duration.ofNanos((long) (running.toNanos() * ((double) total / started)));
+            String basis = queued > 0
+                    ? " (no driver done; %d running for %s s, %d queued behind them)".formatted(started, seconds(running), queued)
+                    : " (no driver done; all %d running for %s s)".formatted(total, seconds(running));
+            return new Estimate(completed, total, unknownSize, basis);
+        }
         double fraction = Math.min(1.0, (double) completed / total);
         Duration linear = Duration.ofNanos((long) (running.toNanos() * (1 - fraction) / fraction));
         Duration inFlight = Duration.ZERO;
@@ -129,16 +135,17 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
         }
         Duration pessimisticLinear = Duration.ofNanos((long) (linear.toNanos() * estimateFactor));
         boolean inFlightDominates = inFlight.compareTo(pessimisticLinear) > 0;
-        return new Estimate(completed, total, inFlightDominates ? inFlight : pessimisticLinear, inFlightDominates ? Optional.of(inFlight) : Optional.empty());
+        String basis = inFlightDominates ? " (the last %d drivers have run %s s)".formatted(total - completed, seconds(inFlight)) : "";
+        return new Estimate(completed, total, inFlightDominates ? inFlight : pessimisticLinear, basis);
     }
 
-    private record Estimate(int completed, int total, Duration remaining, Optional<Duration> inFlight)
+    private record Estimate(int completed, int total, Duration remaining, String basis)
     {
         String describe(String prefix, Duration running, Duration left)
         {
             return "%s%d/%d drivers done in %s s, about %s s to go%s, %s s until cutoff".formatted(
                     prefix, completed, total, seconds(running), seconds(remaining),
-                    inFlight.map(time -> " (the last " + (total - completed) + " drivers have run " + seconds(time) + " s)").orElse(""),
+                    basis,
                     seconds(left));
         }
     }

@@ -81,7 +81,7 @@ class TestWorkerDrainHandler
         worker.tasks = List.of(
                 running("finishes", START.minusSeconds(10), 10, 9),
                 running("doomed", START.minusSeconds(60), 10, 1),
-                running("fresh", START, 4, 0));
+                notStarted("fresh", START, 4));
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.runDue();
         assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
@@ -95,18 +95,19 @@ class TestWorkerDrainHandler
     @Test
     void tasksAreJudgedOnTheirOwnReadWhichHasThePipelines()
     {
-        // The summarized list says 24/28 drivers done, which alone lets the task run; the task's own read shows that
-        // the pipeline reading its input has completed none (a join whose build side is done).
+        // The summarized list says 24/40 drivers done, which alone lets the task run; the task's own read shows that
+        // the pipeline reading its input has completed none of its 16, one running and 15 queued behind it (a join
+        // whose build side is done).
         Instant started = START.minusSeconds(8);
-        TaskSnapshot listed = new TaskSnapshot("join", "RUNNING", Optional.of(started), Duration.ofSeconds(8), 28, 0, 4, 0, 24, Optional.of(START.minusSeconds(5)));
+        TaskSnapshot listed = new TaskSnapshot("join", "RUNNING", Optional.of(started), Duration.ofSeconds(8), 40, 15, 1, 0, 24, Optional.of(started));
         worker.tasks = List.of(listed);
-        worker.detailed.put("join", new TaskSnapshot("join", "RUNNING", Optional.of(started), Duration.ofSeconds(8), 28, 0, 4, 0, 24, Optional.of(START.minusSeconds(5)),
-                List.of(new PipelineProgress(0, true, 4, 0, 0, Optional.of(START.minusSeconds(5)), Optional.of(START.minusSeconds(5))),
+        worker.detailed.put("join", new TaskSnapshot("join", "RUNNING", Optional.of(started), Duration.ofSeconds(8), 40, 15, 1, 0, 24, Optional.of(started),
+                List.of(new PipelineProgress(0, true, 16, 15, 0, Optional.of(started), Optional.of(started)),
                         new PipelineProgress(1, true, 24, 0, 24, Optional.of(started), Optional.of(started)))));
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.runDue();
         assertThat(worker.failed).containsExactly("join");
-        assertThat(worker.messages.getFirst()).contains("pipeline 0 reads input and has no completed driver yet");
+        assertThat(worker.messages.getFirst()).contains("pipeline 0: 0/16 drivers done", "1 running for 8.0 s, 15 queued behind them");
         assertThat(metrics.counter("trinospot_watcher_tasks_let_finish_total")).as("never judged on the list's counts").isZero();
     }
 
@@ -115,7 +116,7 @@ class TestWorkerDrainHandler
     {
         // Off the 50 ms poll grid, so that failing on time takes a tick at the end of the hold.
         Duration hold = Duration.ofMillis(620);
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10), hold).onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.runDue();
         assertThat(worker.states).containsExactly(NodeState.SHUTTING_DOWN);
@@ -135,7 +136,7 @@ class TestWorkerDrainHandler
     void earlyFailuresStartAsSoonAsTheCoordinatorListsTheWorkerAsShutDown()
     {
         Duration seenAfter = Duration.ofMillis(700);
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         worker.coordinatorSeesShutdownAfter = Optional.of(seenAfter);
         // Without an answer from the coordinator the hold would be 5 s.
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
@@ -161,7 +162,7 @@ class TestWorkerDrainHandler
     @Test
     void heldTasksAreFailedOnTheCoordinatorsAnswerWithoutReadingThemAgain()
     {
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofMillis(400));
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofSeconds(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.advance(Duration.ofSeconds(1));
@@ -181,7 +182,7 @@ class TestWorkerDrainHandler
 
         // The coordinator, not having seen the shutdown yet, places a task here.
         scheduler.advance(Duration.ofMillis(300));
-        worker.tasks = List.of(running("placed-late", clock.instant(), 4, 0));
+        worker.tasks = List.of(notStarted("placed-late", clock.instant(), 4));
 
         scheduler.advance(Duration.ofSeconds(10));
         assertThat(worker.failed).containsExactly("placed-late");
@@ -194,7 +195,7 @@ class TestWorkerDrainHandler
     void whileTheCoordinatorStillListsTheWorkerAsActiveTasksAreHeldUpToTheLongestHold()
     {
         Duration longestHold = Duration.ofMillis(1230);
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofHours(1));
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMillis(100), longestHold).onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.runDue();
@@ -213,7 +214,7 @@ class TestWorkerDrainHandler
     void aSlowCoordinatorsAnswerStillEndsTheHold()
     {
         Duration answersIn = Duration.ofMillis(2500);
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ZERO);
         worker.coordinatorAnswersIn = answersIn;
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(4), Duration.ofSeconds(15)).onEvent(spotNotice(Duration.ofSeconds(120)));
@@ -233,7 +234,7 @@ class TestWorkerDrainHandler
     {
         Duration fallback = Duration.ofSeconds(2);
         Duration maxHold = Duration.ofSeconds(10);
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofHours(1));
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10), fallback, maxHold).onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.runDue();
@@ -253,7 +254,7 @@ class TestWorkerDrainHandler
     void aQuestionNeverDelaysTheCutoff()
     {
         // A late notice: the cutoff (deadline - 15 s) is 5 s away, before either hold ends.
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofHours(1));
         worker.coordinatorAnswersIn = Duration.ofMinutes(1);
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(8), Duration.ofSeconds(12)).onEvent(spotNotice(Duration.ofSeconds(20)));
@@ -269,7 +270,7 @@ class TestWorkerDrainHandler
     void whenTheCoordinatorCannotBeAskedTheFixedHoldApplies()
     {
         Duration hold = Duration.ofMillis(600);
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         worker.coordinatorError = new TrinoWorkerException("GET /v1/statement answered 401");
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10), hold, Duration.ofSeconds(30)).onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.runDue();
@@ -304,7 +305,7 @@ class TestWorkerDrainHandler
     @Test
     void heldTasksAreFailedFromAQuickReadWhenTheHoldEnds()
     {
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofMillis(300)).onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.advance(Duration.ofSeconds(1));
         assertThat(worker.failed).containsExactly("fresh");
@@ -326,7 +327,7 @@ class TestWorkerDrainHandler
     @Test
     void taskThatFinishedBeforeTheFailRequestIsNotCountedAsFailed()
     {
-        worker.tasks = List.of(running("fresh", START, 4, 0), running("just-done", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4), notStarted("just-done", START, 4));
         worker.finishedMeanwhile.add("just-done");
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
         scheduler.runDue();
@@ -768,7 +769,7 @@ class TestWorkerDrainHandler
     void spotNoticeWhoseTimeHasPassedStillShutsDownAndFailsTheTasks()
     {
         // A late or restarted agent, or a skewed clock: the instance is still here, so it goes away any moment.
-        worker.tasks = List.of(running("finishes", START.minusSeconds(10), 10, 9), running("fresh", START, 4, 0));
+        worker.tasks = List.of(running("finishes", START.minusSeconds(10), 10, 9), notStarted("fresh", START, 4));
         worker.failSetState = 2;
         try (LogCapture log = new LogCapture(WorkerDrainHandler.class)) {
             handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(new SpotInterruption("terminate", START.minusSeconds(30), START));
@@ -827,7 +828,7 @@ class TestWorkerDrainHandler
     @Test
     void aRuntimeExceptionInADrainStepDoesNotEndTheDrain()
     {
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         worker.tasksRuntimeErrors = 2;
         try (LogCapture log = new LogCapture(WorkerDrainHandler.class)) {
             handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(120)));
@@ -869,7 +870,7 @@ class TestWorkerDrainHandler
     void anErrorInADrainStepIsFatal()
     {
         List<Integer> exits = new ArrayList<>();
-        worker.tasks = List.of(running("fresh", START, 4, 0));
+        worker.tasks = List.of(notStarted("fresh", START, 4));
         worker.tasksFatal = new InternalError("broken JVM");
         new WorkerDrainHandler(
                 new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
@@ -883,6 +884,12 @@ class TestWorkerDrainHandler
     private TaskSnapshot running(String id, Instant started, int total, int completed)
     {
         return new TaskSnapshot(id, "RUNNING", Optional.of(started), Duration.between(started, clock.instant()), total, 0, total - completed, 0, completed);
+    }
+
+    /** Just placed: its drivers are all queued, so it has lost nothing and the policy fails it early. */
+    private TaskSnapshot notStarted(String id, Instant created, int total)
+    {
+        return new TaskSnapshot(id, "RUNNING", Optional.of(created), Duration.between(created, clock.instant()), total, total, 0, 0, 0);
     }
 
     private record Question(Instant at, Duration budget) {}
