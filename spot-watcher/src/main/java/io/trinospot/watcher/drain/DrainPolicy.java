@@ -76,9 +76,11 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
             // Every driver is done; only its output is still being fetched. Failing it would throw all of it away.
             return new TaskDecision(task.taskId(), TaskDecision.Action.LET_FINISH, "flushing output, " + seconds(left) + " s left");
         }
-        if (task.totalDrivers() <= 0 || task.totalDrivers() == task.queuedDrivers()) {
-            return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY,
-                    "no driver started yet (" + task.queuedDrivers() + " queued): nothing lost");
+        if (task.totalDrivers() <= 0) {
+            return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY, "no driver yet: nothing lost");
+        }
+        if (task.queuedDrivers() >= task.totalDrivers()) {
+            return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY, "no driver started yet (" + task.queuedDrivers() + " queued): nothing lost");
         }
         Duration running = runningSince(task.startedAt(), now).orElse(task.elapsed());
         List<PipelineProgress> inputs = task.pipelines().stream()
@@ -93,6 +95,13 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
         Estimate slowest = null;
         String described = null;
         for (PipelineProgress input : inputs) {
+            if (input.queuedDrivers() >= input.totalDrivers()) {
+                // Typically a join's probe side waiting for its build side: the part that reads most of the input has
+                // not begun, so little is lost and there is no progress to judge.
+                return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY,
+                        "pipeline %d reads input and has started none of its %d drivers (the task %d/%d): little lost".formatted(
+                                input.pipelineId(), input.totalDrivers(), task.completedDrivers(), task.totalDrivers()));
+            }
             Duration pipelineRunning = runningSince(input.firstStartedAt(), now).orElse(running);
             Estimate estimate = estimate(pipelineRunning, input.completedDrivers(), input.totalDrivers(), input.queuedDrivers(), input.lastStartedAt(), now);
             if (slowest == null || estimate.remaining().compareTo(slowest.remaining()) > 0) {
@@ -120,7 +129,7 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
     {
         if (completed <= 0) {
             // No rate: the running drivers need about as long again as they have run, the queued ones as long each.
-            int started = Math.max(1, total - queued);
+            int started = total - queued;
             Duration unknownSize = Duration.ofNanos((long) (running.toNanos() * ((double) total / started)));
             String basis = queued > 0
                     ? " (no driver done; %d running for %s s, %d queued behind them)".formatted(started, seconds(running), queued)

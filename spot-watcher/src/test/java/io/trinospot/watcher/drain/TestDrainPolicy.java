@@ -88,7 +88,7 @@ class TestDrainPolicy
     @Test
     void taskWithNoDriverStartedIsFailedEarly()
     {
-        assertThat(decide(task("e", "PLANNED", 0, 0, 0))).isEqualTo(FAIL_EARLY);
+        assertThat(policy.decide(List.of(task("e", "PLANNED", 0, 0, 0)), NOW, DEADLINE).getFirst().reason()).isEqualTo("no driver yet: nothing lost");
         TaskSnapshot waiting = new TaskSnapshot("f", "RUNNING", Optional.of(NOW.minusSeconds(5)), Duration.ofSeconds(5), 10, 10, 0, 0, 0);
         TaskDecision decision = policy.decide(List.of(waiting), NOW, DEADLINE).getFirst();
         assertThat(decision.action()).isEqualTo(FAIL_EARLY);
@@ -179,6 +179,11 @@ class TestDrainPolicy
         PipelineProgress serialProbe = new PipelineProgress(2, true, 16, 15, 0, Optional.of(NOW.minusSeconds(8)), Optional.of(NOW.minusSeconds(8)));
         TaskSnapshot serial = withPipelines(scan, List.of(build, serialProbe));
         assertThat(policy.decide(List.of(serial), NOW, DEADLINE).getFirst().action()).isEqualTo(FAIL_EARLY);
+        // A probe side that has started none of its drivers (waiting for its build side): little lost, failed early.
+        PipelineProgress waitingProbe = new PipelineProgress(2, true, 64, 64, 0, Optional.empty(), Optional.empty());
+        TaskDecision waiting = policy.decide(List.of(withPipelines(scan, List.of(build, waitingProbe))), NOW, DEADLINE).getFirst();
+        assertThat(waiting.action()).isEqualTo(FAIL_EARLY);
+        assertThat(waiting.reason()).isEqualTo("pipeline 2 reads input and has started none of its 64 drivers (the task 8/12): little lost");
     }
 
     @Test
