@@ -88,11 +88,10 @@ class TestDrainPolicy
     @Test
     void taskWithNoDriverStartedIsFailedEarly()
     {
-        assertThat(policy.decide(List.of(task("e", "PLANNED", 0, 0, 0)), NOW, DEADLINE).getFirst().reason()).isEqualTo("no driver yet: nothing lost");
+        assertThat(judge(task("e", "PLANNED", 0, 0, 0)).reason()).isEqualTo("no driver yet: nothing lost");
         TaskSnapshot waiting = new TaskSnapshot("f", "RUNNING", Optional.of(NOW.minusSeconds(5)), Duration.ofSeconds(5), 10, 10, 0, 0, 0);
-        TaskDecision decision = policy.decide(List.of(waiting), NOW, DEADLINE).getFirst();
-        assertThat(decision.action()).isEqualTo(FAIL_EARLY);
-        assertThat(decision.reason()).contains("no driver started yet (10 queued)");
+        assertThat(judge(waiting)).extracting(TaskDecision::action, TaskDecision::reason)
+                .containsExactly(FAIL_EARLY, "no driver started yet (10 queued): nothing lost");
     }
 
     @Test
@@ -100,16 +99,14 @@ class TestDrainPolicy
     {
         // All 10 drivers running for 5 s, none done: about 5 s more, 105 s to the cutoff.
         TaskSnapshot young = task("f", "RUNNING", 5, 10, 0);
-        TaskDecision decision = policy.decide(List.of(young), NOW, DEADLINE).getFirst();
-        assertThat(decision.action()).isEqualTo(LET_FINISH);
-        assertThat(decision.reason()).contains("0/10 drivers done in 5.0 s, about 5.0 s to go (no driver done; all 10 running for 5.0 s)");
+        assertThat(judge(young).action()).isEqualTo(LET_FINISH);
+        assertThat(judge(young).reason()).contains("0/10 drivers done in 5.0 s, about 5.0 s to go (no driver done; all 10 running for 5.0 s)");
         // Still none done 60 s later: it has run 65 s, 45 s are left.
         assertThat(policy.decide(List.of(young), NOW.plusSeconds(60), DEADLINE).getFirst().action()).isEqualTo(FAIL_EARLY);
         // One driver running for 8 s with 15 queued behind it: each of those takes at least as long, 128 s in all.
         TaskSnapshot serial = new TaskSnapshot("g", "RUNNING", Optional.of(NOW.minusSeconds(8)), Duration.ofSeconds(8), 16, 15, 1, 0, 0);
-        TaskDecision serialDecision = policy.decide(List.of(serial), NOW, DEADLINE).getFirst();
-        assertThat(serialDecision.action()).isEqualTo(FAIL_EARLY);
-        assertThat(serialDecision.reason()).contains("about 128.0 s to go (no driver done; 1 running for 8.0 s, 15 queued behind them)");
+        assertThat(judge(serial).action()).isEqualTo(FAIL_EARLY);
+        assertThat(judge(serial).reason()).contains("about 128.0 s to go (no driver done; 1 running for 8.0 s, 15 queued behind them)");
     }
 
     @Test
@@ -223,6 +220,11 @@ class TestDrainPolicy
         assertThatThrownBy(() -> new DrainPolicy(Duration.ofSeconds(-1), 1.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new DrainPolicy(Duration.ZERO, 0.5)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new DrainPolicy(Duration.ZERO, Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private TaskDecision judge(TaskSnapshot task)
+    {
+        return policy.decide(List.of(task), NOW, DEADLINE).getFirst();
     }
 
     private TaskDecision.Action decide(TaskSnapshot task)
