@@ -6,6 +6,13 @@ import io.trinospot.fis.aws.AwsExperimentRunner;
 import io.trinospot.fis.aws.ExperimentStatus;
 import io.trinospot.fis.aws.FisApi;
 import io.trinospot.fis.aws.SignedFisClient;
+import io.trinospot.fis.chaos.ChaosLoop;
+import io.trinospot.fis.chaos.ChaosRun;
+import io.trinospot.fis.chaos.ChaosSeries;
+import io.trinospot.fis.chaos.ChaosSummary;
+import io.trinospot.fis.chaos.FaultKind;
+import io.trinospot.fis.chaos.Workload;
+import io.trinospot.fis.local.BlogCluster;
 import io.trinospot.fis.local.LocalRuns;
 import io.trinospot.fis.plan.InstancesFile;
 import io.trinospot.fis.plan.Planner;
@@ -18,11 +25,13 @@ import io.trinospot.fis.template.IsoDurations;
 import io.trinospot.fis.template.TemplateReader;
 import io.trinospot.fis.template.TemplateValidator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
@@ -40,6 +49,7 @@ import java.util.concurrent.Callable;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * {@code trino-spot fis validate|plan|run|chaos|report|list}. Exit codes: 0 fine, 1 the template is invalid, cannot
@@ -267,22 +277,38 @@ public final class FisCommand
     @Command(
             name = "chaos",
             mixinStandardHelpOptions = true,
-            description = "On one local copy of the AWS blog post's cluster, run randomly chosen templates one after another (the fleet replenished between runs); "
-                    + "prints 'run i of N' as it goes and a line per run at the end.")
+            description = {
+                    "On one local copy of the AWS blog post's cluster, a seeded series of runs one after another (the fleet replenished between runs): "
+                            + "each injects a fault while a workload runs, and checks every query against its fault-free result.",
+                    "Prints each run as it goes, then a table per fault kind (runs, queries, passed, failed loudly, silently wrong), written to "
+                            + "<report-dir>/" + ChaosLoop.SUMMARY_FILE + ". Exit 0 when no run was silently wrong, 1 otherwise.",
+                    "Exactly one of --runs and --run; --run needs --seed and replays that run alone (give the series' --faults, --workload, --templates, --core and --spot too)."})
     static final class Chaos
             implements Callable<Integer>
     {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--runs", required = true, paramLabel = "N", description = "how many runs, at least 1")
-        int runs;
+        @Option(names = "--runs", paramLabel = "N", description = "how many runs the series has, at least 1")
+        Integer runs;
 
-        @Option(names = "--seed", paramLabel = "N", description = "chooses the templates and each run's seed (default: random, printed)")
+        @Option(names = "--run", paramLabel = "N", description = "replay run N of the series of --seed alone")
+        Integer run;
+
+        @Option(names = "--seed", paramLabel = "N", description = "gives the whole series: each run's fault, its workload and every choice the fault makes (default: random, printed)")
         Long seed;
 
+        @Option(names = "--faults", paramLabel = "KIND,...", split = ",", converter = FaultKindConverter.class,
+                description = "the fault kinds each run picks from: spot-notice (a FIS template), worker-sigkill, worker-sigstop; s3-error-burst and datanode-kill "
+                        + "are declared but cannot run on the local cluster yet (default: spot-notice)")
+        List<FaultKind> faults = new ArrayList<>();
+
+        @Option(names = "--workload", paramLabel = "W,...", split = ",", converter = WorkloadConverter.class,
+                description = "the workloads each run picks from: q39 (TPC-DS reads), etl (the lake write, short) (default: q39)")
+        List<Workload> workloads = new ArrayList<>();
+
         @Option(names = "--templates", paramLabel = "T1,T2,...", split = ",", converter = TemplateSource.class,
-                description = "the templates to choose from, files or shipped names (default: every shipped template)")
+                description = "the templates spot-notice runs choose from, files or shipped names (default: every shipped template)")
         List<TemplateSource.Template> templates = new ArrayList<>();
 
         @Mixin
@@ -294,21 +320,105 @@ public final class FisCommand
         @Override
         public Integer call()
         {
-            if (runs < 1) {
+            if (runs == null && run == null) {
+                throw CommandLines.usage(spec, "give --runs N for a series, or --run N with --seed to replay one run of it");
+            }
+            if (runs != null && run != null) {
+                throw CommandLines.usage(spec, "--runs and --run exclude each other: --run replays one run of the series");
+            }
+            if (runs != null && runs < 1) {
                 throw CommandLines.usage(spec, "--runs must be at least 1, got " + runs);
             }
+            if (run != null && run < 1) {
+                throw CommandLines.usage(spec, "--run must be at least 1, got " + run);
+            }
+            if (run != null && seed == null) {
+                throw CommandLines.usage(spec, "--run replays a run of a seeded series: give the series' --seed");
+            }
             fleet.check(spec);
-            List<TemplateSource.Template> chosen = templates.isEmpty() ? TemplateSource.SHIPPED.stream().map(TemplateSource::read).toList() : templates;
+            List<FaultKind> kinds = faults.isEmpty() ? List.of(FaultKind.SPOT_NOTICE) : faults.stream().distinct().toList();
+            for (FaultKind kind : kinds) {
+                if (kind.unavailable().isPresent()) {
+                    throw CommandLines.usage(spec, "--faults: " + kind.label() + " " + kind.unavailable().get());
+                }
+            }
+            List<Workload> chosenWorkloads = workloads.isEmpty() ? List.of(Workload.Q39) : workloads.stream().distinct().toList();
+            boolean noticeRuns = kinds.contains(FaultKind.SPOT_NOTICE);
+            if (!templates.isEmpty() && !noticeRuns) {
+                throw CommandLines.usage(spec, "--templates is for spot-notice runs, which --faults leaves out");
+            }
+            List<TemplateSource.Template> chosen = !noticeRuns ? List.of() : templates.isEmpty() ? TemplateSource.SHIPPED.stream().map(TemplateSource::read).toList() : templates;
+            if (kinds.stream().anyMatch(kind -> kind == FaultKind.WORKER_SIGKILL || kind == FaultKind.WORKER_SIGSTOP) && fleet.core + fleet.spot < 2) {
+                throw CommandLines.usage(spec, "worker faults need at least 2 workers, so that one is left to run the queries; got --core " + fleet.core + " --spot " + fleet.spot);
+            }
             return Failures.guard(spec, () -> {
                 Map<String, ExperimentTemplate> parsed = new LinkedHashMap<>();
                 for (TemplateSource.Template template : chosen) {
                     parsed.put(template.name(), TemplateReader.parse(template.json(), TemplateValidator.RoleArn.OPTIONAL));
                 }
                 long chosenSeed = seed != null ? seed : new SplittableRandom().nextLong(1_000_000);
-                boolean passed = new LocalRuns(spec.commandLine().getOut()::println)
-                        .chaos(parsed, runs, chosenSeed, cluster.cluster(fleet.core, fleet.spot), cluster.reportDir());
-                return passed ? CommandLines.OK : CommandLines.FAILED;
+                ChaosSeries series = new ChaosSeries(chosenSeed, kinds, chosenWorkloads, List.copyOf(parsed.keySet()), BlogCluster.workerNames(fleet.core, fleet.spot));
+                List<ChaosRun> chosenRuns = run != null ? List.of(series.run(run)) : series.runs(runs);
+                ChaosSummary summary = new LocalRuns(spec.commandLine().getOut()::println)
+                        .chaos(parsed, series, chosenRuns, cluster.cluster(fleet.core, fleet.spot), cluster.reportDir(), number -> replay(chosenSeed, number, kinds, chosenWorkloads));
+                return summary.noneSilentlyWrong() && summary.results().size() == chosenRuns.size() ? CommandLines.OK : CommandLines.FAILED;
             });
+        }
+
+        /** The command that replays run {@code number} alone: the options that choose the series, and the run. */
+        private String replay(long chosenSeed, int number, List<FaultKind> kinds, List<Workload> chosenWorkloads)
+        {
+            return replayCommand(chosenSeed, number, kinds, chosenWorkloads, templates.stream().map(TemplateSource.Template::given).toList(), fleet.core, fleet.spot);
+        }
+
+        /** {@code ./trino-spot fis chaos --seed S --run N --faults ... --workload ...}, with the templates and fleet sizes given, if any. */
+        static String replayCommand(long seed, int number, List<FaultKind> kinds, List<Workload> workloads, List<String> templatesGiven, int core, int spot)
+        {
+            StringBuilder command = new StringBuilder("./trino-spot fis chaos --seed ").append(seed).append(" --run ").append(number)
+                    .append(" --faults ").append(kinds.stream().map(FaultKind::label).collect(Collectors.joining(",")))
+                    .append(" --workload ").append(workloads.stream().map(Workload::label).collect(Collectors.joining(",")));
+            if (!templatesGiven.isEmpty()) {
+                command.append(" --templates ").append(String.join(",", templatesGiven));
+            }
+            if (core != LocalRuns.DEFAULT_CORE_WORKERS) {
+                command.append(" --core ").append(core);
+            }
+            if (spot != LocalRuns.DEFAULT_SPOT_WORKERS) {
+                command.append(" --spot ").append(spot);
+            }
+            return command.toString();
+        }
+    }
+
+    /** A fault kind by its label; an unknown one is a usage error naming the known ones. */
+    static final class FaultKindConverter
+            implements ITypeConverter<FaultKind>
+    {
+        @Override
+        public FaultKind convert(String value)
+        {
+            try {
+                return FaultKind.parse(value);
+            }
+            catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A workload by its label; an unknown one is a usage error naming the known ones. */
+    static final class WorkloadConverter
+            implements ITypeConverter<Workload>
+    {
+        @Override
+        public Workload convert(String value)
+        {
+            try {
+                return Workload.parse(value);
+            }
+            catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -1,11 +1,14 @@
 package io.trinospot.cli.fis;
 
 import io.trinospot.cli.CommandLines;
+import io.trinospot.fis.chaos.FaultKind;
+import io.trinospot.fis.chaos.Workload;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -36,7 +39,7 @@ class TestLocalFisCli
                 "trino-spot fis run: Invalid value for option '--seed': 'x' is not a long");
         assertUsage(FisRunner.run("fis", "run", "--local"), "trino-spot fis run: Missing required parameter: 'TEMPLATE'");
         assertUsage(FisRunner.run("fis", "run", "emr-trino-interrupter", "b", "--local"), "trino-spot fis run: Unmatched argument at index 3: 'b'");
-        assertUsage(FisRunner.run("fis", "chaos"), "trino-spot fis chaos: Missing required option: '--runs=N'");
+        assertUsage(FisRunner.run("fis", "chaos"), "trino-spot fis chaos: give --runs N for a series, or --run N with --seed to replay one run of it");
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "0"), "trino-spot fis chaos: --runs must be at least 1, got 0");
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "2", "--bogus", "1"), "trino-spot fis chaos: Unknown options: '--bogus', '1'");
         assertUsage(FisRunner.run("fis", "run", "emr-trino-interrupter", "--local", "--seed"),
@@ -91,5 +94,36 @@ class TestLocalFisCli
         assertThat(result.exitCode()).isEqualTo(CommandLines.FAILED);
         assertThat(result.err()).startsWith("error: ");
         assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void chaosOptionsAreCheckedBeforeAnyClusterStarts()
+    {
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "3", "--run", "2", "--seed", "1"),
+                "trino-spot fis chaos: --runs and --run exclude each other: --run replays one run of the series");
+        assertUsage(FisRunner.run("fis", "chaos", "--run", "2"), "trino-spot fis chaos: --run replays a run of a seeded series: give the series' --seed");
+        assertUsage(FisRunner.run("fis", "chaos", "--run", "0", "--seed", "1"), "trino-spot fis chaos: --run must be at least 1, got 0");
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigkill,sigterm"),
+                "trino-spot fis chaos: Invalid value for option '--faults' (KIND,...): unknown fault kind 'sigterm' "
+                        + "(known: spot-notice, worker-sigkill, worker-sigstop, s3-error-burst, datanode-kill)");
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--workload", "q39,q1"),
+                "trino-spot fis chaos: Invalid value for option '--workload' (W,...): unknown workload 'q1' (known: q39, etl)");
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigstop,datanode-kill"),
+                "trino-spot fis chaos: --faults: datanode-kill " + FaultKind.DATANODE_KILL.unavailable().orElseThrow());
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "s3-error-burst"),
+                "trino-spot fis chaos: --faults: s3-error-burst " + FaultKind.S3_ERROR_BURST.unavailable().orElseThrow());
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigkill", "--templates", "emr-trino-interrupter"),
+                "trino-spot fis chaos: --templates is for spot-notice runs, which --faults leaves out");
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigkill", "--core", "1", "--spot", "0"),
+                "trino-spot fis chaos: worker faults need at least 2 workers, so that one is left to run the queries; got --core 1 --spot 0");
+    }
+
+    @Test
+    void chaosReplayCommandCarriesWhatChoosesTheSeries()
+    {
+        assertThat(FisCommand.Chaos.replayCommand(16, 57, List.of(FaultKind.SPOT_NOTICE, FaultKind.WORKER_SIGKILL), List.of(Workload.Q39, Workload.ETL), List.of(), 2, 4))
+                .isEqualTo("./trino-spot fis chaos --seed 16 --run 57 --faults spot-notice,worker-sigkill --workload q39,etl");
+        assertThat(FisCommand.Chaos.replayCommand(-3, 1, List.of(FaultKind.SPOT_NOTICE), List.of(Workload.ETL), List.of("staggered-waves", "t.json"), 1, 6))
+                .isEqualTo("./trino-spot fis chaos --seed -3 --run 1 --faults spot-notice --workload etl --templates staggered-waves,t.json --core 1 --spot 6");
     }
 }

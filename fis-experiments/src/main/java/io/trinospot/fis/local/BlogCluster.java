@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -104,6 +105,19 @@ public final class BlogCluster
             cluster.close();
             throw e;
         }
+    }
+
+    /** The workers {@link #start} names, in order: core-1 to core-N, then spot-1 to spot-M. */
+    public static List<String> workerNames(int coreWorkers, int spotWorkers)
+    {
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= coreWorkers; i++) {
+            names.add("core-" + i);
+        }
+        for (int i = 1; i <= spotWorkers; i++) {
+            names.add("spot-" + i);
+        }
+        return List.copyOf(names);
     }
 
     /** The AWS blog post's configurations file, copied out of this jar to {@code dir}. */

@@ -1,5 +1,12 @@
 package io.trinospot.fis.local;
 
+import io.trinospot.fis.chaos.ChaosLoop;
+import io.trinospot.fis.chaos.ChaosRun;
+import io.trinospot.fis.chaos.ChaosSeries;
+import io.trinospot.fis.chaos.ChaosSummary;
+import io.trinospot.fis.chaos.ClusterChaos;
+import io.trinospot.fis.chaos.FaultKind;
+import io.trinospot.fis.chaos.Workload;
 import io.trinospot.fis.plan.PlanException;
 import io.trinospot.fis.report.EarlyFailures;
 import io.trinospot.fis.report.EventKind;
@@ -23,15 +30,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The runs that need a real local cluster: the demo, one template, and chaos (random templates one after another on
- * one cluster). Each starts the AWS blog post's cluster, tells its progress line by line, returns whether every query run was
+ * The runs that need a real local cluster: the demo, one template, and chaos (seeded faults one after another on one
+ * cluster). Each starts the AWS blog post's cluster, tells its progress line by line, returns whether every query run was
  * correct, and leaves nothing running.
  */
 public final class LocalRuns
@@ -64,20 +72,6 @@ public final class LocalRuns
         {
             return new Cluster(configurations, DEFAULT_CORE_WORKERS, DEFAULT_SPOT_WORKERS, workDir);
         }
-    }
-
-    /** One run of a chaos series: which template, with which seed. */
-    public record ChaosRun(int number, String template, long seed) {}
-
-    /** What a chaos run's summary line says about it. */
-    public record RunSummary(boolean correct, int queryRuns, int tasksFailed, int tasksRetried) {}
-
-    /** Runs one chaos run on the cluster already started. */
-    @FunctionalInterface
-    interface ChaosExperiment
-    {
-        RunSummary run(ChaosRun run)
-                throws PlanException, IOException, InterruptedException;
     }
 
     /** @param out told every progress line, as it happens */
@@ -285,66 +279,28 @@ public final class LocalRuns
         }
     }
 
-    /** The series {@code seed} gives: each run's template picked at random from {@code templates}, and its own seed. */
-    public static List<ChaosRun> chaosRuns(List<String> templates, int runs, long seed)
-    {
-        if (templates.isEmpty() || runs < 1) {
-            throw new IllegalArgumentException("chaos needs at least one template and one run");
-        }
-        SplittableRandom random = new SplittableRandom(seed);
-        List<ChaosRun> series = new ArrayList<>();
-        for (int i = 1; i <= runs; i++) {
-            String template = templates.get(random.nextInt(templates.size()));
-            series.add(new ChaosRun(i, template, random.nextLong(1_000_000)));
-        }
-        return List.copyOf(series);
-    }
-
     /**
-     * {@code runs} randomly chosen templates one after another on one cluster, the fleet replenished between runs as
-     * EMR's instance fleets do; true when every run was correct.
+     * The chaos series on one cluster: {@code runs} (a whole seeded series, or one run of it replayed alone), each
+     * injecting its fault while its workload runs, every query checked against its fault-free result, the fleet
+     * replenished between runs as EMR's instance fleets do. Prints the summary table and writes it to
+     * {@code <reportDir>/}{@value ChaosLoop#SUMMARY_FILE}.
+     *
+     * @param replay the command that replays run N alone
      */
-    public boolean chaos(Map<String, ExperimentTemplate> templates, int runs, long seed, Cluster cluster, Path reportDir)
-            throws PlanException, IOException, InterruptedException
+    public ChaosSummary chaos(Map<String, ExperimentTemplate> templates, ChaosSeries series, List<ChaosRun> runs, Cluster cluster, Path reportDir, IntFunction<String> replay)
+            throws IOException, InterruptedException
     {
-        List<ChaosRun> series = chaosRuns(List.copyOf(templates.keySet()), runs, seed);
-        out.accept("chaos: " + runs + " run(s), seed " + seed + ", templates " + String.join(", ", templates.keySet()));
+        out.accept("chaos: " + runs.size() + " run(s) of seed " + series.seed() + "; faults " + series.faults().stream().map(FaultKind::label).collect(Collectors.joining(", "))
+                + "; workloads " + series.workloads().stream().map(Workload::label).collect(Collectors.joining(", "))
+                + (series.faults().contains(FaultKind.SPOT_NOTICE) ? "; templates " + String.join(", ", templates.keySet()) : ""));
         try (BlogCluster blog = start(cluster, reportDir)) {
-            String sql = blog.q39();
-            QueryResult faultFree = faultFree(blog, sql);
-            return chaos(series, seed, run -> {
-                LocalExperiment.Outcome outcome = new LocalExperiment(blog.cluster(), blog.fleet(), out)
-                        .run(String.format(Locale.ROOT, "chaos-%02d-%s", run.number(), run.template()), templates.get(run.template()), run.seed(), sql, faultFree, reportDir);
-                printVerdict(outcome);
-                return new RunSummary(outcome.correct(), outcome.runs().size(), outcome.tasksFailed(), outcome.tasksRetried());
-            }, blog::replenish);
+            ClusterChaos executor = new ClusterChaos(blog, templates, series.seed(), out);
+            executor.prepare(runs.stream().map(ChaosRun::workload).distinct().toList());
+            return new ChaosLoop(out).run(series.seed(), series.faults(), runs, executor, blog::replenish, replay, reportDir);
         }
-    }
-
-    /** The chaos loop itself, apart from the cluster: says which run of how many starts, then sums up every run. */
-    boolean chaos(List<ChaosRun> series, long seed, ChaosExperiment experiment, Supplier<List<String>> replenish)
-            throws PlanException, IOException, InterruptedException
-    {
-        int passed = 0;
-        List<String> lines = new ArrayList<>();
-        for (ChaosRun run : series) {
-            out.accept("run " + run.number() + " of " + series.size() + ": " + run.template() + " (seed " + run.seed() + ")");
-            RunSummary summary = experiment.run(run);
-            if (summary.correct()) {
-                passed++;
-            }
-            lines.add(String.format(Locale.ROOT, "run %d %s seed %d: %s, %d query run(s), %d task(s) failed, %d retried", run.number(), run.template(), run.seed(),
-                    summary.correct() ? "correct" : "WRONG", summary.queryRuns(), summary.tasksFailed(), summary.tasksRetried()));
-            if (run.number() < series.size()) {
-                List<String> replaced = replenish.get();
-                if (!replaced.isEmpty()) {
-                    out.accept("replenished " + String.join(", ", replaced));
-                }
-            }
+        finally {
+            out.accept("all processes stopped");
         }
-        lines.forEach(out);
-        out.accept("chaos: " + passed + " passed, " + (series.size() - passed) + " failed (" + series.size() + " runs, seed " + seed + ")");
-        return passed == series.size();
     }
 
     /**

@@ -15,69 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What the local runs decide and print, apart from the cluster they start. */
 class LocalRunsTest
 {
-    private final List<String> lines = new ArrayList<>();
-    private final LocalRuns runs = new LocalRuns(lines::add);
-
-    @Test
-    void chaosSaysWhichRunOfHowManyAsItGoes()
-            throws Exception
-    {
-        List<LocalRuns.ChaosRun> series = List.of(
-                new LocalRuns.ChaosRun(1, "one-random-spot-worker", 11),
-                new LocalRuns.ChaosRun(2, "staggered-waves", 22),
-                new LocalRuns.ChaosRun(3, "one-random-spot-worker", 33));
-        List<String> replenished = new ArrayList<>(List.of("spot-2", ""));
-        boolean passed = runs.chaos(series, 7, run -> {
-            lines.add("(experiment " + run.number() + ")");
-            return new LocalRuns.RunSummary(run.number() != 2, 2, run.number(), 1);
-        }, () -> {
-            String replaced = replenished.removeFirst();
-            return replaced.isEmpty() ? List.of() : List.of(replaced);
-        });
-        assertThat(passed).isFalse();
-        assertThat(lines).containsExactly(
-                "run 1 of 3: one-random-spot-worker (seed 11)",
-                "(experiment 1)",
-                "replenished spot-2",
-                "run 2 of 3: staggered-waves (seed 22)",
-                "(experiment 2)",
-                "run 3 of 3: one-random-spot-worker (seed 33)",
-                "(experiment 3)",
-                "run 1 one-random-spot-worker seed 11: correct, 2 query run(s), 1 task(s) failed, 1 retried",
-                "run 2 staggered-waves seed 22: WRONG, 2 query run(s), 2 task(s) failed, 1 retried",
-                "run 3 one-random-spot-worker seed 33: correct, 2 query run(s), 3 task(s) failed, 1 retried",
-                "chaos: 2 passed, 1 failed (3 runs, seed 7)");
-        assertThat(replenished).isEmpty();
-    }
-
-    @Test
-    void chaosPassesWhenEveryRunWasCorrect()
-            throws Exception
-    {
-        assertThat(runs.chaos(List.of(new LocalRuns.ChaosRun(1, "t", 1)), 1, run -> new LocalRuns.RunSummary(true, 1, 0, 0), () -> {
-            throw new AssertionError("no replenishing after the last run");
-        })).isTrue();
-        assertThat(lines.getLast()).isEqualTo("chaos: 1 passed, 0 failed (1 runs, seed 1)");
-    }
-
-    @Test
-    void theSameSeedPicksTheSameSeries()
-    {
-        List<String> templates = List.of("a", "b", "c");
-        List<LocalRuns.ChaosRun> series = LocalRuns.chaosRuns(templates, 20, 42);
-        assertThat(series).isEqualTo(LocalRuns.chaosRuns(templates, 20, 42));
-        assertThat(series).extracting(LocalRuns.ChaosRun::number).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 20).boxed().toList());
-        assertThat(series).extracting(LocalRuns.ChaosRun::template).containsOnly("a", "b", "c").contains("a", "b", "c");
-        assertThat(series).allSatisfy(run -> assertThat(run.seed()).isBetween(0L, 999_999L));
-        assertThat(LocalRuns.chaosRuns(templates, 20, 43)).isNotEqualTo(series);
-        assertThatThrownBy(() -> LocalRuns.chaosRuns(List.of(), 1, 1)).isInstanceOf(IllegalArgumentException.class);
-    }
-
     @Test
     void demoChecksEverySpotWorkerShutDownAndWentAway()
     {
