@@ -100,11 +100,11 @@ public final class ClusterChaos
             }
             while (!faultOver.get());
         });
-        firstStarted.await();
-        Instant workloadStarted = Instant.now();
         Optional<String> problem = Optional.empty();
+        // the workload stops starting queries however this ends, an interrupt included
         try {
-            inject(run.fault(), workloadStarted, start);
+            firstStarted.await();
+            inject(run.fault(), Instant.now(), start);
         }
         catch (PlanException | IOException | RuntimeException e) {
             problem = Optional.of(QueryCheck.errorLine(e));
@@ -168,10 +168,16 @@ public final class ClusterChaos
 
     private QueryCheck runOnce(ChaosRun run, int query)
     {
-        return switch (run.workload()) {
-            case Q39 -> read();
-            case ETL -> write(write(run.number(), query));
-        };
+        try {
+            return switch (run.workload()) {
+                case Q39 -> read();
+                case ETL -> write(write(run.number(), query));
+            };
+        }
+        catch (RuntimeException e) {
+            // whatever else broke, the run records it rather than losing its workload thread
+            return QueryCheck.classify(Optional.of(e), Optional.empty());
+        }
     }
 
     private QueryCheck read()
