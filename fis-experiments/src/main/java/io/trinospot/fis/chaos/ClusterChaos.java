@@ -16,15 +16,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
@@ -85,36 +81,12 @@ public final class ClusterChaos
             throws InterruptedException
     {
         Instant start = Instant.now();
-        List<QueryCheck> checks = Collections.synchronizedList(new ArrayList<>());
-        AtomicBoolean faultOver = new AtomicBoolean();
-        CountDownLatch firstStarted = new CountDownLatch(1);
-        Thread workload = Thread.ofPlatform().name("chaos-workload").start(() -> {
-            int query = 0;
-            do {
-                query++;
-                firstStarted.countDown();
-                QueryCheck check = runOnce(run, query);
-                checks.add(check);
-                out.accept(String.format(Locale.ROOT, "+%5.1fs %s #%d: %s%s", seconds(start), run.workload().label(), query, check.outcome().label(),
-                        check.detail().isEmpty() ? "" : " - " + check.detail()));
-            }
-            while (!faultOver.get());
-        });
-        Optional<String> problem = Optional.empty();
-        // the workload stops starting queries however this ends, an interrupt included
-        try {
-            firstStarted.await();
-            inject(run.fault(), Instant.now(), start);
-        }
-        catch (PlanException | IOException | RuntimeException e) {
-            problem = Optional.of(QueryCheck.errorLine(e));
-            out.accept(String.format(Locale.ROOT, "+%5.1fs could not inject the fault: %s", seconds(start), problem.get()));
-        }
-        finally {
-            faultOver.set(true);
-        }
-        workload.join();
-        return new RunResult(run, checks, problem);
+        return FaultWindow.run(run, query -> {
+            QueryCheck check = runOnce(run, query);
+            out.accept(String.format(Locale.ROOT, "+%5.1fs %s #%d: %s%s", seconds(start), run.workload().label(), query, check.outcome().label(),
+                    check.detail().isEmpty() ? "" : " - " + check.detail()));
+            return check;
+        }, () -> inject(run.fault(), Instant.now(), start), line -> out.accept(String.format(Locale.ROOT, "+%5.1fs %s", seconds(start), line)));
     }
 
     private void inject(Fault fault, Instant workloadStarted, Instant start)
