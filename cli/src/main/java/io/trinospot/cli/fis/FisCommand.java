@@ -298,12 +298,12 @@ public final class FisCommand
         @Option(names = "--seed", paramLabel = "N", description = "gives the whole series: each run's fault, its workload and every choice the fault makes (default: random, printed)")
         Long seed;
 
-        @Option(names = "--faults", paramLabel = "KIND,...", split = ",", converter = FaultKindConverter.class,
+        @Option(names = "--faults", paramLabel = "KIND", split = ",", converter = FaultKindConverter.class,
                 description = "the fault kinds each run picks from: spot-notice (a FIS template), worker-sigkill, worker-sigstop; s3-error-burst and datanode-kill "
                         + "are declared but cannot run on the local cluster yet (default: spot-notice)")
         List<FaultKind> faults = new ArrayList<>();
 
-        @Option(names = "--workload", paramLabel = "W,...", split = ",", converter = WorkloadConverter.class,
+        @Option(names = "--workload", paramLabel = "WORKLOAD", split = ",", converter = WorkloadConverter.class,
                 description = "the workloads each run picks from: q39 (TPC-DS reads), etl (the lake write, short) (default: q39)")
         List<Workload> workloads = new ArrayList<>();
 

@@ -16,7 +16,7 @@ final class LocalClusterOptions
             description = "EMR configurations every node's etc/ is rendered from by trino-config (default: the AWS blog post's classifications)")
     Path configurations;
 
-    @Option(names = "--report-dir", paramLabel = "DIR", description = "where the JSON and HTML reports go (default: $" + HOME_VARIABLE + "/reports/<UTC time>)")
+    @Option(names = "--report-dir", paramLabel = "DIR", description = "where the reports go (JSON and HTML; chaos: its summary) (default: $" + HOME_VARIABLE + "/reports/<UTC time>)")
     Path reportDir;
 
     @Option(names = "--work-dir", paramLabel = "DIR", description = "the nodes' directories (etc/, logs), kept afterwards (default: a temporary directory)")

@@ -104,10 +104,10 @@ class TestLocalFisCli
         assertUsage(FisRunner.run("fis", "chaos", "--run", "2"), "trino-spot fis chaos: --run replays a run of a seeded series: give the series' --seed");
         assertUsage(FisRunner.run("fis", "chaos", "--run", "0", "--seed", "1"), "trino-spot fis chaos: --run must be at least 1, got 0");
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigkill,sigterm"),
-                "trino-spot fis chaos: Invalid value for option '--faults' (KIND,...): unknown fault kind 'sigterm' "
+                "trino-spot fis chaos: Invalid value for option '--faults' (KIND): unknown fault kind 'sigterm' "
                         + "(known: spot-notice, worker-sigkill, worker-sigstop, s3-error-burst, datanode-kill)");
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--workload", "q39,q1"),
-                "trino-spot fis chaos: Invalid value for option '--workload' (W,...): unknown workload 'q1' (known: q39, etl)");
+                "trino-spot fis chaos: Invalid value for option '--workload' (WORKLOAD): unknown workload 'q1' (known: q39, etl)");
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigstop,datanode-kill"),
                 "trino-spot fis chaos: --faults: datanode-kill " + FaultKind.DATANODE_KILL.unavailable().orElseThrow());
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "s3-error-burst"),
