@@ -15,9 +15,11 @@ public record ClusterSpec(
         ExchangeKind exchange,
         LakeStorage lake,
         boolean hdfs,
+        int hdfsDataNodes,
         String retryPolicy,
         Map<String, String> coordinatorProperties,
         Map<String, String> workerProperties,
+        Map<String, String> exchangeProperties,
         String coordinatorHeap,
         String workerHeap,
         Optional<Path> workDir,
@@ -36,6 +38,7 @@ public record ClusterSpec(
         requireNonNull(retryPolicy, "retryPolicy is null");
         coordinatorProperties = Map.copyOf(coordinatorProperties);
         workerProperties = Map.copyOf(workerProperties);
+        exchangeProperties = Map.copyOf(exchangeProperties);
         requireNonNull(coordinatorHeap, "coordinatorHeap is null");
         requireNonNull(workerHeap, "workerHeap is null");
         requireNonNull(workDir, "workDir is null");
@@ -49,6 +52,12 @@ public record ClusterSpec(
         }
         if (configurations.isPresent() && (exchange != ExchangeKind.NONE || !retryPolicy.equals("NONE"))) {
             throw new IllegalArgumentException("With a configurations file, retry policy and exchange come from that file, not from the spec");
+        }
+        if (hdfsDataNodes < 1) {
+            throw new IllegalArgumentException("HDFS needs at least one DataNode: " + hdfsDataNodes);
+        }
+        if (!exchangeProperties.isEmpty() && (exchange == ExchangeKind.NONE || configurations.isPresent())) {
+            throw new IllegalArgumentException("Exchange properties need an exchange chosen by the spec: " + exchangeProperties);
         }
         if (workers.isEmpty()) {
             throw new IllegalArgumentException("A cluster needs at least one worker");
@@ -82,9 +91,11 @@ public record ClusterSpec(
         private ExchangeKind exchange = ExchangeKind.NONE;
         private LakeStorage lake = LakeStorage.S3;
         private boolean hdfs;
+        private int hdfsDataNodes = 1;
         private String retryPolicy = "NONE";
         private final Map<String, String> coordinatorProperties = new LinkedHashMap<>();
         private final Map<String, String> workerProperties = new LinkedHashMap<>();
+        private final Map<String, String> exchangeProperties = new LinkedHashMap<>();
         private String coordinatorHeap = "1536m";
         private String workerHeap = "2g";
         private Path workDir;
@@ -129,6 +140,13 @@ public record ClusterSpec(
             return this;
         }
 
+        /** DataNodes of the cluster's HDFS (one unless set), each its own process. */
+        public Builder hdfsDataNodes(int dataNodes)
+        {
+            this.hdfsDataNodes = dataNodes;
+            return this;
+        }
+
         /** {@code retry-policy=TASK} on every node, with the given exchange. */
         public Builder taskRetries(ExchangeKind exchange)
         {
@@ -160,6 +178,13 @@ public record ClusterSpec(
         public Builder workerProperty(String key, String value)
         {
             workerProperties.put(key, value);
+            return this;
+        }
+
+        /** An exchange-manager.properties entry for every node, added to (or replacing) the exchange's own. */
+        public Builder exchangeProperty(String key, String value)
+        {
+            exchangeProperties.put(key, value);
             return this;
         }
 
@@ -237,8 +262,8 @@ public record ClusterSpec(
 
         public ClusterSpec build()
         {
-            return new ClusterSpec(workers, exchange, lake, hdfs, retryPolicy, coordinatorProperties, workerProperties,
-                    coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached, Optional.ofNullable(configurations),
+            return new ClusterSpec(workers, exchange, lake, hdfs, hdfsDataNodes, retryPolicy, coordinatorProperties, workerProperties,
+                    exchangeProperties, coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached, Optional.ofNullable(configurations),
                     Optional.ofNullable(nodeRefreshInterval), nodeRefreshAsksWorkers, coordinatorNodeManagerAccess, coordinatorJmx);
         }
     }

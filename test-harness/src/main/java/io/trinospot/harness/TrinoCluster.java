@@ -224,7 +224,7 @@ public final class TrinoCluster
 
     private void startHdfs()
     {
-        hdfs = HdfsCluster.start(runtime, ports, workDir.resolve("hdfs"), ownerMarker);
+        hdfs = HdfsCluster.start(runtime, ports, workDir.resolve("hdfs"), ownerMarker, spec.hdfsDataNodes());
         services.add(hdfs);
     }
 
@@ -314,7 +314,9 @@ public final class TrinoCluster
             catalogs.put(NodeRefreshKeys.CATALOG, NodeRefreshKeys.catalogProperties(Optional.empty()));
         }
 
-        node.writeEtc(config, nodeProperties, jvm, catalogs, exchangeManagerProperties());
+        Map<String, String> exchange = new LinkedHashMap<>(exchangeManagerProperties());
+        exchange.putAll(spec.exchangeProperties());
+        node.writeEtc(config, nodeProperties, jvm, catalogs, exchange);
     }
 
     /** The lake catalog's properties: Hive on the S3 server or on the cluster's HDFS; empty without a lake. */
