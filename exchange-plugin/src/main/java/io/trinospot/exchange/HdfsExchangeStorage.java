@@ -526,12 +526,16 @@ public final class HdfsExchangeStorage
                     if (file == null) {
                         return null;
                     }
-                    FSDataInputStream stream = fileSystem(file.getFileUri()).open(new Path(file.getFileUri()), toIntExact(config.getIoBufferSize().toBytes()));
-                    input = stream;
                     currentFile = file;
                     currentFileOffset = 0;
+                    try {
+                        input = fileSystem(file.getFileUri()).open(new Path(file.getFileUri()), toIntExact(config.getIoBufferSize().toBytes()));
+                    }
+                    catch (IOException | UncheckedIOException e) {
+                        throw readFailed(e);
+                    }
                 }
-                int b0 = input.read();
+                int b0 = readOrFail();
                 if (b0 < 0) {
                     // A clean end of file must also be the end the sink committed: anything else is lost data.
                     if (currentFileOffset != currentFile.getFileSize()) {
@@ -554,7 +558,7 @@ public final class HdfsExchangeStorage
         private int readByte()
                 throws IOException
         {
-            int value = input.read();
+            int value = readOrFail();
             if (value < 0) {
                 throw new EOFException("Truncated page header in " + currentFile.getFileUri());
             }
@@ -566,12 +570,38 @@ public final class HdfsExchangeStorage
         {
             int offset = 0;
             while (offset < bytes.length) {
-                int read = input.read(bytes, offset, bytes.length - offset);
+                int read;
+                try {
+                    read = input.read(bytes, offset, bytes.length - offset);
+                }
+                catch (IOException e) {
+                    throw readFailed(e);
+                }
                 if (read < 0) {
                     throw new EOFException("Truncated page in " + currentFile.getFileUri());
                 }
                 offset += read;
             }
+        }
+
+        private int readOrFail()
+                throws IOException
+        {
+            try {
+                return input.read();
+            }
+            catch (IOException e) {
+                throw readFailed(e);
+            }
+        }
+
+        /**
+         * The HDFS client's failure restated with the file and offset: its own messages often name neither (a refused
+         * connection, a timeout), and this reader runs ahead of the one consuming its pages, into later files.
+         */
+        private IOException readFailed(Exception cause)
+        {
+            return new IOException("Reading spool file %s failed in the page at offset %d: %s".formatted(currentFile.getFileUri(), currentFileOffset, cause), cause);
         }
 
         private void closeInput()
