@@ -14,6 +14,7 @@ import io.trino.plugin.exchange.filesystem.FileSystemExchangeStorage;
 import io.trino.plugin.exchange.filesystem.MetricsBuilder;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,7 +47,13 @@ public final class InstrumentedExchangeStorage
         try {
             delegate.createDirectories(dir);
         }
-        catch (IOException | RuntimeException e) {
+        catch (IOException | UncheckedIOException e) {
+            stats.getMetadataErrors().update(1);
+            // On the coordinator, creating a sink's directory fails the whole query: say which and why (an HDFS
+            // client names neither the directory nor the operation when the NameNode is unreachable).
+            throw SpoolFailures.failed("Creating spool directory", dir, e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e);
+        }
+        catch (RuntimeException e) {
             stats.getMetadataErrors().update(1);
             throw e;
         }

@@ -100,6 +100,20 @@ class TestInstrumentedExchangeStorage
     }
 
     @Test
+    void failedDirectoryCreationNamesTheDirectoryAndTheCause()
+    {
+        SpotExchangeStats stats = new SpotExchangeStats();
+        URI dir = URI.create("hdfs://127.0.0.1:8020/exchange/abc.query.external-exchange-1.3/");
+        InstrumentedExchangeStorage storage = new InstrumentedExchangeStorage(new ControlledStorage(), stats);
+        // what the HDFS client throws while the NameNode is down: neither the directory nor the operation in it
+        assertThatThrownBy(() -> storage.createDirectories(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessage("Creating spool directory " + dir + " failed: java.net.ConnectException: Connection refused")
+                .hasRootCauseMessage("Connection refused");
+        assertThat(stats.getMetadataErrors().getTotalCount()).isEqualTo(1);
+    }
+
+    @Test
     void abortReportsTheBytesAlreadyWritten()
     {
         SpotExchangeStats stats = new SpotExchangeStats();
@@ -189,8 +203,9 @@ class TestInstrumentedExchangeStorage
 
         @Override
         public void createDirectories(URI dir)
+                throws IOException
         {
-            throw new UnsupportedOperationException();
+            throw new java.net.ConnectException("Connection refused");
         }
 
         @Override
