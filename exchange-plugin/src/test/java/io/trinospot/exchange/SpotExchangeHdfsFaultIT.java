@@ -47,6 +47,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -153,6 +154,7 @@ class SpotExchangeHdfsFaultIT
                     stageDone.putIfAbsent(stage, millis);
                 }
             }));
+            // a sampling interval for the timeline printed below, not a wait for anything
             Waits.sleep(Duration.ofMillis(500));
         }
         QueryResult first = warmUp.await();
@@ -457,7 +459,7 @@ class SpotExchangeHdfsFaultIT
             Matcher header = FRAGMENT.matcher(line);
             if (header.find()) {
                 fragment = Integer.parseInt(header.group(1));
-                plan.put(fragment, new java.util.TreeSet<>());
+                plan.put(fragment, new TreeSet<>());
                 continue;
             }
             Matcher remote = REMOTE_SOURCES.matcher(line);
