@@ -163,11 +163,7 @@ class SpotInterruptionIT
         String sql = SpotScenario.longTaskQuery(SpotScenario.Q39_SF1.qualifiedLakeSchema());
         QueryResult reference = cluster.query(sql);
         System.out.printf("long-task query fault-free: %d ms, %d rows%n", reference.wallTime().toMillis(), reference.rowCount());
-        for (String worker : cluster.workers().stream().map(TrinoNode::name).toList()) {
-            if (!cluster.node(worker).isAlive()) {
-                fleet.replaceWorker(worker, Duration.ofMinutes(3));
-            }
-        }
+        replaceWorkersNotActive();
         SpotScenario longTasks = new SpotScenario(cluster, fleet, sql, reference);
         SpotScenario.RoundResult result = longTasks.run(new SpotScenario.RoundSpec(SpotScenario.BUSIEST_WORKER, LONG_TASK_WINDOW, true, false));
         String victim = result.spec().victim();
@@ -228,7 +224,9 @@ class SpotInterruptionIT
     @Order(6)
     void aWorkerThatDoesNotAnswerDoesNotDelayAnotherWorkersShutdown()
     {
-        java.util.List<String> live = cluster.workers().stream().filter(TrinoNode::isAlive).map(TrinoNode::name).toList();
+        Map<String, String> states = cluster.nodeStates();
+        java.util.List<String> live = cluster.workers().stream().filter(TrinoNode::isAlive).map(TrinoNode::name)
+                .filter(worker -> "active".equals(states.get(worker))).toList();
         assertThat(live).as("live workers").hasSizeGreaterThanOrEqualTo(2);
         String frozen = live.get(0);
         String victim = live.get(1);
@@ -268,11 +266,7 @@ class SpotInterruptionIT
     @Order(7)
     void withoutAnnouncementsTheSafetyNetListsTheWorkerAndQueriesStayCorrect()
     {
-        for (String worker : cluster.workers().stream().map(TrinoNode::name).toList()) {
-            if (!cluster.node(worker).isAlive()) {
-                fleet.replaceWorker(worker, Duration.ofMinutes(3));
-            }
-        }
+        replaceWorkersNotActive();
         fleet.restartWatchers(Map.of(WatcherSettings.COORDINATOR_ANNOUNCE_CATALOG, "none"));
         String victim = cluster.workers().getLast().name();
         SpotScenario.RoundResult result = scenario.run(new SpotScenario.RoundSpec(victim, WINDOW, true, false));
@@ -321,6 +315,22 @@ class SpotInterruptionIT
                 .doesNotContain("asking system.runtime.nodes instead");
         assertThat(fleet.metric(victim, "trinospot_watcher_trino_errors_total")).as("worker and coordinator API errors; the watcher's warnings:%n%s",
                 fleet.watcher(victim).logTail(400).lines().filter(line -> line.contains(" WARNING ")).collect(java.util.stream.Collectors.joining("\n"))).isZero();
+    }
+
+    /**
+     * A fresh process for every worker an earlier round left dead or shutting down. A Trino worker never leaves
+     * SHUTTING_DOWN, and one still in its notice window is alive, so liveness alone would keep it: the next round
+     * would wait in vain for a task on it.
+     */
+    private void replaceWorkersNotActive()
+    {
+        Map<String, String> states = cluster.nodeStates();
+        for (String worker : cluster.workers().stream().map(TrinoNode::name).toList()) {
+            if (!cluster.node(worker).isAlive() || !"active".equals(states.get(worker))) {
+                System.out.printf("replacing %s (%s)%n", worker, cluster.node(worker).isAlive() ? states.getOrDefault(worker, "not listed") : "dead");
+                fleet.replaceWorker(worker, Duration.ofMinutes(3));
+            }
+        }
     }
 
     private static boolean isDraining(String state)
