@@ -151,12 +151,6 @@ public final class LocalRuns
         return problems;
     }
 
-    /**
-     * Every Spot worker gets a rebalance recommendation and no notice, twice: with the agent's defaults, which leave
-     * every worker active; then with draining on (the watchers restarted) and a floor of all workers but two, where
-     * the first two of the pool to count should drain and the others stay: how many did is printed, not judged, since
-     * agents that count while the coordinator is too busy to list the others' drains yet all see the same workers.
-
     /** Computes once, on first use. */
     private static final class Memo<T>
             implements Supplier<T>

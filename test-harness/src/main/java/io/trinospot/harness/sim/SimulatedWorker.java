@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -39,6 +40,8 @@ public final class SimulatedWorker
     private static final long MAX_HEAP = 2L << 30;
     private static final long QUERY_MEMORY = 1L << 30;
     private static final int PROCESSORS = 2;
+    private static final Set<String> ENDPOINTS = Set.of(
+            "GET /v1/info", "GET /v1/info/state", "PUT /v1/info/state", "GET /v1/status", "HEAD /v1/status", "GET /v1/memory");
 
     private final String nodeId;
     private final WorkerIdentity identity;
@@ -101,9 +104,11 @@ public final class SimulatedWorker
     {
         String method = request.getMethod();
         String path = request.getHttpURI().getPath();
-        boolean known = true;
+        String endpoint = method + " " + path;
+        // counted before the answer goes out: a caller that has its answer must find its request counted
+        requests.computeIfAbsent(ENDPOINTS.contains(endpoint) ? endpoint : method + " " + firstSegments(path), _ -> new LongAdder()).increment();
         try {
-            switch (method + " " + path) {
+            switch (endpoint) {
                 case "GET /v1/info" -> json(response, callback, serverInfo());
                 case "GET /v1/info/state" -> json(response, callback, JSON.getNodeFactory().textNode(state.get().name()));
                 case "PUT /v1/info/state" -> updateState(request, response, callback);
@@ -115,7 +120,6 @@ public final class SimulatedWorker
                     }
                 }
                 default -> {
-                    known = false;
                     // Read before answering: a request body left unread makes Jetty reset an HTTP/2 stream (one
                     // upgraded from HTTP/1.1 included), and the client then sees "Stream cancelled", not the 404.
                     Content.Source.consumeAll(request);
@@ -126,7 +130,6 @@ public final class SimulatedWorker
         catch (IOException | RuntimeException e) {
             callback.failed(e);
         }
-        requests.computeIfAbsent(method + " " + (known ? path : firstSegments(path)), _ -> new LongAdder()).increment();
     }
 
     // Trino's management-write check: the internal bearer passes; a user without special rights is refused (403),
