@@ -311,6 +311,11 @@ public final class FisCommand
                 description = "the templates spot-notice runs choose from, files or shipped names (default: every shipped template)")
         List<TemplateSource.Template> templates = new ArrayList<>();
 
+        @Option(names = "--time-scale", paramLabel = "FACTOR", defaultValue = "1",
+                description = "plays spot-notice templates with every offset multiplied by this, above 0 and at most 1 (0.25: a two-minute notice lasts 30 s); "
+                        + "FIS allows no shorter notice, so this is for long local series (default: ${DEFAULT-VALUE})")
+        double timeScale = 1;
+
         @Mixin
         Fleet fleet;
 
@@ -320,6 +325,9 @@ public final class FisCommand
         @Override
         public Integer call()
         {
+            if (!(timeScale > 0 && timeScale <= 1)) {
+                throw CommandLines.usage(spec, "--time-scale must be above 0 and at most 1, got " + timeScale);
+            }
             if (runs == null && run == null) {
                 throw CommandLines.usage(spec, "give --runs N for a series, or --run N with --seed to replay one run of it");
             }
@@ -360,7 +368,8 @@ public final class FisCommand
                 ChaosSeries series = new ChaosSeries(chosenSeed, kinds, chosenWorkloads, List.copyOf(parsed.keySet()), BlogCluster.workerNames(fleet.core, fleet.spot));
                 List<ChaosRun> chosenRuns = run != null ? List.of(series.run(run)) : series.runs(runs);
                 ChaosSummary summary = new LocalRuns(spec.commandLine().getOut()::println)
-                        .chaos(parsed, series, chosenRuns, cluster.cluster(fleet.core, fleet.spot), cluster.reportDir(), number -> replay(chosenSeed, number, kinds, chosenWorkloads));
+                        .chaos(parsed, series, chosenRuns, timeScale, cluster.cluster(fleet.core, fleet.spot), cluster.reportDir(),
+                                number -> replay(chosenSeed, number, kinds, chosenWorkloads));
                 return summary.noneSilentlyWrong() && summary.results().size() == chosenRuns.size() ? CommandLines.OK : CommandLines.FAILED;
             });
         }
@@ -368,17 +377,20 @@ public final class FisCommand
         /** The command that replays run {@code number} alone: the options that choose the series, and the run. */
         private String replay(long chosenSeed, int number, List<FaultKind> kinds, List<Workload> chosenWorkloads)
         {
-            return replayCommand(chosenSeed, number, kinds, chosenWorkloads, templates.stream().map(TemplateSource.Template::given).toList(), fleet.core, fleet.spot);
+            return replayCommand(chosenSeed, number, kinds, chosenWorkloads, templates.stream().map(TemplateSource.Template::given).toList(), timeScale, fleet.core, fleet.spot);
         }
 
-        /** {@code ./trino-spot fis chaos --seed S --run N --faults ... --workload ...}, with the templates and fleet sizes given, if any. */
-        static String replayCommand(long seed, int number, List<FaultKind> kinds, List<Workload> workloads, List<String> templatesGiven, int core, int spot)
+        /** {@code ./trino-spot fis chaos --seed S --run N --faults ... --workload ...}, with the templates, time scale and fleet sizes given, if any. */
+        static String replayCommand(long seed, int number, List<FaultKind> kinds, List<Workload> workloads, List<String> templatesGiven, double timeScale, int core, int spot)
         {
             StringBuilder command = new StringBuilder("./trino-spot fis chaos --seed ").append(seed).append(" --run ").append(number)
                     .append(" --faults ").append(kinds.stream().map(FaultKind::label).collect(Collectors.joining(",")))
                     .append(" --workload ").append(workloads.stream().map(Workload::label).collect(Collectors.joining(",")));
             if (!templatesGiven.isEmpty()) {
                 command.append(" --templates ").append(String.join(",", templatesGiven));
+            }
+            if (timeScale != 1) {
+                command.append(" --time-scale ").append(timeScale);
             }
             if (core != LocalRuns.DEFAULT_CORE_WORKERS) {
                 command.append(" --core ").append(core);

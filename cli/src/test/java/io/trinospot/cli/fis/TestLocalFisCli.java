@@ -114,6 +114,10 @@ class TestLocalFisCli
                 "trino-spot fis chaos: --faults: s3-error-burst " + FaultKind.S3_ERROR_BURST.unavailable().orElseThrow());
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigkill", "--templates", "emr-trino-interrupter"),
                 "trino-spot fis chaos: --templates is for spot-notice runs, which --faults leaves out");
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--time-scale", "0"),
+                "trino-spot fis chaos: --time-scale must be above 0 and at most 1, got 0.0");
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--time-scale", "1.5"),
+                "trino-spot fis chaos: --time-scale must be above 0 and at most 1, got 1.5");
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigkill", "--core", "1", "--spot", "0"),
                 "trino-spot fis chaos: worker faults need at least 2 workers, so that one is left to run the queries; got --core 1 --spot 0");
     }
@@ -121,9 +125,9 @@ class TestLocalFisCli
     @Test
     void chaosReplayCommandCarriesWhatChoosesTheSeries()
     {
-        assertThat(FisCommand.Chaos.replayCommand(16, 57, List.of(FaultKind.SPOT_NOTICE, FaultKind.WORKER_SIGKILL), List.of(Workload.Q39, Workload.ETL), List.of(), 2, 4))
+        assertThat(FisCommand.Chaos.replayCommand(16, 57, List.of(FaultKind.SPOT_NOTICE, FaultKind.WORKER_SIGKILL), List.of(Workload.Q39, Workload.ETL), List.of(), 1, 2, 4))
                 .isEqualTo("./trino-spot fis chaos --seed 16 --run 57 --faults spot-notice,worker-sigkill --workload q39,etl");
-        assertThat(FisCommand.Chaos.replayCommand(-3, 1, List.of(FaultKind.SPOT_NOTICE), List.of(Workload.ETL), List.of("staggered-waves", "t.json"), 1, 6))
-                .isEqualTo("./trino-spot fis chaos --seed -3 --run 1 --faults spot-notice --workload etl --templates staggered-waves,t.json --core 1 --spot 6");
+        assertThat(FisCommand.Chaos.replayCommand(-3, 1, List.of(FaultKind.SPOT_NOTICE), List.of(Workload.ETL), List.of("staggered-waves", "t.json"), 0.25, 1, 6))
+                .isEqualTo("./trino-spot fis chaos --seed -3 --run 1 --faults spot-notice --workload etl --templates staggered-waves,t.json --time-scale 0.25 --core 1 --spot 6");
     }
 }

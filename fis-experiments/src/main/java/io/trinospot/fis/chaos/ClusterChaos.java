@@ -45,14 +45,22 @@ public final class ClusterChaos
     private final TrinoCluster cluster;
     private final Map<String, ExperimentTemplate> templates;
     private final long seed;
+    private final double timeScale;
     private final Consumer<String> out;
     private final String q39;
     private QueryResult q39Reference;
     private LakeWrite.Fingerprint etlReference;
 
-    /** @param seed the series' seed: the ETL's tables are named after it and the run */
-    public ClusterChaos(BlogCluster blog, Map<String, ExperimentTemplate> templates, long seed, Consumer<String> out)
+    /**
+     * @param seed the series' seed: the ETL's tables are named after it and the run
+     * @param timeScale what spot-notice plans' offsets are multiplied by (1 plays them as FIS would; see {@link RunPlan#timeScaled})
+     */
+    public ClusterChaos(BlogCluster blog, Map<String, ExperimentTemplate> templates, long seed, double timeScale, Consumer<String> out)
     {
+        if (!(timeScale > 0 && timeScale <= 1)) {
+            throw new IllegalArgumentException("timeScale must be above 0 and at most 1, got " + timeScale);
+        }
+        this.timeScale = timeScale;
         this.blog = requireNonNull(blog, "blog is null");
         this.cluster = blog.cluster();
         this.templates = Map.copyOf(requireNonNull(templates, "templates is null"));
@@ -107,7 +115,7 @@ public final class ClusterChaos
             case SPOT_NOTICE -> {
                 String name = fault.template().orElseThrow();
                 ExperimentTemplate template = requireNonNull(templates.get(name), () -> "no template named " + name);
-                RunPlan plan = Planner.plan(template, blog.fleet().instances(), fault.planSeed());
+                RunPlan plan = Planner.plan(template, blog.fleet().instances(), fault.planSeed()).timeScaled(timeScale);
                 progress.accept("plan: " + plan.description() + " (seed " + fault.planSeed() + ")");
                 plan.notes().forEach(note -> progress.accept("  note: " + note));
                 new PlanPlayer(blog.fleet(), Clock.systemUTC(), Thread::sleep, progress).play(plan);

@@ -281,14 +281,15 @@ public final class LocalRuns
      *
      * @param replay the command that replays run N alone
      */
-    public ChaosSummary chaos(Map<String, ExperimentTemplate> templates, ChaosSeries series, List<ChaosRun> runs, Cluster cluster, Path reportDir, IntFunction<String> replay)
+    public ChaosSummary chaos(Map<String, ExperimentTemplate> templates, ChaosSeries series, List<ChaosRun> runs, double timeScale, Cluster cluster, Path reportDir,
+            IntFunction<String> replay)
             throws IOException, InterruptedException
     {
         out.accept("chaos: " + runs.size() + " run(s) of seed " + series.seed() + "; faults " + series.faults().stream().map(FaultKind::label).collect(Collectors.joining(", "))
                 + "; workloads " + series.workloads().stream().map(Workload::label).collect(Collectors.joining(", "))
                 + (series.faults().contains(FaultKind.SPOT_NOTICE) ? "; templates " + String.join(", ", templates.keySet()) : ""));
         try (BlogCluster blog = start(cluster, reportDir)) {
-            ClusterChaos executor = new ClusterChaos(blog, templates, series.seed(), out);
+            ClusterChaos executor = new ClusterChaos(blog, templates, series.seed(), timeScale, out);
             executor.prepare(runs.stream().map(ChaosRun::workload).distinct().toList());
             return new ChaosLoop(out).run(series.seed(), series.faults(), runs, executor, blog::replenish, replay, reportDir);
         }

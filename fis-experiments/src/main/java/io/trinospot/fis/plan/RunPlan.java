@@ -1,9 +1,11 @@
 package io.trinospot.fis.plan;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.SequencedMap;
 
 import static java.util.Objects.requireNonNull;
@@ -26,5 +28,31 @@ public record RunPlan(String description, long seed, SequencedMap<String, List<S
         steps = List.copyOf(requireNonNull(steps, "steps is null"));
         notes = List.copyOf(requireNonNull(notes, "notes is null"));
         requireNonNull(duration, "duration is null");
+    }
+
+    /**
+     * The same plan with every offset multiplied by {@code factor} (0.25: a two-minute notice lasts 30 s). FIS allows
+     * no notice under two minutes; a local series that must run many faults compresses time instead, keeping the
+     * plan's shape: which instances, in which order, each notice ending in its interruption.
+     */
+    public RunPlan timeScaled(double factor)
+    {
+        if (!(factor > 0 && factor <= 1)) {
+            throw new IllegalArgumentException("A plan's time scale must be above 0 and at most 1, got " + factor);
+        }
+        if (factor == 1) {
+            return this;
+        }
+        List<Step> scaled = steps.stream()
+                .map(step -> new Step(scale(step.at(), factor), step.kind(), step.action(), step.instance(), step.interruptionAt().map(at -> scale(at, factor))))
+                .toList();
+        List<String> scaledNotes = new ArrayList<>(notes);
+        scaledNotes.add(String.format(Locale.ROOT, "every offset scaled by %s: a local compression, not a timing FIS can play", factor));
+        return new RunPlan(description, seed, selected, scaled, scaledNotes, scale(duration, factor));
+    }
+
+    private static Duration scale(Duration duration, double factor)
+    {
+        return Duration.ofMillis(Math.round(duration.toMillis() * factor));
     }
 }

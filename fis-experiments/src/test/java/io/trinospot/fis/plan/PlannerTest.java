@@ -66,6 +66,35 @@ public class PlannerTest
     }
 
     @Test
+    void timeScaledPlanKeepsItsShapeWithEveryOffsetScaled()
+            throws Exception
+    {
+        RunPlan plan = Planner.plan(template("staggered-waves.json"), BLOG_FLEET, 3);
+        RunPlan quarter = plan.timeScaled(0.25);
+
+        assertThat(quarter.selected()).isEqualTo(plan.selected());
+        assertThat(quarter.steps()).hasSameSizeAs(plan.steps());
+        for (int i = 0; i < plan.steps().size(); i++) {
+            Step step = plan.steps().get(i);
+            Step scaled = quarter.steps().get(i);
+            assertThat(scaled.kind()).isEqualTo(step.kind());
+            assertThat(scaled.instance()).isEqualTo(step.instance());
+            assertThat(scaled.at()).isEqualTo(Duration.ofMillis(step.at().toMillis() / 4));
+            assertThat(scaled.interruptionAt()).isEqualTo(step.interruptionAt().map(at -> Duration.ofMillis(at.toMillis() / 4)));
+        }
+        // a two-minute notice becomes 30 s, still ending in its interruption
+        Step notice = quarter.steps().stream().filter(step -> step.kind() == StepKind.SPOT_NOTICE).findFirst().orElseThrow();
+        assertThat(notice.interruptionAt().orElseThrow().minus(notice.at())).isEqualTo(Duration.ofSeconds(30));
+        assertThat(quarter.duration()).isEqualTo(Duration.ofMillis(plan.duration().toMillis() / 4));
+        assertThat(quarter.notes()).hasSize(plan.notes().size() + 1).last().asString().contains("scaled by 0.25");
+
+        assertThat(plan.timeScaled(1)).isSameAs(plan);
+        assertThatThrownBy(() -> plan.timeScaled(0)).hasMessageContaining("above 0 and at most 1, got 0.0");
+        assertThatThrownBy(() -> plan.timeScaled(2)).hasMessageContaining("got 2.0");
+        assertThatThrownBy(() -> plan.timeScaled(Double.NaN)).hasMessageContaining("got NaN");
+    }
+
+    @Test
     void oneRandomWorkerIsSeededAndCoversEveryWorkerAcrossSeeds()
             throws Exception
     {
