@@ -6,6 +6,7 @@ import io.trinospot.fis.aws.AwsExperimentRunner;
 import io.trinospot.fis.aws.ExperimentStatus;
 import io.trinospot.fis.aws.FisApi;
 import io.trinospot.fis.aws.SignedFisClient;
+import io.trinospot.fis.chaos.ChaosJournal;
 import io.trinospot.fis.chaos.ChaosLoop;
 import io.trinospot.fis.chaos.ChaosRun;
 import io.trinospot.fis.chaos.ChaosSeries;
@@ -316,6 +317,9 @@ public final class FisCommand
                         + "FIS allows no shorter notice, so this is for long local series (default: ${DEFAULT-VALUE})")
         double timeScale = 1;
 
+        @Option(names = "--resume", description = "continue the series whose journal is in --report-dir: its recorded runs are not run again, and the summary covers them all")
+        boolean resume;
+
         @Mixin
         Fleet fleet;
 
@@ -325,6 +329,12 @@ public final class FisCommand
         @Override
         public Integer call()
         {
+            if (resume && run != null) {
+                throw CommandLines.usage(spec, "--resume continues a series (--runs N), not a replayed run");
+            }
+            if (resume && cluster.reportDir == null) {
+                throw CommandLines.usage(spec, "--resume continues the series recorded in --report-dir DIR: give that directory");
+            }
             if (!(timeScale > 0 && timeScale <= 1)) {
                 throw CommandLines.usage(spec, "--time-scale must be above 0 and at most 1, got " + timeScale);
             }
@@ -359,6 +369,10 @@ public final class FisCommand
             if (kinds.stream().anyMatch(kind -> kind == FaultKind.WORKER_SIGKILL || kind == FaultKind.WORKER_SIGSTOP) && fleet.core + fleet.spot < 2) {
                 throw CommandLines.usage(spec, "worker faults need at least 2 workers, so that one is left to run the queries; got --core " + fleet.core + " --spot " + fleet.spot);
             }
+            if (resume && seed == null) {
+                throw CommandLines.usage(spec, "--resume continues a seeded series: give the series' --seed");
+            }
+            Path reportDir = cluster.reportDir();
             return Failures.guard(spec, () -> {
                 Map<String, ExperimentTemplate> parsed = new LinkedHashMap<>();
                 for (TemplateSource.Template template : chosen) {
@@ -367,8 +381,16 @@ public final class FisCommand
                 long chosenSeed = seed != null ? seed : new SplittableRandom().nextLong(1_000_000);
                 ChaosSeries series = new ChaosSeries(chosenSeed, kinds, chosenWorkloads, List.copyOf(parsed.keySet()), BlogCluster.workerNames(fleet.core, fleet.spot));
                 List<ChaosRun> chosenRuns = run != null ? List.of(series.run(run)) : series.runs(runs);
+                String key = ChaosJournal.seriesKey(series, timeScale);
+                ChaosJournal journal;
+                try {
+                    journal = resume ? ChaosJournal.resume(reportDir, key, series) : ChaosJournal.start(reportDir, key);
+                }
+                catch (IllegalArgumentException e) {
+                    throw CommandLines.usage(spec, e.getMessage());
+                }
                 ChaosSummary summary = new LocalRuns(spec.commandLine().getOut()::println)
-                        .chaos(parsed, series, chosenRuns, timeScale, cluster.cluster(fleet.core, fleet.spot), cluster.reportDir(),
+                        .chaos(parsed, series, chosenRuns, journal, timeScale, cluster.cluster(fleet.core, fleet.spot), reportDir,
                                 number -> replay(chosenSeed, number, kinds, chosenWorkloads));
                 return summary.noneSilentlyWrong() && summary.results().size() == chosenRuns.size() ? CommandLines.OK : CommandLines.FAILED;
             });

@@ -1,6 +1,7 @@
 package io.trinospot.cli.fis;
 
 import io.trinospot.cli.CommandLines;
+import io.trinospot.fis.chaos.ChaosJournal;
 import io.trinospot.fis.chaos.FaultKind;
 import io.trinospot.fis.chaos.Workload;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,30 @@ class TestLocalFisCli
                 "trino-spot fis chaos: --time-scale must be above 0 and at most 1, got 1.5");
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigkill", "--core", "1", "--spot", "0"),
                 "trino-spot fis chaos: worker faults need at least 2 workers, so that one is left to run the queries; got --core 1 --spot 0");
+    }
+
+    @Test
+    void chaosResumeNeedsTheSeriesItsJournalRecorded()
+            throws Exception
+    {
+        String reports = dir.resolve("series").toString();
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "3", "--seed", "5", "--resume"),
+                "trino-spot fis chaos: --resume continues the series recorded in --report-dir DIR: give that directory");
+        assertUsage(FisRunner.run("fis", "chaos", "--run", "3", "--seed", "5", "--resume", "--report-dir", reports),
+                "trino-spot fis chaos: --resume continues a series (--runs N), not a replayed run");
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "3", "--resume", "--report-dir", reports),
+                "trino-spot fis chaos: --resume continues a seeded series: give the series' --seed");
+        Path journal = dir.resolve("series").resolve(ChaosJournal.FILE);
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "3", "--seed", "5", "--faults", "worker-sigkill", "--resume", "--report-dir", reports),
+                "trino-spot fis chaos: --resume: no chaos journal " + journal + " to continue");
+
+        Files.createDirectories(journal.getParent());
+        Files.writeString(journal, "{\"series\":\"seed 4; faults worker-sigkill\"}\n");
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "3", "--seed", "5", "--faults", "worker-sigkill", "--report-dir", reports),
+                "trino-spot fis chaos: " + journal + " already holds a chaos series: continue it with --resume, or give another --report-dir");
+        assertUsage(FisRunner.run("fis", "chaos", "--runs", "3", "--seed", "5", "--faults", "worker-sigkill", "--resume", "--report-dir", reports),
+                "trino-spot fis chaos: " + journal + " holds another series (seed 4; faults worker-sigkill), not this one "
+                        + "(seed 5; faults worker-sigkill; workloads q39; templates ; workers core-1,core-2,spot-1,spot-2,spot-3,spot-4; time scale 1.0)");
     }
 
     @Test

@@ -3,18 +3,24 @@ package io.trinospot.fis.chaos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * The chaos series apart from the cluster: says which run of how many starts and what it injects, runs it, prints its
- * outcome, replenishes the fleet for the next, and at the end prints the summary table and writes it as Markdown.
+ * The chaos series apart from the cluster: says which run of how many starts and what it injects, runs it, records
+ * and prints its outcome, replenishes the fleet for the next, and at the end prints the summary table and writes it as
+ * Markdown. Runs the journal already holds are not run again.
  */
 public final class ChaosLoop
 {
@@ -29,33 +35,50 @@ public final class ChaosLoop
     }
 
     private final Consumer<String> out;
+    private final InstantSource clock;
 
     public ChaosLoop(Consumer<String> out)
     {
+        this(out, InstantSource.system());
+    }
+
+    public ChaosLoop(Consumer<String> out, InstantSource clock)
+    {
         this.out = requireNonNull(out, "out is null");
+        this.clock = requireNonNull(clock, "clock is null");
     }
 
     /**
-     * Runs {@code runs} in order on one cluster. {@code replenish} brings the fleet back after each run but the last
-     * and returns the workers it replaced; if it fails, the series stops there and the summary covers the runs done.
+     * Runs those of {@code runs} that {@code journal} does not hold yet, in order, on one cluster, recording each as
+     * it ends. {@code replenish} brings the fleet back after each run but the last and returns the workers it
+     * replaced; if it fails, the series stops there and the summary covers the runs done. The summary covers every
+     * run of {@code runs} the journal holds, earlier sittings' included.
      *
      * @param replay the command that replays run N alone, for the summary
      */
-    public ChaosSummary run(long seed, List<FaultKind> kinds, List<ChaosRun> runs, RunExecutor executor, Supplier<List<String>> replenish, IntFunction<String> replay,
-            Path reportDir)
+    public ChaosSummary run(long seed, List<FaultKind> kinds, List<ChaosRun> runs, ChaosJournal journal, RunExecutor executor, Supplier<List<String>> replenish,
+            IntFunction<String> replay, Path reportDir)
             throws InterruptedException, IOException
     {
-        List<RunResult> results = new ArrayList<>();
+        journal.notes().forEach(out);
+        List<ChaosRun> toRun = runs.stream().filter(run -> !journal.done(run.number())).toList();
+        if (toRun.size() < runs.size()) {
+            out.accept(String.format(Locale.ROOT, "resuming: %d of %d runs recorded earlier in %s", runs.size() - toRun.size(), runs.size(), journal.file()));
+        }
+        int ran = 0;
         try {
-            for (int i = 0; i < runs.size(); i++) {
-                ChaosRun run = runs.get(i);
-                out.accept(String.format(Locale.ROOT, "run %d (%d of %d): %s", run.number(), i + 1, runs.size(), run.description()));
+            for (int i = 0; i < toRun.size(); i++) {
+                ChaosRun run = toRun.get(i);
+                out.accept(String.format(Locale.ROOT, "run %d (%d of %d): %s", run.number(), runs.size() - toRun.size() + i + 1, runs.size(), run.description()));
+                Instant start = clock.instant();
                 RunResult result = executor.run(run);
-                results.add(result);
+                Duration took = Duration.between(start, clock.instant());
+                journal.record(result, took);
+                ran++;
                 QueryCheck outcome = result.outcome();
-                out.accept(String.format(Locale.ROOT, "run %d: %s, %d quer%s checked%s", run.number(), outcome.outcome().label(), result.queries().size(),
-                        result.queries().size() == 1 ? "y" : "ies", outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));
-                if (i < runs.size() - 1) {
+                out.accept(String.format(Locale.ROOT, "run %d: %s, %d quer%s checked in %.1f s%s", run.number(), outcome.outcome().label(), result.queries().size(),
+                        result.queries().size() == 1 ? "y" : "ies", took.toMillis() / 1000.0, outcome.detail().isEmpty() ? "" : " - " + outcome.detail()));
+                if (i < toRun.size() - 1) {
                     List<String> replaced = replenish.get();
                     if (!replaced.isEmpty()) {
                         out.accept("replenished " + String.join(", ", replaced));
@@ -64,9 +87,9 @@ public final class ChaosLoop
             }
         }
         finally {
-            ChaosSummary summary = new ChaosSummary(seed, kinds, results, replay);
-            if (results.size() < runs.size()) {
-                out.accept("chaos: the series stopped after " + results.size() + " of " + runs.size() + " run(s)");
+            ChaosSummary summary = summary(seed, kinds, runs, journal, replay);
+            if (ran < toRun.size()) {
+                out.accept("chaos: the series stopped after " + summary.results().size() + " of " + runs.size() + " run(s); --resume with this --report-dir continues it");
             }
             summary.textLines().forEach(out);
             summary.notPassed().forEach(out);
@@ -75,9 +98,24 @@ public final class ChaosLoop
             Files.writeString(file, summary.markdown());
             out.accept("summary: " + file);
         }
-        ChaosSummary summary = new ChaosSummary(seed, kinds, results, replay);
-        out.accept(String.format(Locale.ROOT, "chaos: %d passed, %d failed loudly, %d silently wrong (%d runs, seed %d)",
-                summary.count(QueryCheck.Outcome.PASSED), summary.count(QueryCheck.Outcome.FAILED_LOUDLY), summary.count(QueryCheck.Outcome.SILENTLY_WRONG), results.size(), seed));
+        ChaosSummary summary = summary(seed, kinds, runs, journal, replay);
+        List<Duration> times = journal.entries().stream().map(ChaosJournal.Entry::took).toList();
+        out.accept(String.format(Locale.ROOT, "chaos: %d passed, %d failed loudly, %d silently wrong (%d runs, seed %d); run time mean %.1f s, max %.1f s",
+                summary.count(QueryCheck.Outcome.PASSED), summary.count(QueryCheck.Outcome.FAILED_LOUDLY), summary.count(QueryCheck.Outcome.SILENTLY_WRONG),
+                summary.results().size(), seed,
+                times.stream().mapToLong(Duration::toMillis).average().orElse(0) / 1000.0,
+                times.stream().mapToLong(Duration::toMillis).max().orElse(0) / 1000.0));
         return summary;
+    }
+
+    private static ChaosSummary summary(long seed, List<FaultKind> kinds, List<ChaosRun> runs, ChaosJournal journal, IntFunction<String> replay)
+    {
+        Set<Integer> wanted = runs.stream().map(ChaosRun::number).collect(Collectors.toSet());
+        List<RunResult> results = journal.entries().stream()
+                .map(ChaosJournal.Entry::result)
+                .filter(result -> wanted.contains(result.run().number()))
+                .sorted(Comparator.comparingInt(result -> result.run().number()))
+                .toList();
+        return new ChaosSummary(seed, kinds, results, replay);
     }
 }

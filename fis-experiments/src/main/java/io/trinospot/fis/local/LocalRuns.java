@@ -1,5 +1,6 @@
 package io.trinospot.fis.local;
 
+import io.trinospot.fis.chaos.ChaosJournal;
 import io.trinospot.fis.chaos.ChaosLoop;
 import io.trinospot.fis.chaos.ChaosRun;
 import io.trinospot.fis.chaos.ChaosSeries;
@@ -281,17 +282,23 @@ public final class LocalRuns
      *
      * @param replay the command that replays run N alone
      */
-    public ChaosSummary chaos(Map<String, ExperimentTemplate> templates, ChaosSeries series, List<ChaosRun> runs, double timeScale, Cluster cluster, Path reportDir,
-            IntFunction<String> replay)
+    public ChaosSummary chaos(Map<String, ExperimentTemplate> templates, ChaosSeries series, List<ChaosRun> runs, ChaosJournal journal, double timeScale, Cluster cluster,
+            Path reportDir, IntFunction<String> replay)
             throws IOException, InterruptedException
     {
+        if (runs.stream().allMatch(run -> journal.done(run.number()))) {
+            out.accept("chaos: every run of the series is recorded in " + journal.file() + "; nothing to run");
+            return new ChaosLoop(out).run(series.seed(), series.faults(), runs, journal, run -> {
+                throw new IllegalStateException("run " + run.number() + " is recorded already");
+            }, List::of, replay, reportDir);
+        }
         out.accept("chaos: " + runs.size() + " run(s) of seed " + series.seed() + "; faults " + series.faults().stream().map(FaultKind::label).collect(Collectors.joining(", "))
                 + "; workloads " + series.workloads().stream().map(Workload::label).collect(Collectors.joining(", "))
                 + (series.faults().contains(FaultKind.SPOT_NOTICE) ? "; templates " + String.join(", ", templates.keySet()) : ""));
         try (BlogCluster blog = start(cluster, reportDir)) {
             ClusterChaos executor = new ClusterChaos(blog, templates, series.seed(), timeScale, out);
             executor.prepare(runs.stream().map(ChaosRun::workload).distinct().toList());
-            return new ChaosLoop(out).run(series.seed(), series.faults(), runs, executor, blog::replenish, replay, reportDir);
+            return new ChaosLoop(out).run(series.seed(), series.faults(), runs, journal, executor, blog::replenish, replay, reportDir);
         }
         finally {
             out.accept("all processes stopped");

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,25 @@ class ChaosLoopTest
     Path reportDir;
 
     private final List<String> lines = new ArrayList<>();
+    private final MutableClock clock = new MutableClock();
+
+    /** Time that moves only when a test moves it. */
+    static final class MutableClock
+            implements InstantSource
+    {
+        private Instant now = Instant.parse("2026-12-02T10:00:00Z");
+
+        void advance(Duration duration)
+        {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant()
+        {
+            return now;
+        }
+    }
 
     @Test
     void summaryCountsRunsQueriesAndOutcomesByFaultKind()
@@ -91,8 +112,10 @@ class ChaosLoopTest
                 2, new RunResult(KILL, List.of(new QueryCheck(Outcome.FAILED_LOUDLY, "Query failed: boom")), Optional.empty()),
                 3, new RunResult(STOP, List.of(QueryCheck.passed()), Optional.empty()));
         List<String> replenished = new ArrayList<>(List.of("spot-2", ""));
-        ChaosSummary summary = new ChaosLoop(lines::add).run(7, KINDS, List.of(NOTICE, KILL, STOP), run -> {
+        ChaosJournal journal = ChaosJournal.start(reportDir, "test series");
+        ChaosSummary summary = new ChaosLoop(lines::add, clock).run(7, KINDS, List.of(NOTICE, KILL, STOP), journal, run -> {
             lines.add("(run " + run.number() + ")");
+            clock.advance(Duration.ofSeconds(10L * run.number()));
             return results.get(run.number());
         }, () -> {
             String replaced = replenished.removeFirst();
@@ -104,14 +127,14 @@ class ChaosLoopTest
         assertThat(lines).containsExactly(
                 "run 1 (1 of 3): spot-notice (template one-random-spot-worker (plan seed 11) from +2 s) under q39",
                 "(run 1)",
-                "run 1: passed, 2 queries checked",
+                "run 1: passed, 2 queries checked in 10.0 s",
                 "replenished spot-2",
                 "run 2 (2 of 3): worker-sigkill (SIGKILL spot-2 at +5 s) under etl",
                 "(run 2)",
-                "run 2: failed loudly, 1 query checked - Query failed: boom",
+                "run 2: failed loudly, 1 query checked in 20.0 s - Query failed: boom",
                 "run 3 (3 of 3): worker-sigstop (SIGSTOP core-1 at +1 s for 40 s, then SIGCONT) under q39",
                 "(run 3)",
-                "run 3: passed, 1 query checked",
+                "run 3: passed, 1 query checked in 30.0 s",
                 "fault           runs  queries  passed  failed loudly  silently wrong",
                 "spot-notice        1        2       1              0               0",
                 "worker-sigkill     1        1       0              1               0",
@@ -119,15 +142,41 @@ class ChaosLoopTest
                 "all                3        4       2              1               0",
                 "run 2 (worker-sigkill (SIGKILL spot-2 at +5 s) under etl): failed loudly: Query failed: boom; replay: trino-spot fis chaos --seed 7 --run 2",
                 "summary: " + reportDir.resolve(ChaosLoop.SUMMARY_FILE),
-                "chaos: 2 passed, 1 failed loudly, 0 silently wrong (3 runs, seed 7)");
+                "chaos: 2 passed, 1 failed loudly, 0 silently wrong (3 runs, seed 7); run time mean 20.0 s, max 30.0 s");
         assertThat(Files.readString(reportDir.resolve(ChaosLoop.SUMMARY_FILE))).isEqualTo(summary.markdown());
+        assertThat(journal.entries()).extracting(ChaosJournal.Entry::took).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aResumedSeriesRunsOnlyWhatItsJournalLacksAndSumsUpAll()
+            throws Exception
+    {
+        ChaosSeries series = new ChaosSeries(7, KINDS, List.of(Workload.Q39), List.of("one-random-spot-worker"), List.of("core-1", "spot-1"));
+        ChaosJournal first = ChaosJournal.start(reportDir, "series 7");
+        first.record(new RunResult(series.run(1), List.of(QueryCheck.passed()), Optional.empty()), Duration.ofSeconds(40));
+        first.record(new RunResult(series.run(3), List.of(new QueryCheck(Outcome.FAILED_LOUDLY, "Query failed: gone")), Optional.empty()), Duration.ofSeconds(50));
+
+        List<Integer> ran = new ArrayList<>();
+        ChaosSummary summary = new ChaosLoop(lines::add, clock).run(7, KINDS, series.runs(4), ChaosJournal.resume(reportDir, "series 7", series), run -> {
+            ran.add(run.number());
+            clock.advance(Duration.ofSeconds(60));
+            return new RunResult(run, List.of(QueryCheck.passed()), Optional.empty());
+        }, List::of, REPLAY, reportDir);
+
+        assertThat(ran).containsExactly(2, 4);
+        assertThat(lines.getFirst()).isEqualTo("resuming: 2 of 4 runs recorded earlier in " + reportDir.resolve(ChaosJournal.FILE));
+        assertThat(lines).contains("run 2 (3 of 4): " + series.run(2).description(), "run 4 (4 of 4): " + series.run(4).description(),
+                "chaos: 3 passed, 1 failed loudly, 0 silently wrong (4 runs, seed 7); run time mean 52.5 s, max 60.0 s");
+        assertThat(summary.results()).extracting(result -> result.run().number()).containsExactly(1, 2, 3, 4);
+        assertThat(ChaosJournal.resume(reportDir, "series 7", series).entries()).hasSize(4);
     }
 
     @Test
     void aRunReplayedAloneIsNotFollowedByReplenishing()
             throws Exception
     {
-        ChaosSummary summary = new ChaosLoop(lines::add).run(7, KINDS, List.of(KILL), _ -> new RunResult(KILL, List.of(QueryCheck.passed()), Optional.empty()), () -> {
+        ChaosSummary summary = new ChaosLoop(lines::add, clock).run(7, KINDS, List.of(KILL), ChaosJournal.start(reportDir, "test series"),
+                _ -> new RunResult(KILL, List.of(QueryCheck.passed()), Optional.empty()), () -> {
             throw new AssertionError("no replenishing after the last run");
         }, REPLAY, reportDir);
         assertThat(summary.rows().getLast()).isEqualTo(List.of("all", "1", "1", "1", "0", "0"));
@@ -137,11 +186,12 @@ class ChaosLoopTest
     @Test
     void aSeriesThatStopsStillSumsUpTheRunsItDid()
     {
-        assertThatThrownBy(() -> new ChaosLoop(lines::add).run(7, KINDS, List.of(NOTICE, KILL), run -> new RunResult(run, List.of(QueryCheck.passed()), Optional.empty()), () -> {
+        assertThatThrownBy(() -> new ChaosLoop(lines::add, clock).run(7, KINDS, List.of(NOTICE, KILL), ChaosJournal.start(reportDir, "test series"),
+                run -> new RunResult(run, List.of(QueryCheck.passed()), Optional.empty()), () -> {
             throw new IllegalStateException("spot-1 did not come back");
         }, REPLAY, reportDir)).hasMessage("spot-1 did not come back");
         assertThat(lines).contains(
-                "chaos: the series stopped after 1 of 2 run(s)",
+                "chaos: the series stopped after 1 of 2 run(s); --resume with this --report-dir continues it",
                 "all                1        1       1              0               0");
         assertThat(reportDir.resolve(ChaosLoop.SUMMARY_FILE)).exists();
     }
