@@ -168,7 +168,12 @@ public final class InstrumentedExchangeStorage
     public ListenableFuture<Void> deleteRecursively(List<URI> directories)
     {
         long start = System.nanoTime();
-        return track(delegate.deleteRecursively(directories), start, stats.getDeleteLatency(), stats.getMetadataErrors(), () -> {});
+        return SpoolFailures.restated(track(delegate.deleteRecursively(directories), start, stats.getDeleteLatency(), stats.getMetadataErrors(), () -> {}),
+                failure -> SpoolFailures.failed("Deleting", switch (directories.size()) {
+                    case 0 -> "no spool directories";
+                    case 1 -> "spool directory " + directories.getFirst();
+                    default -> directories.size() + " spool directories, the first " + directories.getFirst() + ",";
+                }, failure));
     }
 
     @Override

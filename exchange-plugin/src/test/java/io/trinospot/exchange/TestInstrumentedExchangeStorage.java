@@ -114,6 +114,28 @@ class TestInstrumentedExchangeStorage
     }
 
     @Test
+    void failedDeletionNamesTheDirectoriesAndTheCause()
+    {
+        SpotExchangeStats stats = new SpotExchangeStats();
+        ControlledStorage raw = new ControlledStorage();
+        InstrumentedExchangeStorage storage = new InstrumentedExchangeStorage(raw, stats);
+        URI first = URI.create("hdfs://127.0.0.1:8020/exchange/abc.20261202_000000_00001_abcde.external-exchange-1.3/");
+        URI second = URI.create("hdfs://127.0.0.1:8020/exchange/abc.20261202_000000_00001_abcde.external-exchange-1.4/");
+
+        ListenableFuture<Void> one = storage.deleteRecursively(List.of(first));
+        raw.deletes.getFirst().setException(new java.net.ConnectException("Connection refused"));
+        assertThatThrownBy(one::get)
+                .hasRootCauseMessage("Connection refused")
+                .cause().hasMessage("Deleting spool directory " + first + " failed: java.net.ConnectException: Connection refused");
+
+        ListenableFuture<Void> two = storage.deleteRecursively(List.of(first, second));
+        raw.deletes.getLast().setException(new IOException("Status Code: 503"));
+        assertThatThrownBy(two::get)
+                .cause().hasMessage("Deleting 2 spool directories, the first " + first + ", failed: java.io.IOException: Status Code: 503");
+        assertThat(stats.getMetadataErrors().getTotalCount()).isEqualTo(2);
+    }
+
+    @Test
     void abortReportsTheBytesAlreadyWritten()
     {
         SpotExchangeStats stats = new SpotExchangeStats();
@@ -167,6 +189,7 @@ class TestInstrumentedExchangeStorage
             implements FileSystemExchangeStorage
     {
         final List<SettableFuture<Void>> writes = new ArrayList<>();
+        final List<SettableFuture<Void>> deletes = new ArrayList<>();
 
         @Override
         public ExchangeStorageWriter createExchangeStorageWriter(URI file)
@@ -223,7 +246,9 @@ class TestInstrumentedExchangeStorage
         @Override
         public ListenableFuture<Void> deleteRecursively(List<URI> directories)
         {
-            throw new UnsupportedOperationException();
+            SettableFuture<Void> delete = SettableFuture.create();
+            deletes.add(delete);
+            return delete;
         }
 
         @Override
