@@ -268,19 +268,31 @@ public final class SpotFleet
      * node name and port comes back, with a fresh watcher and an emulator without notices. Returns once the
      * coordinator sees the worker active again.
      */
-    public synchronized void replaceWorker(String workerName, Duration timeout)
+    public void replaceWorker(String workerName, Duration timeout)
     {
-        Member old = member(workerName);
-        old.watcher().stop();
-        TrinoNode worker = cluster.node(workerName);
-        if (worker.isAlive()) {
-            cluster.kill(workerName);
+        replaceWorkers(List.of(workerName), timeout);
+    }
+
+    /**
+     * As {@link #replaceWorker} for several workers, all started before any is waited for: each start is mostly
+     * waiting (class loading from disk, announcing), so several overlap. {@code timeout} is for each worker.
+     */
+    public synchronized void replaceWorkers(List<String> workerNames, Duration timeout)
+    {
+        for (String workerName : workerNames) {
+            member(workerName).watcher().stop();
+            if (cluster.node(workerName).isAlive()) {
+                cluster.kill(workerName);
+            }
+            cluster.restart(workerName);
         }
-        cluster.restart(workerName);
-        cluster.awaitWorkerActive(workerName, timeout);
-        old.imds().clearNotices();
-        old.imds().clearFaults();
-        members.put(workerName, launch(worker, old.imds()));
+        for (String workerName : workerNames) {
+            Member old = member(workerName);
+            cluster.awaitWorkerActive(workerName, timeout);
+            old.imds().clearNotices();
+            old.imds().clearFaults();
+            members.put(workerName, launch(cluster.node(workerName), old.imds()));
+        }
     }
 
     /** Resident set size of a watcher process in KiB (from /proc), empty if unknown. */

@@ -182,12 +182,12 @@ public final class HarnessFleet
      */
     public List<String> replenish(Duration timeout)
     {
-        List<String> replaced = new ArrayList<>();
-        for (TrinoNode node : cluster.workers()) {
-            if (!node.isAlive()) {
-                restartNode(node.name(), timeout);
-                replaced.add(node.name());
-            }
+        List<String> replaced = cluster.workers().stream().filter(node -> !node.isAlive()).map(TrinoNode::name).toList();
+        List<String> watched = replaced.stream().filter(spotFleet.watchedWorkers()::contains).toList();
+        // all at once: a worker's start is mostly waiting, so several overlap
+        replaced.stream().filter(name -> !watched.contains(name)).forEach(cluster::restart);
+        if (!watched.isEmpty()) {
+            spotFleet.replaceWorkers(watched, timeout);
         }
         stopped.clear();
         terminated.clear();
