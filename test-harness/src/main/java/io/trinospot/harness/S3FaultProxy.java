@@ -1,4 +1,4 @@
-package io.trinospot.exchange;
+package io.trinospot.harness;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -31,16 +32,20 @@ import static java.util.Objects.requireNonNull;
  * their connection. A plain socket relay rather than {@code com.sun.net.httpserver}: the AWS SDK signs the request
  * (host, headers, aws-chunked bodies), so the relay passes each request on byte for byte, and it must be able to cut
  * a connection at any byte of a request or a response, which a server that owns the framing cannot do.
+ * <p>
+ * A test arms one rule at a time: the next N requests that match ({@link #inject}), or a share of every request of
+ * some kinds until it passes all again ({@link #burst}, an S3 error burst). {@link ClusterSpec.Builder#s3FaultProxy}
+ * puts one between a cluster and its S3 server.
  */
-final class S3FaultProxy
+public final class S3FaultProxy
         implements AutoCloseable
 {
-    enum Kind
+    public enum Kind
     {
         PUT_OBJECT, CREATE_MULTIPART_UPLOAD, UPLOAD_PART, COMPLETE_MULTIPART_UPLOAD, ABORT_MULTIPART_UPLOAD, GET_OBJECT, HEAD_OBJECT, LIST, DELETE, OTHER
     }
 
-    enum Fault
+    public enum Fault
     {
         /** {@code 503 SlowDown}, S3's throttling answer. */
         SLOW_DOWN,
@@ -53,15 +58,15 @@ final class S3FaultProxy
     }
 
     /** Requests of {@code kind} whose target (path and query) contains every one of {@code targetContains}. */
-    record Match(Kind kind, List<String> targetContains)
+    public record Match(Kind kind, List<String> targetContains)
     {
-        Match
+        public Match
         {
             requireNonNull(kind, "kind is null");
             targetContains = List.copyOf(targetContains);
         }
 
-        static Match of(Kind kind, String... targetContains)
+        public static Match of(Kind kind, String... targetContains)
         {
             return new Match(kind, List.of(targetContains));
         }
@@ -72,7 +77,49 @@ final class S3FaultProxy
         }
     }
 
-    private record Armed(Match match, Fault fault, int times, AtomicInteger seen, AtomicInteger injected) {}
+    /**
+     * An S3 error burst: {@code percent} of the requests of {@code kinds} get {@code fault}, the rest pass. Which ones is
+     * spread evenly over the requests in the order they arrive, the first one always faulted: after n requests,
+     * {@code ceil(n * percent / 100)} were. So a burst that meets any request of its kinds faults at least one, and
+     * the same requests in the same order are faulted alike.
+     */
+    public record Burst(Set<Kind> kinds, Fault fault, int percent)
+    {
+        public Burst
+        {
+            requireNonNull(kinds, "kinds is null");
+            requireNonNull(fault, "fault is null");
+            if (kinds.isEmpty()) {
+                throw new IllegalArgumentException("A burst needs at least one request kind");
+            }
+            kinds = Set.copyOf(EnumSet.copyOf(kinds));
+            if (percent < 1 || percent > 100) {
+                throw new IllegalArgumentException("A burst faults 1 to 100 percent of its requests: " + percent);
+            }
+        }
+
+        /** Whether the {@code seen}th request of the burst's kinds (from 1) is faulted. */
+        boolean faults(int seen)
+        {
+            return ceilPercent(seen) > ceilPercent(seen - 1);
+        }
+
+        private long ceilPercent(long requests)
+        {
+            return (requests * percent + 99) / 100;
+        }
+    }
+
+    /** The rule armed now: requests it matches are counted, and faulted while {@code faulted} says so. */
+    private record Armed(Rule rule, Fault fault, AtomicInteger seen, AtomicInteger injected) {}
+
+    private interface Rule
+    {
+        boolean matches(Kind kind, String target);
+
+        /** Whether the {@code seen}th matching request (from 1) gets the fault. */
+        boolean faults(int seen);
+    }
 
     private static final Set<String> NOT_PASSED_ON = Set.of("expect");
 
@@ -90,7 +137,8 @@ final class S3FaultProxy
         this.server = requireNonNull(server, "server is null");
     }
 
-    static S3FaultProxy start(URI upstreamEndpoint)
+    /** A proxy on a free loopback port relaying to the S3 server at {@code upstreamEndpoint}; it passes every request until armed. */
+    public static S3FaultProxy start(URI upstreamEndpoint)
     {
         try {
             ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -103,29 +151,69 @@ final class S3FaultProxy
         }
     }
 
-    URI endpoint()
+    /** Where clients reach S3 through this proxy. */
+    public URI endpoint()
     {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
     /** From now on, the next {@code times} requests that match get {@code fault}; later ones pass. Replaces any earlier rule. */
-    void inject(Match match, Fault fault, int times)
+    public void inject(Match match, Fault fault, int times)
     {
-        armed = Optional.of(new Armed(match, fault, times, new AtomicInteger(), new AtomicInteger()));
+        arm(new Rule()
+        {
+            @Override
+            public boolean matches(Kind kind, String target)
+            {
+                return match.matches(kind, target);
+            }
+
+            @Override
+            public boolean faults(int seen)
+            {
+                return seen <= times;
+            }
+        }, fault);
     }
 
-    void passAll()
+    /** From now on, until {@link #passAll} or another rule, {@code burst}'s share of its kinds of request get its fault. */
+    public void burst(Burst burst)
+    {
+        arm(new Rule()
+        {
+            @Override
+            public boolean matches(Kind kind, String target)
+            {
+                return burst.kinds().contains(kind);
+            }
+
+            @Override
+            public boolean faults(int seen)
+            {
+                return burst.faults(seen);
+            }
+        }, burst.fault());
+    }
+
+    private void arm(Rule rule, Fault fault)
+    {
+        armed = Optional.of(new Armed(rule, fault, new AtomicInteger(), new AtomicInteger()));
+    }
+
+    /** Every request passes from now on; the counts of the rule armed until now are gone. */
+    public void passAll()
     {
         armed = Optional.empty();
     }
 
     /** Requests that matched the current rule, answered by a fault or passed on. */
-    int matchedRequests()
+    public int matchedRequests()
     {
         return armed.map(rule -> rule.seen().get()).orElse(0);
     }
 
-    int injectedFaults()
+    /** Requests the current rule answered with its fault. */
+    public int injectedFaults()
     {
         return armed.map(rule -> rule.injected().get()).orElse(0);
     }
@@ -253,20 +341,20 @@ final class S3FaultProxy
 
     private Optional<Fault> decide(Kind kind, String target)
     {
-        Optional<Armed> rule = armed;
-        if (rule.isEmpty() || !rule.get().match().matches(kind, target)) {
+        Optional<Armed> current = armed;
+        if (current.isEmpty() || !current.get().rule().matches(kind, target)) {
             return Optional.empty();
         }
-        int seen = rule.get().seen().incrementAndGet();
-        if (seen > rule.get().times()) {
+        int seen = current.get().seen().incrementAndGet();
+        if (!current.get().rule().faults(seen)) {
             return Optional.empty();
         }
-        rule.get().injected().incrementAndGet();
-        return Optional.of(rule.get().fault());
+        current.get().injected().incrementAndGet();
+        return Optional.of(current.get().fault());
     }
 
     /** By method and query string, as S3 tells its operations apart (path-style addressing: {@code /bucket/key}). */
-    static Kind classify(String method, String target)
+    public static Kind classify(String method, String target)
     {
         int question = target.indexOf('?');
         String path = question < 0 ? target : target.substring(0, question);
@@ -307,8 +395,8 @@ final class S3FaultProxy
         String resource = target.contains("?") ? target.substring(0, target.indexOf('?')) : target;
         String code = fault == Fault.SLOW_DOWN ? "SlowDown" : "InternalError";
         String message = fault == Fault.SLOW_DOWN
-                ? "The test's fault proxy throttles this request; slow down."
-                : "The test's fault proxy failed this request inside the server."; // the messages are ours; the codes are S3's
+                ? "The fault proxy throttles this request; slow down."
+                : "The fault proxy failed this request inside the server."; // the messages are ours; the codes are S3's
         String body = method.equals("HEAD") ? "" : """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <Error><Code>%s</Code><Message>%s</Message><Resource>%s</Resource><RequestId>%s</RequestId></Error>"""
