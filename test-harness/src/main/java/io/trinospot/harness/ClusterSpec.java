@@ -2,10 +2,12 @@ package io.trinospot.harness;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,7 +30,8 @@ public record ClusterSpec(
         Optional<String> nodeRefreshInterval,
         boolean nodeRefreshAsksWorkers,
         boolean coordinatorNodeManagerAccess,
-        boolean coordinatorJmx)
+        boolean coordinatorJmx,
+        Set<S3Traffic> s3FaultProxy)
 {
     public ClusterSpec
     {
@@ -44,6 +47,7 @@ public record ClusterSpec(
         requireNonNull(workDir, "workDir is null");
         requireNonNull(configurations, "configurations is null");
         requireNonNull(nodeRefreshInterval, "nodeRefreshInterval is null");
+        s3FaultProxy = Set.copyOf(requireNonNull(s3FaultProxy, "s3FaultProxy is null"));
         if (configurations.isPresent() && coordinatorJmx) {
             throw new IllegalArgumentException("With a configurations file, JMX settings come from its classifications, not from the spec");
         }
@@ -56,8 +60,15 @@ public record ClusterSpec(
         if (hdfsDataNodes < 1) {
             throw new IllegalArgumentException("HDFS needs at least one DataNode: " + hdfsDataNodes);
         }
-        if (!exchangeProperties.isEmpty() && (exchange == ExchangeKind.NONE || configurations.isPresent())) {
-            throw new IllegalArgumentException("Exchange properties need an exchange chosen by the spec: " + exchangeProperties);
+        if (!exchangeProperties.isEmpty() && exchange == ExchangeKind.NONE && configurations.isEmpty()) {
+            throw new IllegalArgumentException("Exchange properties need an exchange, chosen by the spec or by a configurations file: " + exchangeProperties);
+        }
+        if (s3FaultProxy.contains(S3Traffic.LAKE) && lake != LakeStorage.S3) {
+            throw new IllegalArgumentException("The S3 fault proxy in front of the lake needs the lake on S3, not " + lake);
+        }
+        if (s3FaultProxy.contains(S3Traffic.EXCHANGE) && exchange != ExchangeKind.S3 && exchange != ExchangeKind.SPOT_S3) {
+            // a configurations file names its own S3 endpoint, if any: the harness does not rewrite it
+            throw new IllegalArgumentException("The S3 fault proxy in front of the exchange needs an S3 exchange chosen by the spec (S3 or SPOT_S3), not " + exchange);
         }
         if (workers.isEmpty()) {
             throw new IllegalArgumentException("A cluster needs at least one worker");
@@ -105,6 +116,7 @@ public record ClusterSpec(
         private boolean nodeRefreshAsksWorkers;
         private boolean coordinatorNodeManagerAccess = true;
         private boolean coordinatorJmx;
+        private final Set<S3Traffic> s3FaultProxy = EnumSet.noneOf(S3Traffic.class);
 
         /** Adds {@code count} on-demand workers named worker-1, worker-2, ... */
         public Builder workers(int count)
@@ -181,7 +193,10 @@ public record ClusterSpec(
             return this;
         }
 
-        /** An exchange-manager.properties entry for every node, added to (or replacing) the exchange's own. */
+        /**
+         * An exchange-manager.properties entry for every node, added to (or replacing) the exchange's own; with a
+         * configurations file, to its {@code trino-exchange-manager} classification, as {@code --set} would.
+         */
         public Builder exchangeProperty(String key, String value)
         {
             exchangeProperties.put(key, value);
@@ -260,11 +275,22 @@ public record ClusterSpec(
             return this;
         }
 
+        /**
+         * Puts an {@link S3FaultProxy} between the nodes and the S3 server for {@code traffic} ({@link
+         * TrinoCluster#s3FaultProxy()}), passing every request until a test arms it; none unless set. The harness's own
+         * requests (buckets, checks) go to the server directly.
+         */
+        public Builder s3FaultProxy(S3Traffic... traffic)
+        {
+            s3FaultProxy.addAll(List.of(traffic));
+            return this;
+        }
+
         public ClusterSpec build()
         {
             return new ClusterSpec(workers, exchange, lake, hdfs, hdfsDataNodes, retryPolicy, coordinatorProperties, workerProperties,
                     exchangeProperties, coordinatorHeap, workerHeap, Optional.ofNullable(workDir), detached, Optional.ofNullable(configurations),
-                    Optional.ofNullable(nodeRefreshInterval), nodeRefreshAsksWorkers, coordinatorNodeManagerAccess, coordinatorJmx);
+                    Optional.ofNullable(nodeRefreshInterval), nodeRefreshAsksWorkers, coordinatorNodeManagerAccess, coordinatorJmx, s3FaultProxy);
         }
     }
 }

@@ -90,8 +90,9 @@ public final class HdfsCluster
         }
 
         List<DataNode> dataNodes = new ArrayList<>();
+        List<String> names = dataNodeNames(dataNodeCount);
         for (int i = 1; i <= dataNodeCount; i++) {
-            String name = dataNodeCount == 1 ? "datanode" : "datanode-" + i;
+            String name = names.get(i - 1);
             // The first DataNode reads the shared conf dir (as with one DataNode); the others a copy with their own
             // directory and ports.
             Path dataNodeConf = i == 1 ? workDir.resolve("conf") : workDir.resolve("conf-" + name);
@@ -257,6 +258,49 @@ public final class HdfsCluster
     public int dataNodeCount()
     {
         return dataNodes.size();
+    }
+
+    /** The DataNodes' names in index order: {@code datanode} alone, else {@code datanode-1}, {@code datanode-2}, ... */
+    public static List<String> dataNodeNames(int dataNodeCount)
+    {
+        if (dataNodeCount < 1) {
+            throw new IllegalArgumentException("HDFS needs at least one DataNode: " + dataNodeCount);
+        }
+        if (dataNodeCount == 1) {
+            return List.of("datanode");
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= dataNodeCount; i++) {
+            names.add("datanode-" + i);
+        }
+        return List.copyOf(names);
+    }
+
+    /** The index of the DataNode named {@code name} ({@link #dataNodeNames(int)}). */
+    public int dataNodeIndex(String name)
+    {
+        List<String> names = dataNodeNames(dataNodes.size());
+        int index = names.indexOf(name);
+        if (index < 0) {
+            throw new IllegalArgumentException("No DataNode '" + name + "' in this HDFS; DataNodes: " + names);
+        }
+        return index;
+    }
+
+    /**
+     * Starts again every DataNode killed by {@link #killDataNode} and not restarted since (as a replaced instance
+     * would rejoin), each with its data directory; returns their names once the NameNode counts them live.
+     */
+    public List<String> restartKilledDataNodes()
+    {
+        List<String> restarted = new ArrayList<>();
+        for (int i = 0; i < dataNodes.size(); i++) {
+            if (dataNodes.get(i).down) {
+                restartDataNode(i);
+                restarted.add(dataNodes.get(i).name());
+            }
+        }
+        return List.copyOf(restarted);
     }
 
     /** The process of DataNode {@code index} (0-based), the current one after a restart. */

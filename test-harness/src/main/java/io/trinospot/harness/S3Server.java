@@ -110,9 +110,15 @@ public final class S3Server
     /** Trino catalog properties for the native S3 file system pointing at this server. */
     public Map<String, String> trinoFileSystemProperties()
     {
+        return trinoFileSystemProperties(endpoint());
+    }
+
+    /** As {@link #trinoFileSystemProperties()}, reaching this server at {@code endpoint} (a proxy in front of it). */
+    public Map<String, String> trinoFileSystemProperties(URI endpoint)
+    {
         return Map.of(
                 "fs.native-s3.enabled", "true",
-                "s3.endpoint", endpoint().toString(),
+                "s3.endpoint", endpoint.toString(),
                 "s3.region", REGION,
                 "s3.path-style-access", "true",
                 "s3.aws-access-key", ACCESS_KEY,

@@ -18,6 +18,7 @@ import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.MalformedURLException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -80,6 +81,7 @@ public final class TrinoCluster
     // Set while this cluster's coordinator records the class-data archive.
     private volatile ClassDataArchive.Recording classDataRecording;
     private S3Server s3;
+    private S3FaultProxy s3FaultProxy;
     private HdfsCluster hdfs;
     private Duration startupTime = Duration.ZERO;
 
@@ -182,11 +184,22 @@ public final class TrinoCluster
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // Checked before any process starts: HDFS comes later, and a mistaken spec would cost a cluster start to find.
+        boolean needsHdfs = spec.needsHdfs() || configurationsUseLocalHdfs();
+        if (spec.hdfsDataNodes() > 1 && !needsHdfs) {
+            throw new IllegalArgumentException("The spec asks for " + spec.hdfsDataNodes() + " HDFS DataNodes, but neither the lake, the exchange nor "
+                    + "the configurations file uses HDFS (exchange.use-local-hdfs)");
+        }
         if (spec.needsS3()) {
             s3 = S3Server.start(runtime, ports, runtime.cacheDir().resolve("s3-data"), workDir.resolve("s3"), ownerMarker);
             services.add(s3);
             s3.createBucket(LAKE_BUCKET);
             s3.createBucket(EXCHANGE_BUCKET);
+            if (!spec.s3FaultProxy().isEmpty()) {
+                // closed before the S3 server (services close in reverse), so no relayed request meets a server gone
+                s3FaultProxy = S3FaultProxy.start(s3.endpoint());
+                services.add(s3FaultProxy);
+            }
         }
         if (spec.exchange().usesSpotPlugin()) {
             requirePlugin("Exchange " + spec.exchange(), SPOT_PLUGIN_DIR, "exchange-plugin");
@@ -196,7 +209,6 @@ public final class TrinoCluster
         }
         // Catalogs on HDFS need the NameNode's address in their etc/, and the spot exchange plugin connects to the
         // NameNode while Trino starts, so HDFS comes first then.
-        boolean needsHdfs = spec.needsHdfs() || configurationsUseLocalHdfs();
         boolean hdfsFirst = spec.lake() == LakeStorage.HDFS || spec.exchange() == ExchangeKind.HDFS || configurationsUseLocalHdfs();
         if (needsHdfs && hdfsFirst) {
             startHdfs();
@@ -329,7 +341,7 @@ public final class TrinoCluster
             lake.put("hive.metastore.catalog.dir", "s3://" + LAKE_BUCKET + "/metastore");
             lake.put("hive.storage-format", "ORC");
             lake.put("hive.non-managed-table-writes-enabled", "true");
-            lake.putAll(s3.trinoFileSystemProperties());
+            lake.putAll(s3.trinoFileSystemProperties(s3Endpoint(S3Traffic.LAKE)));
             return Optional.of(lake);
         }
         if (spec.lake() == LakeStorage.HDFS) {
@@ -343,6 +355,20 @@ public final class TrinoCluster
                     "hive.config.resources", hdfs.confDir().resolve("core-site.xml") + "," + hdfs.confDir().resolve("hdfs-site.xml")));
         }
         return Optional.empty();
+    }
+
+    /** Where the nodes reach S3 for {@code traffic}: through the fault proxy when the spec puts it there, else the server itself. */
+    private URI s3Endpoint(S3Traffic traffic)
+    {
+        return s3Endpoint(traffic, spec.s3FaultProxy(), s3.endpoint(), Optional.ofNullable(s3FaultProxy).map(S3FaultProxy::endpoint));
+    }
+
+    static URI s3Endpoint(S3Traffic traffic, Set<S3Traffic> proxied, URI server, Optional<URI> proxy)
+    {
+        if (!proxied.contains(traffic)) {
+            return server;
+        }
+        return proxy.orElseThrow(() -> new IllegalStateException("The spec puts the S3 fault proxy in front of " + traffic + ", but none runs"));
     }
 
     /**
@@ -372,6 +398,7 @@ public final class TrinoCluster
         }
         lakeCatalog().ifPresent(lake -> lake.forEach((key, value) ->
                 overrides.add(new PropertyOverride(Classifications.CONNECTOR_PREFIX + Lake.CATALOG, key, value))));
+        spec.exchangeProperties().forEach((key, value) -> overrides.add(new PropertyOverride(Classifications.EXCHANGE_MANAGER, key, value)));
         Rendering rendering;
         try {
             rendering = TrinoEtcRenderer.renderWithReport(file, node.isCoordinator() ? Role.COORDINATOR : Role.WORKER, overrides);
@@ -403,7 +430,7 @@ public final class TrinoCluster
             case S3 -> Map.of(
                     "exchange-manager.name", "filesystem",
                     "exchange.base-directories", "s3://" + EXCHANGE_BUCKET + "/" + id,
-                    "exchange.s3.endpoint", s3.endpoint().toString(),
+                    "exchange.s3.endpoint", s3Endpoint(S3Traffic.EXCHANGE).toString(),
                     "exchange.s3.region", S3Server.REGION,
                     "exchange.s3.path-style-access", "true",
                     "exchange.s3.aws-access-key", S3Server.ACCESS_KEY,
@@ -417,7 +444,7 @@ public final class TrinoCluster
             case SPOT_S3 -> Map.of(
                     "exchange-manager.name", "spot",
                     "exchange.base-directories", "s3://" + EXCHANGE_BUCKET + "/spot-" + id,
-                    "exchange.s3.endpoint", s3.endpoint().toString(),
+                    "exchange.s3.endpoint", s3Endpoint(S3Traffic.EXCHANGE).toString(),
                     "exchange.s3.region", S3Server.REGION,
                     "exchange.s3.path-style-access", "true",
                     "exchange.s3.aws-access-key", S3Server.ACCESS_KEY,
@@ -690,6 +717,12 @@ public final class TrinoCluster
     public Optional<HdfsCluster> hdfs()
     {
         return Optional.ofNullable(hdfs);
+    }
+
+    /** The proxy between the nodes and the S3 server, when the spec asked for one ({@link ClusterSpec.Builder#s3FaultProxy}). */
+    public Optional<S3FaultProxy> s3FaultProxy()
+    {
+        return Optional.ofNullable(s3FaultProxy);
     }
 
     public String id()
