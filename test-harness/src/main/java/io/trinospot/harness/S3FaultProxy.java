@@ -206,6 +206,12 @@ public final class S3FaultProxy
         armed = Optional.empty();
     }
 
+    /** Whether a rule is armed: false after {@link #passAll} and before any rule. */
+    public boolean armed()
+    {
+        return armed.isPresent();
+    }
+
     /** Requests that matched the current rule, answered by a fault or passed on. */
     public int matchedRequests()
     {

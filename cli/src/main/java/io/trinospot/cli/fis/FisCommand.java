@@ -300,8 +300,9 @@ public final class FisCommand
         Long seed;
 
         @Option(names = "--faults", paramLabel = "KIND", split = ",", converter = FaultKindConverter.class,
-                description = "the fault kinds each run picks from: spot-notice (a FIS template), worker-sigkill, worker-sigstop; s3-error-burst and datanode-kill "
-                        + "are declared but cannot run on the local cluster yet (default: spot-notice)")
+                description = "the fault kinds each run picks from: spot-notice (a FIS template), worker-sigkill, worker-sigstop, "
+                        + "s3-error-burst (S3 errors to the lake for a while, through a fault proxy), datanode-kill (an HDFS DataNode of two, spool replication 2) "
+                        + "(default: spot-notice)")
         List<FaultKind> faults = new ArrayList<>();
 
         @Option(names = "--workload", paramLabel = "WORKLOAD", split = ",", converter = WorkloadConverter.class,
@@ -355,11 +356,6 @@ public final class FisCommand
             }
             fleet.check(spec);
             List<FaultKind> kinds = faults.isEmpty() ? List.of(FaultKind.SPOT_NOTICE) : faults.stream().distinct().toList();
-            for (FaultKind kind : kinds) {
-                if (kind.unavailable().isPresent()) {
-                    throw CommandLines.usage(spec, "--faults: " + kind.label() + " " + kind.unavailable().get());
-                }
-            }
             List<Workload> chosenWorkloads = workloads.isEmpty() ? List.of(Workload.Q39) : workloads.stream().distinct().toList();
             boolean noticeRuns = kinds.contains(FaultKind.SPOT_NOTICE);
             if (!templates.isEmpty() && !noticeRuns) {

@@ -109,10 +109,6 @@ class TestLocalFisCli
                         + "(known: spot-notice, worker-sigkill, worker-sigstop, s3-error-burst, datanode-kill)");
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--workload", "q39,q1"),
                 "trino-spot fis chaos: Invalid value for option '--workload' (WORKLOAD): unknown workload 'q1' (known: q39, etl)");
-        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigstop,datanode-kill"),
-                "trino-spot fis chaos: --faults: datanode-kill " + FaultKind.DATANODE_KILL.unavailable().orElseThrow());
-        assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "s3-error-burst"),
-                "trino-spot fis chaos: --faults: s3-error-burst " + FaultKind.S3_ERROR_BURST.unavailable().orElseThrow());
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--faults", "worker-sigkill", "--templates", "emr-trino-interrupter"),
                 "trino-spot fis chaos: --templates is for spot-notice runs, which --faults leaves out");
         assertUsage(FisRunner.run("fis", "chaos", "--runs", "1", "--time-scale", "0"),

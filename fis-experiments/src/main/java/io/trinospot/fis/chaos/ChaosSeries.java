@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * seed, worker, when, for how long). Run N depends only on the seed, N and the choices offered, never on how many
  * runs the series has, so {@code --run N} replays it alone.
  *
- * @param faults the fault kinds to pick from; none may be {@link FaultKind#unavailable() unavailable}
+ * @param faults the fault kinds to pick from
  * @param workloads the workloads to pick from
  * @param templates the FIS templates a {@code spot-notice} run picks from (by name)
  * @param workers the workers a {@code worker-*} fault picks from, as the fleet names them
@@ -42,11 +42,6 @@ public record ChaosSeries(long seed, List<FaultKind> faults, List<Workload> work
         }
         if (workloads.isEmpty()) {
             throw new IllegalArgumentException("chaos needs at least one workload");
-        }
-        for (FaultKind kind : faults) {
-            if (kind.unavailable().isPresent()) {
-                throw new IllegalArgumentException(kind.label() + " " + kind.unavailable().get());
-            }
         }
         if (faults.contains(FaultKind.SPOT_NOTICE) && templates.isEmpty()) {
             throw new IllegalArgumentException("spot-notice needs at least one template");
@@ -83,7 +78,8 @@ public record ChaosSeries(long seed, List<FaultKind> faults, List<Workload> work
             case SPOT_NOTICE -> Fault.spotNotice(templates.get(random.nextInt(templates.size())), random.nextLong(1_000_000), after);
             case WORKER_SIGKILL -> Fault.sigkill(workers.get(random.nextInt(workers.size())), after);
             case WORKER_SIGSTOP -> Fault.sigstop(workers.get(random.nextInt(workers.size())), after, seconds(random, SHORTEST_FREEZE, LONGEST_FREEZE));
-            case S3_ERROR_BURST, DATANODE_KILL -> throw new IllegalStateException(kind + " is unavailable");
+            case S3_ERROR_BURST -> Fault.s3ErrorBurst(S3ErrorBurst.pick(random), after);
+            case DATANODE_KILL -> Fault.dataNodeKill(StorageFaults.DATANODE_NAMES.get(random.nextInt(StorageFaults.DATANODE_NAMES.size())), after);
         };
         return new ChaosRun(number, fault, workload);
     }

@@ -141,7 +141,8 @@ public final class ClusterChaos
                     progress.accept(worker + " SIGCONTed");
                 }
             }
-            case S3_ERROR_BURST, DATANODE_KILL -> throw new IllegalStateException(fault.kind().label() + " " + fault.kind().unavailable().orElse("cannot run here"));
+            case S3_ERROR_BURST -> StorageFaults.burst(cluster.s3FaultProxy(), fault.burst().orElseThrow(), Thread::sleep, progress);
+            case DATANODE_KILL -> StorageFaults.killDataNode(cluster.hdfs(), fault.dataNode().orElseThrow(), progress);
         }
     }
 

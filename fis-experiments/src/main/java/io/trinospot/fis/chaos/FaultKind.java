@@ -2,7 +2,6 @@ package io.trinospot.fis.chaos;
 
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
@@ -14,37 +13,38 @@ import static java.util.Objects.requireNonNull;
 public enum FaultKind
 {
     /** A shipped (or given) FIS template played against the fleet: Spot notices, stops, terminations. */
-    SPOT_NOTICE("spot-notice", Optional.empty()),
+    SPOT_NOTICE("spot-notice"),
     /** A worker SIGKILLed mid-query, as a reclaimed instance or an OOM killer does; replaced after the run. */
-    WORKER_SIGKILL("worker-sigkill", Optional.empty()),
+    WORKER_SIGKILL("worker-sigkill"),
     /** A worker SIGSTOPped mid-query for a while (a hung JVM, a host whose packets go nowhere), then SIGCONT. */
-    WORKER_SIGSTOP("worker-sigstop", Optional.empty()),
-    /** S3 answering errors for a while. */
-    S3_ERROR_BURST("s3-error-burst",
-            Optional.of("needs a fault-injecting proxy between the cluster and its S3 server, which the harness's TrinoCluster does not put in front of the lake and exchange yet")),
-    /** An HDFS DataNode killed mid-query; with one DataNode and replication 1 it would lose the spooled exchange data outright. */
-    DATANODE_KILL("datanode-kill",
-            Optional.of("needs an HDFS with more than one DataNode (and replication above 1), which the harness's HdfsCluster does not start yet"));
+    WORKER_SIGSTOP("worker-sigstop"),
+    /**
+     * S3 answering errors for a while: for a seeded time a seeded share (or all) of the requests of seeded kinds (PUT,
+     * multipart part, GET, LIST) get {@code 503 SlowDown}, {@code 500 InternalError} or a dropped connection from a
+     * fault proxy the chaos cluster puts between its lake and the S3 server (its exchange spools to HDFS). Whether a
+     * query lives through it is up to the retries of Trino's S3 client; it may fail, never return other rows.
+     */
+    S3_ERROR_BURST("s3-error-burst"),
+    /**
+     * A seeded HDFS DataNode SIGKILLed mid-query, as a lost core node; started again (its data directory kept) before
+     * the next run. The chaos cluster then runs two DataNodes and spools with replication 2, so every spool block has a
+     * copy on the other: writers go on with one, readers turn to it. With replication 1 the only copy of a finished
+     * stage's spool can go with the DataNode, and the query fails naming the spool file and block (Trino does not run a
+     * finished stage again).
+     */
+    DATANODE_KILL("datanode-kill");
 
     private final String label;
-    private final Optional<String> unavailable;
 
-    FaultKind(String label, Optional<String> unavailable)
+    FaultKind(String label)
     {
         this.label = requireNonNull(label, "label is null");
-        this.unavailable = requireNonNull(unavailable, "unavailable is null");
     }
 
     /** The name on the command line and in the summary. */
     public String label()
     {
         return label;
-    }
-
-    /** Why this kind cannot run on the local cluster; empty when it can. */
-    public Optional<String> unavailable()
-    {
-        return unavailable;
     }
 
     public static FaultKind parse(String label)

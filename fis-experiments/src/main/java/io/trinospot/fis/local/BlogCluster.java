@@ -7,6 +7,7 @@ import io.trinospot.harness.Lake;
 import io.trinospot.harness.LakeStorage;
 import io.trinospot.harness.Queries;
 import io.trinospot.harness.QueryResult;
+import io.trinospot.harness.S3Traffic;
 import io.trinospot.harness.SpotFleet;
 import io.trinospot.harness.TrinoCluster;
 import io.trinospot.harness.TrinoNode;
@@ -42,6 +43,26 @@ public final class BlogCluster
     /** What fault-tolerant execution adds to a running task's memory usage when placing others beside it. */
     static final String TASK_MEMORY_OVERHEAD = "64MB";
 
+    /**
+     * What the cluster's storage offers storage faults; {@link #PLAIN} is the AWS blog post's.
+     *
+     * @param s3FaultProxy the lake reaches its S3 server through a fault proxy ({@link TrinoCluster#s3FaultProxy()}); the
+     * exchange spools to HDFS as the configurations say, so it stays direct
+     * @param hdfsDataNodes the HDFS's DataNodes; with several, exchange data is spooled with as many copies
+     * ({@code exchange.hdfs.replication}), so that each DataNode alone holds every spool block
+     */
+    public record Storage(boolean s3FaultProxy, int hdfsDataNodes)
+    {
+        public static final Storage PLAIN = new Storage(false, 1);
+
+        public Storage
+        {
+            if (hdfsDataNodes < 1) {
+                throw new IllegalArgumentException("HDFS needs at least one DataNode: " + hdfsDataNodes);
+            }
+        }
+    }
+
     private final TrinoCluster cluster;
     private final SpotFleet spotFleet;
     private final HarnessFleet fleet;
@@ -58,6 +79,12 @@ public final class BlogCluster
      * configured from {@code configurations}, and copies q39's tables into the lake (once per machine).
      */
     public static BlogCluster start(Path configurations, int coreWorkers, int spotWorkers, Path workRoot, Consumer<String> out)
+    {
+        return start(configurations, coreWorkers, spotWorkers, workRoot, Storage.PLAIN, out);
+    }
+
+    /** The cluster {@link #start} starts. */
+    static ClusterSpec spec(Path configurations, int coreWorkers, int spotWorkers, Path workRoot, Storage storage)
     {
         if (coreWorkers < 1 || spotWorkers < 0) {
             throw new IllegalArgumentException("Need at least one core worker and no negative number of Spot workers");
@@ -81,10 +108,26 @@ public final class BlogCluster
         if (workRoot != null) {
             spec.workDir(workRoot);
         }
-        out.accept("starting the cluster: coordinator, " + coreWorkers + " on-demand core worker(s), " + spotWorkers
-                + " Spot worker(s), HDFS, S3 server; etc/ rendered by trino-config from " + configurations.getFileName());
+        if (storage.s3FaultProxy()) {
+            spec.s3FaultProxy(S3Traffic.LAKE);
+        }
+        if (storage.hdfsDataNodes() > 1) {
+            spec.hdfsDataNodes(storage.hdfsDataNodes())
+                    .exchangeProperty("exchange.hdfs.replication", String.valueOf(storage.hdfsDataNodes()));
+        }
+        return spec.build();
+    }
+
+    /** As {@link #start(Path, int, int, Path, Consumer)}, with the storage {@code storage} says. */
+    public static BlogCluster start(Path configurations, int coreWorkers, int spotWorkers, Path workRoot, Storage storage, Consumer<String> out)
+    {
+        ClusterSpec spec = spec(configurations, coreWorkers, spotWorkers, workRoot, storage);
+        out.accept("starting the cluster: coordinator, " + coreWorkers + " on-demand core worker(s), " + spotWorkers + " Spot worker(s), "
+                + (storage.hdfsDataNodes() > 1 ? "HDFS with " + storage.hdfsDataNodes() + " DataNodes (spool replication " + storage.hdfsDataNodes() + ")" : "HDFS")
+                + ", S3 server" + (storage.s3FaultProxy() ? " (the lake through a fault proxy)" : "")
+                + "; etc/ rendered by trino-config from " + configurations.getFileName());
         long start = System.nanoTime();
-        TrinoCluster cluster = TrinoCluster.start(spec.build(), out);
+        TrinoCluster cluster = TrinoCluster.start(spec, out);
         SpotFleet spotFleet = null;
         try {
             out.accept(String.format("cluster up in %.1f s", (System.nanoTime() - start) / 1e9));
@@ -176,10 +219,15 @@ public final class BlogCluster
         spotFleet.watch(name);
     }
 
-    /** Brings every worker back (fresh Spot instances for reclaimed ones), as EMR replenishes a fleet. */
+    /**
+     * Brings every worker back (fresh Spot instances for reclaimed ones), as EMR replenishes a fleet, and every killed
+     * HDFS DataNode (on its data directory, as a core node rejoining); returns what it brought back.
+     */
     public List<String> replenish()
     {
-        return fleet.replenish(Duration.ofMinutes(5));
+        List<String> replaced = new ArrayList<>(fleet.replenish(Duration.ofMinutes(5)));
+        cluster.hdfs().ifPresent(hdfs -> replaced.addAll(hdfs.restartKilledDataNodes()));
+        return List.copyOf(replaced);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.trinospot.fis.chaos.ChaosSeries;
 import io.trinospot.fis.chaos.ChaosSummary;
 import io.trinospot.fis.chaos.ClusterChaos;
 import io.trinospot.fis.chaos.FaultKind;
+import io.trinospot.fis.chaos.StorageFaults;
 import io.trinospot.fis.chaos.Workload;
 import io.trinospot.fis.plan.PlanException;
 import io.trinospot.fis.report.EarlyFailures;
@@ -295,7 +296,7 @@ public final class LocalRuns
         out.accept("chaos: " + runs.size() + " run(s) of seed " + series.seed() + "; faults " + series.faults().stream().map(FaultKind::label).collect(Collectors.joining(", "))
                 + "; workloads " + series.workloads().stream().map(Workload::label).collect(Collectors.joining(", "))
                 + (series.faults().contains(FaultKind.SPOT_NOTICE) ? "; templates " + String.join(", ", templates.keySet()) : ""));
-        try (BlogCluster blog = start(cluster, reportDir)) {
+        try (BlogCluster blog = start(cluster, reportDir, StorageFaults.storage(series.faults()))) {
             ClusterChaos executor = new ClusterChaos(blog, templates, series.seed(), timeScale, out);
             executor.prepare(runs.stream().map(ChaosRun::workload).distinct().toList());
             return new ChaosLoop(out).run(series.seed(), series.faults(), runs, journal, executor, blog::replenish, replay, reportDir);
@@ -360,8 +361,13 @@ public final class LocalRuns
 
     private BlogCluster start(Cluster cluster, Path reportDir)
     {
+        return start(cluster, reportDir, BlogCluster.Storage.PLAIN);
+    }
+
+    private BlogCluster start(Cluster cluster, Path reportDir, BlogCluster.Storage storage)
+    {
         Path configurations = cluster.configurations().orElseGet(() -> BlogCluster.blogConfigurations(reportDir));
-        return BlogCluster.start(configurations, cluster.coreWorkers(), cluster.spotWorkers(), cluster.workDir().orElse(null), out);
+        return BlogCluster.start(configurations, cluster.coreWorkers(), cluster.spotWorkers(), cluster.workDir().orElse(null), storage, out);
     }
 
     /** The reference every run under faults is compared with: q39 on the full cluster, nothing injected. */
