@@ -78,7 +78,7 @@ public record ChaosSeries(long seed, List<FaultKind> faults, List<Workload> work
             case SPOT_NOTICE -> Fault.spotNotice(templates.get(random.nextInt(templates.size())), random.nextLong(1_000_000), after);
             case WORKER_SIGKILL -> Fault.sigkill(workers.get(random.nextInt(workers.size())), after);
             case WORKER_SIGSTOP -> Fault.sigstop(workers.get(random.nextInt(workers.size())), after, seconds(random, SHORTEST_FREEZE, LONGEST_FREEZE));
-            case S3_ERROR_BURST -> Fault.s3ErrorBurst(S3ErrorBurst.pick(random), after);
+            case S3_ERROR_BURST -> Fault.s3ErrorBurst(S3ErrorBurst.pick(random), S3ErrorBurst.start(random));
             case DATANODE_KILL -> Fault.dataNodeKill(StorageFaults.DATANODE_NAMES.get(random.nextInt(StorageFaults.DATANODE_NAMES.size())), after);
         };
         return new ChaosRun(number, fault, workload);

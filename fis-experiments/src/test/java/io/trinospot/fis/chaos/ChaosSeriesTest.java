@@ -114,7 +114,11 @@ class ChaosSeriesTest
         assertThat(bursts).extracting(S3ErrorBurst::percent).containsOnlyElementsOf(S3ErrorBurst.PERCENTS).containsAll(S3ErrorBurst.PERCENTS);
         assertThat(bursts).extracting(S3ErrorBurst::length).allSatisfy(length -> assertThat(length).isBetween(S3ErrorBurst.SHORTEST, S3ErrorBurst.LONGEST))
                 .contains(S3ErrorBurst.SHORTEST, S3ErrorBurst.LONGEST);
-        assertThat(runs).allSatisfy(run -> assertThat(run.fault().after()).isBetween(ChaosSeries.EARLIEST, ChaosSeries.LATEST));
+        assertThat(kills).allSatisfy(fault -> assertThat(fault.after()).isBetween(ChaosSeries.EARLIEST, ChaosSeries.LATEST));
+        // a burst starts early, where the workload's reads are
+        assertThat(runs).filteredOn(run -> run.fault().kind() == FaultKind.S3_ERROR_BURST).extracting(run -> run.fault().after())
+                .allSatisfy(after -> assertThat(after).isBetween(S3ErrorBurst.EARLIEST_START, S3ErrorBurst.LATEST_START))
+                .contains(S3ErrorBurst.EARLIEST_START, S3ErrorBurst.LATEST_START);
     }
 
     @Test
