@@ -37,7 +37,7 @@ class FaultWindowTest
             throws Exception
     {
         CountDownLatch thirdStarted = new CountDownLatch(1);
-        RunResult result = FaultWindow.run(RUN, number -> query(number, 3, thirdStarted), thirdStarted::await, progress::add, closed::countDown);
+        RunResult result = FaultWindow.run(RUN, number -> query(number, 3, thirdStarted), thirdStarted::await, progress::add, closed::countDown, FaultWindowTest::noPause);
         assertThat(started).containsExactly(1, 2, 3);
         assertThat(result.queries()).hasSize(3);
         assertThat(result.injectionProblem()).isEmpty();
@@ -50,7 +50,7 @@ class FaultWindowTest
             throws Exception
     {
         CountDownLatch firstStarted = new CountDownLatch(1);
-        RunResult result = FaultWindow.run(RUN, number -> query(number, 1, firstStarted), () -> {}, progress::add, closed::countDown);
+        RunResult result = FaultWindow.run(RUN, number -> query(number, 1, firstStarted), () -> {}, progress::add, closed::countDown, FaultWindowTest::noPause);
         assertThat(started).containsExactly(1);
         assertThat(result.queries()).containsExactly(QueryCheck.passed());
     }
@@ -62,7 +62,7 @@ class FaultWindowTest
         CountDownLatch firstStarted = new CountDownLatch(1);
         RunResult result = FaultWindow.run(RUN, number -> query(number, 1, firstStarted), () -> {
             throw new IOException("spot-1's IMDS emulator does not answer");
-        }, progress::add, closed::countDown);
+        }, progress::add, closed::countDown, FaultWindowTest::noPause);
         assertThat(started).containsExactly(1);
         assertThat(result.injectionProblem()).contains("spot-1's IMDS emulator does not answer");
         assertThat(result.outcome()).isEqualTo(new QueryCheck(QueryCheck.Outcome.FAILED_LOUDLY, "fault not injected: spot-1's IMDS emulator does not answer"));
@@ -76,10 +76,40 @@ class FaultWindowTest
         assertThatThrownBy(() -> FaultWindow.run(RUN, number -> query(number, 1, firstStarted), () -> {
             firstStarted.await();
             throw new InterruptedException("Ctrl-C");
-        }, progress::add, closed::countDown)).isInstanceOf(InterruptedException.class);
+        }, progress::add, closed::countDown, FaultWindowTest::noPause)).isInstanceOf(InterruptedException.class);
         assertThat(closed.getCount()).isZero();
         assertThat(started).containsExactly(1);
         assertThat(progress).isEmpty();
+    }
+
+    @Test
+    void aFailedQueryIsFollowedByAPauseWhileTheFaultLasts()
+            throws Exception
+    {
+        QueryCheck failed = new QueryCheck(QueryCheck.Outcome.FAILED_LOUDLY, "Failed to list directory: s3://lake/item");
+        CountDownLatch thirdStarted = new CountDownLatch(1);
+        List<String> pauses = Collections.synchronizedList(new ArrayList<>());
+        RunResult result = FaultWindow.run(RUN, number -> {
+            started.add(number);
+            if (number == 3) {
+                thirdStarted.countDown();
+                await(closed);
+            }
+            // the first two fail during the fault, the third fails after it
+            return failed;
+        }, thirdStarted::await, progress::add, closed::countDown, (check, faultOver) -> pauses.add(check.detail() + " while the fault lasts: " + (faultOver.getCount() > 0)));
+
+        assertThat(started).containsExactly(1, 2, 3);
+        assertThat(result.queries()).containsExactly(failed, failed, failed);
+        // after queries 1 and 2; none after the last, which ended once the fault was over
+        assertThat(pauses).containsExactly(
+                "Failed to list directory: s3://lake/item while the fault lasts: true",
+                "Failed to list directory: s3://lake/item while the fault lasts: true");
+    }
+
+    private static void noPause(QueryCheck failed, CountDownLatch faultOver)
+    {
+        throw new AssertionError("no query failed, so nothing should pause");
     }
 
     private static void await(CountDownLatch latch)
