@@ -374,6 +374,7 @@ public final class HdfsExchangeStorage
 
         // Only touched by the single fill task running at a time.
         private InputStream input;
+        private final byte[] header = new byte[Integer.BYTES];
         private ExchangeSourceFile currentFile;
         private long currentFileOffset;
 
@@ -535,8 +536,8 @@ public final class HdfsExchangeStorage
                         throw readFailed(e);
                     }
                 }
-                int b0 = readOrFail();
-                if (b0 < 0) {
+                int headerBytes = read(header, 0);
+                if (headerBytes < 0) {
                     // A clean end of file must also be the end the sink committed: anything else is lost data.
                     if (currentFileOffset != currentFile.getFileSize()) {
                         throw new IOException("Spool file " + currentFile.getFileUri() + " ended after " + currentFileOffset + " bytes, expected " + currentFile.getFileSize());
@@ -544,7 +545,15 @@ public final class HdfsExchangeStorage
                     closeInput();
                     continue;
                 }
-                int length = b0 | (readByte() << 8) | (readByte() << 16) | (readByte() << 24);
+                // one call for the length, not one per byte: each is a synchronized call into the HDFS client
+                while (headerBytes < Integer.BYTES) {
+                    int read = read(header, headerBytes);
+                    if (read < 0) {
+                        throw new EOFException("Truncated page header in " + currentFile.getFileUri());
+                    }
+                    headerBytes += read;
+                }
+                int length = (header[0] & 0xFF) | (header[1] & 0xFF) << 8 | (header[2] & 0xFF) << 16 | (header[3] & 0xFF) << 24;
                 if (length < 0 || currentFileOffset + 4 + length > currentFile.getFileSize()) {
                     throw new IOException("Corrupt page length " + length + " at offset " + currentFileOffset + " of " + currentFile.getFileUri());
                 }
@@ -555,14 +564,16 @@ public final class HdfsExchangeStorage
             }
         }
 
-        private int readByte()
+        /** Reads into the rest of the page header from {@code offset}; -1 at the end of the file. */
+        private int read(byte[] header, int offset)
                 throws IOException
         {
-            int value = readOrFail();
-            if (value < 0) {
-                throw new EOFException("Truncated page header in " + currentFile.getFileUri());
+            try {
+                return input.read(header, offset, header.length - offset);
             }
-            return value;
+            catch (IOException e) {
+                throw readFailed(e);
+            }
         }
 
         private void readFully(byte[] bytes)
@@ -581,17 +592,6 @@ public final class HdfsExchangeStorage
                     throw new EOFException("Truncated page in " + currentFile.getFileUri());
                 }
                 offset += read;
-            }
-        }
-
-        private int readOrFail()
-                throws IOException
-        {
-            try {
-                return input.read();
-            }
-            catch (IOException e) {
-                throw readFailed(e);
             }
         }
 
