@@ -1,6 +1,5 @@
 package io.trinospot.exchange;
 
-import io.airlift.slice.Slice;
 import io.trino.plugin.exchange.filesystem.FileSystemExchangeManagerFactory;
 import io.trino.spi.exchange.Exchange;
 import io.trino.spi.exchange.ExchangeManager;
@@ -350,7 +349,7 @@ class SpoolThroughputBenchmarkIT
             for (int reader = 0; reader < readers; reader++) {
                 int id = reader;
                 List<ExchangeSourceHandle> mine = handles.stream().filter(handle -> handle.getPartitionId() % readers == id).toList();
-                reads.add(() -> SpiDriver.read(manager, mine, SpiDriver.selector(exchange, committed)).stream().mapToLong(Slice::length).sum());
+                reads.add(() -> SpiDriver.readBytes(manager, mine, SpiDriver.selector(exchange, committed)));
             }
             Phase read = Phase.run(threads, reads, servers);
             assertThat(read.sum()).isEqualTo(bytes);
