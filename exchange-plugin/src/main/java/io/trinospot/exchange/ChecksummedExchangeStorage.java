@@ -1,10 +1,8 @@
 package io.trinospot.exchange;
 
-import com.google.common.collect.MapMaker;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.SettableFuture;
 import io.airlift.slice.Slice;
 import io.airlift.slice.Slices;
 import io.trino.plugin.exchange.filesystem.ExchangeSourceFile;
@@ -19,7 +17,6 @@ import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -50,8 +47,6 @@ public final class ChecksummedExchangeStorage
     private final FileSystemExchangeStorage delegate;
     private final SpotExchangeStats stats;
     private final int maxFrameBody;
-    // Trino's exchange source hands each of its readers its one MetricsBuilder: the readers of a source, by identity
-    private final ConcurrentMap<MetricsBuilder, SourceReaders> sources = new MapMaker().weakKeys().makeMap();
 
     /**
      * {@code maxPageStorageSize} is the exchange's {@code exchange.max-page-storage-size}: Trino's S3 reader buffers
@@ -75,10 +70,7 @@ public final class ChecksummedExchangeStorage
     @Override
     public ExchangeStorageReader createExchangeStorageReader(List<ExchangeSourceFile> sourceFiles, int maxPageStorageSize, MetricsBuilder metricsBuilder)
     {
-        SourceReaders source = sources.computeIfAbsent(metricsBuilder, ignored -> new SourceReaders());
-        VerifyingReader reader = new VerifyingReader(delegate.createExchangeStorageReader(sourceFiles, maxPageStorageSize, metricsBuilder), sourceFiles, source);
-        source.started();
-        return reader;
+        return new VerifyingReader(delegate.createExchangeStorageReader(sourceFiles, maxPageStorageSize, metricsBuilder), sourceFiles);
     }
 
     @Override
@@ -279,7 +271,6 @@ public final class ChecksummedExchangeStorage
         private final ExchangeStorageReader reader;
         private final List<ExchangeSourceFile> files;
         private final PageAssembler pages = new PageAssembler();
-        private final SourceReaders source;
         private volatile long retainedPageBytes;
 
         // Guarded by this.
@@ -290,33 +281,15 @@ public final class ChecksummedExchangeStorage
         private boolean allFilesEnded;
         private boolean closed;
         private IOException failure;
-        // the storage reader's last blocked future, where this reader stood then, and that future restated
-        private ListenableFuture<Void> storageBlocked;
-        private int blockedFileIndex;
-        private long blockedFileOffset;
-        private ListenableFuture<Void> restatedBlocked;
-        private boolean countedFinished;
 
-        VerifyingReader(ExchangeStorageReader reader, List<ExchangeSourceFile> files, SourceReaders source)
+        VerifyingReader(ExchangeStorageReader reader, List<ExchangeSourceFile> files)
         {
             this.reader = requireNonNull(reader, "reader is null");
             this.files = List.copyOf(files);
-            this.source = requireNonNull(source, "source is null");
         }
 
         @Override
-        public Slice read()
-                throws IOException
-        {
-            try {
-                return readVerified();
-            }
-            finally {
-                countIfFinished();
-            }
-        }
-
-        private synchronized Slice readVerified()
+        public synchronized Slice read()
                 throws IOException
         {
             if (failure != null) {
@@ -446,61 +419,22 @@ public final class ChecksummedExchangeStorage
         }
 
         @Override
-        public ListenableFuture<Void> isBlocked()
-        {
-            synchronized (this) {
-                if (!finished()) {
-                    return storageBlocked();
-                }
-            }
-            // Trino's source keeps a finished reader among its readers until it can start another, and reads from
-            // any reader that is not blocked: were this one not blocked, the source would loop over empty reads
-            // while its other readers wait for the storage.
-            return source.changed();
-        }
-
-        private ListenableFuture<Void> storageBlocked()
+        public synchronized ListenableFuture<Void> isBlocked()
         {
             // Verification happens in read(): a finished storage reader is not the end until its last file checked out.
-            if (failure != null || pages.hasPage() || allFilesEnded || reader.isFinished()) {
+            if (failure != null || closed || pages.hasPage() || allFilesEnded || reader.isFinished()) {
                 return immediateVoidFuture();
             }
-            // Trino asks every reader on every read of its source, so a reader that waits is asked again and again
-            // for the same storage future: restate it once, not with a new future and listener each time.
-            ListenableFuture<Void> blocked = reader.isBlocked();
-            if (blocked != storageBlocked || fileIndex != blockedFileIndex || fileOffset != blockedFileOffset) {
-                // A storage read that failed (an S3 error, a dropped connection) fails this future first, naming no file.
-                String file = currentFileUri();
-                long offset = fileOffset;
-                storageBlocked = blocked;
-                blockedFileIndex = fileIndex;
-                blockedFileOffset = fileOffset;
-                restatedBlocked = SpoolFailures.restated(blocked, e -> readFailure(file, offset, e));
-            }
-            return restatedBlocked;
+            // A storage read that failed (an S3 error, a dropped connection) fails this future first, naming no file.
+            String file = currentFileUri();
+            long offset = fileOffset;
+            return SpoolFailures.restated(reader.isBlocked(), e -> readFailure(file, offset, e));
         }
 
         @Override
         public synchronized boolean isFinished()
         {
-            return finished();
-        }
-
-        private boolean finished()
-        {
             return closed || (allFilesEnded && !pages.hasPage());
-        }
-
-        /** Counts this reader out of its source once it finished; outside this reader's lock, as it completes futures. */
-        private void countIfFinished()
-        {
-            synchronized (this) {
-                if (countedFinished || !finished()) {
-                    return;
-                }
-                countedFinished = true;
-            }
-            source.finished();
         }
 
         @Override
@@ -510,54 +444,12 @@ public final class ChecksummedExchangeStorage
         }
 
         @Override
-        public void close()
+        public synchronized void close()
         {
-            synchronized (this) {
-                closed = true;
-                pages.clear();
-                retainedPageBytes = 0;
-                reader.close();
-            }
-            countIfFinished();
-        }
-    }
-
-    /**
-     * The readers of one exchange source, so that a finished one waits until the others change: it is not blocked
-     * once none of them is left unfinished, or another one started or finished (the source may then drop it).
-     */
-    private static final class SourceReaders
-    {
-        // Guarded by this.
-        private int unfinished;
-        private SettableFuture<Void> changed = SettableFuture.create();
-        private ListenableFuture<Void> changedView = Futures.nonCancellationPropagating(changed);
-
-        void started()
-        {
-            change(1);
-        }
-
-        void finished()
-        {
-            change(-1);
-        }
-
-        synchronized ListenableFuture<Void> changed()
-        {
-            return unfinished == 0 ? immediateVoidFuture() : changedView;
-        }
-
-        private void change(int delta)
-        {
-            SettableFuture<Void> previous;
-            synchronized (this) {
-                unfinished += delta;
-                previous = changed;
-                changed = SettableFuture.create();
-                changedView = Futures.nonCancellationPropagating(changed);
-            }
-            previous.set(null);
+            closed = true;
+            pages.clear();
+            retainedPageBytes = 0;
+            reader.close();
         }
     }
 
