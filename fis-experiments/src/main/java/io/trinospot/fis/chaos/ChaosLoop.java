@@ -66,6 +66,7 @@ public final class ChaosLoop
             out.accept(String.format(Locale.ROOT, "resuming: %d of %d runs recorded earlier in %s", runs.size() - toRun.size(), runs.size(), journal.file()));
         }
         int ran = 0;
+        ChaosSummary summary;
         try {
             for (int i = 0; i < toRun.size(); i++) {
                 ChaosRun run = toRun.get(i);
@@ -87,7 +88,7 @@ public final class ChaosLoop
             }
         }
         finally {
-            ChaosSummary summary = summary(seed, kinds, runs, journal, replay);
+            summary = summary(seed, kinds, runs, journal, replay);
             if (ran < toRun.size()) {
                 out.accept("chaos: the series stopped after " + summary.results().size() + " of " + runs.size() + " run(s); --resume with this --report-dir continues it");
             }
@@ -98,7 +99,6 @@ public final class ChaosLoop
             Files.writeString(file, summary.markdown());
             out.accept("summary: " + file);
         }
-        ChaosSummary summary = summary(seed, kinds, runs, journal, replay);
         List<Duration> times = journal.entries().stream().map(ChaosJournal.Entry::took).toList();
         out.accept(String.format(Locale.ROOT, "chaos: %d passed, %d failed loudly, %d silently wrong (%d runs, seed %d); run time mean %.1f s, max %.1f s",
                 summary.count(QueryCheck.Outcome.PASSED), summary.count(QueryCheck.Outcome.FAILED_LOUDLY), summary.count(QueryCheck.Outcome.SILENTLY_WRONG),
