@@ -281,6 +281,11 @@ public final class ChecksummedExchangeStorage
         private boolean allFilesEnded;
         private boolean closed;
         private IOException failure;
+        // the storage reader's last blocked future, where this reader stood when it was handed out, and its restatement
+        private ListenableFuture<Void> storageBlocked;
+        private int storageBlockedFileIndex;
+        private long storageBlockedFileOffset;
+        private ListenableFuture<Void> restatedBlocked;
 
         VerifyingReader(ExchangeStorageReader reader, List<ExchangeSourceFile> files)
         {
@@ -425,10 +430,20 @@ public final class ChecksummedExchangeStorage
             if (failure != null || closed || pages.hasPage() || allFilesEnded || reader.isFinished()) {
                 return immediateVoidFuture();
             }
-            // A storage read that failed (an S3 error, a dropped connection) fails this future first, naming no file.
-            String file = currentFileUri();
-            long offset = fileOffset;
-            return SpoolFailures.restated(reader.isBlocked(), e -> readFailure(file, offset, e));
+            // Trino's source asks every reader on each of its reads and isBlocked calls: a waiting reader is asked for
+            // the same storage future again and again, so it is restated once, not with a new future and a new
+            // listener on the storage's future per call.
+            ListenableFuture<Void> blocked = reader.isBlocked();
+            if (restatedBlocked == null || blocked != storageBlocked || fileIndex != storageBlockedFileIndex || fileOffset != storageBlockedFileOffset) {
+                // A storage read that failed (an S3 error, a dropped connection) fails this future first, naming no file.
+                String file = currentFileUri();
+                long offset = fileOffset;
+                restatedBlocked = SpoolFailures.restated(blocked, e -> readFailure(file, offset, e));
+                storageBlocked = blocked;
+                storageBlockedFileIndex = fileIndex;
+                storageBlockedFileOffset = fileOffset;
+            }
+            return restatedBlocked;
         }
 
         @Override
