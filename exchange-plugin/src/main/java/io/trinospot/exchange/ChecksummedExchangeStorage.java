@@ -1,8 +1,10 @@
 package io.trinospot.exchange;
 
+import com.google.common.collect.MapMaker;
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
+import com.google.common.util.concurrent.SettableFuture;
 import io.airlift.slice.Slice;
 import io.airlift.slice.Slices;
 import io.trino.plugin.exchange.filesystem.ExchangeSourceFile;
@@ -16,7 +18,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -47,6 +51,9 @@ public final class ChecksummedExchangeStorage
     private final FileSystemExchangeStorage delegate;
     private final SpotExchangeStats stats;
     private final int maxFrameBody;
+    // The readers of each of Trino's exchange sources: a source hands all its readers its one MetricsBuilder. Weak
+    // values: a source's readers hold their group, and the group is gone with the last of them.
+    private final ConcurrentMap<MetricsBuilder, SourceReaders> sources = new MapMaker().weakKeys().weakValues().makeMap();
 
     /**
      * {@code maxPageStorageSize} is the exchange's {@code exchange.max-page-storage-size}: Trino's S3 reader buffers
@@ -70,7 +77,10 @@ public final class ChecksummedExchangeStorage
     @Override
     public ExchangeStorageReader createExchangeStorageReader(List<ExchangeSourceFile> sourceFiles, int maxPageStorageSize, MetricsBuilder metricsBuilder)
     {
-        return new VerifyingReader(delegate.createExchangeStorageReader(sourceFiles, maxPageStorageSize, metricsBuilder), sourceFiles);
+        SourceReaders source = sources.computeIfAbsent(metricsBuilder, ignored -> new SourceReaders());
+        VerifyingReader reader = new VerifyingReader(delegate.createExchangeStorageReader(sourceFiles, maxPageStorageSize, metricsBuilder), sourceFiles, source);
+        source.add(reader);
+        return reader;
     }
 
     @Override
@@ -271,6 +281,7 @@ public final class ChecksummedExchangeStorage
         private final ExchangeStorageReader reader;
         private final List<ExchangeSourceFile> files;
         private final PageAssembler pages = new PageAssembler();
+        private final SourceReaders source;
         private volatile long retainedPageBytes;
 
         // Guarded by this.
@@ -286,11 +297,14 @@ public final class ChecksummedExchangeStorage
         private int storageBlockedFileIndex;
         private long storageBlockedFileOffset;
         private ListenableFuture<Void> restatedBlocked;
+        // a new restatement still to be hooked to the source's readers' next change
+        private ListenableFuture<Void> unhookedBlocked;
 
-        VerifyingReader(ExchangeStorageReader reader, List<ExchangeSourceFile> files)
+        VerifyingReader(ExchangeStorageReader reader, List<ExchangeSourceFile> files, SourceReaders source)
         {
             this.reader = requireNonNull(reader, "reader is null");
             this.files = List.copyOf(files);
+            this.source = requireNonNull(source, "source is null");
         }
 
         @Override
@@ -424,7 +438,33 @@ public final class ChecksummedExchangeStorage
         }
 
         @Override
-        public synchronized ListenableFuture<Void> isBlocked()
+        public ListenableFuture<Void> isBlocked()
+        {
+            ListenableFuture<Void> blocked = unfinishedBlocked();
+            return blocked == null ? siblingsBlocked() : blocked;
+        }
+
+        /** What this reader waits for while it has pages to hand out or a failure to report; null once it has neither. */
+        private ListenableFuture<Void> unfinishedBlocked()
+        {
+            ListenableFuture<Void> blocked;
+            ListenableFuture<Void> unhooked;
+            synchronized (this) {
+                if (!closed && failure == null && finished()) {
+                    return null;
+                }
+                blocked = waitingBlocked();
+                unhooked = unhookedBlocked;
+                unhookedBlocked = null;
+            }
+            // Outside this reader's lock, as on a future done by now the listener runs at once and completes others'.
+            if (unhooked != null) {
+                unhooked.addListener(source::changed, directExecutor());
+            }
+            return blocked;
+        }
+
+        private ListenableFuture<Void> waitingBlocked()
         {
             // Verification happens in read(): a finished storage reader is not the end until its last file checked out.
             if (failure != null || closed || pages.hasPage() || allFilesEnded || reader.isFinished()) {
@@ -442,12 +482,44 @@ public final class ChecksummedExchangeStorage
                 storageBlocked = blocked;
                 storageBlockedFileIndex = fileIndex;
                 storageBlockedFileOffset = fileOffset;
+                // finished readers of this source may wait for it (siblingsBlocked)
+                unhookedBlocked = restatedBlocked.isDone() ? null : restatedBlocked;
             }
             return restatedBlocked;
         }
 
+        /**
+         * Trino's source keeps a finished reader among its readers until it can start another or has none left, and
+         * reads from any reader that is not blocked: were a finished reader never blocked, the source would loop over
+         * empty reads while its other readers wait for the storage. So a finished reader is blocked while every other
+         * unfinished reader of its source is, until one of them is not or a reader starts or closes. The source may
+         * wait on a finished reader it no longer holds (it looks at its readers before it waits on them): that
+         * future completes as well once a reader it now holds can go on.
+         */
+        private ListenableFuture<Void> siblingsBlocked()
+        {
+            // the future first: whatever changes after this point completes it, whatever changed before shows below
+            ListenableFuture<Void> changed = source.nextChange();
+            boolean waiting = false;
+            for (VerifyingReader sibling : source.readers()) {
+                ListenableFuture<Void> blocked = sibling == this ? null : sibling.unfinishedBlocked();
+                if (blocked != null) {
+                    if (blocked.isDone()) {
+                        return immediateVoidFuture();
+                    }
+                    waiting = true;
+                }
+            }
+            return waiting ? changed : immediateVoidFuture();
+        }
+
         @Override
         public synchronized boolean isFinished()
+        {
+            return finished();
+        }
+
+        private boolean finished()
         {
             return closed || (allFilesEnded && !pages.hasPage());
         }
@@ -459,12 +531,82 @@ public final class ChecksummedExchangeStorage
         }
 
         @Override
-        public synchronized void close()
+        public void close()
         {
-            closed = true;
-            pages.clear();
-            retainedPageBytes = 0;
-            reader.close();
+            synchronized (this) {
+                closed = true;
+                pages.clear();
+                retainedPageBytes = 0;
+                reader.close();
+            }
+            source.remove(this);
+        }
+    }
+
+    /**
+     * The readers of one of Trino's exchange sources and a future that completes at the next change among them: one
+     * starts or closes, or the storage future one of them waits on completes.
+     */
+    private static final class SourceReaders
+    {
+        private volatile VerifyingReader[] readers = new VerifyingReader[0];
+        // Guarded by this.
+        private SettableFuture<Void> changed;
+        private ListenableFuture<Void> changedView;
+
+        VerifyingReader[] readers()
+        {
+            return readers;
+        }
+
+        void add(VerifyingReader reader)
+        {
+            synchronized (this) {
+                VerifyingReader[] added = Arrays.copyOf(readers, readers.length + 1);
+                added[readers.length] = reader;
+                readers = added;
+            }
+            changed();
+        }
+
+        void remove(VerifyingReader reader)
+        {
+            synchronized (this) {
+                int index = Arrays.asList(readers).indexOf(reader);
+                if (index < 0) {
+                    return;
+                }
+                VerifyingReader[] removed = new VerifyingReader[readers.length - 1];
+                System.arraycopy(readers, 0, removed, 0, index);
+                System.arraycopy(readers, index + 1, removed, index, removed.length - index);
+                readers = removed;
+            }
+            changed();
+        }
+
+        /** Completes at the next change. */
+        synchronized ListenableFuture<Void> nextChange()
+        {
+            if (changed == null) {
+                changed = SettableFuture.create();
+                // Trino's source hands it on only behind a future of its own; this keeps one waiter's cancel from the rest
+                changedView = Futures.nonCancellationPropagating(changed);
+            }
+            return changedView;
+        }
+
+        void changed()
+        {
+            SettableFuture<Void> waiting;
+            synchronized (this) {
+                waiting = changed;
+                changed = null;
+                changedView = null;
+            }
+            // outside the lock: completing it runs the source's listeners
+            if (waiting != null) {
+                waiting.set(null);
+            }
         }
     }
 

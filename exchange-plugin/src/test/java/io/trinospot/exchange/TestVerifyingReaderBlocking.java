@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Trino's exchange source asks each of its readers {@code isBlocked()} on every one of its reads: a waiting verifying
- * reader hands out one future per storage future, so the storage's future gets one listener, not one per call.
+ * reader hands out one future per storage future, so the storage's future gets one listener, not one per call; a
+ * finished one is blocked while the other readers of its source (the same {@link MetricsBuilder}) wait.
  */
 class TestVerifyingReaderBlocking
 {
@@ -86,6 +87,104 @@ class TestVerifyingReaderBlocking
                     .hasMessageContaining("Reading spool file " + file.getFileUri() + " failed after offset 0")
                     .hasMessageContaining("connection reset");
         }
+    }
+
+    @Test
+    void finishedReaderWaitsWhileItsSiblingsWait()
+            throws Exception
+    {
+        MetricsBuilder source = new MetricsBuilder();
+        ExchangeSourceFile done = gated.file("done");
+        ExchangeSourceFile slow = gated.file("slow");
+        ExchangeSourceFile slower = gated.file("slower");
+        ExchangeStorageReader finished = storage.createExchangeStorageReader(List.of(done), 16 << 20, source);
+        ExchangeStorageReader first = storage.createExchangeStorageReader(List.of(slow), 16 << 20, source);
+        ExchangeStorageReader second = storage.createExchangeStorageReader(List.of(slower), 16 << 20, source);
+        gated.open(done);
+        assertThat(readAll(finished)).isEqualTo("done");
+
+        ListenableFuture<Void> waiting = finished.isBlocked();
+        assertThat(waiting).isNotDone();
+        assertThat(finished.isBlocked()).isSameAs(waiting);
+        gated.open(slower);
+        assertThat(waiting).isDone();
+        assertThat(finished.isBlocked()).as("a sibling has a page").isDone();
+
+        assertThat(readAll(second)).isEqualTo("slower");
+        waiting = finished.isBlocked();
+        assertThat(waiting).isNotDone();
+        assertThat(second.isBlocked()).as("finished").isNotDone();
+        gated.open(slow);
+        assertThat(waiting).isDone();
+        assertThat(readAll(first)).isEqualTo("slow");
+        assertThat(finished.isBlocked()).as("every reader of the source finished").isDone();
+        assertThat(gated.gate(slow).listeners).hasValue(1);
+        assertThat(gated.gate(slower).listeners).hasValue(1);
+    }
+
+    @Test
+    void finishedReaderWakesWhenAReaderOfItsSourceStartsOrCloses()
+            throws Exception
+    {
+        MetricsBuilder source = new MetricsBuilder();
+        ExchangeSourceFile done = gated.file("done");
+        ExchangeStorageReader finished = storage.createExchangeStorageReader(List.of(done), 16 << 20, source);
+        ExchangeStorageReader slow = storage.createExchangeStorageReader(List.of(gated.file("slow")), 16 << 20, source);
+        gated.open(done);
+        assertThat(readAll(finished)).isEqualTo("done");
+
+        ListenableFuture<Void> waiting = finished.isBlocked();
+        assertThat(waiting).isNotDone();
+        ExchangeStorageReader next = storage.createExchangeStorageReader(List.of(gated.file("next")), 16 << 20, source);
+        assertThat(waiting).as("a reader started").isDone();
+
+        waiting = finished.isBlocked();
+        assertThat(waiting).isNotDone();
+        next.close();
+        assertThat(waiting).as("a reader closed").isDone();
+
+        waiting = finished.isBlocked();
+        assertThat(waiting).isNotDone();
+        slow.close();
+        assertThat(waiting).isDone();
+        assertThat(finished.isBlocked()).as("no reader of the source left unfinished").isDone();
+        finished.close();
+        assertThat(finished.isBlocked()).isDone();
+    }
+
+    @Test
+    void finishedReaderWakesWhenItsSiblingFails()
+            throws Exception
+    {
+        MetricsBuilder source = new MetricsBuilder();
+        ExchangeSourceFile done = gated.file("done");
+        ExchangeSourceFile broken = gated.file("broken");
+        ExchangeStorageReader finished = storage.createExchangeStorageReader(List.of(done), 16 << 20, source);
+        ExchangeStorageReader failing = storage.createExchangeStorageReader(List.of(broken), 16 << 20, source);
+        gated.open(done);
+        assertThat(readAll(finished)).isEqualTo("done");
+        ListenableFuture<Void> waiting = finished.isBlocked();
+
+        gated.gate(broken).future.setException(new IOException("connection reset"));
+        assertThat(waiting).isDone();
+        // the failure is the failing reader's to report
+        Futures.getDone(waiting);
+        assertThat(failing.isBlocked()).isDone();
+        assertThatThrownBy(failing::read).hasMessageContaining("Reading spool file " + broken.getFileUri());
+        assertThat(finished.isBlocked()).isDone();
+    }
+
+    @Test
+    void readersOfOtherSourcesDoNotHoldUpAFinishedOne()
+            throws Exception
+    {
+        ExchangeSourceFile done = gated.file("done");
+        ExchangeStorageReader finished = storage.createExchangeStorageReader(List.of(done), 16 << 20, new MetricsBuilder());
+        ExchangeStorageReader slow = storage.createExchangeStorageReader(List.of(gated.file("slow")), 16 << 20, new MetricsBuilder());
+        gated.open(done);
+        assertThat(readAll(finished)).isEqualTo("done");
+        assertThat(finished.isBlocked()).isDone();
+        assertThat(slow.isBlocked()).isNotDone();
     }
 
     private static String readAll(ExchangeStorageReader reader)
