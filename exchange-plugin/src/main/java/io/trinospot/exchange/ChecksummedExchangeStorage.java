@@ -17,8 +17,8 @@ import io.trino.plugin.exchange.filesystem.MetricsBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -444,7 +444,7 @@ public final class ChecksummedExchangeStorage
             return blocked == null ? siblingsBlocked() : blocked;
         }
 
-        /** What this reader waits for while it has pages to hand out or a failure to report; null once it has neither. */
+        /** What this reader is blocked on; null once it finished with every file verified (a closed one is never blocked). */
         private ListenableFuture<Void> unfinishedBlocked()
         {
             ListenableFuture<Void> blocked;
@@ -533,13 +533,17 @@ public final class ChecksummedExchangeStorage
         @Override
         public void close()
         {
-            synchronized (this) {
-                closed = true;
-                pages.clear();
-                retainedPageBytes = 0;
-                reader.close();
+            try {
+                synchronized (this) {
+                    closed = true;
+                    pages.clear();
+                    retainedPageBytes = 0;
+                    reader.close();
+                }
             }
-            source.remove(this);
+            finally {
+                source.remove(this);
+            }
         }
     }
 
