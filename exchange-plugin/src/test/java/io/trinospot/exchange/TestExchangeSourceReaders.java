@@ -27,8 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TestExchangeSourceReaders
 {
     private static final ExchangeId EXCHANGE = new ExchangeId("gated");
+    // partitions the selector includes: more than any test writes
     private static final int FILES = 8;
-    // more than the source makes its readers wait for: every check below that the source is done waiting would fail
+    // reads per step, far more than any step takes: a source that loops or never ends fails the step, not hangs it
     private static final int MAX_READS = 10_000;
 
     private final GatedStorage gated = new GatedStorage();
