@@ -17,10 +17,10 @@ import io.trino.plugin.exchange.filesystem.MetricsBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -553,39 +553,27 @@ public final class ChecksummedExchangeStorage
      */
     private static final class SourceReaders
     {
-        private volatile VerifyingReader[] readers = new VerifyingReader[0];
+        private final List<VerifyingReader> readers = new CopyOnWriteArrayList<>();
         // Guarded by this.
         private SettableFuture<Void> changed;
         private ListenableFuture<Void> changedView;
 
-        VerifyingReader[] readers()
+        List<VerifyingReader> readers()
         {
             return readers;
         }
 
         void add(VerifyingReader reader)
         {
-            synchronized (this) {
-                VerifyingReader[] added = Arrays.copyOf(readers, readers.length + 1);
-                added[readers.length] = reader;
-                readers = added;
-            }
+            readers.add(reader);
             changed();
         }
 
         void remove(VerifyingReader reader)
         {
-            synchronized (this) {
-                int index = Arrays.asList(readers).indexOf(reader);
-                if (index < 0) {
-                    return;
-                }
-                VerifyingReader[] removed = new VerifyingReader[readers.length - 1];
-                System.arraycopy(readers, 0, removed, 0, index);
-                System.arraycopy(readers, index + 1, removed, index, removed.length - index);
-                readers = removed;
+            if (readers.remove(reader)) {
+                changed();
             }
-            changed();
         }
 
         /** Completes at the next change. */
