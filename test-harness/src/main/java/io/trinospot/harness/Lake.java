@@ -43,10 +43,7 @@ public final class Lake
         if (cluster.spec().lake() == LakeStorage.NONE) {
             throw new IllegalStateException("The cluster has no lake catalog (lake=NONE)");
         }
-        // The S3 lake outlives clusters (its bucket is under the runtime cache); an HDFS lake lives and dies with its cluster.
-        Path markers = cluster.spec().lake() == LakeStorage.S3
-                ? cluster.runtime().cacheDir().resolve("lake-loaded").resolve(dataset.lakeSchema())
-                : cluster.workDir().resolve("lake-loaded").resolve(dataset.lakeSchema());
+        Path markers = markerDir(cluster, dataset.lakeSchema());
         try {
             Files.createDirectories(markers);
             Files.createDirectories(cluster.runtime().cacheDir());
@@ -58,6 +55,18 @@ public final class Lake
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The directory for what is known about the tables of lake schema {@code schema} and must go when they go: the
+     * markers of completed copies, and what callers record about those tables.
+     */
+    public static Path markerDir(TrinoCluster cluster, String schema)
+    {
+        // The S3 lake outlives clusters (its bucket is under the runtime cache); an HDFS lake lives and dies with its cluster.
+        return cluster.spec().lake() == LakeStorage.S3
+                ? cluster.runtime().cacheDir().resolve("lake-loaded").resolve(schema)
+                : cluster.workDir().resolve("lake-loaded").resolve(schema);
     }
 
     private static int load(TrinoCluster cluster, Dataset dataset, Path markers, Consumer<String> progress)

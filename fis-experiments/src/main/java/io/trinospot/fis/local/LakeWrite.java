@@ -8,6 +8,7 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -292,11 +294,45 @@ public final class LakeWrite
     public boolean prepare(TrinoCluster cluster)
     {
         cluster.query("CREATE SCHEMA IF NOT EXISTS " + Lake.CATALOG + "." + SCHEMA);
-        if (!cluster.query("SHOW TABLES FROM " + Lake.CATALOG + "." + SCHEMA + " LIKE '" + source.substring(source.lastIndexOf('.') + 1) + "'").rows().isEmpty()) {
+        if (!cluster.query("SHOW TABLES FROM " + Lake.CATALOG + "." + SCHEMA + " LIKE '" + sourceTable() + "'").rows().isEmpty()) {
             return false;
         }
+        RecordedReference.deleteAll(Lake.markerDir(cluster, SCHEMA), sourceTable());
         cluster.query(sourceSql());
         return true;
+    }
+
+    /**
+     * The fingerprint of a fault-free run of {@link #faultFreeSql()} recorded on this lake by {@link #recordReference}:
+     * the SELECT is deterministic over a source made once per lake, so it stands for running it again. Empty when
+     * none is recorded, or the record is unreadable (said on {@code problems}).
+     */
+    public Optional<RecordedReference> recordedReference(TrinoCluster cluster, Consumer<String> problems)
+    {
+        return RecordedReference.read(referenceFile(cluster), problems);
+    }
+
+    /** Records a fault-free run's fingerprint for {@link #recordedReference}; kept until the source is made again. */
+    public void recordReference(TrinoCluster cluster, RecordedReference reference)
+    {
+        reference.write(referenceFile(cluster));
+    }
+
+    /** Where {@link #recordReference} keeps its record. */
+    public Path referenceFile(TrinoCluster cluster)
+    {
+        return RecordedReference.file(Lake.markerDir(cluster, SCHEMA), sourceTable(), referenceQuery());
+    }
+
+    /** What decides the fault-free result: the SELECT (salt and rounds included) and its session. */
+    String referenceQuery()
+    {
+        return faultFreeSql() + "\n" + referenceSessionProperties();
+    }
+
+    private String sourceTable()
+    {
+        return source.substring(source.lastIndexOf('.') + 1);
     }
 
     String sourceSql()

@@ -121,7 +121,8 @@ public final class LocalExperiment
      * As above, optionally with a write into the lake started with the queries, before the plan. With a write, the
      * fault-free references (the query's and the write's SELECT) run as soon as every worker the plan targets has left
      * scheduling, on the workers no fault touches, while the plan waits for its interruptions; no query run starts
-     * after that. Without one, {@code faultFree} is asked for once the plan is over.
+     * after that. The write's SELECT runs only when the lake has no recorded fingerprint of it; a run of it that no
+     * fault touched is recorded. Without a write, {@code faultFree} is asked for once the plan is over.
      */
     public Outcome run(String name, ExperimentTemplate template, long seed, String sql, Supplier<QueryResult> faultFree, Optional<LakeWrite> write, Path reportDir)
             throws PlanException, IOException, InterruptedException
@@ -230,6 +231,16 @@ public final class LocalExperiment
         stopStarting.set(true);
         out.accept(String.format("+%5.1fs every targeted worker has left scheduling: the fault-free reference runs start, on the workers no fault touches",
                 Duration.between(start, Instant.now()).toMillis() / 1000.0));
+        Optional<RecordedReference> recorded = write.recordedReference(cluster, out);
+        if (recorded.isPresent()) {
+            out.accept(String.format("+%5.1fs fault-free run of the write's SELECT: %s, as recorded on this lake by its run %s at %s (delete %s to run it again)",
+                    Duration.between(start, Instant.now()).toMillis() / 1000.0, recorded.get().fingerprint(), recorded.get().queryId(), recorded.get().recorded(),
+                    write.referenceFile(cluster)));
+            List<String> problems = new ArrayList<>();
+            QueryResult query = faultFree.get();
+            touchedTargets(recorder, query.queryId(), targets).ifPresent(problems::add);
+            return new References(query, Optional.of(recorded.get().fingerprint()), problems);
+        }
         // both at once: each waits for task slots on the on-demand workers, and neither should wait for the other
         CompletableFuture<QueryResult> writeReference = new CompletableFuture<>();
         Thread.ofPlatform().name("experiment-write-reference").start(() -> {
@@ -248,8 +259,14 @@ public final class LocalExperiment
         QueryResult query = faultFree.get();
         touchedTargets(recorder, query.queryId(), targets).ifPresent(problems::add);
         QueryResult written = writeReference.join();
-        touchedTargets(recorder, written.queryId(), targets).ifPresent(problems::add);
-        return new References(query, Optional.of(LakeWrite.Fingerprint.of(written)), problems);
+        Optional<String> writeTouched = touchedTargets(recorder, written.queryId(), targets);
+        writeTouched.ifPresent(problems::add);
+        LakeWrite.Fingerprint fingerprint = LakeWrite.Fingerprint.of(written);
+        if (writeTouched.isEmpty()) {
+            // only a run no fault touched stands for later runs
+            write.recordReference(cluster, new RecordedReference(fingerprint, written.queryId(), Instant.now()));
+        }
+        return new References(query, Optional.of(fingerprint), problems);
     }
 
     /** Why a reference run is not fault-free: a task of it ran on a worker the plan targets. */
