@@ -7,6 +7,7 @@ import io.trinospot.harness.LakeStorage;
 import io.trinospot.harness.TrinoCluster;
 import io.trinospot.harness.bench.BenchmarkQueries;
 import io.trinospot.harness.bench.BenchmarkQuery;
+import io.trinospot.harness.bench.ClusterVariant;
 import io.trinospot.harness.bench.FteMode;
 import io.trinospot.harness.bench.FteReport;
 import io.trinospot.harness.bench.FteRunner;
@@ -36,7 +37,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * per cluster), each also running NONE so that every ratio is taken within one cluster and one run. Runs only when
  * asked, e.g. {@code -Dtrinospot.fte.queries=tpch} (all 22 TPC-H queries), or a short run with
  * {@code -Dtrinospot.fte.queries=tpch:q1,q3,q6 -Dtrinospot.fte.storages=hdfs -Dtrinospot.fte.modes=NONE,TASK-LZ4};
- * optional {@code -Dtrinospot.fte.scale=sf1} (TPC-H scale), {@code -Dtrinospot.fte.workers=3}.
+ * optional {@code -Dtrinospot.fte.scale=sf1} (TPC-H scale), {@code -Dtrinospot.fte.workers=3}, and
+ * {@code -Dtrinospot.fte.variants=defaults;small-tasks:fault-tolerant-execution-task-memory=256MB} to compare
+ * coordinator settings (a cluster per storage and variant, see {@link ClusterVariant}).
  * Writes {@code target/fte-benchmark.md} and {@code target/fte-benchmark.svg}; fails if any run's rows differ from NONE.
  */
 class FteCostBenchmarkIT
@@ -57,6 +60,7 @@ class FteCostBenchmarkIT
                 .map(FteMode::parse)
                 .collect(Collectors.toSet());
         int workers = Integer.getInteger("trinospot.fte.workers", 3);
+        List<ClusterVariant> variants = ClusterVariant.parseAll(System.getProperty("trinospot.fte.variants", ""));
         Set<Dataset> datasets = queries.stream().map(BenchmarkQuery::dataset).collect(Collectors.toCollection(LinkedHashSet::new));
 
         Path markdown = Path.of("target", "fte-benchmark.md").toAbsolutePath();
@@ -66,7 +70,10 @@ class FteCostBenchmarkIT
         String loadAtStart = RunInfo.loadAverage();
         String commit = RunInfo.gitCommit(Path.of(System.getProperty("trinospot.project.dir", ".")));
         String storageNames = storages.stream().map(storage -> storage.label() + " (" + storage.modes(modes).stream().map(FteMode::name).collect(Collectors.joining(", ")) + ")")
-                .collect(Collectors.joining("; "));
+                .collect(Collectors.joining("; "))
+                + (variants.equals(List.of(ClusterVariant.DEFAULTS)) ? "" : "; coordinator settings " + variants.stream()
+                        .map(variant -> variant.label() + " " + (variant.coordinatorProperties().isEmpty() ? "(Trino's defaults)" : variant.coordinatorProperties().toString()))
+                        .collect(Collectors.joining(", ")));
         System.out.printf("FTE cost benchmark: %d queries, storages %s, commit %s, load average %s%n", queries.size(), storageNames, commit, loadAtStart);
 
         FteRunner runner = new FteRunner(System.out::println);
@@ -76,18 +83,23 @@ class FteCostBenchmarkIT
                 System.out.println("skipping " + storage.label() + ": none of its modes selected");
                 continue;
             }
-            try (TrinoCluster cluster = TrinoCluster.start(ClusterSpec.builder()
-                    .workers(workers)
-                    .taskRetries(storage.exchange())
-                    .lake(LakeStorage.S3)
-                    .build(), System.out::println)) {
-                for (Dataset dataset : datasets) {
-                    Lake.ensure(cluster, dataset, System.out::println);
+            for (ClusterVariant variant : variants) {
+                ClusterSpec.Builder spec = ClusterSpec.builder()
+                        .workers(workers)
+                        .taskRetries(storage.exchange())
+                        .lake(LakeStorage.S3);
+                variant.coordinatorProperties().forEach(spec::coordinatorProperty);
+                String label = variant.storageLabel(storage, variants.size() == 1);
+                try (TrinoCluster cluster = TrinoCluster.start(spec.build(), System.out::println)) {
+                    for (Dataset dataset : datasets) {
+                        Lake.ensure(cluster, dataset, System.out::println);
+                    }
+                    System.out.printf("%s: %s, coordinator settings %s, modes %s%n", label, storage.description(),
+                            variant.coordinatorProperties().isEmpty() ? "Trino's defaults" : variant.coordinatorProperties(), storageModes);
+                    runner.run(cluster, label, storageModes, queries, true);
                 }
-                System.out.printf("%s: %s, modes %s%n", storage.label(), storage.description(), storageModes);
-                runner.run(cluster, storage.label(), storageModes, queries, true);
+                write(runner, new RunInfo(started, Instant.now(), commit, loadAtStart, RunInfo.loadAverage(), selection, storageNames), queries, markdown, chart);
             }
-            write(runner, new RunInfo(started, Instant.now(), commit, loadAtStart, RunInfo.loadAverage(), selection, storageNames), queries, markdown, chart);
         }
 
         List<FteSummary> summaries = FteSummary.summarize(runner.measurements());
