@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
 
@@ -42,10 +43,11 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * Its own timeouts bound the connect and each socket read, not the request: a peer that sends a byte now and then
  * would hold the caller for as long as it likes. So each request, from connect to the last byte of the answer read,
- * runs on a virtual thread of its own, and when the request timeout is up the caller gets an
- * {@link HttpTimeoutException} at once while the request's thread is interrupted: on a virtual thread that closes
- * the socket and ends a blocked connect or read, which no other thread can do once {@code HttpURLConnection} is
- * reading (its streams lock out a concurrent close).
+ * runs on a virtual thread, and when the request timeout is up that thread is interrupted: on a virtual thread that
+ * closes the socket and ends a blocked connect or read, which no other thread can do once {@code HttpURLConnection}
+ * is reading (its streams lock out a concurrent close). A caller that is a virtual thread itself (the IMDS poll
+ * loops) runs its request on its own thread and gets the {@link HttpTimeoutException} once the interrupt has ended
+ * the request; any other caller's request gets a virtual thread of its own, and the caller gets the timeout at once.
  * <p>
  * Failures: {@link HttpConnectTimeoutException} when the connection is not made within the connect timeout,
  * {@link java.net.ConnectException} when it is refused, {@link HttpTimeoutException} when the whole exchange does not
@@ -133,6 +135,9 @@ public final class PlainHttp
         }
 
         Exchange<T> exchange = new Exchange<>(uri, method, headers, body, connectTimeout, requestTimeout, reader, https ? tls : null);
+        if (Thread.currentThread().isVirtual()) {
+            return exchange.runHere(alarm);
+        }
         Thread thread = Thread.ofVirtual().name("http-request").unstarted(exchange::run);
         exchange.thread = thread;
         // Armed before the request can start: the whole request, from connect on, is within the deadline.
@@ -239,6 +244,10 @@ public final class PlainHttp
         private final AnswerReader<T> reader;
         private final SSLSocketFactory tls;
         private final CompletableFuture<T> outcome = new CompletableFuture<>();
+        // Held while the deadline interrupts the request's thread and while the request ends, so that an interrupt
+        // never reaches a caller's thread after its request has returned.
+        private final ReentrantLock lock = new ReentrantLock();
+        private boolean finished;
         private volatile boolean expired;
         private volatile Thread thread;
 
@@ -257,9 +266,49 @@ public final class PlainHttp
 
         void expire()
         {
-            expired = true;
-            outcome.completeExceptionally(new HttpTimeoutException("no answer within " + requestTimeout.toMillis() + " ms"));
-            thread.interrupt();
+            lock.lock();
+            try {
+                if (finished) {
+                    return;
+                }
+                expired = true;
+                outcome.completeExceptionally(new HttpTimeoutException("no answer within " + requestTimeout.toMillis() + " ms"));
+                thread.interrupt();
+            }
+            finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Runs the request on the calling virtual thread: interrupting it closes its socket just as for a thread of
+         * the request's own, and the request costs no thread start, no hand-over to a carrier thread and back, and
+         * no wait for an outcome (the monitor loops call this way several times a second).
+         */
+        T runHere(Alarm alarm)
+                throws IOException
+        {
+            thread = Thread.currentThread();
+            Runnable cancel = alarm.set(requestTimeout, this::expire);
+            try {
+                run();
+            }
+            finally {
+                cancel.run();
+            }
+            if (expired) {
+                // The deadline's interrupt was for the request, which has ended: the caller carries on.
+                Thread.interrupted();
+            }
+            else if (Thread.currentThread().isInterrupted()) {
+                // The agent is stopping: as for a caller interrupted while it waits for a request of its own thread.
+                throw new InterruptedIOException(method + " " + uri + ": interrupted");
+            }
+            return switch (outcome.state()) {
+                case SUCCESS -> outcome.resultNow();
+                case FAILED -> throw rethrow(outcome.exceptionNow());
+                default -> throw new IllegalStateException("request ended without an outcome: " + outcome.state());
+            };
         }
 
         void run()
@@ -281,6 +330,13 @@ public final class PlainHttp
             finally {
                 if (connection != null) {
                     connection.disconnect();
+                }
+                lock.lock();
+                try {
+                    finished = true;
+                }
+                finally {
+                    lock.unlock();
                 }
             }
         }
@@ -319,20 +375,47 @@ public final class PlainHttp
             }
             InputStream in;
             int status;
+            long contentLength;
             try {
+                // The body first, then the status: HttpURLConnection answers getInputStream for a status of 400 or more
+                // with an exception, and once it has one, every later question about the answer (the status too, when
+                // asked first) builds a copy of it by reflection. Asked in this order, an error answer costs one
+                // exception, not three (an IMDS poll without a notice is a 404).
+                IOException errorStatus = null;
+                try {
+                    in = connection.getInputStream();
+                }
+                catch (HttpRetryException e) {
+                    throw e;
+                }
+                catch (IOException e) {
+                    in = null;
+                    errorStatus = e;
+                }
                 status = connection.getResponseCode();
                 if (status < 100 || status > 999) {
                     throw new IOException("malformed answer: no HTTP status line");
                 }
-                in = status >= 400 ? connection.getErrorStream() : connection.getInputStream();
+                if (status >= 400) {
+                    in = connection.getErrorStream();
+                    // Its length would cost another copy of the exception; an error answer's body only goes into messages,
+                    // so a cut one is taken as it is.
+                    contentLength = -1;
+                }
+                else if (errorStatus != null) {
+                    throw errorStatus;
+                }
+                else {
+                    contentLength = connection.getContentLengthLong();
+                }
             }
             catch (HttpRetryException e) {
                 // A 401 to a request sent in streaming mode: the JDK reports it this way, having dropped the answer's
                 // body with the connection (it could not resend the request with credentials).
                 status = e.responseCode();
                 in = null;
+                contentLength = -1;
             }
-            long contentLength = in == null ? -1 : connection.getContentLengthLong();
             try (InputStream answerBody = in == null ? InputStream.nullInputStream() : new DeadlineStream(in, this)) {
                 return reader.read(new Answer(status, answerBody, contentLength));
             }

@@ -49,7 +49,8 @@ public final class MonitorLoop
         this.maxBackoff = requireNonNull(maxBackoff, "maxBackoff is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.metrics = requireNonNull(metrics, "metrics is null");
-        this.thread = Thread.ofPlatform().name("monitor-" + monitor.name()).daemon().uncaughtExceptionHandler(requireNonNull(fatal, "fatal is null")).unstarted(this::run);
+        // A virtual thread: its IMDS requests then run on it (see PlainHttp), not on a thread started for each one.
+        this.thread = Thread.ofVirtual().name("monitor-" + monitor.name()).uncaughtExceptionHandler(requireNonNull(fatal, "fatal is null")).unstarted(this::run);
     }
 
     public MonitorLoop start()

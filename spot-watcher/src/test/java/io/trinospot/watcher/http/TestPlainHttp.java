@@ -1,11 +1,16 @@
 package io.trinospot.watcher.http;
 
 import com.sun.net.httpserver.HttpServer;
+import io.trinospot.watcher.Await;
 import io.trinospot.watcher.testing.TricklingPeer;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -18,9 +23,11 @@ import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -339,6 +346,135 @@ class TestPlainHttp
     }
 
     @Test
+    void virtualCallerRunsItsRequestOnItsOwnThread()
+            throws Exception
+    {
+        CompletableFuture<List<Thread>> sameThread = onVirtualThread(() -> List.of(Thread.currentThread(),
+                http.exchange(uri("/fixed"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, answer -> Thread.currentThread())));
+        List<Thread> threads = sameThread.get(20, TimeUnit.SECONDS);
+        assertThat(threads.get(1)).isSameAs(threads.get(0));
+        // A platform thread's request still gets a virtual thread of its own, which the deadline can interrupt.
+        Thread platformReader = http.exchange(uri("/fixed"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, answer -> Thread.currentThread());
+        assertThat(platformReader).isNotSameAs(Thread.currentThread()).matches(Thread::isVirtual);
+        assertThat(alarm.pending()).isZero();
+    }
+
+    @Test
+    void virtualCallerTimesOutWhenTheDeadlineComesAndCarriesOn()
+            throws Exception
+    {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            URI silent = URI.create("http://127.0.0.1:" + socket.getLocalPort() + "/");
+            CompletableFuture<String> call = onVirtualThread(() -> {
+                IOException failure = null;
+                try {
+                    http.sendForString(silent, "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024);
+                }
+                catch (IOException e) {
+                    failure = e;
+                }
+                // The deadline's interrupt ended the request, not the caller: it can make its next request.
+                boolean interrupted = Thread.currentThread().isInterrupted();
+                return failure + "; interrupted " + interrupted + "; next " + http.sendForString(uri("/fixed"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024).body();
+            });
+            try (Socket accepted = socket.accept()) {
+                TricklingPeer.readRequestHead(accepted.getInputStream());
+                alarm.fire();
+                assertThat(call.get(20, TimeUnit.SECONDS))
+                        .isEqualTo("java.net.http.HttpTimeoutException: no answer within 60000 ms; interrupted false; next fixed answer");
+            }
+        }
+    }
+
+    @Test
+    void tricklingBodyEndsWhenTheDeadlineComesForAVirtualCaller()
+            throws Exception
+    {
+        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n", (byte) 'x', Duration.ofMillis(20))) {
+            CompletableFuture<PlainHttp.StringResponse> call = onVirtualThread(() -> http.sendForString(peer.uri(), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1 << 20));
+            peer.awaitBytesSent(5);
+            alarm.fire();
+            assertThatThrownBy(() -> call.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(HttpTimeoutException.class);
+            peer.awaitClosedByClient();
+        }
+    }
+
+    @Test
+    void deadlineThatFiresAfterTheRequestEndedLeavesTheCallerAlone()
+            throws Exception
+    {
+        // An alarm that cannot be called off: the deadline fires while (or after) the request ends.
+        List<Runnable> fired = new CopyOnWriteArrayList<>();
+        PlainHttp late = new PlainHttp((delay, action) -> {
+            fired.add(action);
+            return () -> {};
+        });
+        CompletableFuture<Void> deadlinePassed = new CompletableFuture<>();
+        CompletableFuture<String> call = onVirtualThread(() -> {
+            String body = late.sendForString(uri("/fixed"), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024).body();
+            deadlinePassed.get(20, TimeUnit.SECONDS);
+            return body + "; interrupted " + Thread.currentThread().isInterrupted();
+        });
+        Await.until("request sent", () -> !fired.isEmpty());
+        Await.until("request answered", () -> received.size() == 1);
+        fired.forEach(Runnable::run);
+        deadlinePassed.complete(null);
+        assertThat(call.get(20, TimeUnit.SECONDS)).isEqualTo("fixed answer; interrupted false");
+    }
+
+    @Test
+    void interruptedVirtualCallerEndsItsRequest()
+            throws Exception
+    {
+        try (TricklingPeer peer = new TricklingPeer("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", (byte) 'x', Duration.ZERO)) {
+            CompletableFuture<Throwable> failure = new CompletableFuture<>();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    http.sendForString(peer.uri(), "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024);
+                    failure.complete(null);
+                }
+                catch (IOException e) {
+                    failure.complete(e);
+                }
+            });
+            peer.awaitHeadSent();
+            caller.interrupt();
+            assertThat(failure.get(20, TimeUnit.SECONDS)).isInstanceOf(InterruptedIOException.class);
+            peer.awaitClosedByClient();
+            assertThat(alarm.pending()).isZero();
+        }
+    }
+
+    @Test
+    void errorAnswerCostsOneExceptionInHttpUrlConnection(@TempDir Path dir)
+            throws Exception
+    {
+        // HttpURLConnection throws for every answer of 400 or more (an IMDS poll without a notice is a 404); asked in
+        // the wrong order, it also builds a copy of that exception, by reflection, for each later question.
+        URI notFound = uri("/status?404");
+        int requests = 3;
+        Path dump = dir.resolve("exceptions.jfr");
+        try (Recording recording = new Recording()) {
+            recording.enable("jdk.JavaExceptionThrow");
+            recording.start();
+            for (int i = 0; i < requests; i++) {
+                PlainHttp.StringResponse response = onVirtualThread(() -> http.sendForString(notFound, "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024)).get(20, TimeUnit.SECONDS);
+                assertThat(response.status()).isEqualTo(404);
+                assertThat(response.body()).isEqualTo("answered 404");
+            }
+            PlainHttp.StringResponse response = http.sendForString(notFound, "GET", Map.of(), null, TIMEOUT, TIMEOUT, 1024);
+            assertThat(response.body()).isEqualTo("answered 404");
+            recording.stop();
+            recording.dump(dump);
+        }
+        long built = RecordingFile.readAllEvents(dump).stream()
+                .filter(event -> FileNotFoundException.class.getName().equals(event.getClass("thrownClass").getName()))
+                .filter(event -> notFound.toString().equals(event.getString("message")))
+                .count();
+        assertThat(built).isEqualTo(requests + 1);
+    }
+
+    @Test
     void headerValuesWithLineBreaksAreNotSent()
     {
         for (String value : List.of("a\rb", "a\nb", "a\r\n b", "a\r\nX-Injected: yes")) {
@@ -348,6 +484,20 @@ class TestPlainHttp
                     .hasMessage("request header X-Test: value contains CR or LF; nothing sent");
         }
         assertThat(received).isEmpty();
+    }
+
+    private static <T> CompletableFuture<T> onVirtualThread(Callable<T> call)
+    {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                result.complete(call.call());
+            }
+            catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     private PlainHttp.StringResponse sendQuietly(URI uri)
