@@ -20,9 +20,12 @@ import io.trinospot.watcher.trino.DryRunWorkerApi;
 import io.trinospot.watcher.trino.LazyWorkerApi;
 import io.trinospot.watcher.trino.WorkerApi;
 
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Executors;
@@ -97,20 +100,21 @@ public final class Watcher
                 new SplittableRandom(),
                 question -> Thread.ofVirtual().name("coordinator-count").uncaughtExceptionHandler(fatal).start(question));
         ImdsClient imds = new ImdsClient(ImdsClientConfig.from(config), clock);
-        List<NoticeMonitor> monitors = List.of(
-                new SpotInstanceActionMonitor(imds, clock),
-                new RebalanceRecommendationMonitor(imds, clock),
-                new ScheduledMaintenanceMonitor(imds, clock));
-        for (NoticeMonitor monitor : monitors) {
-            loops.add(new MonitorLoop(monitor, handler::onEvent, config.pollInterval(), config.maxBackoff(), clock, metrics, fatal).start());
-        }
-        this.health = new Health(config.healthUnhealthyAfter(), monitors.stream().map(NoticeMonitor::name).toList(), this::stoppedLoops, metrics, api, clock,
+        // The Spot notice gives two minutes and every poll interval comes off them; rebalance recommendations and
+        // scheduled events are known minutes to days ahead, so their slower polls cost nothing.
+        Map<NoticeMonitor, Duration> monitors = new LinkedHashMap<>();
+        monitors.put(new SpotInstanceActionMonitor(imds, clock), config.spotPollInterval());
+        monitors.put(new RebalanceRecommendationMonitor(imds, clock), config.pollInterval());
+        monitors.put(new ScheduledMaintenanceMonitor(imds, clock), config.pollInterval());
+        monitors.forEach((monitor, interval) -> loops.add(new MonitorLoop(monitor, handler::onEvent, interval, config.maxBackoff(), clock, metrics, fatal).start()));
+        this.health = new Health(config.healthUnhealthyAfter(), monitors.keySet().stream().map(NoticeMonitor::name).toList(), this::stoppedLoops, metrics, api, clock,
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("health").daemon().uncaughtExceptionHandler(fatal).factory()),
                 fatal).start();
         this.statusServer = config.httpEnabled()
                 ? Optional.of(new StatusServer(config.httpBindAddress(), config.httpPort(), metrics, health::report))
                 : Optional.empty();
-        LOG.log(System.Logger.Level.INFO, "watching {0} every {1} ms{2}; status on {3}", config.imdsEndpoint(), String.valueOf(config.pollInterval().toMillis()),
+        LOG.log(System.Logger.Level.INFO, "watching {0}: the Spot notice every {1} ms, other notices every {2} ms{3}; status on {4}", config.imdsEndpoint(),
+                String.valueOf(config.spotPollInterval().toMillis()), String.valueOf(config.pollInterval().toMillis()),
                 config.dryRun() ? " (dry run)" : "",
                 statusServer.map(server -> config.httpBindAddress() + ":" + server.port()).orElse("(disabled)"));
     }

@@ -5,6 +5,9 @@ import io.trinospot.harness.imds.ImdsEmulator;
 import io.trinospot.harness.imds.ManualClock;
 import io.trinospot.harness.imds.SpotAction;
 import io.trinospot.watcher.config.WatcherConfig;
+import io.trinospot.watcher.monitor.RebalanceRecommendationMonitor;
+import io.trinospot.watcher.monitor.ScheduledMaintenanceMonitor;
+import io.trinospot.watcher.monitor.SpotInstanceActionMonitor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +45,7 @@ class TestWatcher
             WatcherConfig config = WatcherConfig.fromProperties(Map.of(
                     "watcher.imds.endpoint", imds.endpoint().toString(),
                     "watcher.poll-interval", "50ms",
+                    "watcher.spot.poll-interval", "50ms",
                     "watcher.max-backoff", "200ms",
                     "watcher.trino.config-file", trinoConfig.toString(),
                     "watcher.http.port", "0"));
@@ -77,6 +81,7 @@ class TestWatcher
             WatcherConfig config = WatcherConfig.fromProperties(Map.of(
                     "watcher.imds.endpoint", imds.endpoint().toString(),
                     "watcher.poll-interval", "50ms",
+                    "watcher.spot.poll-interval", "50ms",
                     "watcher.max-backoff", "200ms",
                     "watcher.trino.port", String.valueOf(worker.port()),
                     "watcher.trino.shared-secret", "s",
@@ -103,6 +108,7 @@ class TestWatcher
             WatcherConfig config = WatcherConfig.fromProperties(Map.of(
                     "watcher.imds.endpoint", imds.endpoint().toString(),
                     "watcher.poll-interval", "50ms",
+                    "watcher.spot.poll-interval", "50ms",
                     "watcher.max-backoff", "200ms",
                     "watcher.trino.port", String.valueOf(worker.port()),
                     "watcher.trino.shared-secret", "s",
@@ -136,6 +142,7 @@ class TestWatcher
             WatcherConfig config = WatcherConfig.fromProperties(Map.of(
                     "watcher.imds.endpoint", imds.endpoint().toString(),
                     "watcher.poll-interval", "50ms",
+                    "watcher.spot.poll-interval", "50ms",
                     "watcher.max-backoff", "200ms",
                     "watcher.trino.port", String.valueOf(worker.port()),
                     "watcher.trino.shared-secret", "not-the-workers-secret",
@@ -153,6 +160,30 @@ class TestWatcher
                 assertThat(rejected.body()).contains("worker").contains("401").doesNotContain("the-workers-secret");
                 assertThat(http().send(HttpRequest.newBuilder(healthz.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body())
                         .contains("trinospot_watcher_healthy 0");
+            }
+        }
+    }
+
+    @Test
+    void spotNoticePathIsPolledAtItsOwnInterval()
+            throws Exception
+    {
+        try (ImdsEmulator imds = ImdsEmulator.start()) {
+            // The other paths once an hour: they are polled at the start and not again while the test runs.
+            WatcherConfig config = WatcherConfig.fromProperties(Map.of(
+                    "watcher.imds.endpoint", imds.endpoint().toString(),
+                    "watcher.poll-interval", "1h",
+                    "watcher.spot.poll-interval", "20ms",
+                    "watcher.max-backoff", "1h",
+                    "watcher.health.unhealthy-after", "2h",
+                    "watcher.trino.shared-secret", "s",
+                    "watcher.http.enabled", "false"));
+            try (Watcher ignored = new Watcher(config, InstantSource.system(), Optional.empty())) {
+                Await.until("the Spot notice path polled again and again", () -> imds.requestCount(SpotInstanceActionMonitor.PATH) >= 5);
+                Await.until("the other paths polled at the start", () -> imds.requestCount(RebalanceRecommendationMonitor.PATH) == 1
+                        && imds.requestCount(ScheduledMaintenanceMonitor.PATH) == 1);
+                assertThat(imds.requestCount(RebalanceRecommendationMonitor.PATH)).isEqualTo(1);
+                assertThat(imds.requestCount(ScheduledMaintenanceMonitor.PATH)).isEqualTo(1);
             }
         }
     }

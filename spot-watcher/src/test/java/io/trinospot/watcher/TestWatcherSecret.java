@@ -84,6 +84,7 @@ class TestWatcherSecret
             Path secret = Files.writeString(dir.resolve("trino-shared-secret"), "from-a-credential\n");
             WatcherConfig config = WatcherConfig.fromProperties(settings(imds,
                     "watcher.poll-interval", "50ms",
+                    "watcher.spot.poll-interval", "50ms",
                     "watcher.max-backoff", "200ms",
                     "watcher.trino.port", String.valueOf(worker.port()),
                     "watcher.trino.shared-secret-file", secret.toString()));

@@ -150,7 +150,7 @@ class RendererTest
                 "trino-node", props("node.environment", "lake", "node.data-dir", "/data/trino"),
                 "trino-log", props("io.trino", "WARN", "io.trino.execution", "DEBUG"),
                 "trino-spot-jvm", props("jvm.heap-size", "6G", "jvm.extra-options", " -Xss4m  -XX:+UseZGC "),
-                "trino-spot-watcher", props("watcher.poll-interval", "2s", "watcher.imds.endpoint", "http://127.0.0.1:1338"));
+                "trino-spot-watcher", props("watcher.poll-interval", "2s", "watcher.spot.poll-interval", "200ms", "watcher.imds.endpoint", "http://127.0.0.1:1338"));
         List<PropertyOverride> overrides = List.of(
                 PropertyOverride.parse("trino-node:node.id=w-1").orElseThrow(),
                 PropertyOverride.parse("discovery.uri=http://10.0.0.1:9090").orElseThrow());
@@ -160,8 +160,11 @@ class RendererTest
         assertThat(load(etc.file("node.properties"))).containsOnly(entry("node.environment", "lake"), entry("node.data-dir", "/data/trino"), entry("node.id", "w-1"));
         assertThat(load(etc.file("log.properties"))).containsOnly(entry("io.trino", "WARN"), entry("io.trino.execution", "DEBUG"));
         assertThat(etc.file("jvm.config").lines().toList()).startsWith("-Xmx6G").endsWith("-Xss4m", "-XX:+UseZGC");
-        assertThat(load(etc.file("spot-watcher.properties"))).contains(entry("watcher.poll-interval", "2s"), entry("watcher.imds.endpoint", "http://127.0.0.1:1338"),
-                entry("watcher.safety-margin", "15s"));
+        assertThat(load(etc.file("spot-watcher.properties"))).contains(entry("watcher.poll-interval", "2s"), entry("watcher.spot.poll-interval", "200ms"),
+                entry("watcher.imds.endpoint", "http://127.0.0.1:1338"), entry("watcher.safety-margin", "15s"));
+        // not set: rendered at the agent's default, so the file shows what the agent runs with
+        assertThat(load(TrinoEtcRenderer.render(TestConfigs.withSecret(TestConfigs.of()), Role.WORKER).file("spot-watcher.properties")))
+                .contains(entry("watcher.poll-interval", "1s"), entry("watcher.spot.poll-interval", "250ms"));
         assertThat(etc.files()).doesNotContainKey("exchange-manager.properties");
 
         // a coordinator's own discovery URI follows its port

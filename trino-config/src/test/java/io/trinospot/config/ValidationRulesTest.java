@@ -110,6 +110,8 @@ class ValidationRulesTest
                         "error: [trino-spot-watcher] watcher.imds.token-ttl: must be between 1s and 6h (IMDS limit): PT7H"),
                 row("watcher rule across keys", set(set(BASE, "trino-spot-watcher", "watcher.poll-interval", "2s"), "trino-spot-watcher", "watcher.max-backoff", "1s"),
                         "error: [trino-spot-watcher] watcher.max-backoff: (PT1S) must be at least watcher.poll-interval (PT2S)"),
+                row("watcher spot poll within the backoff cap", set(set(BASE, "trino-spot-watcher", "watcher.spot.poll-interval", "2s"), "trino-spot-watcher", "watcher.max-backoff", "1s"),
+                        "error: [trino-spot-watcher] watcher.max-backoff: (PT1S) must be at least watcher.spot.poll-interval (PT2S)"),
                 row("jvm heap", set(BASE, "trino-spot-jvm", "jvm.heap-size", "2GB"),
                         "error: [trino-spot-jvm] jvm.heap-size: '2GB' is not a JVM size such as 2G or 4096m"),
                 row("jvm options", set(BASE, "trino-spot-jvm", "jvm.extra-options", "-Xss4m UseZGC"),

@@ -46,6 +46,7 @@ public final class ImdsFaultMatrix
     static final Map<String, String> SETTINGS = Map.of(
             "watcher.dry-run", "true",
             "watcher.poll-interval", "500ms",
+            "watcher.spot.poll-interval", "500ms",
             "watcher.max-backoff", "1s",
             "watcher.imds.request-timeout", "1s",
             "watcher.scheduled.drain-lead-time", "5s",

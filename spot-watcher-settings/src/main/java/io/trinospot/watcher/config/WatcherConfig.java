@@ -25,6 +25,7 @@ public record WatcherConfig(
         Duration imdsRequestTimeout,
         boolean imdsAllowV1,
         Duration pollInterval,
+        Duration spotPollInterval,
         Duration maxBackoff,
         Duration safetyMargin,
         boolean rebalanceDrainEnabled,
@@ -63,6 +64,7 @@ public record WatcherConfig(
     public static final String IMDS_REQUEST_TIMEOUT = WatcherSettings.IMDS_REQUEST_TIMEOUT;
     public static final String IMDS_ALLOW_V1 = WatcherSettings.IMDS_ALLOW_V1;
     public static final String POLL_INTERVAL = WatcherSettings.POLL_INTERVAL;
+    public static final String SPOT_POLL_INTERVAL = WatcherSettings.SPOT_POLL_INTERVAL;
     public static final String MAX_BACKOFF = WatcherSettings.MAX_BACKOFF;
     public static final String SAFETY_MARGIN = WatcherSettings.SAFETY_MARGIN;
     public static final String REBALANCE_DRAIN_ENABLED = WatcherSettings.REBALANCE_DRAIN_ENABLED;
@@ -108,6 +110,7 @@ public record WatcherConfig(
         requireNonNull(imdsConnectTimeout, "imdsConnectTimeout is null");
         requireNonNull(imdsRequestTimeout, "imdsRequestTimeout is null");
         requireNonNull(pollInterval, "pollInterval is null");
+        requireNonNull(spotPollInterval, "spotPollInterval is null");
         requireNonNull(maxBackoff, "maxBackoff is null");
         requireNonNull(safetyMargin, "safetyMargin is null");
         requireNonNull(rebalanceUndrainAfter, "rebalanceUndrainAfter is null");
@@ -143,6 +146,7 @@ public record WatcherConfig(
         requirePositive(IMDS_CONNECT_TIMEOUT, imdsConnectTimeout);
         requirePositive(IMDS_REQUEST_TIMEOUT, imdsRequestTimeout);
         requirePositive(POLL_INTERVAL, pollInterval);
+        requirePositive(SPOT_POLL_INTERVAL, spotPollInterval);
         requirePositive(MAX_BACKOFF, maxBackoff);
         requirePositive(DRAIN_TASK_POLL_INTERVAL, drainTaskPollInterval);
         requirePositive(REBALANCE_UNDRAIN_AFTER, rebalanceUndrainAfter);
@@ -156,6 +160,9 @@ public record WatcherConfig(
         }
         if (maxBackoff.compareTo(pollInterval) < 0) {
             throw ConfigException.forKey(MAX_BACKOFF, "(" + maxBackoff + ") must be at least " + POLL_INTERVAL + " (" + pollInterval + ")");
+        }
+        if (maxBackoff.compareTo(spotPollInterval) < 0) {
+            throw ConfigException.forKey(MAX_BACKOFF, "(" + maxBackoff + ") must be at least " + SPOT_POLL_INTERVAL + " (" + spotPollInterval + ")");
         }
         // Shorter, and IMDS would count as silent between two polls backing off from a single failure.
         if (healthUnhealthyAfter.compareTo(maxBackoff.plus(imdsRequestTimeout)) < 0) {
@@ -228,6 +235,7 @@ public record WatcherConfig(
                 reader.get(IMDS_REQUEST_TIMEOUT),
                 reader.get(IMDS_ALLOW_V1),
                 reader.get(POLL_INTERVAL),
+                reader.get(SPOT_POLL_INTERVAL),
                 reader.get(MAX_BACKOFF),
                 reader.get(SAFETY_MARGIN),
                 reader.get(REBALANCE_DRAIN_ENABLED),
@@ -268,7 +276,7 @@ public record WatcherConfig(
     public WatcherConfig withDryRun(boolean dryRun)
     {
         return new WatcherConfig(imdsEndpoint, imdsTokenTtl, imdsConnectTimeout, imdsRequestTimeout, imdsAllowV1, pollInterval,
-                maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, rebalanceMinActiveWorkers, rebalanceMaxDelay, scheduledDrainEnabled, scheduledDrainLeadTime,
+                spotPollInterval, maxBackoff, safetyMargin, rebalanceDrainEnabled, rebalanceUndrainAfter, rebalanceMinActiveWorkers, rebalanceMaxDelay, scheduledDrainEnabled, scheduledDrainLeadTime,
                 drainTaskPollInterval, drainEarlyFailDelay, drainEarlyFailMaxDelay, coordinatorConfirmShutdown, coordinatorUri, coordinatorUser, coordinatorAnnounceCatalog, coordinatorSecurity,
                 drainEstimateFactor, drainErrorCode, trinoConfigFile, trinoNodePropertiesFile, trinoHost, trinoPort, trinoSharedSecret,
                 trinoSharedSecretFile, trinoAllowNodeEnvironmentSecret, trinoRequestTimeout, healthUnhealthyAfter, httpEnabled, httpBindAddress, httpPort, dryRun);

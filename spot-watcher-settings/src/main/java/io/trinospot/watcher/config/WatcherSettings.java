@@ -91,6 +91,7 @@ public final class WatcherSettings
     public static final String IMDS_REQUEST_TIMEOUT = "watcher.imds.request-timeout";
     public static final String IMDS_ALLOW_V1 = "watcher.imds.allow-v1";
     public static final String POLL_INTERVAL = "watcher.poll-interval";
+    public static final String SPOT_POLL_INTERVAL = "watcher.spot.poll-interval";
     public static final String MAX_BACKOFF = "watcher.max-backoff";
     public static final String SAFETY_MARGIN = "watcher.safety-margin";
     public static final String DRAIN_TASK_POLL_INTERVAL = "watcher.drain.task-poll-interval";
@@ -133,6 +134,7 @@ public final class WatcherSettings
             setting(IMDS_REQUEST_TIMEOUT, Syntax.DURATION, "2s"),
             setting(IMDS_ALLOW_V1, Syntax.BOOLEAN, "false"),
             setting(POLL_INTERVAL, Syntax.DURATION, "1s"),
+            setting(SPOT_POLL_INTERVAL, Syntax.DURATION, "250ms"),
             setting(MAX_BACKOFF, Syntax.DURATION, "5s"),
             setting(SAFETY_MARGIN, Syntax.DURATION, "15s"),
             setting(DRAIN_TASK_POLL_INTERVAL, Syntax.DURATION, "1s"),

@@ -64,6 +64,7 @@ class TestRenderedConfigStartsTheAgent
             settings.put("watcher.imds.request-timeout", "1.5s");
             settings.put("watcher.imds.allow-v1", "true");
             settings.put("watcher.poll-interval", "100ms");
+            settings.put("watcher.spot.poll-interval", "150ms");
             settings.put("watcher.max-backoff", "2s");
             settings.put("watcher.safety-margin", "20s");
             settings.put("watcher.drain.task-poll-interval", "500ms");
@@ -113,6 +114,7 @@ class TestRenderedConfigStartsTheAgent
             assertThat(config.imdsRequestTimeout()).isEqualTo(Duration.ofMillis(1500));
             assertThat(config.imdsAllowV1()).isTrue();
             assertThat(config.pollInterval()).isEqualTo(Duration.ofMillis(100));
+            assertThat(config.spotPollInterval()).isEqualTo(Duration.ofMillis(150));
             assertThat(config.maxBackoff()).isEqualTo(Duration.ofSeconds(2));
             assertThat(config.safetyMargin()).isEqualTo(Duration.ofSeconds(20));
             assertThat(config.drainTaskPollInterval()).isEqualTo(Duration.ofMillis(500));

@@ -25,6 +25,7 @@ class TestWatcherConfig
         WatcherConfig config = WatcherConfig.defaults();
         assertThat(config.imdsEndpoint()).isEqualTo(URI.create("http://169.254.169.254"));
         assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.spotPollInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.safetyMargin()).isEqualTo(Duration.ofSeconds(15));
         assertThat(config.rebalanceDrainEnabled()).as("draining on a rebalance recommendation").isFalse();
         assertThat(config.rebalanceUndrainAfter()).isEqualTo(Duration.ofMinutes(10));
@@ -93,7 +94,7 @@ class TestWatcherConfig
                     .hasMessageContaining("1ms");
             assertThat(setting.check("0.5ms")).as(setting.key()).isPresent();
         }
-        for (String key : List.of(WatcherConfig.POLL_INTERVAL, WatcherConfig.MAX_BACKOFF, WatcherConfig.IMDS_CONNECT_TIMEOUT, WatcherConfig.IMDS_REQUEST_TIMEOUT,
+        for (String key : List.of(WatcherConfig.POLL_INTERVAL, WatcherConfig.SPOT_POLL_INTERVAL, WatcherConfig.MAX_BACKOFF, WatcherConfig.IMDS_CONNECT_TIMEOUT, WatcherConfig.IMDS_REQUEST_TIMEOUT,
                 WatcherConfig.DRAIN_TASK_POLL_INTERVAL, WatcherConfig.TRINO_REQUEST_TIMEOUT, WatcherConfig.REBALANCE_UNDRAIN_AFTER, WatcherConfig.IMDS_TOKEN_TTL,
                 WatcherConfig.HEALTH_UNHEALTHY_AFTER)) {
             // max-backoff is checked against poll-interval too; zero for both isolates the zero check.
@@ -109,8 +110,24 @@ class TestWatcherConfig
         assertThat(config.safetyMargin()).isZero();
         assertThat(config.rebalanceMaxDelay()).isZero();
         assertThat(WatcherConfig.defaults().rebalanceMaxDelay()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(WatcherConfig.fromProperties(Map.of(WatcherConfig.POLL_INTERVAL, "1ms", WatcherConfig.MAX_BACKOFF, "1.5ms")).pollInterval())
+        assertThat(WatcherConfig.fromProperties(Map.of(WatcherConfig.POLL_INTERVAL, "1ms", WatcherConfig.SPOT_POLL_INTERVAL, "1ms", WatcherConfig.MAX_BACKOFF, "1.5ms"))
+                .pollInterval())
                 .isEqualTo(Duration.ofMillis(1));
+    }
+
+    @Test
+    void spotNoticePathHasAnIntervalOfItsOwnWithinTheBackoffCap()
+    {
+        WatcherConfig config = WatcherConfig.fromProperties(Map.of(WatcherConfig.SPOT_POLL_INTERVAL, "200ms", WatcherConfig.POLL_INTERVAL, "2s"));
+        assertThat(config.spotPollInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of(WatcherConfig.SPOT_POLL_INTERVAL, "250"))).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("watcher.spot.poll-interval: ");
+        // Backing off from a failed poll must never poll sooner than the path's own interval.
+        assertThatThrownBy(() -> WatcherConfig.fromProperties(Map.of(WatcherConfig.SPOT_POLL_INTERVAL, "6s")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("watcher.max-backoff: (PT5S) must be at least watcher.spot.poll-interval (PT6S)");
+        assertThat(WatcherConfig.fromProperties(Map.of(WatcherConfig.SPOT_POLL_INTERVAL, "5s")).spotPollInterval()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
