@@ -164,7 +164,7 @@ class RendererTest
                 entry("watcher.imds.endpoint", "http://127.0.0.1:1338"), entry("watcher.safety-margin", "15s"));
         // not set: rendered at the agent's default, so the file shows what the agent runs with
         assertThat(load(TrinoEtcRenderer.render(TestConfigs.withSecret(TestConfigs.of()), Role.WORKER).file("spot-watcher.properties")))
-                .contains(entry("watcher.poll-interval", "1s"), entry("watcher.spot.poll-interval", "250ms"));
+                .contains(entry("watcher.poll-interval", "5s"), entry("watcher.spot.poll-interval", "250ms"));
         assertThat(etc.files()).doesNotContainKey("exchange-manager.properties");
 
         // a coordinator's own discovery URI follows its port

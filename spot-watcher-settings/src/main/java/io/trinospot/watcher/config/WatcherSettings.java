@@ -133,7 +133,7 @@ public final class WatcherSettings
             setting(IMDS_CONNECT_TIMEOUT, Syntax.DURATION, "1s"),
             setting(IMDS_REQUEST_TIMEOUT, Syntax.DURATION, "2s"),
             setting(IMDS_ALLOW_V1, Syntax.BOOLEAN, "false"),
-            setting(POLL_INTERVAL, Syntax.DURATION, "1s"),
+            setting(POLL_INTERVAL, Syntax.DURATION, "5s"),
             setting(SPOT_POLL_INTERVAL, Syntax.DURATION, "250ms"),
             setting(MAX_BACKOFF, Syntax.DURATION, "5s"),
             setting(SAFETY_MARGIN, Syntax.DURATION, "15s"),

@@ -24,7 +24,7 @@ class TestWatcherConfig
     {
         WatcherConfig config = WatcherConfig.defaults();
         assertThat(config.imdsEndpoint()).isEqualTo(URI.create("http://169.254.169.254"));
-        assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.pollInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(config.spotPollInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(config.safetyMargin()).isEqualTo(Duration.ofSeconds(15));
         assertThat(config.rebalanceDrainEnabled()).as("draining on a rebalance recommendation").isFalse();
