@@ -232,16 +232,31 @@ public final class LocalExperiment
         out.accept(String.format("+%5.1fs every targeted worker has left scheduling: the fault-free reference runs start, on the workers no fault touches",
                 Duration.between(start, Instant.now()).toMillis() / 1000.0));
         Optional<RecordedReference> recorded = write.recordedReference(cluster, out);
+        recorded.ifPresent(reference -> out.accept(String.format(
+                "+%5.1fs fault-free run of the write's SELECT: %s, as recorded on this lake by its run %s at %s (delete %s to run it again)",
+                Duration.between(start, Instant.now()).toMillis() / 1000.0, reference.fingerprint(), reference.queryId(), reference.recorded(), write.referenceFile(cluster))));
+        // both at once: each waits for task slots on the on-demand workers, and neither should wait for the other
+        Optional<CompletableFuture<QueryResult>> writeReference = recorded.isPresent() ? Optional.empty() : Optional.of(startWriteReference(start, write));
+        List<String> problems = new ArrayList<>();
+        QueryResult query = faultFree.get();
+        touchedTargets(recorder, query.queryId(), targets).ifPresent(problems::add);
         if (recorded.isPresent()) {
-            out.accept(String.format("+%5.1fs fault-free run of the write's SELECT: %s, as recorded on this lake by its run %s at %s (delete %s to run it again)",
-                    Duration.between(start, Instant.now()).toMillis() / 1000.0, recorded.get().fingerprint(), recorded.get().queryId(), recorded.get().recorded(),
-                    write.referenceFile(cluster)));
-            List<String> problems = new ArrayList<>();
-            QueryResult query = faultFree.get();
-            touchedTargets(recorder, query.queryId(), targets).ifPresent(problems::add);
             return new References(query, Optional.of(recorded.get().fingerprint()), problems);
         }
-        // both at once: each waits for task slots on the on-demand workers, and neither should wait for the other
+        QueryResult written = writeReference.orElseThrow().join();
+        Optional<String> writeTouched = touchedTargets(recorder, written.queryId(), targets);
+        writeTouched.ifPresent(problems::add);
+        LakeWrite.Fingerprint fingerprint = LakeWrite.Fingerprint.of(written);
+        if (writeTouched.isEmpty()) {
+            // only a run no fault touched stands for later runs
+            write.recordReference(cluster, new RecordedReference(fingerprint, written.queryId(), Instant.now()));
+        }
+        return new References(query, Optional.of(fingerprint), problems);
+    }
+
+    /** The fault-free run of the write's SELECT, on a thread of its own. */
+    private CompletableFuture<QueryResult> startWriteReference(Instant start, LakeWrite write)
+    {
         CompletableFuture<QueryResult> writeReference = new CompletableFuture<>();
         Thread.ofPlatform().name("experiment-write-reference").start(() -> {
             try {
@@ -255,18 +270,7 @@ public final class LocalExperiment
                 writeReference.completeExceptionally(e);
             }
         });
-        List<String> problems = new ArrayList<>();
-        QueryResult query = faultFree.get();
-        touchedTargets(recorder, query.queryId(), targets).ifPresent(problems::add);
-        QueryResult written = writeReference.join();
-        Optional<String> writeTouched = touchedTargets(recorder, written.queryId(), targets);
-        writeTouched.ifPresent(problems::add);
-        LakeWrite.Fingerprint fingerprint = LakeWrite.Fingerprint.of(written);
-        if (writeTouched.isEmpty()) {
-            // only a run no fault touched stands for later runs
-            write.recordReference(cluster, new RecordedReference(fingerprint, written.queryId(), Instant.now()));
-        }
-        return new References(query, Optional.of(fingerprint), problems);
+        return writeReference;
     }
 
     /** Why a reference run is not fault-free: a task of it ran on a worker the plan targets. */
