@@ -47,6 +47,7 @@ public final class TrinoWorkerClient
             "totalDrivers", "queuedDrivers", "runningDrivers", "blockedDrivers", "completedDrivers");
     private static final Set<String> PIPELINE_STATS = Set.of("pipelineId", "inputPipeline", "firstStartTime", "lastStartTime",
             "totalDrivers", "queuedDrivers", "completedDrivers");
+    private static final Set<String> DRIVER_STATS = Set.of("startTime");
     private static final Pattern AIRLIFT_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)");
 
     private final URI baseUri;
@@ -287,8 +288,10 @@ public final class TrinoWorkerClient
             return;
         }
         while (parser.nextToken() == JsonToken.START_OBJECT) {
-            // Skips operatorSummaries and the running drivers' own statistics, the bulk of a pipeline's entry.
-            Map<String, JsonNode> pipeline = scalars(parser, PIPELINE_STATS, Map.of());
+            // Skips operatorSummaries and, of the live drivers' own statistics (the bulk of a pipeline's entry), keeps
+            // only when each started.
+            List<Instant> driverStarts = new ArrayList<>();
+            Map<String, JsonNode> pipeline = scalars(parser, PIPELINE_STATS, Map.of("drivers", driversParser -> parseDriverStarts(driversParser, driverStarts)));
             pipelines.add(new PipelineProgress(
                     intValue(pipeline.get("pipelineId")),
                     pipeline.containsKey("inputPipeline") && pipeline.get("inputPipeline").asBoolean(),
@@ -296,7 +299,21 @@ public final class TrinoWorkerClient
                     intValue(pipeline.get("queuedDrivers")),
                     intValue(pipeline.get("completedDrivers")),
                     instant(pipeline.get("firstStartTime")),
-                    instant(pipeline.get("lastStartTime"))));
+                    instant(pipeline.get("lastStartTime")),
+                    driverStarts.stream().min(Instant::compareTo)));
+        }
+    }
+
+    // stats.pipelines[].drivers, the parser on its value: the live drivers; a queued one has no startTime yet.
+    private static void parseDriverStarts(JsonParser parser, List<Instant> starts)
+            throws IOException
+    {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            instant(scalars(parser, DRIVER_STATS).get("startTime")).ifPresent(starts::add);
         }
     }
 
