@@ -18,15 +18,11 @@ import static java.util.Objects.requireNonNull;
  * <p>
  * The estimate is linear: a task that completed a fraction {@code f} of its drivers in {@code t} needs about
  * {@code t × (1 − f) / f} more, multiplied by {@code estimateFactor} because drivers late in a task are often
- * slower and splits may still arrive. When no driver is queued, all that is left runs in drivers that are already
- * running; the task ends when the one running longest does, and the remaining time is taken as at least how long that
- * one has been running (the median remaining time of work of unknown size that has run that long; not multiplied by
- * {@code estimateFactor}, which with a two-minute notice failed tasks that had run 40 s and were nearly done). Small
- * splits finishing first make the completed fraction overstate progress then; and while fewer drivers are done than
- * still run, the fraction understates it: drivers started together and run side by side end at about the same time,
- * so the first of three to finish says little about the other two beyond their own age, while the linear estimate
- * would take each of them as long as the first took again, one after another. Then the running drivers' age alone
- * counts.
+ * slower and splits may still arrive. When no driver is queued, all that is left runs in drivers that started
+ * no later than the task's last driver start and are not done yet; small splits finishing first make the completed
+ * fraction overstate progress then, so the remaining time is taken as at least how long those drivers have been
+ * running (the median remaining time of work of unknown size that has run that long; not multiplied by
+ * {@code estimateFactor}, which with a two-minute notice failed tasks that had run 40 s and were nearly done).
  * <p>
  * With no completed driver there is no rate to extrapolate, and Trino's statistics carry no split sizes, so the
  * same rule stands alone: each driver not done takes at least as long as the running ones have run so far, and the
@@ -92,7 +88,7 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
                 .toList();
         if (inputs.isEmpty()) {
             // No pipeline statistics (a summarized read), or its input is all read: the task's own counts.
-            Estimate estimate = estimate(running, task.completedDrivers(), task.totalDrivers(), task.queuedDrivers(), task.lastDriverStartedAt(), Optional.empty(), now);
+            Estimate estimate = estimate(running, task.completedDrivers(), task.totalDrivers(), task.queuedDrivers(), task.lastDriverStartedAt(), now);
             return judge(task, estimate.describe("", running, left), estimate.remaining(), left);
         }
         // The task ends when its slowest input pipeline does; the pipelines fed by them end soon after.
@@ -107,8 +103,7 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
                                 input.pipelineId(), input.totalDrivers(), task.completedDrivers(), task.totalDrivers()));
             }
             Duration pipelineRunning = runningSince(input.firstStartedAt(), now).orElse(running);
-            Estimate estimate = estimate(pipelineRunning, input.completedDrivers(), input.totalDrivers(), input.queuedDrivers(), input.lastStartedAt(),
-                    input.oldestRunningStartedAt(), now);
+            Estimate estimate = estimate(pipelineRunning, input.completedDrivers(), input.totalDrivers(), input.queuedDrivers(), input.lastStartedAt(), now);
             if (slowest == null || estimate.remaining().compareTo(slowest.remaining()) > 0) {
                 slowest = estimate;
                 described = estimate.describe("pipeline " + input.pipelineId() + ": ", pipelineRunning, left);
@@ -130,14 +125,7 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
         return new TaskDecision(task.taskId(), TaskDecision.Action.FAIL_EARLY, progress);
     }
 
-    /**
-     * @param lastDriverStartedAt when the latest started driver started: with none queued, the in-flight drivers have
-     * run at least that long
-     * @param oldestRunningStartedAt when the earliest started driver still running started, when known: with none
-     * queued, the task ends no sooner than it
-     */
-    private Estimate estimate(Duration running, int completed, int total, int queued, Optional<Instant> lastDriverStartedAt, Optional<Instant> oldestRunningStartedAt,
-            Instant now)
+    private Estimate estimate(Duration running, int completed, int total, int queued, Optional<Instant> lastDriverStartedAt, Instant now)
     {
         if (completed <= 0) {
             // No rate: the running drivers need about as long again as they have run, the queued ones as long each.
@@ -151,24 +139,12 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
         double fraction = Math.min(1.0, (double) completed / total);
         Duration linear = Duration.ofNanos((long) (running.toNanos() * (1 - fraction) / fraction));
         Duration inFlight = Duration.ZERO;
-        int left = total - completed;
-        if (queued == 0 && completed < total) {
-            Optional<Instant> longestRunning = oldestRunningStartedAt.or(() -> lastDriverStartedAt);
-            if (longestRunning.isPresent()) {
-                inFlight = Duration.between(longestRunning.get(), now);
-                if (inFlight.isNegative()) {
-                    inFlight = Duration.ZERO;
-                }
-            }
-            if (oldestRunningStartedAt.isPresent() && completed < left) {
-                return new Estimate(completed, total, inFlight,
-                        " (the %d drivers left all running, the longest for %s s; fewer done than running, so their age counts, not the fraction done)"
-                                .formatted(left, seconds(inFlight)));
-            }
+        if (queued == 0 && completed < total && lastDriverStartedAt.isPresent()) {
+            inFlight = Duration.between(lastDriverStartedAt.get(), now);
         }
         Duration pessimisticLinear = Duration.ofNanos((long) (linear.toNanos() * estimateFactor));
         boolean inFlightDominates = inFlight.compareTo(pessimisticLinear) > 0;
-        String basis = inFlightDominates ? " (the last %d drivers have run %s s)".formatted(left, seconds(inFlight)) : "";
+        String basis = inFlightDominates ? " (the last %d drivers have run %s s)".formatted(total - completed, seconds(inFlight)) : "";
         return new Estimate(completed, total, inFlightDominates ? inFlight : pessimisticLinear, basis);
     }
 

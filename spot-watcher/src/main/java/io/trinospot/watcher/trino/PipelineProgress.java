@@ -12,8 +12,6 @@ import static java.util.Objects.requireNonNull;
  * another pipeline of the same task: its drivers carry the task's progress, the others end soon after them
  * @param firstStartedAt when its first driver started, if any has
  * @param lastStartedAt when its most recently started driver started, if any has
- * @param oldestRunningStartedAt when the earliest started of its drivers still running started, if the read listed
- * them (a worker lists a pipeline's live drivers, not its finished ones)
  */
 public record PipelineProgress(
         int pipelineId,
@@ -22,20 +20,12 @@ public record PipelineProgress(
         int queuedDrivers,
         int completedDrivers,
         Optional<Instant> firstStartedAt,
-        Optional<Instant> lastStartedAt,
-        Optional<Instant> oldestRunningStartedAt)
+        Optional<Instant> lastStartedAt)
 {
     public PipelineProgress
     {
         requireNonNull(firstStartedAt, "firstStartedAt is null");
         requireNonNull(lastStartedAt, "lastStartedAt is null");
-        requireNonNull(oldestRunningStartedAt, "oldestRunningStartedAt is null");
-    }
-
-    public PipelineProgress(int pipelineId, boolean input, int totalDrivers, int queuedDrivers, int completedDrivers, Optional<Instant> firstStartedAt,
-            Optional<Instant> lastStartedAt)
-    {
-        this(pipelineId, input, totalDrivers, queuedDrivers, completedDrivers, firstStartedAt, lastStartedAt, Optional.empty());
     }
 
     /** Has drivers, not all done. A pipeline without drivers tells nothing of the task's progress. */

@@ -47,7 +47,6 @@ public final class TrinoWorkerClient
             "totalDrivers", "queuedDrivers", "runningDrivers", "blockedDrivers", "completedDrivers");
     private static final Set<String> PIPELINE_STATS = Set.of("pipelineId", "inputPipeline", "firstStartTime", "lastStartTime",
             "totalDrivers", "queuedDrivers", "completedDrivers");
-    private static final Set<String> DRIVER_STATS = Set.of("startTime");
     private static final Pattern AIRLIFT_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)");
 
     private final URI baseUri;
@@ -288,10 +287,8 @@ public final class TrinoWorkerClient
             return;
         }
         while (parser.nextToken() == JsonToken.START_OBJECT) {
-            // Skips operatorSummaries and, of the live drivers' own statistics (the bulk of a pipeline's entry), keeps
-            // only when each started.
-            List<Instant> driverStarts = new ArrayList<>();
-            Map<String, JsonNode> pipeline = scalars(parser, PIPELINE_STATS, Map.of("drivers", driversParser -> parseDriverStarts(driversParser, driverStarts)));
+            // Skips operatorSummaries and the running drivers' own statistics, the bulk of a pipeline's entry.
+            Map<String, JsonNode> pipeline = scalars(parser, PIPELINE_STATS, Map.of());
             pipelines.add(new PipelineProgress(
                     intValue(pipeline.get("pipelineId")),
                     pipeline.containsKey("inputPipeline") && pipeline.get("inputPipeline").asBoolean(),
@@ -299,21 +296,7 @@ public final class TrinoWorkerClient
                     intValue(pipeline.get("queuedDrivers")),
                     intValue(pipeline.get("completedDrivers")),
                     instant(pipeline.get("firstStartTime")),
-                    instant(pipeline.get("lastStartTime")),
-                    driverStarts.stream().min(Instant::compareTo)));
-        }
-    }
-
-    // stats.pipelines[].drivers, the parser on its value: the live drivers; a queued one has no startTime yet.
-    private static void parseDriverStarts(JsonParser parser, List<Instant> starts)
-            throws IOException
-    {
-        if (parser.currentToken() != JsonToken.START_ARRAY) {
-            parser.skipChildren();
-            return;
-        }
-        while (parser.nextToken() == JsonToken.START_OBJECT) {
-            instant(scalars(parser, DRIVER_STATS).get("startTime")).ifPresent(starts::add);
+                    instant(pipeline.get("lastStartTime"))));
         }
     }
 

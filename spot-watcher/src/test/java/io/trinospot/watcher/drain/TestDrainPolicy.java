@@ -184,43 +184,6 @@ class TestDrainPolicy
     }
 
     @Test
-    void driversRunningSideBySideAreJudgedByTheirAgeNotTheFractionDone()
-    {
-        // A scan of three files, its three drivers started together 28 s ago; one has just finished, 82 s to the cutoff.
-        // Linear, the other two would need 2 x 28 s x 1.5 = 84 s; running side by side, they need about their age.
-        Instant now = DEADLINE.minusSeconds(97);
-        Instant started = now.minusSeconds(28);
-        PipelineProgress scan = new PipelineProgress(0, true, 3, 0, 1, Optional.of(started), Optional.of(started.plusMillis(5)), Optional.of(started));
-        TaskDecision decision = policy.decide(List.of(withPipelines(task("p3", "RUNNING", 28, 3, 1), List.of(scan))), now, DEADLINE).getFirst();
-        assertThat(decision.action()).isEqualTo(LET_FINISH);
-        assertThat(decision.reason()).contains("1/3 drivers done in 28.0 s, about 28.0 s to go (the 2 drivers left all running, the longest for 28.0 s");
-        // Without the live drivers' starts (an older read) the linear estimate stands and fails it.
-        PipelineProgress unlisted = new PipelineProgress(0, true, 3, 0, 1, Optional.of(started), Optional.of(started.plusMillis(5)));
-        assertThat(policy.decide(List.of(withPipelines(task("p4", "RUNNING", 28, 3, 1), List.of(unlisted))), now, DEADLINE).getFirst().action()).isEqualTo(FAIL_EARLY);
-        // Their age still has to fit: 25 s to the cutoff.
-        Instant late = DEADLINE.minusSeconds(40);
-        PipelineProgress older = new PipelineProgress(0, true, 3, 0, 1, Optional.of(late.minusSeconds(28)), Optional.of(late.minusSeconds(28)), Optional.of(late.minusSeconds(28)));
-        assertThat(policy.decide(List.of(withPipelines(task("p5", "RUNNING", 28, 3, 1), List.of(older))), late, DEADLINE).getFirst().action()).isEqualTo(FAIL_EARLY);
-    }
-
-    @Test
-    void theLongestRunningDriverBoundsATasksTail()
-    {
-        // 8 of 12 drivers done in 12 s, none queued; the last one started a second ago, but one has run since the start:
-        // the task ends no sooner than about 12 s from now (its age), which does not fit the 10 s left, although the
-        // linear estimate (9 s) and the youngest driver's age (1 s) would.
-        Instant now = DEADLINE.minusSeconds(25);
-        Instant started = now.minusSeconds(12);
-        PipelineProgress tail = new PipelineProgress(0, true, 12, 0, 8, Optional.of(started), Optional.of(now.minusSeconds(1)), Optional.of(started));
-        TaskDecision decision = policy.decide(List.of(withPipelines(task("tail", "RUNNING", 12, 12, 8), List.of(tail))), now, DEADLINE).getFirst();
-        assertThat(decision.action()).isEqualTo(FAIL_EARLY);
-        assertThat(decision.reason()).contains("about 12.0 s to go (the last 4 drivers have run 12.0 s)");
-        // All four running ones started a second ago: the linear estimate stands, and fits.
-        PipelineProgress fresh = new PipelineProgress(0, true, 12, 0, 8, Optional.of(started), Optional.of(now.minusSeconds(1)), Optional.of(now.minusSeconds(1)));
-        assertThat(policy.decide(List.of(withPipelines(task("fresh", "RUNNING", 12, 12, 8), List.of(fresh))), now, DEADLINE).getFirst().action()).isEqualTo(LET_FINISH);
-    }
-
-    @Test
     void slowestInputPipelineDecides()
     {
         // Pipeline 0 is nearly done; pipeline 1 has done 1 of 10 drivers in 30 s: about 270 s to go.

@@ -88,7 +88,7 @@ class TestTrinoWorkerClient
             throws Exception
     {
         // A running task's TaskInfo, not summarized: stats.pipelines with each pipeline's operator summaries and
-        // running drivers (trimmed here), of which the client keeps only when each live driver started.
+        // running drivers (trimmed here), which the client skips.
         worker.taskListJson = """
                 [{"taskStatus":{"taskId":"20261122_100000_00001_abcde.1.0.0","state":"RUNNING"},
                   "stats":{"firstStartTime":"2026-11-22T09:59:51.500Z","elapsedTime":"10.00s","totalDrivers":28,"completedDrivers":24,
@@ -97,9 +97,7 @@ class TestTrinoWorkerClient
                               "inputPipeline":true,"outputPipeline":true,"totalDrivers":4,"queuedDrivers":0,"queuedPartitionedDrivers":0,
                               "runningDrivers":4,"blockedDrivers":0,"completedDrivers":0,
                               "operatorSummaries":[{"operatorType":"ScanFilterAndProjectOperator","inputPositions":100}],
-                              "drivers":[{"createTime":"2026-11-22T09:59:52.000Z","startTime":"2026-11-22T09:59:52.050Z","operatorStats":[{"operatorType":"X"}]},
-                                         {"createTime":"2026-11-22T09:59:52.000Z","startTime":"2026-11-22T09:59:52.010Z","elapsedTime":"8.00s","operatorStats":[]},
-                                         {"createTime":"2026-11-22T09:59:52.000Z","startTime":null,"operatorStats":[]}]},
+                              "drivers":[{"createTime":"2026-11-22T09:59:52.000Z","operatorStats":[{"operatorType":"X"}]}]},
                              {"pipelineId":1,"firstStartTime":"2026-11-22T09:59:51.500Z","lastStartTime":"2026-11-22T09:59:51.600Z",
                               "inputPipeline":true,"outputPipeline":false,"totalDrivers":24,"queuedDrivers":0,"completedDrivers":24,
                               "operatorSummaries":[],"drivers":[]},
@@ -110,9 +108,7 @@ class TestTrinoWorkerClient
         assertThat(task.state()).isEqualTo("RUNNING");
         assertThat(task.completedDrivers()).isEqualTo(24);
         assertThat(task.pipelines()).containsExactly(
-                // the earliest start among the listed drivers; the one without a start is queued
-                new PipelineProgress(0, true, 4, 0, 0, Optional.of(Instant.parse("2026-11-22T09:59:52.000Z")), Optional.of(Instant.parse("2026-11-22T09:59:52.100Z")),
-                        Optional.of(Instant.parse("2026-11-22T09:59:52.010Z"))),
+                new PipelineProgress(0, true, 4, 0, 0, Optional.of(Instant.parse("2026-11-22T09:59:52.000Z")), Optional.of(Instant.parse("2026-11-22T09:59:52.100Z"))),
                 new PipelineProgress(1, true, 24, 0, 24, Optional.of(Instant.parse("2026-11-22T09:59:51.500Z")), Optional.of(Instant.parse("2026-11-22T09:59:51.600Z"))),
                 new PipelineProgress(2, false, 0, 0, 0, Optional.empty(), Optional.empty()));
         assertThat(client.task("20261122_100000_00001_abcde.9.0.0")).as("a task the worker no longer has").isEmpty();
