@@ -33,6 +33,12 @@ import static java.util.Objects.requireNonNull;
  * When the snapshot has the task's pipelines, the estimate is made per pipeline that reads the task's input, and the
  * slowest one counts: a join whose build side is done shows most of its drivers completed while its probe side, which
  * reads most of the data, may have just begun.
+ * <p>
+ * Where the pipeline scans a table and the planner's estimate of the rows that scan gives this task is known (the
+ * task is its stage's only one), progress is the rows read against that estimate, and the remaining time is the linear
+ * extrapolation of it, times {@code estimateFactor}: that holds from the first second on and whatever the splits'
+ * sizes, where driver counts tell nothing before a driver is done and mislead when a few drivers of unequal size run
+ * side by side. A read that has passed the estimate falls back to the driver counts.
  *
  * @param estimateFactor at least 1; how pessimistic to be about the remaining time
  */
@@ -103,7 +109,8 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
                                 input.pipelineId(), input.totalDrivers(), task.completedDrivers(), task.totalDrivers()));
             }
             Duration pipelineRunning = runningSince(input.firstStartedAt(), now).orElse(running);
-            Estimate estimate = estimate(pipelineRunning, input.completedDrivers(), input.totalDrivers(), input.queuedDrivers(), input.lastStartedAt(), now);
+            Estimate estimate = byRows(pipelineRunning, input)
+                    .orElseGet(() -> estimate(pipelineRunning, input.completedDrivers(), input.totalDrivers(), input.queuedDrivers(), input.lastStartedAt(), now));
             if (slowest == null || estimate.remaining().compareTo(slowest.remaining()) > 0) {
                 slowest = estimate;
                 described = estimate.describe("pipeline " + input.pipelineId() + ": ", pipelineRunning, left);
@@ -146,6 +153,23 @@ public record DrainPolicy(Duration safetyMargin, double estimateFactor)
         boolean inFlightDominates = inFlight.compareTo(pessimisticLinear) > 0;
         String basis = inFlightDominates ? " (the last %d drivers have run %s s)".formatted(total - completed, seconds(inFlight)) : "";
         return new Estimate(completed, total, inFlightDominates ? inFlight : pessimisticLinear, basis);
+    }
+
+    // The rows read against the rows the planner expects the task's scan to read, when both are known and the read is
+    // under way and short of the estimate (an estimate already passed is wrong, and says nothing of what is left).
+    private Optional<Estimate> byRows(Duration running, PipelineProgress input)
+    {
+        if (input.expectedRows().isEmpty() || input.processedRows() <= 0 || running.isZero()) {
+            return Optional.empty();
+        }
+        double expected = input.expectedRows().getAsDouble();
+        double fraction = input.processedRows() / expected;
+        if (!(fraction < 1.0)) {
+            return Optional.empty();
+        }
+        Duration remaining = Duration.ofNanos((long) (running.toNanos() * (1 - fraction) / fraction * estimateFactor));
+        String basis = " (%d of about %.0f rows read, by the planner's estimate of its scan)".formatted(input.processedRows(), expected);
+        return Optional.of(new Estimate(input.completedDrivers(), input.totalDrivers(), remaining, basis));
     }
 
     private record Estimate(int completed, int total, Duration remaining, String basis)

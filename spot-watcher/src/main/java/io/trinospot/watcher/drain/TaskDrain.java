@@ -1,6 +1,8 @@
 package io.trinospot.watcher.drain;
 
 import io.trinospot.watcher.status.WatcherMetrics;
+import io.trinospot.watcher.trino.PipelineProgress;
+import io.trinospot.watcher.trino.QueryEstimates;
 import io.trinospot.watcher.trino.TaskSnapshot;
 import io.trinospot.watcher.trino.TrinoWorkerException;
 import io.trinospot.watcher.trino.WorkerApi;
@@ -10,11 +12,13 @@ import java.net.ConnectException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -31,6 +35,8 @@ final class TaskDrain
     private static final System.Logger LOG = System.getLogger(TaskDrain.class.getName());
 
     private static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(5);
+    // The planner's estimates are asked once per query, on the drain's thread: worth a moment, not a missed cutoff.
+    private static final Duration ESTIMATES_BUDGET = Duration.ofSeconds(2);
     // Done states a fail request does not change: the task was not failed by us.
     private static final Set<String> ENDED_OTHERWISE = Set.of("FINISHED", "CANCELED", "ABORTED");
 
@@ -44,6 +50,9 @@ final class TaskDrain
     private final Set<String> held = new HashSet<>();
     // Tasks not yet done as of the last read, by id, in listing order.
     private final Map<String, TaskSnapshot> live = new LinkedHashMap<>();
+    // By query id, asked once: empty when the coordinator could not tell.
+    private final Map<String, Optional<QueryEstimates>> estimates = new HashMap<>();
+    private boolean estimatesFailed;
     private final InstantSource clock;
     private Instant nextDiscovery = Instant.MIN;
     private final Duration earlyFailDelay;
@@ -297,6 +306,57 @@ final class TaskDrain
     }
 
     /**
+     * The task with the planner's estimate of the rows each of its table scans gives it, where the coordinator knows
+     * one (see {@link QueryEstimates#scanRowsOfOnlyTask}); the task as read otherwise.
+     */
+    private TaskSnapshot withScanEstimates(TaskSnapshot task)
+    {
+        if (task.pipelines().stream().noneMatch(pipeline -> pipeline.input() && pipeline.scanNode().isPresent())) {
+            return task;
+        }
+        // <query id>.<stage>.<partition>.<attempt>
+        String[] id = task.taskId().split("\\.");
+        if (id.length != 4 || !id[1].chars().allMatch(Character::isDigit)) {
+            return task;
+        }
+        Optional<QueryEstimates> query = estimates.computeIfAbsent(id[0], this::askEstimates);
+        if (query.isEmpty()) {
+            return task;
+        }
+        int stage = Integer.parseInt(id[1]);
+        return task.withPipelines(task.pipelines().stream().map(pipeline -> withScanEstimate(pipeline, query.get(), stage)).toList());
+    }
+
+    private static PipelineProgress withScanEstimate(PipelineProgress pipeline, QueryEstimates query, int stage)
+    {
+        if (pipeline.scanNode().isEmpty()) {
+            return pipeline;
+        }
+        OptionalDouble rows = query.scanRowsOfOnlyTask(stage, pipeline.scanNode().get());
+        return rows.isPresent() ? pipeline.withExpectedRows(rows.getAsDouble()) : pipeline;
+    }
+
+    private Optional<QueryEstimates> askEstimates(String queryId)
+    {
+        Duration toCutoff = Duration.between(clock.instant(), policy.cutoff(deadline));
+        if (!toCutoff.isPositive()) {
+            return Optional.empty();
+        }
+        try {
+            return worker.queryEstimates(queryId, toCutoff.compareTo(ESTIMATES_BUDGET) < 0 ? toCutoff : ESTIMATES_BUDGET);
+        }
+        catch (TrinoWorkerException e) {
+            metrics.trinoError("query-estimates");
+            if (!estimatesFailed) {
+                estimatesFailed = true;
+                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot read the planner''s estimates of query {1} from the coordinator ({2}); its tasks are judged by their driver counts",
+                        cause, queryId, e.getMessage());
+            }
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Refreshes {@link #live}, from the full list or task by task.
      *
      * @return false when the worker has exited
@@ -370,7 +430,7 @@ final class TaskDrain
 
     private void decide(Instant now)
     {
-        List<TaskSnapshot> tasks = List.copyOf(live.values());
+        List<TaskSnapshot> tasks = live.values().stream().map(this::withScanEstimates).toList();
         for (TaskDecision decision : policy.decide(tasks, now, deadline)) {
             if (failed.contains(decision.taskId())) {
                 continue;

@@ -1,5 +1,6 @@
 package io.trinospot.watcher.trino;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -10,6 +11,7 @@ import javax.net.ssl.SSLException;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -198,6 +200,37 @@ public final class CoordinatorClient
             throw new TrinoWorkerException("coordinator answered an unexpected count: " + abbreviate(rows.toString()));
         }
         return rows.getFirst().get(0).intValue();
+    }
+
+    /**
+     * The planner's estimates of a running query's stages, from its QueryInfo ({@code GET /v1/query/{queryId}}, read
+     * as a stream; see {@link QueryInfoReader}). Any user may read the queries it may see; one that may not gets an
+     * error, as for an unknown query.
+     */
+    public QueryEstimates queryEstimates(String queryId, Duration budget)
+            throws TrinoWorkerException
+    {
+        requireNonNull(queryId, "queryId is null");
+        URI uri = URI.create(coordinatorUri + "/v1/query/" + URLEncoder.encode(queryId, StandardCharsets.UTF_8));
+        Duration timeout = budget.compareTo(requestTimeout) < 0 ? budget : requestTimeout;
+        Map<String, String> headers = headers();
+        headers.put("Accept", "application/json");
+        try {
+            return http().exchange(uri, "GET", headers, null, timeout, timeout, answer -> {
+                if (answer.status() != 200) {
+                    throw new IOException("answered " + answer.status() + (answer.status() == 403 ? " (user " + user + " may not see that query)" : ""));
+                }
+                try (JsonParser parser = JSON.getFactory().createParser(answer.body())) {
+                    return QueryInfoReader.read(parser);
+                }
+                catch (IllegalArgumentException e) {
+                    throw new IOException("unreadable QueryInfo: " + e.getMessage(), e);
+                }
+            });
+        }
+        catch (IOException e) {
+            throw new TrinoWorkerException("GET " + uri + ": " + e.getMessage(), e);
+        }
     }
 
     // Runs one small query to its end, within the question's budget, and returns its rows.

@@ -63,6 +63,13 @@ public final class DryRunWorkerApi
     }
 
     @Override
+    public Optional<QueryEstimates> queryEstimates(String queryId, Duration budget)
+            throws TrinoWorkerException
+    {
+        return delegate.queryEstimates(queryId, budget);
+    }
+
+    @Override
     public int otherActiveWorkers()
             throws TrinoWorkerException
     {

@@ -241,6 +241,16 @@ public final class LazyWorkerApi
     }
 
     @Override
+    public Optional<QueryEstimates> queryEstimates(String queryId, Duration budget)
+            throws TrinoWorkerException
+    {
+        if (resolved().noCoordinator().isPresent()) {
+            return Optional.empty();
+        }
+        return call(client -> client.queryEstimates(queryId, budget));
+    }
+
+    @Override
     public int otherActiveWorkers()
             throws TrinoWorkerException
     {

@@ -53,6 +53,12 @@ public record TaskSnapshot(
         this(taskId, state, startedAt, elapsed, totalDrivers, queuedDrivers, runningDrivers, blockedDrivers, completedDrivers, Optional.empty());
     }
 
+    public TaskSnapshot withPipelines(List<PipelineProgress> replaced)
+    {
+        return new TaskSnapshot(taskId, state, startedAt, elapsed, totalDrivers, queuedDrivers, runningDrivers, blockedDrivers, completedDrivers, lastDriverStartedAt,
+                replaced);
+    }
+
     /** Finished or on its way out: nothing to decide. */
     public boolean isDone()
     {

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +47,8 @@ public final class TrinoWorkerClient
     private static final Set<String> TASK_STATS = Set.of("createTime", "firstStartTime", "lastStartTime", "elapsedTime",
             "totalDrivers", "queuedDrivers", "runningDrivers", "blockedDrivers", "completedDrivers");
     private static final Set<String> PIPELINE_STATS = Set.of("pipelineId", "inputPipeline", "firstStartTime", "lastStartTime",
-            "totalDrivers", "queuedDrivers", "completedDrivers");
+            "totalDrivers", "queuedDrivers", "completedDrivers", "processedInputPositions");
+    private static final Set<String> OPERATOR_STATS = Set.of("sourceId");
     private static final Pattern AIRLIFT_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)");
 
     private final URI baseUri;
@@ -156,6 +158,16 @@ public final class TrinoWorkerClient
                 return "UNKNOWN";
             }
         });
+    }
+
+    @Override
+    public Optional<QueryEstimates> queryEstimates(String queryId, Duration budget)
+            throws TrinoWorkerException
+    {
+        if (coordinator.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(coordinator.get().queryEstimates(queryId, budget));
     }
 
     @Override
@@ -287,8 +299,10 @@ public final class TrinoWorkerClient
             return;
         }
         while (parser.nextToken() == JsonToken.START_OBJECT) {
-            // Skips operatorSummaries and the running drivers' own statistics, the bulk of a pipeline's entry.
-            Map<String, JsonNode> pipeline = scalars(parser, PIPELINE_STATS, Map.of());
+            // Skips the running drivers' own statistics, the bulk of a pipeline's entry, and of the operator summaries
+            // keeps only the table scan's plan node (the source operator's sourceId; other operators have none).
+            List<String> scanNodes = new ArrayList<>();
+            Map<String, JsonNode> pipeline = scalars(parser, PIPELINE_STATS, Map.of("operatorSummaries", summaries -> parseScanNodes(summaries, scanNodes)));
             pipelines.add(new PipelineProgress(
                     intValue(pipeline.get("pipelineId")),
                     pipeline.containsKey("inputPipeline") && pipeline.get("inputPipeline").asBoolean(),
@@ -296,7 +310,26 @@ public final class TrinoWorkerClient
                     intValue(pipeline.get("queuedDrivers")),
                     intValue(pipeline.get("completedDrivers")),
                     instant(pipeline.get("firstStartTime")),
-                    instant(pipeline.get("lastStartTime"))));
+                    instant(pipeline.get("lastStartTime")),
+                    Optional.ofNullable(pipeline.get("processedInputPositions")).map(JsonNode::asLong).orElse(0L),
+                    scanNodes.stream().findFirst(),
+                    OptionalDouble.empty()));
+        }
+    }
+
+    // stats.pipelines[].operatorSummaries, the parser on its value.
+    private static void parseScanNodes(JsonParser parser, List<String> scanNodes)
+            throws IOException
+    {
+        if (parser.currentToken() != JsonToken.START_ARRAY) {
+            parser.skipChildren();
+            return;
+        }
+        while (parser.nextToken() == JsonToken.START_OBJECT) {
+            JsonNode sourceId = scalars(parser, OPERATOR_STATS).get("sourceId");
+            if (sourceId != null && sourceId.isTextual()) {
+                scanNodes.add(sourceId.asText());
+            }
         }
     }
 

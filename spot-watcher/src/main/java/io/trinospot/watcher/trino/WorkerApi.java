@@ -52,6 +52,18 @@ public interface WorkerApi
             throws TrinoWorkerException;
 
     /**
+     * What the coordinator's planner expects of a query's stages ({@code GET /v1/query/{queryId}}), for judging how far
+     * a task of it has read. Empty when there is no coordinator to ask.
+     *
+     * @param budget how long the question may take in all
+     */
+    default Optional<QueryEstimates> queryEstimates(String queryId, Duration budget)
+            throws TrinoWorkerException
+    {
+        return Optional.empty();
+    }
+
+    /**
      * How many workers other than this one the coordinator lists as {@code active} in {@code system.runtime.nodes}.
      *
      * @throws TrinoWorkerException when there is no coordinator to ask (not configured) or it cannot answer

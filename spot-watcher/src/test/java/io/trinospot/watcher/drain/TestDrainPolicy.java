@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 
 import static io.trinospot.watcher.drain.TaskDecision.Action.FAIL_AT_CUTOFF;
 import static io.trinospot.watcher.drain.TaskDecision.Action.FAIL_EARLY;
@@ -181,6 +182,48 @@ class TestDrainPolicy
         TaskDecision waiting = policy.decide(List.of(withPipelines(scan, List.of(build, waitingProbe))), NOW, DEADLINE).getFirst();
         assertThat(waiting.action()).isEqualTo(FAIL_EARLY);
         assertThat(waiting.reason()).isEqualTo("pipeline 2 reads input and has started none of its 64 drivers (the task 8/12): little lost");
+    }
+
+    @Test
+    void aScanIsJudgedByTheRowsItHasReadAgainstThePlannersEstimate()
+    {
+        // The long-task benchmark's scan of inventory (11,745,000 rows, three files, one task), 10 s in with no driver
+        // done, 13 s to the cutoff of a 30 s notice. Driver counts say "about as long again" (10 s) and let it run;
+        // 1,028,192 rows of 11,745,000 read in 10 s say about 104 s more (x1.5: 156 s): it is failed at once.
+        Instant now = DEADLINE.minusSeconds(28);
+        Instant started = now.minusSeconds(10);
+        assertThat(decideScan(3, 0, started, 1_028_192, OptionalDouble.empty(), now).action()).isEqualTo(LET_FINISH);
+        TaskDecision young = decideScan(3, 0, started, 1_028_192, OptionalDouble.of(11_745_000), now);
+        assertThat(young.action()).isEqualTo(FAIL_EARLY);
+        assertThat(young.reason()).contains("0/3 drivers done in 10.0 s, about 156.3 s to go (1028192 of about 11745000 rows read, by the planner's estimate of its scan)");
+        // The same scan 57.6 s in, two of its files done, 9,247,418 rows read, 55.9 s to the cutoff of a two-minute
+        // notice: its last driver, on the biggest file, has run 57.6 s, which the driver counts take as the time it
+        // still needs, and fail it; the rows say about 23 s more, and it is let finish.
+        Instant later = DEADLINE.minusMillis(70_900);
+        Instant began = later.minusMillis(57_600);
+        assertThat(decideScan(3, 2, began, 9_247_418, OptionalDouble.empty(), later).action()).isEqualTo(FAIL_EARLY);
+        TaskDecision nearlyDone = decideScan(3, 2, began, 9_247_418, OptionalDouble.of(11_745_000), later);
+        assertThat(nearlyDone.action()).isEqualTo(LET_FINISH);
+        assertThat(nearlyDone.reason()).contains("about 23.3 s to go");
+    }
+
+    @Test
+    void aReadPastThePlannersEstimateFallsBackToDriverCounts()
+    {
+        // The estimate was low: 12,000,000 rows read of about 11,745,000. The driver counts decide (1 of 3 done in
+        // 20 s, the others running since the start: about 60 s, x1.5, does not fit 50 s).
+        Instant now = DEADLINE.minusSeconds(65);
+        TaskDecision decision = decideScan(3, 1, now.minusSeconds(20), 12_000_000, OptionalDouble.of(11_745_000), now);
+        assertThat(decision.action()).isEqualTo(FAIL_EARLY);
+        assertThat(decision.reason()).doesNotContain("planner").contains("1/3 drivers done in 20.0 s");
+    }
+
+    // A task whose one input pipeline scans a table, all its drivers started together at {@code started}.
+    private TaskDecision decideScan(int total, int completed, Instant started, long rowsRead, OptionalDouble expectedRows, Instant now)
+    {
+        PipelineProgress scan = new PipelineProgress(0, true, total, 0, completed, Optional.of(started), Optional.of(started), rowsRead, Optional.of("0"), expectedRows);
+        TaskSnapshot task = withPipelines(task("scan", "RUNNING", Duration.between(started, now).toSeconds(), total, completed), List.of(scan));
+        return policy.decide(List.of(task), now, DEADLINE).getFirst();
     }
 
     @Test

@@ -12,6 +12,7 @@ import io.trinospot.harness.logging.LogCapture;
 import io.trinospot.harness.time.ManualScheduler;
 import io.trinospot.watcher.trino.NodeState;
 import io.trinospot.watcher.trino.PipelineProgress;
+import io.trinospot.watcher.trino.QueryEstimates;
 import io.trinospot.watcher.trino.TaskSnapshot;
 import io.trinospot.watcher.trino.TrinoWorkerException;
 import io.trinospot.watcher.trino.WorkerApi;
@@ -25,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -109,6 +111,47 @@ class TestWorkerDrainHandler
         assertThat(worker.failed).containsExactly("join");
         assertThat(worker.messages.getFirst()).contains("pipeline 0: 0/16 drivers done", "1 running for 8.0 s, 15 queued behind them");
         assertThat(metrics.counter("trinospot_watcher_tasks_let_finish_total")).as("never judged on the list's counts").isZero();
+    }
+
+    @Test
+    void aScanIsJudgedByThePlannersEstimateAskedOncePerQuery()
+    {
+        // Inventory's scan 10 s in, no driver done, 1,028,192 of the 11,745,000 rows the planner expects read; a 30 s
+        // notice leaves 15 s to the cutoff. Its driver counts alone would let it run (about 10 s more).
+        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
+        worker.tasks = List.of(scanTask(taskId));
+        worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 11745000.0)))));
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(30)));
+        scheduler.runDue();
+        assertThat(worker.failed).containsExactly(taskId);
+        assertThat(worker.messages.getFirst()).contains("1028192 of about 11745000 rows read, by the planner's estimate of its scan");
+        scheduler.advance(Duration.ofSeconds(2));
+        assertThat(worker.estimateQuestions).containsExactly("20261203_104210_00082_n7r5v");
+    }
+
+    @Test
+    void withoutThePlannersEstimateAScanIsJudgedByItsDriverCounts()
+    {
+        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
+        worker.tasks = List.of(scanTask(taskId));
+        worker.estimatesError = new TrinoWorkerException("GET http://coordinator:8080/v1/query/20261203_104210_00082_n7r5v: answered 403");
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(30)));
+        scheduler.runDue();
+        scheduler.advance(Duration.ofSeconds(2));
+        assertThat(worker.failed).as("about 10 s more fits the 13 s left").isEmpty();
+        assertThat(metrics.counter("trinospot_watcher_tasks_let_finish_total")).isEqualTo(1);
+        assertThat(worker.estimateQuestions).as("asked once, not on every tick").containsExactly("20261203_104210_00082_n7r5v");
+        assertThat(metrics.render()).contains("trinospot_watcher_trino_errors_total{operation=\"query-estimates\"} 1");
+    }
+
+    // A scan of three files in one task, 10 s in, none done; its pipeline names its table scan, plan node "0".
+    private TaskSnapshot scanTask(String taskId)
+    {
+        Instant started = START.minusSeconds(10);
+        PipelineProgress scan = new PipelineProgress(0, true, 3, 0, 0, Optional.of(started), Optional.of(started), 1_028_192, Optional.of("0"), OptionalDouble.empty());
+        TaskSnapshot task = new TaskSnapshot(taskId, "RUNNING", Optional.of(started), Duration.ofSeconds(10), 3, 0, 3, 0, 0, Optional.of(started), List.of(scan));
+        worker.detailed.put(taskId, task);
+        return task;
     }
 
     @Test
@@ -927,6 +970,9 @@ class TestWorkerDrainHandler
         Duration coordinatorAnswersIn = Duration.ZERO;
         final List<Question> coordinatorBudgets = new ArrayList<>();
         int otherActiveWorkers = 5;
+        Optional<QueryEstimates> estimates = Optional.empty();
+        TrinoWorkerException estimatesError;
+        final List<String> estimateQuestions = new ArrayList<>();
         int activeWorkerQuestions;
         TrinoWorkerException activeWorkersError;
 
@@ -974,6 +1020,17 @@ class TestWorkerDrainHandler
                 readsWhenCoordinatorConfirmed = taskPolls + taskReads;
             }
             return state;
+        }
+
+        @Override
+        public Optional<QueryEstimates> queryEstimates(String queryId, Duration budget)
+                throws TrinoWorkerException
+        {
+            estimateQuestions.add(queryId);
+            if (estimatesError != null) {
+                throw estimatesError;
+            }
+            return estimates;
         }
 
         @Override

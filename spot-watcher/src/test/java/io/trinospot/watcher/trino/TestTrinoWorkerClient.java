@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -95,8 +96,10 @@ class TestTrinoWorkerClient
                            "pipelines":[
                              {"pipelineId":0,"firstStartTime":"2026-11-22T09:59:52.000Z","lastStartTime":"2026-11-22T09:59:52.100Z","lastEndTime":null,
                               "inputPipeline":true,"outputPipeline":true,"totalDrivers":4,"queuedDrivers":0,"queuedPartitionedDrivers":0,
-                              "runningDrivers":4,"blockedDrivers":0,"completedDrivers":0,
-                              "operatorSummaries":[{"operatorType":"ScanFilterAndProjectOperator","inputPositions":100}],
+                              "runningDrivers":4,"blockedDrivers":0,"completedDrivers":0,"processedInputPositions":26381,
+                              "operatorSummaries":[{"stageId":1,"pipelineId":0,"operatorId":0,"planNodeId":"43","sourceId":"0",
+                                                    "operatorType":"ScanFilterAndProjectOperator","inputPositions":26381},
+                                                   {"operatorId":1,"planNodeId":"237","sourceId":null,"operatorType":"AggregationOperator"}],
                               "drivers":[{"createTime":"2026-11-22T09:59:52.000Z","operatorStats":[{"operatorType":"X"}]}]},
                              {"pipelineId":1,"firstStartTime":"2026-11-22T09:59:51.500Z","lastStartTime":"2026-11-22T09:59:51.600Z",
                               "inputPipeline":true,"outputPipeline":false,"totalDrivers":24,"queuedDrivers":0,"completedDrivers":24,
@@ -108,7 +111,9 @@ class TestTrinoWorkerClient
         assertThat(task.state()).isEqualTo("RUNNING");
         assertThat(task.completedDrivers()).isEqualTo(24);
         assertThat(task.pipelines()).containsExactly(
-                new PipelineProgress(0, true, 4, 0, 0, Optional.of(Instant.parse("2026-11-22T09:59:52.000Z")), Optional.of(Instant.parse("2026-11-22T09:59:52.100Z"))),
+                // the scan's plan node is its source operator's sourceId; the rows read are the pipeline's
+                new PipelineProgress(0, true, 4, 0, 0, Optional.of(Instant.parse("2026-11-22T09:59:52.000Z")), Optional.of(Instant.parse("2026-11-22T09:59:52.100Z")),
+                        26381, Optional.of("0"), OptionalDouble.empty()),
                 new PipelineProgress(1, true, 24, 0, 24, Optional.of(Instant.parse("2026-11-22T09:59:51.500Z")), Optional.of(Instant.parse("2026-11-22T09:59:51.600Z"))),
                 new PipelineProgress(2, false, 0, 0, 0, Optional.empty(), Optional.empty()));
         assertThat(client.task("20261122_100000_00001_abcde.9.0.0")).as("a task the worker no longer has").isEmpty();
