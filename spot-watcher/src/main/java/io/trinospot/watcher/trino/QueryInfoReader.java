@@ -30,55 +30,45 @@ final class QueryInfoReader
             throw new IllegalArgumentException("expected a QueryInfo object");
         }
         Map<Integer, QueryEstimates.Stage> stages = new HashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            parser.nextToken();
-            if (field.equals("stages") && parser.currentToken() == JsonToken.START_OBJECT) {
-                readStagesObject(parser, stages);
-            }
-            else {
-                parser.skipChildren();
-            }
-        }
+        // stages: {"outputStageId": ..., "stages": [StageInfo, ...]}
+        fields(parser, field -> when(parser, field.equals("stages"), () -> fields(parser, inner -> when(parser, inner.equals("stages"), () -> elements(parser, () -> readStage(parser, stages))))));
         return new QueryEstimates(stages);
-    }
-
-    // stages: {"outputStageId": ..., "stages": [StageInfo, ...]}, the parser on its START_OBJECT.
-    private static void readStagesObject(JsonParser parser, Map<Integer, QueryEstimates.Stage> stages)
-            throws IOException
-    {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            parser.nextToken();
-            if (field.equals("stages") && parser.currentToken() == JsonToken.START_ARRAY) {
-                while (parser.nextToken() == JsonToken.START_OBJECT) {
-                    readStage(parser, stages);
-                }
-            }
-            else {
-                parser.skipChildren();
-            }
-        }
     }
 
     private static void readStage(JsonParser parser, Map<Integer, QueryEstimates.Stage> stages)
             throws IOException
     {
-        Integer stage = null;
+        Integer[] stage = {null};
         Map<String, Double> rows = new HashMap<>();
         Set<String> partitions = new HashSet<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
+        fields(parser, field -> {
             switch (field) {
-                case "stageId" -> stage = value == JsonToken.VALUE_STRING ? stageNumber(parser.getText()) : null;
-                case "plan" -> readPlan(parser, rows);
-                case "tasks" -> readTaskPartitions(parser, partitions);
+                case "stageId" -> stage[0] = parser.currentToken() == JsonToken.VALUE_STRING ? stageNumber(parser.getText()) : null;
+                // plan: {..., "statsAndCosts": {"stats": {"<node>": {"outputRowCount": n, ...}, ...}, "costs": ...}, ...}
+                case "plan" -> fields(parser, planField -> when(parser, planField.equals("statsAndCosts"), () -> fields(parser, part -> when(parser, part.equals("stats"),
+                        () -> fields(parser, node -> {
+                            double count = outputRowCount(parser);
+                            if (Double.isFinite(count) && count > 0) {
+                                rows.put(node, count);
+                            }
+                        })))));
+                // tasks: [TaskInfo, ...], each task id "<query>.<stage>.<partition>.<attempt>"
+                case "tasks" -> elements(parser, () -> fields(parser, taskField -> when(parser, taskField.equals("taskStatus"), () -> fields(parser, statusField -> {
+                    if (statusField.equals("taskId") && parser.currentToken() == JsonToken.VALUE_STRING) {
+                        String[] parts = parser.getText().split("\\.");
+                        if (parts.length == 4) {
+                            partitions.add(parts[2]);
+                        }
+                    }
+                    else {
+                        parser.skipChildren();
+                    }
+                }))));
                 default -> parser.skipChildren();
             }
-        }
-        if (stage != null) {
-            stages.put(stage, new QueryEstimates.Stage(partitions.size(), rows));
+        });
+        if (stage[0] != null) {
+            stages.put(stage[0], new QueryEstimates.Stage(partitions.size(), rows));
         }
     }
 
@@ -94,8 +84,37 @@ final class QueryInfoReader
         }
     }
 
-    // plan: {..., "statsAndCosts": {"stats": {"<node>": {"outputRowCount": n, ...}, ...}, "costs": ...}, ...}
-    private static void readPlan(JsonParser parser, Map<String, Double> rows)
+    // One node's PlanNodeStatsEstimate; NaN when unknown (Trino writes an unknown estimate as the text "NaN").
+    private static double outputRowCount(JsonParser parser)
+            throws IOException
+    {
+        double[] count = {Double.NaN};
+        fields(parser, field -> {
+            if (field.equals("outputRowCount") && parser.currentToken().isNumeric()) {
+                count[0] = parser.getDoubleValue();
+            }
+            else {
+                parser.skipChildren();
+            }
+        });
+        return count[0];
+    }
+
+    private interface Step
+    {
+        void run()
+                throws IOException;
+    }
+
+    private interface FieldStep
+    {
+        void run(String field)
+                throws IOException;
+    }
+
+    // The parser on an object's START_OBJECT: each field's name to the step, the parser on its value, which the step
+    // consumes. Anything but an object is skipped.
+    private static void fields(JsonParser parser, FieldStep step)
             throws IOException
     {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
@@ -105,81 +124,35 @@ final class QueryInfoReader
         while (parser.nextToken() == JsonToken.FIELD_NAME) {
             String field = parser.currentName();
             parser.nextToken();
-            if (!field.equals("statsAndCosts") || parser.currentToken() != JsonToken.START_OBJECT) {
-                parser.skipChildren();
-                continue;
-            }
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String part = parser.currentName();
-                parser.nextToken();
-                if (!part.equals("stats") || parser.currentToken() != JsonToken.START_OBJECT) {
-                    parser.skipChildren();
-                    continue;
-                }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String node = parser.currentName();
-                    parser.nextToken();
-                    double count = outputRowCount(parser);
-                    if (Double.isFinite(count) && count > 0) {
-                        rows.put(node, count);
-                    }
-                }
-            }
+            step.run(field);
         }
     }
 
-    // One node's PlanNodeStatsEstimate, the parser on its value; NaN when unknown (Trino writes an unknown estimate as "NaN").
-    private static double outputRowCount(JsonParser parser)
-            throws IOException
-    {
-        double count = Double.NaN;
-        if (parser.currentToken() != JsonToken.START_OBJECT) {
-            parser.skipChildren();
-            return count;
-        }
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (field.equals("outputRowCount") && value.isNumeric()) {
-                count = parser.getDoubleValue();
-            }
-            else {
-                parser.skipChildren();
-            }
-        }
-        return count;
-    }
-
-    // tasks: [TaskInfo, ...]; each task id is "<query>.<stage>.<partition>.<attempt>".
-    private static void readTaskPartitions(JsonParser parser, Set<String> partitions)
+    // The parser on an array's START_ARRAY: the step for each object in it, the parser on its START_OBJECT.
+    private static void elements(JsonParser parser, Step step)
             throws IOException
     {
         if (parser.currentToken() != JsonToken.START_ARRAY) {
             parser.skipChildren();
             return;
         }
-        while (parser.nextToken() == JsonToken.START_OBJECT) {
-            while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                String field = parser.currentName();
-                parser.nextToken();
-                if (!field.equals("taskStatus") || parser.currentToken() != JsonToken.START_OBJECT) {
-                    parser.skipChildren();
-                    continue;
-                }
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String statusField = parser.currentName();
-                    JsonToken value = parser.nextToken();
-                    if (statusField.equals("taskId") && value == JsonToken.VALUE_STRING) {
-                        String[] parts = parser.getText().split("\\.");
-                        if (parts.length == 4) {
-                            partitions.add(parts[2]);
-                        }
-                    }
-                    else {
-                        parser.skipChildren();
-                    }
-                }
+        for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+            if (token == null) {
+                throw new IOException("the answer ends inside an array");
             }
+            step.run();
+        }
+    }
+
+    // The value under the parser read by the step when wanted, else skipped.
+    private static void when(JsonParser parser, boolean wanted, Step step)
+            throws IOException
+    {
+        if (wanted) {
+            step.run();
+        }
+        else {
+            parser.skipChildren();
         }
     }
 }

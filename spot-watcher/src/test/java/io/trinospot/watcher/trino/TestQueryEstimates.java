@@ -126,15 +126,25 @@ class TestQueryEstimates
     @Test
     void anAnswerThatIsNotAQueryInfoIsAnError()
     {
+        answerWith("[1,2,3]");
+        assertThatThrownBy(() -> client().queryEstimates("q", Duration.ofSeconds(5)))
+                .isInstanceOf(TrinoWorkerException.class)
+                .hasMessageContaining("unreadable QueryInfo: expected a QueryInfo object");
+        // cut short inside the stages' array
+        answerWith(QUERY_INFO.substring(0, QUERY_INFO.indexOf("\"tasks\":[{\"taskStatus\":{\"taskId\":\"20261203_104210_00082_n7r5v.1.0.0\"") + 10));
+        assertThatThrownBy(() -> client().queryEstimates("q", Duration.ofSeconds(5)))
+                .isInstanceOf(TrinoWorkerException.class)
+                .hasMessageContaining("GET http://127.0.0.1:");
+    }
+
+    private void answerWith(String text)
+    {
         server.removeContext("/v1/query/");
         server.createContext("/v1/query/", exchange -> {
-            byte[] body = "[1,2,3]".getBytes(StandardCharsets.UTF_8);
+            byte[] body = text.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        assertThatThrownBy(() -> client().queryEstimates("q", Duration.ofSeconds(5)))
-                .isInstanceOf(TrinoWorkerException.class)
-                .hasMessageContaining("unreadable QueryInfo: expected a QueryInfo object");
     }
 }
