@@ -1,21 +1,11 @@
 package io.trinospot.watcher.trino;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.trinospot.watcher.config.CoordinatorSecurity;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,41 +21,28 @@ class TestCoordinatorAnnouncement
     private static final String CALL = "CALL spot.system.worker_shutting_down('worker-1')";
     private static final String SELECT = "SELECT state FROM system.runtime.nodes WHERE node_id = 'worker-1'";
 
-    private final List<String> statements = new CopyOnWriteArrayList<>();
-    private HttpServer server;
-    private volatile Function<String, String> answers;
-
-    @BeforeEach
-    void start()
-            throws IOException
-    {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/v1/statement", this::answer);
-        server.start();
-    }
+    private final StubCoordinator coordinator = new StubCoordinator();
 
     @AfterEach
     void stop()
     {
-        server.stop(0);
+        coordinator.close();
     }
 
-    private void answer(HttpExchange exchange)
-            throws IOException
+    // The statements the coordinator was asked, in order.
+    private List<String> statements()
     {
-        String sql = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        statements.add(sql);
-        byte[] body = answers.apply(sql).getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
+        return coordinator.requests().stream().filter(request -> request.path().equals("/v1/statement")).map(StubCoordinator.Request::body).toList();
+    }
+
+    private void answers(Function<String, String> bySql)
+    {
+        coordinator.answers(request -> new StubCoordinator.Reply(200, bySql.apply(request.body())));
     }
 
     private CoordinatorClient client(Optional<String> announceCatalog)
     {
-        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        return new CoordinatorClient(uri, "trino-spot-watcher", "worker-1", Duration.ofSeconds(5), CoordinatorSecurity.NONE, announceCatalog);
+        return coordinator.client(announceCatalog);
     }
 
     private static String finished(String data)
@@ -83,47 +60,47 @@ class TestCoordinatorAnnouncement
     void theAnnouncementTakenMeansTheWorkerIsNoLongerActive()
             throws Exception
     {
-        answers = sql -> sql.equals(CALL) ? finished(null) : failed("SYNTAX_ERROR", "unexpected " + sql);
+        answers(sql -> sql.equals(CALL) ? finished(null) : failed("SYNTAX_ERROR", "unexpected " + sql));
         assertThat(client(Optional.of("spot")).stateAfterShutdown(Duration.ofSeconds(5))).contains("shutting_down");
-        assertThat(statements).containsExactly(CALL);
+        assertThat(statements()).containsExactly(CALL);
     }
 
     @Test
     void aWorkerStillActiveAfterTheProceduresWaitReadsAsActive()
             throws Exception
     {
-        answers = sql -> failed("GENERIC_USER_ERROR", "worker_shutting_down: worker worker-1 is still active on this coordinator after 5000 ms");
+        answers(sql -> failed("GENERIC_USER_ERROR", "worker_shutting_down: worker worker-1 is still active on this coordinator after 5000 ms"));
         CoordinatorClient client = client(Optional.of("spot"));
         assertThat(client.stateAfterShutdown(Duration.ofSeconds(5))).contains("active");
         // asked again the next time, by announcing again
         assertThat(client.stateAfterShutdown(Duration.ofSeconds(5))).contains("active");
-        assertThat(statements).containsExactly(CALL, CALL);
+        assertThat(statements()).containsExactly(CALL, CALL);
     }
 
     @Test
     void withoutTheCatalogItAsksTheNodeTableFromThenOn()
             throws Exception
     {
-        answers = sql -> sql.equals(CALL) ? failed("CATALOG_NOT_FOUND", "Catalog 'spot' not found") : finished("[[\"shutting_down\"]]");
+        answers(sql -> sql.equals(CALL) ? failed("CATALOG_NOT_FOUND", "Catalog 'spot' not found") : finished("[[\"shutting_down\"]]"));
         CoordinatorClient client = client(Optional.of("spot"));
         assertThat(client.stateAfterShutdown(Duration.ofSeconds(5))).contains("shutting_down");
         assertThat(client.stateAfterShutdown(Duration.ofSeconds(5))).contains("shutting_down");
-        assertThat(statements).containsExactly(CALL, SELECT, SELECT);
+        assertThat(statements()).containsExactly(CALL, SELECT, SELECT);
     }
 
     @Test
     void withoutTheProcedureItAsksTheNodeTableToo()
             throws Exception
     {
-        answers = sql -> sql.equals(CALL) ? failed("PROCEDURE_NOT_FOUND", "Procedure not registered: system.worker_shutting_down") : finished("[[\"active\"]]");
+        answers(sql -> sql.equals(CALL) ? failed("PROCEDURE_NOT_FOUND", "Procedure not registered: system.worker_shutting_down") : finished("[[\"active\"]]"));
         assertThat(client(Optional.of("spot")).stateAfterShutdown(Duration.ofSeconds(5))).contains("active");
-        assertThat(statements).containsExactly(CALL, SELECT);
+        assertThat(statements()).containsExactly(CALL, SELECT);
     }
 
     @Test
     void anyOtherFailureIsAnErrorNamingIt()
     {
-        answers = sql -> failed("PERMISSION_DENIED", "Access Denied: Cannot execute procedure spot.system.worker_shutting_down");
+        answers(sql -> failed("PERMISSION_DENIED", "Access Denied: Cannot execute procedure spot.system.worker_shutting_down"));
         assertThatThrownBy(() -> client(Optional.of("spot")).stateAfterShutdown(Duration.ofSeconds(5)))
                 .isInstanceOf(TrinoWorkerException.class)
                 .hasMessageContaining("PERMISSION_DENIED")
@@ -134,8 +111,8 @@ class TestCoordinatorAnnouncement
     void withAnnouncementsOffOnlyTheNodeTableIsAsked()
             throws Exception
     {
-        answers = sql -> finished("[[\"active\"]]");
+        answers(sql -> finished("[[\"active\"]]"));
         assertThat(client(Optional.empty()).stateAfterShutdown(Duration.ofSeconds(5))).contains("active");
-        assertThat(statements).containsExactly(SELECT);
+        assertThat(statements()).containsExactly(SELECT);
     }
 }

@@ -1,22 +1,11 @@
 package io.trinospot.watcher.trino;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import io.trinospot.watcher.config.CoordinatorSecurity;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,48 +44,31 @@ class TestQueryEstimates
              "warnings":[],"retryPolicy":"TASK","pruned":false}
             """;
 
-    private final List<String> paths = new CopyOnWriteArrayList<>();
-    private HttpServer server;
-    private volatile int status = 200;
-
-    @BeforeEach
-    void start()
-            throws IOException
-    {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/v1/query/", this::answer);
-        server.start();
-    }
+    private final StubCoordinator coordinator = new StubCoordinator();
 
     @AfterEach
     void stop()
     {
-        server.stop(0);
+        coordinator.close();
     }
 
-    private void answer(HttpExchange exchange)
-            throws IOException
+    private void answerWith(int status, String json)
     {
-        paths.add(exchange.getRequestURI().getPath() + " as " + exchange.getRequestHeaders().getFirst("X-Trino-User"));
-        byte[] body = (status == 200 ? QUERY_INFO : "{\"error\":\"no\"}").getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
+        coordinator.answers(request -> new StubCoordinator.Reply(status, json));
     }
 
     private CoordinatorClient client()
     {
-        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        return new CoordinatorClient(uri, "trino-spot-watcher", "worker-1", Duration.ofSeconds(5), CoordinatorSecurity.NONE, Optional.empty());
+        return coordinator.client(Optional.empty());
     }
 
     @Test
     void readsEachStagesRowEstimatesAndPartitions()
             throws Exception
     {
+        answerWith(200, QUERY_INFO);
         QueryEstimates estimates = client().queryEstimates("20261203_104210_00082_n7r5v", Duration.ofSeconds(5));
-        assertThat(paths).containsExactly("/v1/query/20261203_104210_00082_n7r5v as trino-spot-watcher");
+        assertThat(coordinator.requests()).containsExactly(new StubCoordinator.Request("GET", "/v1/query/20261203_104210_00082_n7r5v", "trino-spot-watcher", ""));
         // stage 1: one partition (a failed attempt and its retry), its table scan expected to read 11,745,000 rows
         assertThat(estimates.stages().get(1)).isEqualTo(new QueryEstimates.Stage(1, java.util.Map.of("0", 11745000.0, "641", 11902502.250203658)));
         assertThat(estimates.scanRowsOfOnlyTask(1, "0")).isEqualTo(OptionalDouble.of(11745000.0));
@@ -112,12 +84,12 @@ class TestQueryEstimates
     @Test
     void aRefusedOrUnknownQueryIsAnErrorNamingTheRequest()
     {
-        status = 403;
+        answerWith(403, "{}");
         assertThatThrownBy(() -> client().queryEstimates("20261203_104210_00082_n7r5v", Duration.ofSeconds(5)))
                 .isInstanceOf(TrinoWorkerException.class)
                 .hasMessageContaining("/v1/query/20261203_104210_00082_n7r5v")
                 .hasMessageContaining("answered 403 (user trino-spot-watcher may not see that query)");
-        status = 404;
+        answerWith(404, "{}");
         assertThatThrownBy(() -> client().queryEstimates("20261203_104210_00082_n7r5v", Duration.ofSeconds(5)))
                 .isInstanceOf(TrinoWorkerException.class)
                 .hasMessageContaining("answered 404");
@@ -126,25 +98,14 @@ class TestQueryEstimates
     @Test
     void anAnswerThatIsNotAQueryInfoIsAnError()
     {
-        answerWith("[1,2,3]");
+        answerWith(200, "[1,2,3]");
         assertThatThrownBy(() -> client().queryEstimates("q", Duration.ofSeconds(5)))
                 .isInstanceOf(TrinoWorkerException.class)
                 .hasMessageContaining("unreadable QueryInfo: expected a QueryInfo object");
         // cut short inside the stages' array
-        answerWith(QUERY_INFO.substring(0, QUERY_INFO.indexOf("\"tasks\":[{\"taskStatus\":{\"taskId\":\"20261203_104210_00082_n7r5v.1.0.0\"") + 10));
+        answerWith(200, QUERY_INFO.substring(0, QUERY_INFO.indexOf("\"tasks\":[{\"taskStatus\":{\"taskId\":\"20261203_104210_00082_n7r5v.1.0.0\"") + 10));
         assertThatThrownBy(() -> client().queryEstimates("q", Duration.ofSeconds(5)))
                 .isInstanceOf(TrinoWorkerException.class)
                 .hasMessageContaining("GET http://127.0.0.1:");
-    }
-
-    private void answerWith(String text)
-    {
-        server.removeContext("/v1/query/");
-        server.createContext("/v1/query/", exchange -> {
-            byte[] body = text.getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
     }
 }
