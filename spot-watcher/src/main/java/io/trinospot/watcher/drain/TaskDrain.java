@@ -3,6 +3,7 @@ package io.trinospot.watcher.drain;
 import io.trinospot.watcher.status.WatcherMetrics;
 import io.trinospot.watcher.trino.PipelineProgress;
 import io.trinospot.watcher.trino.QueryEstimates;
+import io.trinospot.watcher.trino.TaskId;
 import io.trinospot.watcher.trino.TaskSnapshot;
 import io.trinospot.watcher.trino.TrinoWorkerException;
 import io.trinospot.watcher.trino.WorkerApi;
@@ -314,17 +315,15 @@ final class TaskDrain
         if (task.pipelines().stream().noneMatch(pipeline -> pipeline.input() && pipeline.scanNode().isPresent())) {
             return task;
         }
-        // <query id>.<stage>.<partition>.<attempt>
-        String[] id = task.taskId().split("\\.");
-        if (id.length != 4 || !id[1].chars().allMatch(Character::isDigit)) {
+        Optional<TaskId> id = TaskId.parse(task.taskId());
+        if (id.isEmpty()) {
             return task;
         }
-        Optional<QueryEstimates> query = estimates.computeIfAbsent(id[0], this::askEstimates);
+        Optional<QueryEstimates> query = estimates.computeIfAbsent(id.get().queryId(), this::askEstimates);
         if (query.isEmpty()) {
             return task;
         }
-        int stage = Integer.parseInt(id[1]);
-        return task.withPipelines(task.pipelines().stream().map(pipeline -> withScanEstimate(pipeline, query.get(), stage)).toList());
+        return task.withPipelines(task.pipelines().stream().map(pipeline -> withScanEstimate(pipeline, query.get(), id.get().stage())).toList());
     }
 
     private static PipelineProgress withScanEstimate(PipelineProgress pipeline, QueryEstimates query, int stage)

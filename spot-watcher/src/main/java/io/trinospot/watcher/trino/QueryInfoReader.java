@@ -40,7 +40,7 @@ final class QueryInfoReader
     {
         Integer[] stage = {null};
         Map<String, Double> rows = new HashMap<>();
-        Set<String> partitions = new HashSet<>();
+        Set<Integer> partitions = new HashSet<>();
         fields(parser, field -> {
             switch (field) {
                 case "stageId" -> stage[0] = parser.currentToken() == JsonToken.VALUE_STRING ? stageNumber(parser.getText()) : null;
@@ -52,13 +52,10 @@ final class QueryInfoReader
                                 rows.put(node, count);
                             }
                         })))));
-                // tasks: [TaskInfo, ...], each task id "<query>.<stage>.<partition>.<attempt>"
+                // tasks: [TaskInfo, ...]; the attempts of a partition count once
                 case "tasks" -> elements(parser, () -> fields(parser, taskField -> when(parser, taskField.equals("taskStatus"), () -> fields(parser, statusField -> {
                     if (statusField.equals("taskId") && parser.currentToken() == JsonToken.VALUE_STRING) {
-                        String[] parts = parser.getText().split("\\.");
-                        if (parts.length == 4) {
-                            partitions.add(parts[2]);
-                        }
+                        TaskId.parse(parser.getText()).ifPresent(task -> partitions.add(task.partition()));
                     }
                     else {
                         parser.skipChildren();
