@@ -37,13 +37,17 @@ public final class DemoCommand
     @Option(names = "--compare-scale", description = "afterwards the AWS blog post's second finding: q39 on 6 workers, then on 10 (4 Spot workers added), each timed over 3 runs")
     boolean compareScale;
 
+    @Mixin
+    TimeScaleOption timeScaleOption;
+
     @Override
     public Integer call()
     {
+        double timeScale = timeScaleOption.factor(spec);
         return Failures.guard(spec, () -> {
             ExperimentTemplate template = TemplateReader.parse(TemplateSource.read(LocalRuns.DEMO_TEMPLATE).json(), TemplateValidator.RoleArn.OPTIONAL);
             LocalRuns runs = new LocalRuns(spec.commandLine().getOut()::println);
-            boolean passed = runs.demo(template, local.cluster(LocalRuns.DEFAULT_CORE_WORKERS, LocalRuns.DEFAULT_SPOT_WORKERS), local.reportDir(), compareScale);
+            boolean passed = runs.demo(template, local.cluster(LocalRuns.DEFAULT_CORE_WORKERS, LocalRuns.DEFAULT_SPOT_WORKERS), local.reportDir(), compareScale, timeScale);
             return passed ? CommandLines.OK : CommandLines.FAILED;
         });
     }

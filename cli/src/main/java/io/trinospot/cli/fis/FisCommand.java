@@ -313,10 +313,8 @@ public final class FisCommand
                 description = "the templates spot-notice runs choose from, files or shipped names (default: every shipped template)")
         List<TemplateSource.Template> templates = new ArrayList<>();
 
-        @Option(names = "--time-scale", paramLabel = "FACTOR", defaultValue = "1",
-                description = "plays spot-notice templates with every offset multiplied by this, above 0 and at most 1 (0.25: a two-minute notice lasts 30 s); "
-                        + "FIS allows no shorter notice, so this is for long local series (default: ${DEFAULT-VALUE})")
-        double timeScale = 1;
+        @Mixin
+        TimeScaleOption timeScaleOption;
 
         @Option(names = "--resume", description = "continue the series whose journal is in --report-dir: its recorded runs are not run again, and the summary covers them all")
         boolean resume;
@@ -336,9 +334,7 @@ public final class FisCommand
             if (resume && cluster.reportDir == null) {
                 throw CommandLines.usage(spec, "--resume continues the series recorded in --report-dir DIR: give that directory");
             }
-            if (!(timeScale > 0 && timeScale <= 1)) {
-                throw CommandLines.usage(spec, "--time-scale must be above 0 and at most 1, got " + timeScale);
-            }
+            double timeScale = timeScaleOption.factor(spec);
             if (runs == null && run == null) {
                 throw CommandLines.usage(spec, "give --runs N for a series, or --run N with --seed to replay one run of it");
             }
@@ -395,7 +391,7 @@ public final class FisCommand
         /** The command that replays run {@code number} alone: the options that choose the series, and the run. */
         private String replay(long chosenSeed, int number, List<FaultKind> kinds, List<Workload> chosenWorkloads)
         {
-            return replayCommand(chosenSeed, number, kinds, chosenWorkloads, templates.stream().map(TemplateSource.Template::given).toList(), timeScale, fleet.core, fleet.spot);
+            return replayCommand(chosenSeed, number, kinds, chosenWorkloads, templates.stream().map(TemplateSource.Template::given).toList(), timeScaleOption.factor, fleet.core, fleet.spot);
         }
 
         /** {@code ./trino-spot fis chaos --seed S --run N --faults ... --workload ...}, with the templates, time scale and fleet sizes given, if any. */

@@ -36,6 +36,8 @@ class TestLocalFisCli
         assertUsage(FisRunner.run("explode"), "trino-spot: Unmatched argument at index 0: 'explode'");
         assertUsage(FisRunner.run("demo", "--seed", "3"), "trino-spot demo: Unknown options: '--seed', '3'");
         assertUsage(FisRunner.run("demo", "extra"), "trino-spot demo: Unmatched argument at index 1: 'extra'");
+        assertUsage(FisRunner.run("demo", "--time-scale", "0"), "trino-spot demo: --time-scale must be above 0 and at most 1, got 0.0");
+        assertUsage(FisRunner.run("demo", "--time-scale", "2"), "trino-spot demo: --time-scale must be above 0 and at most 1, got 2.0");
         assertUsage(FisRunner.run("fis", "run", "emr-trino-interrupter", "--local", "--seed", "x"),
                 "trino-spot fis run: Invalid value for option '--seed': 'x' is not a long");
         assertUsage(FisRunner.run("fis", "run", "--local"), "trino-spot fis run: Missing required parameter: 'TEMPLATE'");

@@ -47,6 +47,18 @@ public final class LakeWrite
      * a Spot worker is far from done two minutes after a notice that came as it started.
      */
     static final int TOKEN_ROUNDS = 32;
+    /**
+     * The token rounds of a write {@code timeScale} times as long as the full one (at least one round), for a run whose
+     * notices are as much shorter.
+     */
+    public static int tokenRounds(double timeScale)
+    {
+        if (!(timeScale > 0 && timeScale <= 1)) {
+            throw new IllegalArgumentException("timeScale must be above 0 and at most 1, got " + timeScale);
+        }
+        return Math.max(1, (int) Math.round(TOKEN_ROUNDS * timeScale));
+    }
+
     /** Scan tasks of the write: at least one lands on a Spot worker with two core workers. */
     static final int SCAN_TASKS = 3;
     /** Files per scan task: several times the splits a worker runs at once, so some complete early. */

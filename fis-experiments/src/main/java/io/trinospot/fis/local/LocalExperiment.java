@@ -114,7 +114,7 @@ public final class LocalExperiment
     public Outcome run(String name, ExperimentTemplate template, long seed, String sql, QueryResult faultFree, Path reportDir)
             throws PlanException, IOException, InterruptedException
     {
-        return run(name, template, seed, sql, () -> faultFree, Optional.empty(), reportDir);
+        return run(name, template, seed, sql, () -> faultFree, Optional.empty(), 1, reportDir);
     }
 
     /**
@@ -122,9 +122,10 @@ public final class LocalExperiment
      * fault-free references (the query's and the write's SELECT) run as soon as every worker the plan targets has left
      * scheduling, on the workers no fault touches, while the plan waits for its interruptions; no query run starts
      * after that. The write's SELECT runs only when the lake has no recorded fingerprint of it; a run of it that no
-     * fault touched is recorded. Without a write, {@code faultFree} is asked for once the plan is over.
+     * fault touched is recorded. Without a write, {@code faultFree} is asked for once the plan is over. The plan's
+     * offsets are multiplied by {@code timeScale} (see {@link RunPlan#timeScaled}).
      */
-    public Outcome run(String name, ExperimentTemplate template, long seed, String sql, Supplier<QueryResult> faultFree, Optional<LakeWrite> write, Path reportDir)
+    public Outcome run(String name, ExperimentTemplate template, long seed, String sql, Supplier<QueryResult> faultFree, Optional<LakeWrite> write, double timeScale, Path reportDir)
             throws PlanException, IOException, InterruptedException
     {
         Instant start = Instant.now();
@@ -142,7 +143,7 @@ public final class LocalExperiment
             Optional<Thread> referenceRuns = Optional.empty();
             try {
                 awaitWork(recorder, runs, write.isPresent());
-                plan = Planner.plan(template, fleet.instances(), seed);
+                plan = Planner.plan(template, fleet.instances(), seed).timeScaled(timeScale);
                 out.accept("plan: " + plan.description() + " (seed " + seed + ")");
                 plan.selected().forEach((target, selected) -> out.accept("  target " + target + ": " + (selected.isEmpty() ? "(none)" : String.join(", ", selected))));
                 plan.notes().forEach(note -> out.accept("  note: " + note));

@@ -91,15 +91,21 @@ public final class LocalRuns
     /**
      * The AWS blog post's experiment: its cluster, its template on all Spot workers mid-q39. Passes when every query run was
      * correct and every Spot worker went shutting_down and was gone at the end. With {@code compareScale}, then the
-     * AWS blog post's second finding (see {@link #compareScale}).
+     * AWS blog post's second finding (see {@link #compareScale}). Below 1, {@code timeScale} shortens the notices and
+     * the write alike, so the write's tasks on the Spot workers are as far from done within the notice as at full length.
      */
-    public boolean demo(ExperimentTemplate template, Cluster cluster, Path reportDir, boolean compareScale)
+    public boolean demo(ExperimentTemplate template, Cluster cluster, Path reportDir, boolean compareScale, double timeScale)
             throws PlanException, IOException, InterruptedException
     {
         out.accept("trino-spot demo: the AWS blog post's experiment on this machine");
+        int tokenRounds = LakeWrite.tokenRounds(timeScale);
+        if (timeScale != 1) {
+            out.accept(String.format(Locale.ROOT, "time scale %s: the template's offsets and the write's length are multiplied by it (token rounds %d of %d)",
+                    timeScale, tokenRounds, LakeWrite.TOKEN_ROUNDS));
+        }
         try (BlogCluster blog = start(cluster, reportDir)) {
             String sql = blog.q39();
-            LakeWrite write = new LakeWrite(BlogCluster.Q39_TABLES.qualifiedLakeSchema(), REPORT_DIR_NAME.format(Instant.now()));
+            LakeWrite write = new LakeWrite(BlogCluster.Q39_TABLES.qualifiedLakeSchema(), REPORT_DIR_NAME.format(Instant.now()), tokenRounds);
             if (write.prepare(blog.cluster())) {
                 out.accept("copied the inventory into " + write.source() + ", in " + LakeWrite.SOURCE_FILES + " files: the write's source (once per lake)");
             }
@@ -112,7 +118,7 @@ public final class LocalRuns
                 return result;
             });
             LocalExperiment.Outcome outcome = new LocalExperiment(blog.cluster(), blog.fleet(), out)
-                    .run(DEMO_TEMPLATE, template, 1, sql, faultFree, Optional.of(write), reportDir);
+                    .run(DEMO_TEMPLATE, template, 1, sql, faultFree, Optional.of(write), timeScale, reportDir);
             Map<String, List<NodeState>> states = new LinkedHashMap<>();
             blog.spotWorkers().forEach(worker -> states.put(worker, outcome.recorder().statesOf(worker)));
             List<String> problems = new ArrayList<>(spotWorkerProblems(states));

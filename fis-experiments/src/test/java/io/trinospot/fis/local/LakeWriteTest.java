@@ -49,6 +49,16 @@ class LakeWriteTest
     }
 
     @Test
+    void aScaledWriteTakesAsManyFewerRounds()
+    {
+        assertThat(LakeWrite.tokenRounds(1)).isEqualTo(LakeWrite.TOKEN_ROUNDS);
+        assertThat(LakeWrite.tokenRounds(0.25)).isEqualTo(LakeWrite.TOKEN_ROUNDS / 4);
+        assertThat(LakeWrite.tokenRounds(0.001)).isEqualTo(1);
+        assertThatThrownBy(() -> LakeWrite.tokenRounds(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0.0");
+        assertThatThrownBy(() -> LakeWrite.tokenRounds(1.5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1.5");
+    }
+
+    @Test
     void exactMeansTheSameRowsAndChecksumAndNoLeftoverFiles()
     {
         assertThat(new LakeWrite.Check(Optional.of(FAULT_FREE), FAULT_FREE, List.of()).exact()).isTrue();
