@@ -48,15 +48,15 @@ public final class LakeWrite
      */
     static final int TOKEN_ROUNDS = 32;
     /**
-     * The token rounds of a write {@code timeScale} times as long as the full one (at least one round), for a run whose
-     * notices are as much shorter.
+     * Every how many weeks of the inventory a write {@code timeScale} times as long as the full one takes: 4 at 0.25.
+     * Fewer rows, not fewer token rounds: the rounds are a fraction of a row's cost, spooling and writing it the rest.
      */
-    public static int tokenRounds(double timeScale)
+    public static int weekStride(double timeScale)
     {
         if (!(timeScale > 0 && timeScale <= 1)) {
             throw new IllegalArgumentException("timeScale must be above 0 and at most 1, got " + timeScale);
         }
-        return Math.max(1, (int) Math.round(TOKEN_ROUNDS * timeScale));
+        return Math.max(1, (int) Math.round(1 / timeScale));
     }
 
     /** Scan tasks of the write: at least one lands on a Spot worker with two core workers. */
@@ -70,6 +70,7 @@ public final class LakeWrite
     private final String table;
     private final String source;
     private final int tokenRounds;
+    private final int weekStride;
 
     /**
      * @param sourceSchema the lake schema holding q39's tables, e.g. {@code lake.tpcds_sf1}
@@ -86,10 +87,23 @@ public final class LakeWrite
      */
     public LakeWrite(String sourceSchema, String runId, int tokenRounds)
     {
+        this(sourceSchema, runId, tokenRounds, 1);
+    }
+
+    /**
+     * @param weekStride the write takes every {@code weekStride}-th week of the inventory (1: all of it), for a write
+     * as much shorter (see {@link #weekStride(double)})
+     */
+    public LakeWrite(String sourceSchema, String runId, int tokenRounds, int weekStride)
+    {
         if (tokenRounds < 1) {
             throw new IllegalArgumentException("tokenRounds must be at least 1: " + tokenRounds);
         }
+        if (weekStride < 1) {
+            throw new IllegalArgumentException("weekStride must be at least 1: " + weekStride);
+        }
         this.tokenRounds = tokenRounds;
+        this.weekStride = weekStride;
         this.sourceSchema = requireNonNull(sourceSchema, "sourceSchema is null");
         if (!runId.matches("[a-z0-9_]+")) {
             throw new IllegalArgumentException("runId must be lower-case letters, digits and underscores: " + runId);
@@ -167,6 +181,7 @@ public final class LakeWrite
         for (int round = 0; round < tokenRounds; round++) {
             token = "sha256(concat(" + TOKEN_SALT + ", " + token + "))";
         }
+        String weeks = weekStride == 1 ? "" : "WHERE mod(d.d_week_seq, " + weekStride + ") = 0\n";
         return """
                 SELECT d.d_year AS year, d.d_week_seq AS week_seq, w.w_warehouse_name AS warehouse, i.i_item_id AS item_id,
                        i.i_category AS category, i.i_brand AS brand, inv.inv_quantity_on_hand AS quantity_on_hand,
@@ -175,7 +190,7 @@ public final class LakeWrite
                 JOIN %1$s.date_dim d ON inv.inv_date_sk = d.d_date_sk
                 JOIN %1$s.warehouse w ON inv.inv_warehouse_sk = w.w_warehouse_sk
                 JOIN %1$s.item i ON inv.inv_item_sk = i.i_item_sk
-                """.formatted(sourceSchema, token, source);
+                %4$s""".formatted(sourceSchema, token, source, weeks);
     }
 
     /** Row count and checksum of a relation with the write's columns. */

@@ -98,14 +98,14 @@ public final class LocalRuns
             throws PlanException, IOException, InterruptedException
     {
         out.accept("trino-spot demo: the AWS blog post's experiment on this machine");
-        int tokenRounds = LakeWrite.tokenRounds(timeScale);
+        int weekStride = LakeWrite.weekStride(timeScale);
         if (timeScale != 1) {
-            out.accept(String.format(Locale.ROOT, "time scale %s: the template's offsets and the write's length are multiplied by it (token rounds %d of %d)",
-                    timeScale, tokenRounds, LakeWrite.TOKEN_ROUNDS));
+            out.accept(String.format(Locale.ROOT, "time scale %s: the template's offsets are multiplied by it, and the write takes every %s week of the inventory",
+                    timeScale, weekStride == 2 ? "other" : weekStride + "th"));
         }
         try (BlogCluster blog = start(cluster, reportDir)) {
             String sql = blog.q39();
-            LakeWrite write = new LakeWrite(BlogCluster.Q39_TABLES.qualifiedLakeSchema(), REPORT_DIR_NAME.format(Instant.now()), tokenRounds);
+            LakeWrite write = new LakeWrite(BlogCluster.Q39_TABLES.qualifiedLakeSchema(), REPORT_DIR_NAME.format(Instant.now()), LakeWrite.TOKEN_ROUNDS, weekStride);
             if (write.prepare(blog.cluster())) {
                 out.accept("copied the inventory into " + write.source() + ", in " + LakeWrite.SOURCE_FILES + " files: the write's source (once per lake)");
             }

@@ -49,13 +49,20 @@ class LakeWriteTest
     }
 
     @Test
-    void aScaledWriteTakesAsManyFewerRounds()
+    void aScaledWriteTakesEveryNthWeek()
     {
-        assertThat(LakeWrite.tokenRounds(1)).isEqualTo(LakeWrite.TOKEN_ROUNDS);
-        assertThat(LakeWrite.tokenRounds(0.25)).isEqualTo(LakeWrite.TOKEN_ROUNDS / 4);
-        assertThat(LakeWrite.tokenRounds(0.001)).isEqualTo(1);
-        assertThatThrownBy(() -> LakeWrite.tokenRounds(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0.0");
-        assertThatThrownBy(() -> LakeWrite.tokenRounds(1.5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1.5");
+        assertThat(LakeWrite.weekStride(1)).isEqualTo(1);
+        assertThat(LakeWrite.weekStride(0.25)).isEqualTo(4);
+        assertThat(LakeWrite.weekStride(0.3)).isEqualTo(3);
+        assertThatThrownBy(() -> LakeWrite.weekStride(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 0.0");
+        assertThatThrownBy(() -> LakeWrite.weekStride(1.5)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("got 1.5");
+        assertThatThrownBy(() -> new LakeWrite("lake.tpcds_sf1", "etl_1", 2, 0)).isInstanceOf(IllegalArgumentException.class);
+
+        String quarter = new LakeWrite("lake.tpcds_sf1", "etl_1", 2, 4).select();
+        assertThat(quarter).endsWith("JOIN lake.tpcds_sf1.item i ON inv.inv_item_sk = i.i_item_sk\nWHERE mod(d.d_week_seq, 4) = 0\n");
+        // the write, its fault-free SELECT and its fingerprint's record all follow from the same text
+        assertThat(new LakeWrite("lake.tpcds_sf1", "etl_1", 2, 4).faultFreeSql()).contains("WHERE mod(d.d_week_seq, 4) = 0");
+        assertThat(new LakeWrite("lake.tpcds_sf1", "etl_1", 2).select()).doesNotContain("WHERE").endsWith("i.i_item_sk\n");
     }
 
     @Test
