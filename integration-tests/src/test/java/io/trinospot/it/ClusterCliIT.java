@@ -54,6 +54,8 @@ class ClusterCliIT
         assertThat(kill.exitCode()).as(kill.output()).isZero();
         Result status = run("cluster", "status");
         assertThat(status.output()).containsPattern("worker-2 +\\| worker +\\| \\d+ +\\| gone");
+        // the coordinator's view right after the kill: its node list, or a query it gave up on within the status's bound
+        assertThat(status.output()).containsPattern("(?m)^system\\.runtime\\.nodes:\\n(node_id .*|not read \\(the coordinator gives up after 10 s\\): .*)$");
 
         List<Long> pids = ClusterState.read(home.resolve("cluster.json")).processes().stream().map(ClusterState.Process::pid).toList();
         Result down = run("cluster", "down");

@@ -545,7 +545,23 @@ public final class TrinoCluster
     /** node id → state (active, draining, shutting_down, ...) as the coordinator reports it. */
     public Map<String, String> nodeStates()
     {
-        QueryResult result = query("SELECT node_id, state FROM system.runtime.nodes");
+        return nodeStates(query(NODE_STATES_SQL));
+    }
+
+    /**
+     * {@link #nodeStates()} without task retries, for pollers: under {@code retry-policy=TASK} every call would spool
+     * its stages' output to the exchange. Where the retried query would wait and go on, this one fails: when the worker
+     * running its last stage dies.
+     */
+    public Map<String, String> nodeStatesWithoutRetries()
+    {
+        return nodeStates(query(NODE_STATES_SQL, Map.of("retry_policy", "NONE")));
+    }
+
+    private static final String NODE_STATES_SQL = "SELECT node_id, state FROM system.runtime.nodes";
+
+    private static Map<String, String> nodeStates(QueryResult result)
+    {
         return result.rows().stream().collect(Collectors.toMap(row -> (String) row.get(0), row -> (String) row.get(1), (a, b) -> a, LinkedHashMap::new));
     }
 

@@ -79,6 +79,10 @@ public final class ClusterCommand
     static final class Status
             implements Callable<Integer>
     {
+        // The node query's last stage runs on a worker: right after a worker dies the coordinator may still pick it,
+        // and Trino would wait its remote-task error duration (a minute) before failing the query.
+        static final int NODES_QUERY_TIMEOUT_SECONDS = 10;
+
         @Spec
         CommandSpec spec;
         @Mixin
@@ -94,14 +98,15 @@ public final class ClusterCommand
             PrintWriter out = spec.commandLine().getOut();
             out.println("Coordinator: " + state.get().coordinatorUrl());
             printNodes(out, state.get());
+            out.println();
+            out.println("system.runtime.nodes:");
             try (Connection connection = connect(state.get()); Statement statement = connection.createStatement()) {
-                out.println();
-                out.println("system.runtime.nodes:");
+                statement.setQueryTimeout(NODES_QUERY_TIMEOUT_SECONDS);
                 printTable(out, statement, "SELECT node_id, http_uri, node_version, coordinator, state FROM system.runtime.nodes ORDER BY node_id");
             }
             catch (SQLException e) {
                 // part of the status, not a failure of the command: the processes above say the rest
-                out.println("Coordinator not answering: " + oneLine(e.getMessage()));
+                out.println("not read (the coordinator gives up after " + NODES_QUERY_TIMEOUT_SECONDS + " s): " + oneLine(e.getMessage()));
             }
             return CommandLines.OK;
         }

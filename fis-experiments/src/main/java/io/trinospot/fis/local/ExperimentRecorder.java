@@ -40,6 +40,11 @@ public final class ExperimentRecorder
 {
     private static final Logger LOG = Logger.getLogger(ExperimentRecorder.class.getName());
     private static final Duration INTERVAL = Duration.ofMillis(500);
+    // Node states every interval: when a worker shows shutting_down bounds what may start on it. The queries' tasks
+    // every few: for them the coordinator serialises its whole query list and each running query's QueryInfo (hundreds
+    // of KB for a write), which on 2 cores slowed the experiment it watched; task times come from the coordinator's
+    // stats, not from when they were sampled.
+    private static final int QUERY_SAMPLE_EVERY = 4;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> TERMINAL_TASK_STATES = Set.of("FINISHED", "FAILED", "ABORTED", "CANCELED");
 
@@ -74,10 +79,10 @@ public final class ExperimentRecorder
 
     private void loop()
     {
-        while (running) {
+        for (long round = 0; running; round++) {
             long begin = System.nanoTime();
             try {
-                sample();
+                sample(round % QUERY_SAMPLE_EVERY == 0);
             }
             catch (RuntimeException e) {
                 // the coordinator may be busy or briefly unreachable; the next sample tries again
@@ -95,11 +100,11 @@ public final class ExperimentRecorder
         }
     }
 
-    private void sample()
+    private void sample(boolean queries)
     {
         Optional<Map<String, String>> coordinatorView;
         try {
-            coordinatorView = Optional.of(cluster.nodeStates());
+            coordinatorView = Optional.of(cluster.nodeStatesWithoutRetries());
         }
         catch (RuntimeException e) {
             // a busy coordinator: only what the processes tell is known this time
@@ -114,7 +119,9 @@ public final class ExperimentRecorder
                 recordState(node.name(), at, NodeState.GONE);
             }
         }
-        sampleQueries(at);
+        if (queries) {
+            sampleQueries(at);
+        }
     }
 
     private static NodeState state(TrinoNode node, String coordinatorState)
@@ -376,6 +383,14 @@ public final class ExperimentRecorder
         }
         catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
+        }
+        try {
+            // the last query sample may be a few intervals old: the final states of the experiment's tasks
+            sample(true);
+        }
+        catch (RuntimeException e) {
+            LOG.fine("last sample failed: " + e);
         }
     }
 }
