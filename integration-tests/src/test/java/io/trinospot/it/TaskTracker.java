@@ -102,7 +102,9 @@ final class TaskTracker
     {
         QueryResult result;
         try {
-            result = cluster.query(SQL);
+            // without task retries: twice a second under retry-policy=TASK each poll would spool every stage's
+            // output to the exchange, and a poll that loses a node is simply the one the next poll makes up for
+            result = cluster.query(SQL, Map.of("retry_policy", "NONE"));
         }
         catch (RuntimeException e) {
             // A node going away can fail one poll; the next one sees the rest.
