@@ -47,8 +47,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class EtlExactlyOnceIT
 {
     private static final boolean MATRIX = Boolean.getBoolean("trinospot.etl.matrix");
-    // Long enough that a task of the write is seen on the victim and killed mid-write, short enough for CI.
+    // Long enough that a task of the write is seen on the victim and killed mid-write, short enough for CI: every
+    // 4th week of the inventory (2.9 M rows), each row's token hashed 4 times.
     private static final int TOKEN_ROUNDS = 4;
+    private static final int WEEK_STRIDE = 4;
     private static final Duration NOTICE_WINDOW = Duration.ofSeconds(40);
     private static final Duration WRITE_TIMEOUT = Duration.ofMinutes(8);
 
@@ -133,7 +135,7 @@ class EtlExactlyOnceIT
 
     private LakeWrite write(String name)
     {
-        return new LakeWrite(SpotScenario.Q39_SF1.qualifiedLakeSchema(), "etl_" + name, TOKEN_ROUNDS);
+        return new LakeWrite(SpotScenario.Q39_SF1.qualifiedLakeSchema(), "etl_" + name, TOKEN_ROUNDS, WEEK_STRIDE);
     }
 
     /**

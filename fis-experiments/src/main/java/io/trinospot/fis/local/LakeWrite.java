@@ -91,8 +91,8 @@ public final class LakeWrite
     }
 
     /**
-     * @param weekStride the write takes every {@code weekStride}-th week of the inventory (1: all of it), for a write
-     * as much shorter (see {@link #weekStride(double)})
+     * @param weekStride the write reads a copy of every {@code weekStride}-th week of the inventory (1: all of it), for
+     * a write as much shorter (see {@link #weekStride(double)})
      */
     public LakeWrite(String sourceSchema, String runId, int tokenRounds, int weekStride)
     {
@@ -110,10 +110,10 @@ public final class LakeWrite
         }
         this.table = Lake.CATALOG + "." + SCHEMA + ".inventory_weekly_" + runId;
         String schemaName = sourceSchema.substring(sourceSchema.lastIndexOf('.') + 1);
-        this.source = Lake.CATALOG + "." + SCHEMA + "." + schemaName + "_inventory_by_key_" + SOURCE_FILES;
+        this.source = Lake.CATALOG + "." + SCHEMA + "." + schemaName + "_inventory_by_key_" + SOURCE_FILES + (weekStride == 1 ? "" : "_every_" + weekStride + "_weeks");
     }
 
-    /** The bucketed copy of the inventory the write reads; kept between runs like the lake. */
+    /** The bucketed copy of the inventory (or of every n-th week of it) the write reads; kept between runs like the lake. */
     public String source()
     {
         return source;
@@ -181,7 +181,6 @@ public final class LakeWrite
         for (int round = 0; round < tokenRounds; round++) {
             token = "sha256(concat(" + TOKEN_SALT + ", " + token + "))";
         }
-        String weeks = weekStride == 1 ? "" : "WHERE mod(d.d_week_seq, " + weekStride + ") = 0\n";
         return """
                 SELECT d.d_year AS year, d.d_week_seq AS week_seq, w.w_warehouse_name AS warehouse, i.i_item_id AS item_id,
                        i.i_category AS category, i.i_brand AS brand, inv.inv_quantity_on_hand AS quantity_on_hand,
@@ -190,7 +189,7 @@ public final class LakeWrite
                 JOIN %1$s.date_dim d ON inv.inv_date_sk = d.d_date_sk
                 JOIN %1$s.warehouse w ON inv.inv_warehouse_sk = w.w_warehouse_sk
                 JOIN %1$s.item i ON inv.inv_item_sk = i.i_item_sk
-                %4$s""".formatted(sourceSchema, token, source, weeks);
+                """.formatted(sourceSchema, token, source);
     }
 
     /** Row count and checksum of a relation with the write's columns. */
@@ -367,6 +366,7 @@ public final class LakeWrite
         // bucketed on the whole natural key: hashing the item alone gave buckets of 20 %, 47 % and 33 %
         return "CREATE TABLE IF NOT EXISTS " + source
                 + " WITH (format = 'ORC', bucketed_by = ARRAY['inv_date_sk', 'inv_item_sk', 'inv_warehouse_sk'], bucket_count = " + SOURCE_FILES + ")"
-                + " AS SELECT * FROM " + sourceSchema + ".inventory";
+                + " AS SELECT * FROM " + sourceSchema + ".inventory"
+                + (weekStride == 1 ? "" : " WHERE inv_date_sk IN (SELECT d_date_sk FROM " + sourceSchema + ".date_dim WHERE mod(d_week_seq, " + weekStride + ") = 0)");
     }
 }

@@ -100,7 +100,7 @@ public final class LocalRuns
         out.accept("trino-spot demo: the AWS blog post's experiment on this machine");
         int weekStride = LakeWrite.weekStride(timeScale);
         if (timeScale != 1) {
-            out.accept(String.format(Locale.ROOT, "time scale %s: the template's offsets are multiplied by it, and the write takes every %s week of the inventory",
+            out.accept(String.format(Locale.ROOT, "time scale %s: the template's offsets are multiplied by it, and the write reads a copy of every %s week of the inventory",
                     timeScale, weekStride == 2 ? "other" : weekStride + "th"));
         }
         try (BlogCluster blog = start(cluster, reportDir)) {
