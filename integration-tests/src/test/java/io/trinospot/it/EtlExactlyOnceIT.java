@@ -16,6 +16,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 import java.time.Duration;
 import java.util.Set;
@@ -29,6 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -131,6 +135,31 @@ class EtlExactlyOnceIT
         assertThat(seenByReader).as("row counts a reader saw while the INSERT ran").isSubsetOf(0L, faultFree.rows());
         System.out.println("watcher log:\n" + fleet.watcher(victim).logTail(20));
         fleet.replaceWorker(victim, Duration.ofMinutes(3));
+    }
+
+    /**
+     * A chaos series cut off mid-write leaves files in the table's directory and no table, and Hive then refuses the
+     * table's next CREATE; removing the orphaned directory lets it be created again, and removes nothing while the
+     * table exists.
+     */
+    @Test
+    @Order(4)
+    void aCutOffWritesFilesAreRemovedSoItsTableCanBeCreatedAgain()
+    {
+        LakeWrite write = write("orphan");
+        write.drop(cluster);
+        String create = "CREATE TABLE " + write.table() + " AS SELECT 1 AS x";
+        String name = write.table().substring(write.table().lastIndexOf('.') + 1);
+        try (S3Client s3 = cluster.s3().orElseThrow().client()) {
+            s3.putObject(PutObjectRequest.builder().bucket(TrinoCluster.LAKE_BUCKET).key("metastore/" + LakeWrite.SCHEMA + "/" + name + "/cut-off-attempt-part-0").build(),
+                    RequestBody.fromString("written before the harness was killed"));
+        }
+        assertThatThrownBy(() -> cluster.query(create)).hasMessageContaining("already exists");
+        assertThat(write.removeOrphanedDirectory(cluster)).isEqualTo(1);
+        cluster.query(create);
+        assertThat(write.removeOrphanedDirectory(cluster)).as("objects removed while the table exists").isZero();
+        assertThat(((Number) cluster.query("SELECT x FROM " + write.table()).onlyValue()).intValue()).isEqualTo(1);
+        write.drop(cluster);
     }
 
     private LakeWrite write(String name)

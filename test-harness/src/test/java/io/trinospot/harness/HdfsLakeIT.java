@@ -7,9 +7,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The lake on HDFS ({@code cluster up --lake hdfs}): tables copied into HDFS answer q39 like the generator. The same
- * cluster, with an S3 server for its exchange, shows that close stops every process it started (one cluster instead
- * of two keeps CI within its budget).
+ * The lake on HDFS ({@code cluster up --lake hdfs}): tables copied into HDFS answer q39 like the generator, and a
+ * second ensure finds them and copies nothing. The same cluster, with an S3 server for its exchange, shows that close
+ * stops every process it started (one cluster instead of two keeps CI within its budget). The same at scale sf1 on
+ * the S3 lake, with a worker killed, is WorkerKillIT's (opt-in).
  */
 class HdfsLakeIT
 {
@@ -26,6 +27,7 @@ class HdfsLakeIT
 
             Dataset tiny = Dataset.tpcds("tiny", Dataset.TPCDS_Q39_TABLES);
             assertThat(Lake.ensure(cluster, tiny)).isEqualTo(Dataset.TPCDS_Q39_TABLES.size());
+            assertThat(Lake.ensure(cluster, tiny)).as("tables copied again").isZero();
             QueryResult location = cluster.query("SELECT \"$path\" FROM " + tiny.qualifiedLakeSchema() + ".warehouse LIMIT 1");
             assertThat((String) location.onlyValue()).startsWith(cluster.hdfs().orElseThrow().defaultFs().toString());
 

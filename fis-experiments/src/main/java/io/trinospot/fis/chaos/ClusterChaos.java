@@ -183,6 +183,7 @@ public final class ClusterChaos
     {
         Map<String, String> properties = new LinkedHashMap<>(write.sessionProperties());
         properties.put("query_max_run_time", QUERY_MAX_RUN_TIME);
+        removeOrphanedDirectoryQuietly(write);
         try {
             cluster.query(write.createSql(), properties);
         }
@@ -200,6 +201,20 @@ public final class ClusterChaos
         }
         finally {
             dropQuietly(write);
+        }
+    }
+
+    /** A series cut off mid-write and resumed finds the cut attempt's files: the harness's leftovers, not the system's. */
+    private void removeOrphanedDirectoryQuietly(LakeWrite write)
+    {
+        try {
+            int removed = write.removeOrphanedDirectory(cluster);
+            if (removed > 0) {
+                out.accept("removed " + removed + " object(s) a cut-off attempt left in the directory of " + write.table());
+            }
+        }
+        catch (RuntimeException e) {
+            out.accept("could not look for a cut-off attempt's files of " + write.table() + ": " + QueryCheck.errorLine(e));
         }
     }
 

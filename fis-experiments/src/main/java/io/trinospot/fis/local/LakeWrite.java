@@ -4,6 +4,7 @@ import io.trinospot.harness.Lake;
 import io.trinospot.harness.QueryResult;
 import io.trinospot.harness.TrinoCluster;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -308,6 +309,29 @@ public final class LakeWrite
     {
         String path = "/" + name;
         return path.endsWith("/.trinoSchema") || path.contains("/.trinoPermissions/");
+    }
+
+    /**
+     * Deletes what a write of this table that was cut off (its JVM killed mid-write) left in the table's directory,
+     * when no table of that name exists: Hive refuses to create a table whose directory is there ("Target directory
+     * for table ... already exists"). The lake must be on the S3 server. Returns how many objects went.
+     */
+    public int removeOrphanedDirectory(TrinoCluster cluster)
+    {
+        String name = table.substring(table.lastIndexOf('.') + 1);
+        if (!cluster.query("SHOW TABLES FROM " + Lake.CATALOG + "." + SCHEMA + " LIKE '" + name + "'").rows().isEmpty()) {
+            return 0;
+        }
+        // where the file metastore puts a managed table of this schema (see Lake)
+        String prefix = "metastore/" + SCHEMA + "/" + name + "/";
+        int removed = 0;
+        try (S3Client s3 = cluster.s3().orElseThrow(() -> new IllegalStateException("The write's lake is on the S3 server, which is not running")).client()) {
+            for (S3Object object : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(TrinoCluster.LAKE_BUCKET).prefix(prefix).build()).contents()) {
+                s3.deleteObject(DeleteObjectRequest.builder().bucket(TrinoCluster.LAKE_BUCKET).key(object.key()).build());
+                removed++;
+            }
+        }
+        return removed;
     }
 
     /** Drops the table and, with it, its files; the lake keeps only the tables copied into it. */
