@@ -539,7 +539,7 @@ final class SpotScenario
     String nodeState(String worker)
     {
         try {
-            return cluster.nodeStatesWithoutRetries().get(worker);
+            return cluster.nodeStates().get(worker);
         }
         catch (RuntimeException e) {
             return null;

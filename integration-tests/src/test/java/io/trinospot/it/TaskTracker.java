@@ -102,9 +102,7 @@ final class TaskTracker
     {
         QueryResult result;
         try {
-            // without task retries: twice a second under retry-policy=TASK each poll would spool every stage's
-            // output to the exchange, and a poll that loses a node is simply the one the next poll makes up for
-            result = cluster.query(SQL, Map.of("retry_policy", "NONE"));
+            result = cluster.query(SQL);
         }
         catch (RuntimeException e) {
             // A node going away can fail one poll; the next one sees the rest.
