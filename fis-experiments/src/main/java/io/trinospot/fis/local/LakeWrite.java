@@ -319,7 +319,7 @@ public final class LakeWrite
     public int removeOrphanedDirectory(TrinoCluster cluster)
     {
         String name = table.substring(table.lastIndexOf('.') + 1);
-        if (!cluster.query("SHOW TABLES FROM " + Lake.CATALOG + "." + SCHEMA + " LIKE '" + name + "'").rows().isEmpty()) {
+        if (schemaHasTable(cluster, name)) {
             return 0;
         }
         // where the file metastore puts a managed table of this schema (see Lake)
@@ -344,7 +344,7 @@ public final class LakeWrite
     public boolean prepare(TrinoCluster cluster)
     {
         cluster.query("CREATE SCHEMA IF NOT EXISTS " + Lake.CATALOG + "." + SCHEMA);
-        if (!cluster.query("SHOW TABLES FROM " + Lake.CATALOG + "." + SCHEMA + " LIKE '" + sourceTable() + "'").rows().isEmpty()) {
+        if (schemaHasTable(cluster, sourceTable())) {
             return false;
         }
         RecordedReference.deleteAll(Lake.markerDir(cluster, SCHEMA), sourceTable());
@@ -378,6 +378,11 @@ public final class LakeWrite
     String referenceQuery()
     {
         return faultFreeSql() + "\n" + referenceSessionProperties();
+    }
+
+    private static boolean schemaHasTable(TrinoCluster cluster, String name)
+    {
+        return !cluster.query("SHOW TABLES FROM " + Lake.CATALOG + "." + SCHEMA + " LIKE '" + name + "'").rows().isEmpty();
     }
 
     private String sourceTable()
