@@ -98,7 +98,7 @@ public final class Watcher
                 Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("drain").daemon().uncaughtExceptionHandler(fatal).factory()),
                 fatal,
                 new SplittableRandom(),
-                question -> Thread.ofVirtual().name("coordinator-count").uncaughtExceptionHandler(fatal).start(question));
+                question -> Thread.ofVirtual().name("coordinator-question").uncaughtExceptionHandler(fatal).start(question));
         ImdsClient imds = new ImdsClient(ImdsClientConfig.from(config), clock);
         // The Spot notice gives two minutes and every poll interval comes off them; rebalance recommendations and
         // scheduled events are known minutes to days ahead, so their slower polls cost nothing.

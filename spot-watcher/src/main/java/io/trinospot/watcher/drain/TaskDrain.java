@@ -21,6 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -36,8 +39,9 @@ final class TaskDrain
     private static final System.Logger LOG = System.getLogger(TaskDrain.class.getName());
 
     private static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(5);
-    // The planner's estimates are asked once per query, on the drain's thread: worth a moment, not a missed cutoff.
-    private static final Duration ESTIMATES_BUDGET = Duration.ofSeconds(2);
+    // The planner's estimates are asked once per query, off the drain's thread: a running query's QueryInfo takes
+    // seconds from a loaded coordinator, and its tasks are judged by their driver counts until the answer is in.
+    private static final Duration ESTIMATES_BUDGET = Duration.ofSeconds(20);
     // Done states a fail request does not change: the task was not failed by us.
     private static final Set<String> ENDED_OTHERWISE = Set.of("FINISHED", "CANCELED", "ABORTED");
 
@@ -51,9 +55,11 @@ final class TaskDrain
     private final Set<String> held = new HashSet<>();
     // Tasks not yet done as of the last read, by id, in listing order.
     private final Map<String, TaskSnapshot> live = new LinkedHashMap<>();
-    // By query id, asked once: empty when the coordinator could not tell.
-    private final Map<String, Optional<QueryEstimates>> estimates = new HashMap<>();
-    private boolean estimatesFailed;
+    // By query id, asked once; completed on the questions' thread.
+    private final Map<String, CompletableFuture<EstimatesAnswer>> estimates = new HashMap<>();
+    // Query ids whose failed answer has been counted (on the drain's thread, like every other metric of the drain).
+    private final Set<String> estimateFailuresSeen = new HashSet<>();
+    private final Executor questions;
     private final InstantSource clock;
     private Instant nextDiscovery = Instant.MIN;
     private final Duration earlyFailDelay;
@@ -71,6 +77,9 @@ final class TaskDrain
 
     private record BrokenCall(String operation, String warning) {}
 
+    // What the coordinator said about a query's estimates: them, nothing (it does not know them), or why it could not.
+    private record EstimatesAnswer(Optional<QueryEstimates> estimates, Optional<String> problem) {}
+
     /**
      * Until the coordinator has seen SHUTTING_DOWN (it polls workers on its own schedule, every 5 s in Trino 483), it
      * may put a failed task's retry right back on this worker. So no task is failed early until the coordinator lists
@@ -80,10 +89,12 @@ final class TaskDrain
      * @param earlyFailDelay the hold when the coordinator cannot be asked (not configured, errors, or it does not
      * list this worker)
      * @param earlyFailMaxDelay the longest hold while the coordinator still lists this worker as active
+     * @param questions reads the planner's estimates of a query, which must not hold up the drain's thread
      */
     TaskDrain(String cause, Instant deadline, Duration earlyFailDelay, Duration earlyFailMaxDelay, DrainPolicy policy, WorkerApi worker, WatcherMetrics metrics,
-            InstantSource clock)
+            InstantSource clock, Executor questions)
     {
+        this.questions = requireNonNull(questions, "questions is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.earlyFailDelay = requireNonNull(earlyFailDelay, "earlyFailDelay is null");
         this.earlyFailMaxDelay = requireNonNull(earlyFailMaxDelay, "earlyFailMaxDelay is null");
@@ -319,7 +330,7 @@ final class TaskDrain
         if (id.isEmpty()) {
             return task;
         }
-        Optional<QueryEstimates> query = estimates.computeIfAbsent(id.get().queryId(), this::askEstimates);
+        Optional<QueryEstimates> query = estimates(id.get().queryId());
         if (query.isEmpty()) {
             return task;
         }
@@ -335,24 +346,50 @@ final class TaskDrain
         return rows.isPresent() ? pipeline.withExpectedRows(rows.getAsDouble()) : pipeline;
     }
 
-    private Optional<QueryEstimates> askEstimates(String queryId)
+    /**
+     * The query's estimates once the coordinator has answered; empty until then, and for good when it could not tell.
+     * Asked on the first call for a query, within the time left to the cutoff (estimates change nothing after it).
+     */
+    private Optional<QueryEstimates> estimates(String queryId)
+    {
+        CompletableFuture<EstimatesAnswer> answer = estimates.computeIfAbsent(queryId, this::askEstimates);
+        if (!answer.isDone()) {
+            return Optional.empty();
+        }
+        EstimatesAnswer estimates = answer.join();
+        if (estimates.problem().isPresent() && estimateFailuresSeen.add(queryId)) {
+            metrics.trinoError("query-estimates");
+            if (estimateFailuresSeen.size() == 1) {
+                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot read the planner''s estimates of query {1} from the coordinator ({2}); its tasks are judged by their driver counts",
+                        cause, queryId, estimates.problem().get());
+            }
+        }
+        return estimates.estimates();
+    }
+
+    private CompletableFuture<EstimatesAnswer> askEstimates(String queryId)
     {
         Duration toCutoff = Duration.between(clock.instant(), policy.cutoff(deadline));
         if (!toCutoff.isPositive()) {
-            return Optional.empty();
+            return CompletableFuture.completedFuture(new EstimatesAnswer(Optional.empty(), Optional.empty()));
         }
+        Duration budget = toCutoff.compareTo(ESTIMATES_BUDGET) < 0 ? toCutoff : ESTIMATES_BUDGET;
+        CompletableFuture<EstimatesAnswer> answer = new CompletableFuture<>();
         try {
-            return worker.queryEstimates(queryId, toCutoff.compareTo(ESTIMATES_BUDGET) < 0 ? toCutoff : ESTIMATES_BUDGET);
+            questions.execute(() -> {
+                try {
+                    answer.complete(new EstimatesAnswer(worker.queryEstimates(queryId, budget), Optional.empty()));
+                }
+                catch (TrinoWorkerException | RuntimeException e) {
+                    answer.complete(new EstimatesAnswer(Optional.empty(), Optional.of(e instanceof TrinoWorkerException ? e.getMessage() : e.toString())));
+                }
+            });
         }
-        catch (TrinoWorkerException e) {
-            metrics.trinoError("query-estimates");
-            if (!estimatesFailed) {
-                estimatesFailed = true;
-                LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot read the planner''s estimates of query {1} from the coordinator ({2}); its tasks are judged by their driver counts",
-                        cause, queryId, e.getMessage());
-            }
-            return Optional.empty();
+        catch (RejectedExecutionException e) {
+            // The agent is stopping.
+            answer.complete(new EstimatesAnswer(Optional.empty(), Optional.empty()));
         }
+        return answer;
     }
 
     /**

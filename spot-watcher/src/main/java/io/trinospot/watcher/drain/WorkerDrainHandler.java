@@ -122,9 +122,9 @@ public final class WorkerDrainHandler
 
     /**
      * @param random picks each rebalance recommendation's delay before the capacity check
-     * @param questions asks the coordinator how many workers are active on a rebalance recommendation: a query that
-     * takes seconds on a busy coordinator, so off the executor's thread, which a Spot notice must find free (the answer
-     * is acted on there)
+     * @param questions asks the coordinator what takes seconds on a busy coordinator, off the executor's thread,
+     * which a Spot notice must find free: how many workers are active on a rebalance recommendation (the answer is
+     * acted on there), and a drain's planner estimates
      */
     public WorkerDrainHandler(Settings settings, WorkerApi worker, WatcherMetrics metrics, InstantSource clock, ScheduledExecutorService executor, FatalErrors fatal,
             RandomGenerator random, Executor questions)
@@ -247,7 +247,7 @@ public final class WorkerDrainHandler
         rebalanceDraining = false;
         LOG.log(System.Logger.Level.INFO, "{0}: instance goes away at {1}; shutting the worker down and draining its tasks (cutoff {2})",
                 cause, deadline, settings.policy().cutoff(deadline));
-        TaskDrain newDrain = new TaskDrain(cause, deadline, settings.earlyFailDelay(), settings.earlyFailMaxDelay(), settings.policy(), worker, metrics, clock);
+        TaskDrain newDrain = new TaskDrain(cause, deadline, settings.earlyFailDelay(), settings.earlyFailMaxDelay(), settings.policy(), worker, metrics, clock, questions);
         drain.ifPresent(TaskDrain::end);
         drain = Optional.of(newDrain);
         // Retried past a deadline that is already near or gone: while the instance runs, stopping new work still helps.

@@ -122,7 +122,9 @@ class TestWorkerDrainHandler
         worker.tasks = List.of(scanTask(taskId));
         worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 11745000.0)))));
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(30)));
+        // the estimates are read on the questions' executor (here the handler's own), and judge from the next tick on
         scheduler.runDue();
+        scheduler.advance(POLL_INTERVAL);
         assertThat(worker.failed).containsExactly(taskId);
         assertThat(worker.messages.getFirst()).contains("1028192 of about 11745000 rows read, by the planner's estimate of its scan");
         scheduler.advance(Duration.ofSeconds(2));
@@ -142,6 +144,32 @@ class TestWorkerDrainHandler
         assertThat(metrics.counter("trinospot_watcher_tasks_let_finish_total")).isEqualTo(1);
         assertThat(worker.estimateQuestions).as("asked once, not on every tick").containsExactly("20261203_104210_00082_n7r5v");
         assertThat(metrics.render()).contains("trinospot_watcher_trino_errors_total{operation=\"query-estimates\"} 1");
+    }
+
+    @Test
+    void thePlannersEstimateIsReadOffTheDrainsThreadAndDecidesOnceItArrives()
+    {
+        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
+        worker.tasks = List.of(scanTask(taskId));
+        worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 11745000.0)))));
+        List<Runnable> questions = new ArrayList<>();
+        new WorkerDrainHandler(
+                new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
+                        Duration.ofMinutes(10), DEFAULT_FLOOR, Duration.ZERO, true, Duration.ofMinutes(2)),
+                worker, metrics, clock, scheduler, FatalErrors.halting(), new SplittableRandom(), questions::add)
+                .onEvent(spotNotice(Duration.ofSeconds(30)));
+        scheduler.runDue();
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(questions).as("asked once, and the drain went on without the answer").hasSize(1);
+        assertThat(worker.taskReads).as("task reads while the coordinator had not answered").isGreaterThanOrEqualTo(10);
+        assertThat(worker.failed).as("judged by its driver counts meanwhile: about 10 s more fits").isEmpty();
+
+        questions.getFirst().run();
+        scheduler.advance(POLL_INTERVAL);
+        assertThat(worker.failed).containsExactly(taskId);
+        assertThat(worker.messages.getFirst()).contains("by the planner's estimate of its scan");
+        assertThat(worker.estimateQuestions).containsExactly("20261203_104210_00082_n7r5v");
+        assertThat(metrics.render()).doesNotContain("operation=\"query-estimates\"");
     }
 
     // A scan of three files in one task, 10 s in, none done; its pipeline names its table scan, plan node "0".
