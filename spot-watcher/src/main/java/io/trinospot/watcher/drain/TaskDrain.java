@@ -68,6 +68,7 @@ final class TaskDrain
     private Instant shutdownAt;
     private boolean askCoordinator;
     private int coordinatorErrors;
+    private int coordinatorTimeouts;
     private Instant nextCoordinatorQuestion = Instant.MIN;
     private int listFailures;
     // A worker call that broke off and is not counted yet: if the next call finds nothing listening, the worker went
@@ -158,6 +159,10 @@ final class TaskDrain
                 LOG.log(System.Logger.Level.INFO, "drain for {0}: the coordinator could not be asked ({1} errors); failing tasks early from now on",
                         cause, String.valueOf(coordinatorErrors));
             }
+            else if (coordinatorTimeouts > 0) {
+                LOG.log(System.Logger.Level.WARNING, "drain for {0}: the coordinator did not answer in time ({1} questions) up to the longest hold, {2}; failing tasks early from now on",
+                        cause, String.valueOf(coordinatorTimeouts), earlyFailsFrom);
+            }
             else {
                 LOG.log(System.Logger.Level.WARNING, "drain for {0}: the coordinator still lists this worker as active at {1}; failing tasks early from now on",
                         cause, earlyFailsFrom);
@@ -171,6 +176,16 @@ final class TaskDrain
         }
         catch (TrinoWorkerException e) {
             metrics.trinoError("coordinator-state");
+            if (e.failure() == TrinoWorkerException.Failure.TIMED_OUT) {
+                // Slow, not absent: the retries of tasks failed now would be placed by that same coordinator, which
+                // may not have seen the shutdown yet. So it is asked again, and the hold ends at its answer or at the
+                // longest hold; falling back to the fixed hold is for a coordinator that cannot be asked at all.
+                if (coordinatorTimeouts++ == 0) {
+                    LOG.log(System.Logger.Level.WARNING, "drain for {0}: the coordinator did not say in time how it sees this worker ({1}); asking again, tasks are failed early from {2} at the latest",
+                            cause, e.getMessage(), earlyFailsFrom);
+                }
+                return;
+            }
             if (coordinatorErrors++ == 0) {
                 LOG.log(System.Logger.Level.WARNING, "drain for {0}: cannot ask the coordinator how it sees this worker ({1}); tasks are failed early from {2} at the latest",
                         cause, e.getMessage(), capHold());
@@ -197,9 +212,8 @@ final class TaskDrain
     /**
      * The drain's thread waits for the answer, so a question may take until the next moment the drain must act on
      * time: the cutoff, the end of the hold, and, while it is ahead, the end of the fixed hold (a question that fails
-     * falls back to it, and must not push it back). Nothing else is due before then, and a late answer is still worth
-     * having: abandoning it sooner would end the hold at the fallback, and asking again would start the same query
-     * over on a coordinator that is already slow.
+     * other than by a timeout falls back to it, and must not push it back). Nothing else is due before then, and a late
+     * answer is still worth having: asking again would start the same query over on a coordinator that is already slow.
      */
     private Duration questionBudget(Instant now)
     {

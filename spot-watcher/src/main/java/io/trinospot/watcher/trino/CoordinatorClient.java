@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.trinospot.watcher.config.CoordinatorSecurity;
 import io.trinospot.watcher.http.PlainHttp;
+import io.trinospot.watcher.trino.TrinoWorkerException.Failure;
 
 import javax.net.ssl.SSLException;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateException;
 import java.time.Duration;
@@ -231,7 +233,7 @@ public final class CoordinatorClient
             });
         }
         catch (IOException e) {
-            throw new TrinoWorkerException("GET " + uri + ": " + e.getMessage(), e);
+            throw new TrinoWorkerException(e instanceof HttpTimeoutException ? Failure.TIMED_OUT : Failure.OTHER, "GET " + uri + ": " + e.getMessage(), e);
         }
     }
 
@@ -264,7 +266,7 @@ public final class CoordinatorClient
             }
             if (System.nanoTime() - deadline >= 0) {
                 cancel(http, nextUri, headers);
-                throw new TrinoWorkerException("coordinator query did not finish within " + budget.toMillis() + " ms");
+                throw new TrinoWorkerException(Failure.TIMED_OUT, "coordinator query did not finish within " + budget.toMillis() + " ms");
             }
             page = call(http, "GET", nextUri, headers, null, deadline);
         }
@@ -287,7 +289,7 @@ public final class CoordinatorClient
             if (tls.isPresent() && e instanceof SSLException tlsFailure) {
                 throw new TrinoWorkerException(method + " " + uri + ": " + tlsProblem(uri, tlsFailure), e);
             }
-            throw new TrinoWorkerException(method + " " + uri + ": " + e, e);
+            throw new TrinoWorkerException(e instanceof HttpTimeoutException ? Failure.TIMED_OUT : Failure.OTHER, method + " " + uri + ": " + e, e);
         }
         if (response.status() != 200) {
             String hint = switch (response.status()) {

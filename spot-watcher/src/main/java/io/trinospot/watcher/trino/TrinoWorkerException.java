@@ -16,13 +16,15 @@ public class TrinoWorkerException
         REFUSED,
         /** The worker's settings could not be read. */
         NOT_CONFIGURED,
-        /** Anything else: a timeout, a dropped connection, an error status, an unreadable answer. */
+        /** No answer within the call's time: the other side took the request and is slow, or hangs. */
+        TIMED_OUT,
+        /** Anything else: a dropped connection, an error status, an unreadable answer. */
         OTHER;
 
         /** The agent cannot reach the worker with valid credentials: no drain would get through. */
         public boolean locksOut()
         {
-            return this != OTHER;
+            return this != OTHER && this != TIMED_OUT;
         }
     }
 

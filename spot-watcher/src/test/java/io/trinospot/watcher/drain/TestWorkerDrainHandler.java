@@ -301,6 +301,26 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void aQuestionThatTimesOutKeepsTheHoldUntilTheCoordinatorAnswers()
+    {
+        // A loaded coordinator takes 5 s per question: the first outlasts the 4 s fixed hold, the next one, asked at
+        // once, says the worker is shut down (it listed it 6 s after SHUTTING_DOWN).
+        worker.tasks = List.of(notStarted("fresh", START, 4));
+        worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofSeconds(6));
+        worker.coordinatorAnswersIn = Duration.ofSeconds(5);
+        handler(Duration.ofSeconds(15), Duration.ofMinutes(10), Duration.ofSeconds(4), Duration.ofSeconds(15)).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+
+        assertThat(worker.coordinatorBudgets).extracting(Question::budget).as("the first given up when the fixed hold ends, the next given until the longest hold ends")
+                .containsExactly(Duration.ofSeconds(4), Duration.ofSeconds(11));
+        assertThat(worker.failed).containsExactly("fresh");
+        assertThat(worker.failedAt.getFirst()).as("failed once the coordinator said so, not when the fixed hold ended")
+                .isBetween(worker.shutdownAt.plusSeconds(9), worker.shutdownAt.plusSeconds(9).plus(MILLI));
+        assertThat(metrics.counter("trinospot_watcher_coordinator_saw_shutdown_total")).isEqualTo(1);
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "coordinator-state")).as("the question that timed out").isEqualTo(1);
+    }
+
+    @Test
     void aQuestionMayTakeUntilTheNextMomentTheDrainMustActOn()
     {
         Duration fallback = Duration.ofSeconds(2);
@@ -1040,7 +1060,7 @@ class TestWorkerDrainHandler
             // The drain's thread waits for the answer: the time it takes passes on the drain's clock.
             if (coordinatorAnswersIn.compareTo(budget) > 0) {
                 clock.advance(budget);
-                throw new TrinoWorkerException("coordinator query did not finish within " + budget.toMillis() + " ms");
+                throw new TrinoWorkerException(TrinoWorkerException.Failure.TIMED_OUT, "coordinator query did not finish within " + budget.toMillis() + " ms");
             }
             clock.advance(coordinatorAnswersIn);
             Optional<String> state = coordinatorSeesShutdownAfter.map(after -> clock.instant().isBefore(shutdownAt.plus(after)) ? "active" : "shutting_down");

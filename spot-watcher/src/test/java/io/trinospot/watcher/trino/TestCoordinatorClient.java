@@ -19,7 +19,9 @@ class TestCoordinatorClient
     {
         try (TricklingPeer peer = tricklingCoordinator()) {
             CoordinatorClient coordinator = new CoordinatorClient(peer.uri(), "trino-spot-watcher", "worker-1", Duration.ofMillis(200));
-            assertThat(failure(coordinator::nodeState)).hasMessageContaining("no answer within 200 ms");
+            TrinoWorkerException failure = failure(coordinator::nodeState);
+            assertThat(failure).hasMessageContaining("no answer within 200 ms");
+            assertThat(failure.failure()).as("a slow coordinator, which the drain asks again").isEqualTo(TrinoWorkerException.Failure.TIMED_OUT);
             peer.awaitClosedByClient();
         }
     }
@@ -33,7 +35,8 @@ class TestCoordinatorClient
             CoordinatorClient coordinator = new CoordinatorClient(peer.uri(), "trino-spot-watcher", "worker-1", Duration.ofMinutes(5));
             assertThat(failure(() -> coordinator.nodeState(Duration.ofMillis(300))))
                     .hasMessageContaining("no answer within")
-                    .hasMessageNotContaining("300000 ms");
+                    .hasMessageNotContaining("300000 ms")
+                    .extracting(TrinoWorkerException::failure).isEqualTo(TrinoWorkerException.Failure.TIMED_OUT);
             peer.awaitClosedByClient();
         }
     }
