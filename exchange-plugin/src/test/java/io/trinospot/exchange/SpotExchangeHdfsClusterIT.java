@@ -21,7 +21,6 @@ import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,16 +40,6 @@ class SpotExchangeHdfsClusterIT
     protected ExchangeKind exchange()
     {
         return ExchangeKind.HDFS;
-    }
-
-    /**
-     * q39's joins and the inventory query's aggregation; q21 and q22 (about 40 s a build) scan and aggregate the same
-     * tables again, so only benchmark runs add them.
-     */
-    @Override
-    protected Set<String> verifyQueries()
-    {
-        return Set.of("q39", "inventory-by-warehouse-week");
     }
 
     @Test

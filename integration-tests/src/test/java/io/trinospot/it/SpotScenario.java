@@ -111,16 +111,16 @@ final class SpotScenario
 
     /**
      * A query whose tasks run long, unlike q39's (all under 2 s): the scan of {@code inventory} (one task for its
-     * three ORC files under FTE) hashes every row {@value #HASH_ROUNDS} times before a partial aggregation, so that
-     * task runs for half a minute or more and is still far from done when a notice lands, even when the victim is
-     * picked late because the task tracker's queries lag (BENCHMARKS.md has the task's times). The result is deterministic (an order-insensitive {@code checksum} per warehouse, as hex
+     * three ORC files under FTE) hashes every row {@code hashRounds} times (SHA-256 and SHA-512 in turn) before a
+     * partial aggregation, so that task runs long enough to be far from done when a notice lands, even when the
+     * victim is picked late because the task tracker's queries lag (BENCHMARKS.md has the task's times). The result is deterministic (an order-insensitive {@code checksum} per warehouse, as hex
      * text so rows compare by value), so every run can be compared with a fault-free one. It names
      * {@code inv_quantity_on_hand}, which is how {@link TaskTracker} finds workload queries.
      */
-    static String longTaskQuery(String schema)
+    static String longTaskQuery(String schema, int hashRounds)
     {
         String hashed = "to_utf8(concat(CAST(inv.inv_item_sk AS varchar), ':', CAST(inv.inv_date_sk AS varchar), ':', CAST(inv.inv_warehouse_sk AS varchar)))";
-        for (int i = 0; i < HASH_ROUNDS; i++) {
+        for (int i = 0; i < hashRounds; i++) {
             hashed = (i % 2 == 0 ? "sha256(" : "sha512(") + hashed + ")";
         }
         return """
@@ -131,8 +131,6 @@ final class SpotScenario
                 GROUP BY w.w_warehouse_name
                 """.formatted(schema, hashed);
     }
-
-    private static final int HASH_ROUNDS = 16;
 
     /**
      * Rebalance draining is off by default; these clusters turn it on, with a floor their 3 workers satisfy: a worker

@@ -392,7 +392,13 @@ final class TaskDrain
         try {
             questions.execute(() -> {
                 try {
-                    answer.complete(new EstimatesAnswer(worker.queryEstimates(queryId, budget), Optional.empty()));
+                    Instant asked = clock.instant();
+                    Optional<QueryEstimates> read = worker.queryEstimates(queryId, budget);
+                    if (read.isPresent()) {
+                        LOG.log(System.Logger.Level.INFO, "drain for {0}: read the planner''s estimates of query {1} in {2} ms",
+                                cause, queryId, String.valueOf(Duration.between(asked, clock.instant()).toMillis()));
+                    }
+                    answer.complete(new EstimatesAnswer(read, Optional.empty()));
                 }
                 catch (TrinoWorkerException | RuntimeException e) {
                     answer.complete(new EstimatesAnswer(Optional.empty(), Optional.of(e instanceof TrinoWorkerException ? e.getMessage() : e.toString())));
