@@ -55,6 +55,8 @@ public final class TrinoCluster
 {
     private static final Logger LOG = Logger.getLogger(TrinoCluster.class.getName());
     public static final String LAKE_BUCKET = "trino-spot-lake";
+    // The lake's file metastore keeps its metadata and every managed table's files under this directory of the bucket.
+    private static final String LAKE_METASTORE_DIR = "metastore";
     public static final String EXCHANGE_BUCKET = "trino-spot-exchange";
     public static final String USER = "trinospot";
     private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
@@ -331,6 +333,12 @@ public final class TrinoCluster
         node.writeEtc(config, nodeProperties, jvm, catalogs, exchange);
     }
 
+    /** The key prefix in {@link #LAKE_BUCKET} under which the lake's file metastore keeps a managed table's files. */
+    public static String lakeTableKeyPrefix(String schema, String table)
+    {
+        return LAKE_METASTORE_DIR + "/" + schema + "/" + table + "/";
+    }
+
     /** The lake catalog's properties: Hive on the S3 server or on the cluster's HDFS; empty without a lake. */
     private Optional<Map<String, String>> lakeCatalog()
     {
@@ -338,7 +346,7 @@ public final class TrinoCluster
             Map<String, String> lake = new LinkedHashMap<>();
             lake.put("connector.name", "hive");
             lake.put("hive.metastore", "file");
-            lake.put("hive.metastore.catalog.dir", "s3://" + LAKE_BUCKET + "/metastore");
+            lake.put("hive.metastore.catalog.dir", "s3://" + LAKE_BUCKET + "/" + LAKE_METASTORE_DIR);
             lake.put("hive.storage-format", "ORC");
             lake.put("hive.non-managed-table-writes-enabled", "true");
             lake.putAll(s3.trinoFileSystemProperties(s3Endpoint(S3Traffic.LAKE)));
@@ -349,7 +357,7 @@ public final class TrinoCluster
             return Optional.of(Map.of(
                     "connector.name", "hive",
                     "hive.metastore", "file",
-                    "hive.metastore.catalog.dir", hdfs.defaultFs() + "/" + LAKE_BUCKET + "/metastore",
+                    "hive.metastore.catalog.dir", hdfs.defaultFs() + "/" + LAKE_BUCKET + "/" + LAKE_METASTORE_DIR,
                     "hive.storage-format", "ORC",
                     "fs.hadoop.enabled", "true",
                     "hive.config.resources", hdfs.confDir().resolve("core-site.xml") + "," + hdfs.confDir().resolve("hdfs-site.xml")));

@@ -1,6 +1,7 @@
 package io.trinospot.cli.fis;
 
 import io.trinospot.cli.CommandLines;
+import io.trinospot.fis.plan.TimeScale;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -15,9 +16,11 @@ final class TimeScaleOption
     /** The factor, or a usage error naming it when it is not above 0 and at most 1. */
     double factor(CommandSpec spec)
     {
-        if (!(factor > 0 && factor <= 1)) {
-            throw CommandLines.usage(spec, "--time-scale must be above 0 and at most 1, got " + factor);
+        try {
+            return TimeScale.check(factor);
         }
-        return factor;
+        catch (IllegalArgumentException e) {
+            throw CommandLines.usage(spec, "--time-scale " + e.getMessage());
+        }
     }
 }

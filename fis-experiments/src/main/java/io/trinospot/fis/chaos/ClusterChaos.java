@@ -6,6 +6,7 @@ import io.trinospot.fis.plan.PlanException;
 import io.trinospot.fis.plan.PlanPlayer;
 import io.trinospot.fis.plan.Planner;
 import io.trinospot.fis.plan.RunPlan;
+import io.trinospot.fis.plan.TimeScale;
 import io.trinospot.fis.template.ExperimentTemplate;
 import io.trinospot.harness.ManagedProcess;
 import io.trinospot.harness.QueryResult;
@@ -57,10 +58,7 @@ public final class ClusterChaos
      */
     public ClusterChaos(BlogCluster blog, Map<String, ExperimentTemplate> templates, long seed, double timeScale, Consumer<String> out)
     {
-        if (!(timeScale > 0 && timeScale <= 1)) {
-            throw new IllegalArgumentException("timeScale must be above 0 and at most 1, got " + timeScale);
-        }
-        this.timeScale = timeScale;
+        this.timeScale = TimeScale.check(timeScale);
         this.blog = requireNonNull(blog, "blog is null");
         this.cluster = blog.cluster();
         this.templates = Map.copyOf(requireNonNull(templates, "templates is null"));

@@ -1,5 +1,6 @@
 package io.trinospot.fis.local;
 
+import io.trinospot.fis.plan.TimeScale;
 import io.trinospot.harness.Lake;
 import io.trinospot.harness.QueryResult;
 import io.trinospot.harness.TrinoCluster;
@@ -54,10 +55,7 @@ public final class LakeWrite
      */
     public static int weekStride(double timeScale)
     {
-        if (!(timeScale > 0 && timeScale <= 1)) {
-            throw new IllegalArgumentException("timeScale must be above 0 and at most 1, got " + timeScale);
-        }
-        return Math.max(1, (int) Math.round(1 / timeScale));
+        return Math.max(1, (int) Math.round(1 / TimeScale.check(timeScale)));
     }
 
     /** Scan tasks of the write: at least one lands on a Spot worker with two core workers. */
@@ -322,8 +320,7 @@ public final class LakeWrite
         if (schemaHasTable(cluster, name)) {
             return 0;
         }
-        // where the file metastore puts a managed table of this schema (see Lake)
-        String prefix = "metastore/" + SCHEMA + "/" + name + "/";
+        String prefix = TrinoCluster.lakeTableKeyPrefix(SCHEMA, name);
         int removed = 0;
         try (S3Client s3 = cluster.s3().orElseThrow(() -> new IllegalStateException("The write's lake is on the S3 server, which is not running")).client()) {
             for (S3Object object : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(TrinoCluster.LAKE_BUCKET).prefix(prefix).build()).contents()) {

@@ -37,8 +37,11 @@ public record RunPlan(String description, long seed, SequencedMap<String, List<S
      */
     public RunPlan timeScaled(double factor)
     {
-        if (!(factor > 0 && factor <= 1)) {
-            throw new IllegalArgumentException("A plan's time scale must be above 0 and at most 1, got " + factor);
+        try {
+            TimeScale.check(factor);
+        }
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("A plan's time scale " + e.getMessage(), e);
         }
         if (factor == 1) {
             return this;
