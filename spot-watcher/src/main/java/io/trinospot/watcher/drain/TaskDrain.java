@@ -42,6 +42,9 @@ final class TaskDrain
     // The planner's estimates are asked once per query, off the drain's thread: a running query's QueryInfo takes
     // seconds from a loaded coordinator, and its tasks are judged by their driver counts until the answer is in.
     private static final Duration ESTIMATES_BUDGET = Duration.ofSeconds(20);
+    // An early failure cannot be taken back: one that a scan task's driver counts call for waits this long for its
+    // query's estimates, which may show the task nearly done. Failing at the cutoff never waits.
+    private static final Duration ESTIMATES_WAIT = Duration.ofSeconds(2);
     // Done states a fail request does not change: the task was not failed by us.
     private static final Set<String> ENDED_OTHERWISE = Set.of("FINISHED", "CANCELED", "ABORTED");
 
@@ -56,7 +59,10 @@ final class TaskDrain
     // Tasks not yet done as of the last read, by id, in listing order.
     private final Map<String, TaskSnapshot> live = new LinkedHashMap<>();
     // By query id, asked once; completed on the questions' thread.
-    private final Map<String, CompletableFuture<EstimatesAnswer>> estimates = new HashMap<>();
+    private final Map<String, EstimatesQuestion> estimates = new HashMap<>();
+    // Scan tasks whose query's estimates were asked moments ago and are not in yet; as of the last decision.
+    private final Set<String> awaitingEstimates = new HashSet<>();
+    private final Set<String> heldForEstimates = new HashSet<>();
     // Query ids whose failed answer has been counted (on the drain's thread, like every other metric of the drain).
     private final Set<String> estimateFailuresSeen = new HashSet<>();
     private final Executor questions;
@@ -80,6 +86,8 @@ final class TaskDrain
 
     // What the coordinator said about a query's estimates: them, nothing (it does not know them), or why it could not.
     private record EstimatesAnswer(Optional<QueryEstimates> estimates, Optional<String> problem) {}
+
+    private record EstimatesQuestion(CompletableFuture<EstimatesAnswer> answer, Instant askedAt) {}
 
     /**
      * Until the coordinator has seen SHUTTING_DOWN (it polls workers on its own schedule, every 5 s in Trino 483), it
@@ -346,6 +354,10 @@ final class TaskDrain
         }
         Optional<QueryEstimates> query = estimates(id.get().queryId());
         if (query.isEmpty()) {
+            EstimatesQuestion question = estimates.get(id.get().queryId());
+            if (!question.answer().isDone() && clock.instant().isBefore(question.askedAt().plus(ESTIMATES_WAIT))) {
+                awaitingEstimates.add(task.taskId());
+            }
             return task;
         }
         return task.withPipelines(task.pipelines().stream().map(pipeline -> withScanEstimate(pipeline, query.get(), id.get().stage())).toList());
@@ -366,7 +378,7 @@ final class TaskDrain
      */
     private Optional<QueryEstimates> estimates(String queryId)
     {
-        CompletableFuture<EstimatesAnswer> answer = estimates.computeIfAbsent(queryId, this::askEstimates);
+        CompletableFuture<EstimatesAnswer> answer = estimates.computeIfAbsent(queryId, this::askEstimates).answer();
         if (!answer.isDone()) {
             return Optional.empty();
         }
@@ -381,11 +393,12 @@ final class TaskDrain
         return estimates.estimates();
     }
 
-    private CompletableFuture<EstimatesAnswer> askEstimates(String queryId)
+    private EstimatesQuestion askEstimates(String queryId)
     {
-        Duration toCutoff = Duration.between(clock.instant(), policy.cutoff(deadline));
+        Instant now = clock.instant();
+        Duration toCutoff = Duration.between(now, policy.cutoff(deadline));
         if (!toCutoff.isPositive()) {
-            return CompletableFuture.completedFuture(new EstimatesAnswer(Optional.empty(), Optional.empty()));
+            return new EstimatesQuestion(CompletableFuture.completedFuture(new EstimatesAnswer(Optional.empty(), Optional.empty())), now);
         }
         Duration budget = toCutoff.compareTo(ESTIMATES_BUDGET) < 0 ? toCutoff : ESTIMATES_BUDGET;
         CompletableFuture<EstimatesAnswer> answer = new CompletableFuture<>();
@@ -409,7 +422,7 @@ final class TaskDrain
             // The agent is stopping.
             answer.complete(new EstimatesAnswer(Optional.empty(), Optional.empty()));
         }
-        return answer;
+        return new EstimatesQuestion(answer, now);
     }
 
     /**
@@ -486,6 +499,7 @@ final class TaskDrain
 
     private void decide(Instant now)
     {
+        awaitingEstimates.clear();
         List<TaskSnapshot> tasks = live.values().stream().map(this::withScanEstimates).toList();
         for (TaskDecision decision : policy.decide(tasks, now, deadline)) {
             if (failed.contains(decision.taskId())) {
@@ -495,6 +509,13 @@ final class TaskDrain
                 if (letFinish.add(decision.taskId())) {
                     metrics.taskLetFinish();
                     LOG.log(System.Logger.Level.INFO, "drain for {0}: letting task {1} finish: {2}", cause, decision.taskId(), decision.reason());
+                }
+                continue;
+            }
+            if (decision.action() == TaskDecision.Action.FAIL_EARLY && awaitingEstimates.contains(decision.taskId())) {
+                if (heldForEstimates.add(decision.taskId())) {
+                    LOG.log(System.Logger.Level.INFO, "drain for {0}: task {1} looks unable to finish in time by its driver counts ({2}); waiting up to {3} ms for its query''s estimates before failing it",
+                            cause, decision.taskId(), decision.reason(), String.valueOf(ESTIMATES_WAIT.toMillis()));
                 }
                 continue;
             }

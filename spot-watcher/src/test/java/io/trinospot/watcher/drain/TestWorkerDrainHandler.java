@@ -153,11 +153,7 @@ class TestWorkerDrainHandler
         worker.tasks = List.of(scanTask(taskId));
         worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 11745000.0)))));
         List<Runnable> questions = new ArrayList<>();
-        new WorkerDrainHandler(
-                new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
-                        Duration.ofMinutes(10), DEFAULT_FLOOR, Duration.ZERO, true, Duration.ofMinutes(2)),
-                worker, metrics, clock, scheduler, FatalErrors.halting(), new SplittableRandom(), questions::add)
-                .onEvent(spotNotice(Duration.ofSeconds(30)));
+        handlerAskingOn(questions::add).onEvent(spotNotice(Duration.ofSeconds(30)));
         scheduler.runDue();
         scheduler.advance(Duration.ofSeconds(1));
         assertThat(questions).as("asked once, and the drain went on without the answer").hasSize(1);
@@ -170,6 +166,53 @@ class TestWorkerDrainHandler
         assertThat(worker.messages.getFirst()).contains("by the planner's estimate of its scan");
         assertThat(worker.estimateQuestions).containsExactly("20261203_104210_00082_n7r5v");
         assertThat(metrics.render()).doesNotContain("operation=\"query-estimates\"");
+    }
+
+    @Test
+    void anEarlyFailureByDriverCountsWaitsForEstimatesThatShowTheTaskNearlyDone()
+    {
+        // A 20 s notice leaves 5 s to the cutoff: the driver counts (about 10 s more) call for failing the scan now;
+        // the planner expects 1,100,000 rows, of which 1,028,192 are read, so about 1 s more.
+        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
+        worker.tasks = List.of(scanTask(taskId));
+        worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 1_100_000.0)))));
+        List<Runnable> questions = new ArrayList<>();
+        handlerAskingOn(questions::add).onEvent(spotNotice(Duration.ofSeconds(20)));
+        scheduler.runDue();
+        scheduler.advance(Duration.ofSeconds(1));
+        assertThat(worker.failed).as("failed before its estimates came").isEmpty();
+
+        questions.getFirst().run();
+        scheduler.advance(Duration.ofSeconds(2));
+        assertThat(worker.failed).as("failed though its estimates show it nearly done").isEmpty();
+        assertThat(metrics.counter("trinospot_watcher_tasks_let_finish_total")).isEqualTo(1);
+    }
+
+    @Test
+    void anEarlyFailureWaitsForTheEstimatesTwoSecondsAtMost()
+    {
+        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
+        worker.tasks = List.of(scanTask(taskId));
+        List<Runnable> questions = new ArrayList<>();
+        handlerAskingOn(questions::add).onEvent(spotNotice(Duration.ofSeconds(20)));
+        scheduler.runDue();
+        assertThat(questions).hasSize(1);
+        Instant asked = clock.instant();
+
+        scheduler.advance(Duration.ofMillis(1900));
+        assertThat(worker.failed).isEmpty();
+        scheduler.advance(Duration.ofMillis(200));
+        assertThat(worker.failed).containsExactly(taskId);
+        assertThat(worker.failedAt.getFirst()).isBetween(asked.plusSeconds(2), asked.plusSeconds(2).plus(POLL_INTERVAL));
+        assertThat(worker.messages.getFirst()).contains("0/3 drivers done").doesNotContain("planner's estimate");
+    }
+
+    private WorkerDrainHandler handlerAskingOn(java.util.concurrent.Executor questions)
+    {
+        return new WorkerDrainHandler(
+                new WorkerDrainHandler.Settings(new DrainPolicy(Duration.ofSeconds(15), 1.5), POLL_INTERVAL, Duration.ZERO, Duration.ofSeconds(10), true,
+                        Duration.ofMinutes(10), DEFAULT_FLOOR, Duration.ZERO, true, Duration.ofMinutes(2)),
+                worker, metrics, clock, scheduler, FatalErrors.halting(), new SplittableRandom(), questions);
     }
 
     // A scan of three files in one task, 10 s in, none done; its pipeline names its table scan, plan node "0".
