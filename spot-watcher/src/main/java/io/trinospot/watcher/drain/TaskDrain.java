@@ -22,8 +22,10 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.util.Objects.requireNonNull;
 
@@ -68,6 +70,8 @@ final class TaskDrain
     private final Executor questions;
     private final InstantSource clock;
     private Instant nextDiscovery = Instant.MIN;
+    // The first full list, started off the drain's thread when the worker took SHUTTING_DOWN; taken by the first read.
+    private FirstListRead firstList;
     private final Duration earlyFailDelay;
     private final Duration earlyFailMaxDelay;
     private Instant earlyFailsFrom;
@@ -140,12 +144,105 @@ final class TaskDrain
         return earlyFailsFrom;
     }
 
-    /** The worker took SHUTTING_DOWN at {@code at}; ticks may start. */
+    /**
+     * The worker took SHUTTING_DOWN at {@code at}; ticks may start. The first full task list is started at once, off the
+     * drain's thread: the first tick waits for the coordinator's first answer (the announcement, a second or so on a
+     * busy cluster) before it reads tasks, and the list takes seconds on a busy worker; read one after the other, both
+     * delayed every early failure.
+     */
     void shutdownAccepted(Instant at)
     {
         shutdownAt = at;
         earlyFailsFrom = at.plus(earlyFailMaxDelay);
         askCoordinator = true;
+        firstList = new FirstListRead(worker, clock, at);
+        try {
+            questions.execute(firstList);
+        }
+        catch (RejectedExecutionException e) {
+            // The agent is stopping; the first read reads the list itself.
+        }
+    }
+
+    /**
+     * One read of the full task list that either the questions' thread or the drain's thread makes, whichever comes
+     * first: the drain never waits for a read that has not started (on a busy or single-threaded executor it may
+     * never start in time), and the list is never read twice.
+     */
+    static final class FirstListRead
+            implements Runnable
+    {
+        private final WorkerApi worker;
+        private final InstantSource clock;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private final CompletableFuture<List<TaskSnapshot>> tasks = new CompletableFuture<>();
+        private final Instant shutdownAt;
+        private volatile Duration took = Duration.ZERO;
+
+        FirstListRead(WorkerApi worker, InstantSource clock, Instant shutdownAt)
+        {
+            this.worker = worker;
+            this.clock = clock;
+            this.shutdownAt = shutdownAt;
+        }
+
+        @Override
+        public void run()
+        {
+            if (claim()) {
+                try {
+                    tasks.complete(readTimed());
+                }
+                catch (TrinoWorkerException | RuntimeException e) {
+                    // Handed to the drain's thread, which handles it as it handles its own reads' failures.
+                    tasks.completeExceptionally(e);
+                }
+                catch (Error e) {
+                    tasks.completeExceptionally(e);
+                    throw e;
+                }
+            }
+        }
+
+        private List<TaskSnapshot> readTimed()
+                throws TrinoWorkerException
+        {
+            Instant start = clock.instant();
+            List<TaskSnapshot> list = worker.tasks();
+            took = Duration.between(start, clock.instant());
+            return list;
+        }
+
+        // Whether the caller is the one to read.
+        private boolean claim()
+        {
+            return started.compareAndSet(false, true);
+        }
+
+        List<TaskSnapshot> take()
+                throws TrinoWorkerException
+        {
+            if (claim()) {
+                return readTimed();
+            }
+            try {
+                return tasks.join();
+            }
+            catch (CompletionException e) {
+                switch (e.getCause()) {
+                    case TrinoWorkerException error -> throw error;
+                    case RuntimeException error -> throw error;
+                    case Error error -> throw error;
+                    default -> throw e;
+                }
+            }
+        }
+
+        /** From SHUTTING_DOWN to the list in hand, and how long the request itself took. */
+        String timing(Instant now)
+        {
+            return "%d ms after SHUTTING_DOWN (the request took %d ms)".formatted(Duration.between(shutdownAt, now).toMillis(), took.toMillis());
+        }
     }
 
     /** Whether the drain is still waiting for the coordinator to list the worker as shut down. */
@@ -437,9 +534,16 @@ final class TaskDrain
             if (fullList) {
                 // The list is summarized (no pipeline statistics), so each task is judged on its own read: the one
                 // made moments ago in this pass for a task already known, a new one for a task just found.
+                FirstListRead first = firstList;
+                firstList = null;
+                List<TaskSnapshot> all = first != null ? first.take() : worker.tasks();
+                if (first != null) {
+                    LOG.log(System.Logger.Level.INFO, "drain for {0}: the worker''s task list in hand {1}: {2} tasks, {3} not done", cause, first.timing(clock.instant()),
+                            String.valueOf(all.size()), String.valueOf(all.stream().filter(task -> !task.isDone()).count()));
+                }
                 Map<String, TaskSnapshot> known = new LinkedHashMap<>(live);
                 live.clear();
-                for (TaskSnapshot listed : worker.tasks()) {
+                for (TaskSnapshot listed : all) {
                     if (listed.isDone()) {
                         continue;
                     }

@@ -153,7 +153,7 @@ class TestWorkerDrainHandler
         worker.tasks = List.of(scanTask(taskId));
         worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 11745000.0)))));
         List<Runnable> questions = new ArrayList<>();
-        handlerAskingOn(questions::add).onEvent(spotNotice(Duration.ofSeconds(30)));
+        handlerAskingOn(estimatesOnly(questions)).onEvent(spotNotice(Duration.ofSeconds(30)));
         scheduler.runDue();
         scheduler.advance(Duration.ofSeconds(1));
         assertThat(questions).as("asked once, and the drain went on without the answer").hasSize(1);
@@ -177,7 +177,7 @@ class TestWorkerDrainHandler
         worker.tasks = List.of(scanTask(taskId));
         worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 1_100_000.0)))));
         List<Runnable> questions = new ArrayList<>();
-        handlerAskingOn(questions::add).onEvent(spotNotice(Duration.ofSeconds(20)));
+        handlerAskingOn(estimatesOnly(questions)).onEvent(spotNotice(Duration.ofSeconds(20)));
         scheduler.runDue();
         scheduler.advance(Duration.ofSeconds(1));
         assertThat(worker.failed).as("failed before its estimates came").isEmpty();
@@ -194,7 +194,7 @@ class TestWorkerDrainHandler
         String taskId = "20261203_104210_00082_n7r5v.1.0.0";
         worker.tasks = List.of(scanTask(taskId));
         List<Runnable> questions = new ArrayList<>();
-        handlerAskingOn(questions::add).onEvent(spotNotice(Duration.ofSeconds(20)));
+        handlerAskingOn(estimatesOnly(questions)).onEvent(spotNotice(Duration.ofSeconds(20)));
         scheduler.runDue();
         assertThat(questions).hasSize(1);
         Instant asked = clock.instant();
@@ -205,6 +205,66 @@ class TestWorkerDrainHandler
         assertThat(worker.failed).containsExactly(taskId);
         assertThat(worker.failedAt.getFirst()).isBetween(asked.plusSeconds(2), asked.plusSeconds(2).plus(POLL_INTERVAL));
         assertThat(worker.messages.getFirst()).contains("0/3 drivers done").doesNotContain("planner's estimate");
+    }
+
+    @Test
+    void theFirstTaskListIsReadWhileTheDrainWaitsForTheCoordinatorsFirstAnswer()
+    {
+        worker.tasks = List.of(running("doomed", START.minusSeconds(60), 10, 1));
+        worker.coordinatorSeesShutdownAfter = Optional.of(Duration.ofMillis(800));
+        worker.coordinatorAnswersIn = Duration.ofMillis(800);
+        List<Runnable> questions = new ArrayList<>();
+        // The drain's thread waits for the coordinator; meanwhile the questions' thread gets to run.
+        worker.whileCoordinatorAnswers = () -> {
+            List<Runnable> pending = List.copyOf(questions);
+            questions.clear();
+            pending.forEach(Runnable::run);
+        };
+        handlerAskingOn(questions::add).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+
+        assertThat(worker.taskPollsWhenCoordinatorFirstAnswered).as("the list read while the first question was open").isEqualTo(1);
+        assertThat(worker.taskPolls).as("and not read again by the drain").isEqualTo(1);
+        assertThat(worker.failed).containsExactly("doomed");
+        assertThat(worker.failedAt).containsExactly(worker.shutdownAt.plusMillis(800));
+    }
+
+    @Test
+    void aFirstTaskListReadNotStartedInTimeIsReadByTheDrainAndNotAgain()
+    {
+        worker.tasks = List.of(running("doomed", START.minusSeconds(60), 10, 1));
+        List<Runnable> questions = new ArrayList<>();
+        handlerAskingOn(questions::add).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        assertThat(worker.taskPolls).isEqualTo(1);
+        assertThat(worker.failed).containsExactly("doomed");
+
+        questions.forEach(Runnable::run);
+        assertThat(worker.taskPolls).as("the late start reads nothing").isEqualTo(1);
+    }
+
+    @Test
+    void aFirstTaskListReadThatFailsOffTheDrainsThreadIsCountedAndListedAgain()
+    {
+        worker.tasks = List.of(running("doomed", START.minusSeconds(60), 10, 1));
+        worker.nextReadErrors.add(new TrinoWorkerException("HTTP 500 from the worker"));
+        handlerAskingOn(Runnable::run).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        scheduler.advance(POLL_INTERVAL);
+        assertThat(metrics.counter("trinospot_watcher_trino_errors_total", "operation", "list-tasks")).isEqualTo(1);
+        assertThat(worker.taskPolls).isEqualTo(2);
+        assertThat(worker.failed).containsExactly("doomed");
+    }
+
+    // The questions' executor as seen by the tests of the estimates: the first task list, also read off the drain's
+    // thread, is left to the drain (which then reads it itself).
+    private static java.util.concurrent.Executor estimatesOnly(List<Runnable> questions)
+    {
+        return question -> {
+            if (!(question instanceof TaskDrain.FirstListRead)) {
+                questions.add(question);
+            }
+        };
     }
 
     private WorkerDrainHandler handlerAskingOn(java.util.concurrent.Executor questions)
@@ -1059,6 +1119,9 @@ class TestWorkerDrainHandler
         Optional<Duration> coordinatorSeesShutdownAfter = Optional.empty();
         TrinoWorkerException coordinatorError;
         Duration coordinatorAnswersIn = Duration.ZERO;
+        // Runs while the drain's thread waits for the coordinator's answer, as other threads do.
+        Runnable whileCoordinatorAnswers = () -> {};
+        int taskPollsWhenCoordinatorFirstAnswered = -1;
         final List<Question> coordinatorBudgets = new ArrayList<>();
         int otherActiveWorkers = 5;
         Optional<QueryEstimates> estimates = Optional.empty();
@@ -1105,7 +1168,11 @@ class TestWorkerDrainHandler
                 clock.advance(budget);
                 throw new TrinoWorkerException(TrinoWorkerException.Failure.TIMED_OUT, "coordinator query did not finish within " + budget.toMillis() + " ms");
             }
+            whileCoordinatorAnswers.run();
             clock.advance(coordinatorAnswersIn);
+            if (taskPollsWhenCoordinatorFirstAnswered < 0) {
+                taskPollsWhenCoordinatorFirstAnswered = taskPolls;
+            }
             Optional<String> state = coordinatorSeesShutdownAfter.map(after -> clock.instant().isBefore(shutdownAt.plus(after)) ? "active" : "shutting_down");
             if (state.equals(Optional.of("shutting_down")) && readsWhenCoordinatorConfirmed == 0) {
                 readsWhenCoordinatorConfirmed = taskPolls + taskReads;
