@@ -105,7 +105,7 @@ class ValidationRulesTest
                 row("watcher endpoint", set(BASE, "trino-spot-watcher", "watcher.imds.endpoint", "169.254.169.254"),
                         "error: [trino-spot-watcher] watcher.imds.endpoint: '169.254.169.254' is not an http:// URI with a host"),
                 row("watcher error code", set(BASE, "trino-spot-watcher", "watcher.drain.error-code", "USER_CANCELED"),
-                        "error: [trino-spot-watcher] watcher.drain.error-code: 'USER_CANCELED' is not one of [GENERIC_INTERNAL_ERROR, REMOTE_HOST_GONE]"),
+                        "error: [trino-spot-watcher] watcher.drain.error-code: 'USER_CANCELED' is not one of [ADMINISTRATIVELY_PREEMPTED, GENERIC_INTERNAL_ERROR, REMOTE_HOST_GONE]"),
                 row("watcher range", set(BASE, "trino-spot-watcher", "watcher.imds.token-ttl", "7h"),
                         "error: [trino-spot-watcher] watcher.imds.token-ttl: must be between 1s and 6h (IMDS limit): PT7H"),
                 row("watcher rule across keys", set(set(BASE, "trino-spot-watcher", "watcher.poll-interval", "2s"), "trino-spot-watcher", "watcher.max-backoff", "1s"),

@@ -100,8 +100,8 @@ public record WatcherConfig(
     public static final String HTTP_PORT = WatcherSettings.HTTP_PORT;
     public static final String DRY_RUN = WatcherSettings.DRY_RUN;
 
-    /** Error codes the coordinator retries under retry-policy=TASK (both have type INTERNAL_ERROR). */
-    public static final Set<String> RETRYABLE_ERROR_CODES = Set.of("REMOTE_HOST_GONE", "GENERIC_INTERNAL_ERROR");
+    /** Error codes the coordinator retries under retry-policy=TASK: {@link DrainErrorCode}. */
+    public static final Set<String> RETRYABLE_ERROR_CODES = DrainErrorCode.names();
 
     public WatcherConfig
     {

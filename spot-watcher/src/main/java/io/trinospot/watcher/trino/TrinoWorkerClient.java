@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 
+import io.trinospot.watcher.config.DrainErrorCode;
 import io.trinospot.watcher.http.PlainHttp;
 import io.trinospot.watcher.trino.TrinoWorkerException.Failure;
 
@@ -41,8 +42,6 @@ public final class TrinoWorkerClient
 {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PlainHttp HTTP = PlainHttp.shared();
-    // Codes from io.trino.spi.StandardErrorCode; both are INTERNAL_ERROR, which task retries pick up.
-    private static final Map<String, Integer> ERROR_CODES = Map.of("REMOTE_HOST_GONE", 65558, "GENERIC_INTERNAL_ERROR", 65536);
     private static final Duration TOKEN_LIFETIME = Duration.ofMinutes(5);
     private static final Set<String> TASK_STATS = Set.of("createTime", "firstStartTime", "lastStartTime", "elapsedTime",
             "totalDrivers", "queuedDrivers", "runningDrivers", "blockedDrivers", "completedDrivers");
@@ -53,7 +52,7 @@ public final class TrinoWorkerClient
 
     private final URI baseUri;
     private final InternalJwt jwt;
-    private final String errorCodeName;
+    private final DrainErrorCode errorCode;
     private final Duration requestTimeout;
     private final InstantSource clock;
     private final Optional<CoordinatorClient> coordinator;
@@ -69,10 +68,11 @@ public final class TrinoWorkerClient
         this.coordinator = requireNonNull(coordinator, "coordinator is null");
         this.baseUri = requireNonNull(baseUri, "baseUri is null");
         this.jwt = new InternalJwt(sharedSecret, "trino-spot-watcher");
-        this.errorCodeName = requireNonNull(errorCodeName, "errorCodeName is null");
-        if (!ERROR_CODES.containsKey(errorCodeName)) {
+        requireNonNull(errorCodeName, "errorCodeName is null");
+        if (!DrainErrorCode.names().contains(errorCodeName)) {
             throw new IllegalArgumentException("unsupported error code: " + errorCodeName);
         }
+        this.errorCode = DrainErrorCode.valueOf(errorCodeName);
         this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
@@ -139,9 +139,9 @@ public final class TrinoWorkerClient
         failure.putArray("suppressed");
         failure.putArray("stack");
         failure.putObject("errorCode")
-                .put("code", ERROR_CODES.get(errorCodeName))
-                .put("name", errorCodeName)
-                .put("type", "INTERNAL_ERROR")
+                .put("code", errorCode.code())
+                .put("name", errorCode.name())
+                .put("type", errorCode.type())
                 .put("fatal", false);
         String path = "/v1/task/" + URLEncoder.encode(taskId, StandardCharsets.UTF_8) + "/fail";
         // The answer is the task's TaskInfo (with its full statistics), read as a stream for its state: a task

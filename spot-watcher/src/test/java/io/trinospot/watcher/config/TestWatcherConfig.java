@@ -324,7 +324,7 @@ class TestWatcherConfig
             setting.defaultValue().ifPresent(value -> assertThat(setting.check(value)).as(setting.key()).isEmpty());
         }
         assertThat(WatcherSettings.find("watcher.drain.error-code").orElseThrow().check("USER_CANCELED"))
-                .contains("'USER_CANCELED' is not one of [GENERIC_INTERNAL_ERROR, REMOTE_HOST_GONE]");
+                .contains("'USER_CANCELED' is not one of [ADMINISTRATIVELY_PREEMPTED, GENERIC_INTERNAL_ERROR, REMOTE_HOST_GONE]");
     }
 
     private static ConfigException catchConfigException(Map<String, String> properties)

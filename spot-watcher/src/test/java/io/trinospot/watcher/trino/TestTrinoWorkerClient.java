@@ -133,6 +133,20 @@ class TestTrinoWorkerClient
     }
 
     @Test
+    void failsTaskAsPreemptedWhichTheSchedulerRetriesWithoutItsPause()
+            throws Exception
+    {
+        TrinoWorkerClient preempting = new TrinoWorkerClient(URI.create("http://127.0.0.1:" + worker.port()), "cluster-secret", "ADMINISTRATIVELY_PREEMPTED",
+                Duration.ofSeconds(5), InstantSource.system());
+        assertThat(preempting.failTask("20261122_100000_00001_abcde.1.0.0", "Spot interruption: going away")).isEqualTo("FAILED");
+        JsonNode errorCode = worker.failures.getFirst().get("failureInfo").get("errorCode");
+        assertThat(errorCode.get("name").asText()).isEqualTo("ADMINISTRATIVELY_PREEMPTED");
+        assertThat(errorCode.get("code").asInt()).isEqualTo(131080);
+        assertThat(errorCode.get("type").asText()).isEqualTo("INSUFFICIENT_RESOURCES");
+        assertThat(errorCode.get("fatal").asBoolean()).isFalse();
+    }
+
+    @Test
     void failingATaskThatAlreadyFinishedReportsItsState()
             throws Exception
     {
