@@ -7,6 +7,7 @@ import io.trinospot.harness.SpotFleet;
 import io.trinospot.harness.TrinoCluster;
 import io.trinospot.harness.TrinoNode;
 import io.trinospot.harness.Waits;
+import io.trinospot.watcher.config.WatcherSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -29,7 +30,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * plus baseline kills without a notice. Runs only when asked:
  * {@code ./mvnw -pl integration-tests verify -Dit.test=SpotNoticeBenchmarkIT -Dtrinospot.benchmark.notices=20}
  * (optional: {@code -Dtrinospot.benchmark.baselines=5}, {@code -Dtrinospot.benchmark.window=120},
- * {@code -Dtrinospot.benchmark.query=long|q39}, default long: {@link SpotScenario#longTaskQuery}).
+ * {@code -Dtrinospot.benchmark.query=long|q39}, default long: {@link SpotScenario#longTaskQuery};
+ * {@code -Dtrinospot.benchmark.error-codes=REMOTE_HOST_GONE,ADMINISTRATIVELY_PREEMPTED} to compare the agent's
+ * {@code watcher.drain.error-code} values in the same run, notices taking them in turn after the windows).
  * Writes a Markdown table to {@code target/spot-benchmark.md}.
  */
 class SpotNoticeBenchmarkIT
@@ -46,6 +49,9 @@ class SpotNoticeBenchmarkIT
         // One or more notice windows in seconds ("30,120"): notices alternate over them.
         List<Duration> windows = Arrays.stream(System.getProperty("trinospot.benchmark.window", "120").split(","))
                 .map(String::trim).map(Long::parseLong).map(Duration::ofSeconds).toList();
+        // Error codes the agent fails tasks with; more than one: notices alternate over every window and code.
+        List<String> errorCodes = Arrays.stream(System.getProperty("trinospot.benchmark.error-codes", "").split(","))
+                .map(String::trim).filter(code -> !code.isEmpty()).toList();
         Duration idleWindow = Duration.ofSeconds(Integer.getInteger("trinospot.benchmark.idle-seconds", 60));
         // "long": the long-task query (a scan task of tens of seconds, which the watcher must fail early), the victim
         // being the worker that runs it; "q39": TPC-DS q39 (every task under 2 s), victims rotating over the workers.
@@ -68,8 +74,14 @@ class SpotNoticeBenchmarkIT
                 String footprint = footprint(fleet, workers, idleWindow);
                 System.out.println(footprint);
                 SpotScenario scenario = new SpotScenario(cluster, fleet, sql, reference);
-                Map<Duration, List<SpotScenario.RoundResult>> withWatcher = new LinkedHashMap<>();
-                windows.forEach(window -> withWatcher.put(window, new ArrayList<>()));
+                // Notices take the windows in turn, and the error codes after each pass over the windows.
+                List<NoticeKind> kinds = new ArrayList<>();
+                for (String code : errorCodes.isEmpty() ? List.<String>of("") : errorCodes) {
+                    windows.forEach(window -> kinds.add(new NoticeKind(window, code)));
+                }
+                Map<NoticeKind, List<SpotScenario.RoundResult>> withWatcher = new LinkedHashMap<>();
+                kinds.forEach(kind -> withWatcher.put(kind, new ArrayList<>()));
+                String agentCode = "";
                 List<SpotScenario.RoundResult> without = new ArrayList<>();
                 // Baselines are spread among the notices, so a run stopped early still has some of each.
                 int noticesPerBaseline = baselines == 0 ? Integer.MAX_VALUE : Math.max(1, (notices + baselines - 1) / baselines);
@@ -90,12 +102,16 @@ class SpotNoticeBenchmarkIT
                         fleet.replaceWorker(result.spec().victim(), Duration.ofMinutes(3));
                     }
                     else {
-                        Duration window = windows.get(noticesDone % windows.size());
-                        SpotScenario.RoundResult result = scenario.run(new SpotScenario.RoundSpec(victim, window, true, false));
+                        NoticeKind kind = kinds.get(noticesDone % kinds.size());
+                        if (!kind.errorCode().equals(agentCode)) {
+                            fleet.restartWatchers(Map.of(WatcherSettings.DRAIN_ERROR_CODE, kind.errorCode()));
+                            agentCode = kind.errorCode();
+                        }
+                        SpotScenario.RoundResult result = scenario.run(new SpotScenario.RoundSpec(victim, kind.window(), true, false));
                         noticesDone++;
-                        System.out.println("notice " + noticesDone + "/" + notices + " (window " + window.toSeconds() + " s): " + result.summary()
+                        System.out.println("notice " + noticesDone + "/" + notices + " (" + kind.label() + "): " + result.summary()
                                 + "; failed early by the watcher " + fleet.metric(result.spec().victim(), "trinospot_watcher_tasks_failed_early_total"));
-                        withWatcher.get(window).add(result);
+                        withWatcher.get(kind).add(result);
                         fleet.replaceWorker(result.spec().victim(), Duration.ofMinutes(3));
                     }
                     System.out.printf("round %d took %d s; load average %s%n", round + 1, Duration.between(started, Instant.now()).toSeconds(), loadAverage());
@@ -135,11 +151,19 @@ class SpotNoticeBenchmarkIT
         return text.toString();
     }
 
-    private static String report(String workload, QueryResult reference, Map<Duration, List<SpotScenario.RoundResult>> withByWindow, List<SpotScenario.RoundResult> without, String footprint)
+    private record NoticeKind(Duration window, String errorCode)
+    {
+        String label()
+        {
+            return "window " + window.toSeconds() + " s" + (errorCode.isEmpty() ? "" : ", error code " + errorCode);
+        }
+    }
+
+    private static String report(String workload, QueryResult reference, Map<NoticeKind, List<SpotScenario.RoundResult>> withByKind, List<SpotScenario.RoundResult> without, String footprint)
     {
         StringBuilder text = new StringBuilder();
-        for (Map.Entry<Duration, List<SpotScenario.RoundResult>> entry : withByWindow.entrySet()) {
-            text.append("Notice window ").append(entry.getKey().toSeconds()).append(" s:\n\n");
+        for (Map.Entry<NoticeKind, List<SpotScenario.RoundResult>> entry : withByKind.entrySet()) {
+            text.append("Notice ").append(entry.getKey().label()).append(":\n\n");
             table(text, entry.getValue(), without);
             text.append('\n');
         }
