@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
@@ -36,16 +37,36 @@ public final class ChaosLoop
 
     private final Consumer<String> out;
     private final InstantSource clock;
+    private final BooleanSupplier stopping;
 
     public ChaosLoop(Consumer<String> out)
     {
-        this(out, InstantSource.system());
+        this(out, InstantSource.system(), ChaosLoop::jvmShuttingDown);
     }
 
-    public ChaosLoop(Consumer<String> out, InstantSource clock)
+    /**
+     * @param stopping whether the series is being stopped from outside (Ctrl-C, SIGTERM): the cluster's processes are
+     * then going away under the run in flight, so its outcome says nothing about the fault and is not recorded
+     */
+    public ChaosLoop(Consumer<String> out, InstantSource clock, BooleanSupplier stopping)
     {
         this.out = requireNonNull(out, "out is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.stopping = requireNonNull(stopping, "stopping is null");
+    }
+
+    // The JDK has no query for this; it refuses new shutdown hooks once shutdown has begun, before any hook runs.
+    static boolean jvmShuttingDown()
+    {
+        Thread probe = new Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        }
+        catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     /**
@@ -74,6 +95,11 @@ public final class ChaosLoop
                 Instant start = clock.instant();
                 RunResult result = executor.run(run);
                 Duration took = Duration.between(start, clock.instant());
+                if (stopping.getAsBoolean()) {
+                    out.accept(String.format(Locale.ROOT, "run %d: cut short after %.1f s by the series being stopped; not recorded (--resume runs it again)",
+                            run.number(), took.toMillis() / 1000.0));
+                    break;
+                }
                 journal.record(result, took);
                 ran++;
                 QueryCheck outcome = result.outcome();

@@ -113,7 +113,7 @@ class ChaosLoopTest
                 3, new RunResult(STOP, List.of(QueryCheck.passed()), Optional.empty()));
         List<String> replenished = new ArrayList<>(List.of("spot-2", ""));
         ChaosJournal journal = ChaosJournal.start(reportDir, "test series");
-        ChaosSummary summary = new ChaosLoop(lines::add, clock).run(7, KINDS, List.of(NOTICE, KILL, STOP), journal, run -> {
+        ChaosSummary summary = new ChaosLoop(lines::add, clock, () -> false).run(7, KINDS, List.of(NOTICE, KILL, STOP), journal, run -> {
             lines.add("(run " + run.number() + ")");
             clock.advance(Duration.ofSeconds(10L * run.number()));
             return results.get(run.number());
@@ -157,7 +157,7 @@ class ChaosLoopTest
         first.record(new RunResult(series.run(3), List.of(new QueryCheck(Outcome.FAILED_LOUDLY, "Query failed: gone")), Optional.empty()), Duration.ofSeconds(50));
 
         List<Integer> ran = new ArrayList<>();
-        ChaosSummary summary = new ChaosLoop(lines::add, clock).run(7, KINDS, series.runs(4), ChaosJournal.resume(reportDir, "series 7", series), run -> {
+        ChaosSummary summary = new ChaosLoop(lines::add, clock, () -> false).run(7, KINDS, series.runs(4), ChaosJournal.resume(reportDir, "series 7", series), run -> {
             ran.add(run.number());
             clock.advance(Duration.ofSeconds(60));
             return new RunResult(run, List.of(QueryCheck.passed()), Optional.empty());
@@ -175,7 +175,7 @@ class ChaosLoopTest
     void aRunReplayedAloneIsNotFollowedByReplenishing()
             throws Exception
     {
-        ChaosSummary summary = new ChaosLoop(lines::add, clock).run(7, KINDS, List.of(KILL), ChaosJournal.start(reportDir, "test series"),
+        ChaosSummary summary = new ChaosLoop(lines::add, clock, () -> false).run(7, KINDS, List.of(KILL), ChaosJournal.start(reportDir, "test series"),
                 _ -> new RunResult(KILL, List.of(QueryCheck.passed()), Optional.empty()), () -> {
             throw new AssertionError("no replenishing after the last run");
         }, REPLAY, reportDir);
@@ -186,7 +186,7 @@ class ChaosLoopTest
     @Test
     void aSeriesThatStopsStillSumsUpTheRunsItDid()
     {
-        assertThatThrownBy(() -> new ChaosLoop(lines::add, clock).run(7, KINDS, List.of(NOTICE, KILL), ChaosJournal.start(reportDir, "test series"),
+        assertThatThrownBy(() -> new ChaosLoop(lines::add, clock, () -> false).run(7, KINDS, List.of(NOTICE, KILL), ChaosJournal.start(reportDir, "test series"),
                 run -> new RunResult(run, List.of(QueryCheck.passed()), Optional.empty()), () -> {
             throw new IllegalStateException("spot-1 did not come back");
         }, REPLAY, reportDir)).hasMessage("spot-1 did not come back");
@@ -194,5 +194,35 @@ class ChaosLoopTest
                 "chaos: the series stopped after 1 of 2 run(s); --resume with this --report-dir continues it",
                 "all                1        1       1              0               0");
         assertThat(reportDir.resolve(ChaosLoop.SUMMARY_FILE)).exists();
+    }
+
+    @Test
+    void aRunCutShortByStoppingTheSeriesIsNotRecorded()
+            throws Exception
+    {
+        ChaosJournal journal = ChaosJournal.start(reportDir, "test series");
+        boolean[] stopped = {false};
+        ChaosSummary summary = new ChaosLoop(lines::add, clock, () -> stopped[0]).run(7, KINDS, List.of(NOTICE, KILL, STOP), journal, run -> {
+            clock.advance(Duration.ofSeconds(3));
+            if (run.number() == 2) {
+                // Ctrl-C: the cluster's processes go away under the run, whose query then fails.
+                stopped[0] = true;
+                return new RunResult(run, List.of(new QueryCheck(Outcome.FAILED_LOUDLY, "Query failed: Error fetching results")), Optional.empty());
+            }
+            return new RunResult(run, List.of(QueryCheck.passed()), Optional.empty());
+        }, List::of, REPLAY, reportDir);
+
+        assertThat(journal.entries()).extracting(entry -> entry.result().run().number()).containsExactly(1);
+        assertThat(summary.results()).extracting(result -> result.run().number()).containsExactly(1);
+        assertThat(lines).contains(
+                "run 2: cut short after 3.0 s by the series being stopped; not recorded (--resume runs it again)",
+                "chaos: the series stopped after 1 of 3 run(s); --resume with this --report-dir continues it")
+                .noneMatch(line -> line.startsWith("run 3 ("));
+    }
+
+    @Test
+    void theJvmIsNotShuttingDownWhileTestsRun()
+    {
+        assertThat(ChaosLoop.jvmShuttingDown()).isFalse();
     }
 }
