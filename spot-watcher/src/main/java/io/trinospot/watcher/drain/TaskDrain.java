@@ -68,6 +68,7 @@ final class TaskDrain
     // Query ids whose failed answer has been counted (on the drain's thread, like every other metric of the drain).
     private final Set<String> estimateFailuresSeen = new HashSet<>();
     private final Executor questions;
+    private final Executor drainThread;
     private final InstantSource clock;
     private Instant nextDiscovery = Instant.MIN;
     // The first full list, started off the drain's thread when the worker took SHUTTING_DOWN; taken by the first read.
@@ -81,6 +82,8 @@ final class TaskDrain
     private int coordinatorTimeouts;
     private Instant nextCoordinatorQuestion = Instant.MIN;
     private int listFailures;
+    // Set on the drain's thread once the drain is over (deadline passed, worker gone, or replaced).
+    private boolean ended;
     // A worker call that broke off and is not counted yet: if the next call finds nothing listening, the worker went
     // away in the middle of its answer (its graceful exit, or the end of the instance), which is what a drain waits
     // for, not an API error.
@@ -103,11 +106,14 @@ final class TaskDrain
      * list this worker)
      * @param earlyFailMaxDelay the longest hold while the coordinator still lists this worker as active
      * @param questions reads the planner's estimates of a query, which must not hold up the drain's thread
+     * @param drainThread runs a step on the drain's thread between its ticks: the decision an answer of the planner's
+     * estimates calls for is made when it arrives, not up to a task poll interval later
      */
     TaskDrain(String cause, Instant deadline, Duration earlyFailDelay, Duration earlyFailMaxDelay, DrainPolicy policy, WorkerApi worker, WatcherMetrics metrics,
-            InstantSource clock, Executor questions)
+            InstantSource clock, Executor questions, Executor drainThread)
     {
         this.questions = requireNonNull(questions, "questions is null");
+        this.drainThread = requireNonNull(drainThread, "drainThread is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.earlyFailDelay = requireNonNull(earlyFailDelay, "earlyFailDelay is null");
         this.earlyFailMaxDelay = requireNonNull(earlyFailMaxDelay, "earlyFailMaxDelay is null");
@@ -363,6 +369,7 @@ final class TaskDrain
         // tasks can still be retried elsewhere (and a drain that starts late starts here).
         boolean last = !now.isBefore(deadline);
         if (!pass()) {
+            ended = true;
             return false;
         }
         if (last) {
@@ -376,6 +383,7 @@ final class TaskDrain
     /** Counts what this drain has not judged yet; called when it ends or is replaced. */
     void end()
     {
+        ended = true;
         settleBrokenCall();
     }
 
@@ -513,6 +521,7 @@ final class TaskDrain
                 catch (TrinoWorkerException | RuntimeException e) {
                     answer.complete(new EstimatesAnswer(Optional.empty(), Optional.of(e instanceof TrinoWorkerException ? e.getMessage() : e.toString())));
                 }
+                decideOnTheDrainsThread();
             });
         }
         catch (RejectedExecutionException e) {
@@ -520,6 +529,21 @@ final class TaskDrain
             answer.complete(new EstimatesAnswer(Optional.empty(), Optional.empty()));
         }
         return new EstimatesQuestion(answer, now);
+    }
+
+    // The tasks as last read, judged again now that an answer has come in.
+    private void decideOnTheDrainsThread()
+    {
+        try {
+            drainThread.execute(() -> {
+                if (!ended) {
+                    decide(clock.instant());
+                }
+            });
+        }
+        catch (RejectedExecutionException e) {
+            // The agent is stopping.
+        }
     }
 
     /**

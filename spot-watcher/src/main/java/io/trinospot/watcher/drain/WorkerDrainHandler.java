@@ -247,7 +247,8 @@ public final class WorkerDrainHandler
         rebalanceDraining = false;
         LOG.log(System.Logger.Level.INFO, "{0}: instance goes away at {1}; shutting the worker down and draining its tasks (cutoff {2})",
                 cause, deadline, settings.policy().cutoff(deadline));
-        TaskDrain newDrain = new TaskDrain(cause, deadline, settings.earlyFailDelay(), settings.earlyFailMaxDelay(), settings.policy(), worker, metrics, clock, questions);
+        TaskDrain newDrain = new TaskDrain(cause, deadline, settings.earlyFailDelay(), settings.earlyFailMaxDelay(), settings.policy(), worker, metrics, clock, questions,
+                step -> executor.execute(guarded("drain for " + cause, step)));
         drain.ifPresent(TaskDrain::end);
         drain = Optional.of(newDrain);
         // Retried past a deadline that is already near or gone: while the instance runs, stopping new work still helps.

@@ -169,6 +169,25 @@ class TestWorkerDrainHandler
     }
 
     @Test
+    void theEstimatesAreActedOnWhenTheyArriveNotAtTheNextTick()
+    {
+        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
+        worker.tasks = List.of(scanTask(taskId));
+        worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 11745000.0)))));
+        List<Runnable> questions = new ArrayList<>();
+        handlerAskingOn(estimatesOnly(questions)).onEvent(spotNotice(Duration.ofSeconds(30)));
+        scheduler.runDue();
+        scheduler.advance(Duration.ofMillis(520));
+        assertThat(worker.failed).as("let run by its driver counts until the estimates come").isEmpty();
+
+        Instant answered = clock.instant();
+        questions.getFirst().run();
+        scheduler.runDue();
+        assertThat(worker.failed).containsExactly(taskId);
+        assertThat(worker.failedAt).containsExactly(answered);
+    }
+
+    @Test
     void anEarlyFailureByDriverCountsWaitsForEstimatesThatShowTheTaskNearlyDone()
     {
         // A 20 s notice leaves 5 s to the cutoff: the driver counts (about 10 s more) call for failing the scan now;
