@@ -158,7 +158,7 @@ public final class WatcherSettings
             new Setting(COORDINATOR_PASSWORD_FILE, Syntax.TEXT, Optional.empty()),
             new Setting(COORDINATOR_TOKEN_FILE, Syntax.TEXT, Optional.empty()),
             setting(DRAIN_ESTIMATE_FACTOR, Syntax.DECIMAL, "1.5"),
-            setting(DRAIN_ERROR_CODE, Syntax.ERROR_CODE, "REMOTE_HOST_GONE"),
+            setting(DRAIN_ERROR_CODE, Syntax.ERROR_CODE, "ADMINISTRATIVELY_PREEMPTED"),
             // EC2 sends rebalance recommendations to whole capacity pools, often with no interruption after them:
             // draining on each would put every Spot worker of a pool in DRAINING at once.
             setting(REBALANCE_DRAIN_ENABLED, Syntax.BOOLEAN, "false"),

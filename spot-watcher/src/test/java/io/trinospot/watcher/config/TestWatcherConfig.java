@@ -34,7 +34,7 @@ class TestWatcherConfig
         assertThat(config.imdsRequestTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(config.imdsAllowV1()).isFalse();
         assertThat(config.trinoConfigFile()).isEqualTo(Path.of("etc/config.properties"));
-        assertThat(config.drainErrorCode()).isEqualTo("REMOTE_HOST_GONE");
+        assertThat(config.drainErrorCode()).isEqualTo("ADMINISTRATIVELY_PREEMPTED");
         assertThat(config.dryRun()).isFalse();
     }
 

@@ -18,8 +18,10 @@ public final class Defaults
      */
     public static final String SHUTDOWN_GRACE_PERIOD = "30s";
     /**
-     * Under retry-policy=TASK, how long the coordinator holds back scheduling after a task failed. Trino's 10s would
-     * delay every task a Spot drain fails early by 10 s; the backoff still doubles up to retry-max-delay.
+     * Under retry-policy=TASK, how long the coordinator holds back a query's scheduling after one of its tasks failed
+     * with an internal or external error, as when a worker is lost without notice. Trino's 10s would stall every
+     * query that had a task there for 10 s; the backoff still doubles up to retry-max-delay. (Tasks the agent fails
+     * early carry an error the scheduler retries without this pause.)
      */
     public static final String TASK_RETRY_INITIAL_DELAY = "1s";
     public static final String LOGGER = "io.trino";
