@@ -1,5 +1,7 @@
 package io.trinospot.it;
 
+import io.trinospot.harness.ClusterSpec;
+import io.trinospot.harness.ExchangeKind;
 import io.trinospot.harness.Lake;
 import io.trinospot.harness.Queries;
 import io.trinospot.harness.QueryResult;
@@ -32,7 +34,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (optional: {@code -Dtrinospot.benchmark.baselines=5}, {@code -Dtrinospot.benchmark.window=120},
  * {@code -Dtrinospot.benchmark.query=long|q39}, default long: {@link SpotScenario#longTaskQuery};
  * {@code -Dtrinospot.benchmark.error-codes=REMOTE_HOST_GONE,ADMINISTRATIVELY_PREEMPTED} to compare the agent's
- * {@code watcher.drain.error-code} values in the same run, notices taking them in turn after the windows).
+ * {@code watcher.drain.error-code} values in the same run, notices taking them in turn after the windows;
+ * {@code -Dtrinospot.benchmark.worker-properties=task.info.max-age=1m} for Trino settings of every worker, {@code ;} between them).
  * Writes a Markdown table to {@code target/spot-benchmark.md}.
  */
 class SpotNoticeBenchmarkIT
@@ -62,7 +65,18 @@ class SpotNoticeBenchmarkIT
             default -> throw new IllegalArgumentException("trinospot.benchmark.query must be long or q39: " + workload);
         };
 
-        try (TrinoCluster cluster = TrinoCluster.start(SpotScenario.clusterSpec())) {
+        ClusterSpec.Builder spec = SpotScenario.clusterSpec(ExchangeKind.LOCAL).coordinatorJmx(true);
+        Arrays.stream(System.getProperty("trinospot.benchmark.worker-properties", "").split(";"))
+                .map(String::trim)
+                .filter(property -> !property.isEmpty())
+                .forEach(property -> {
+                    int equals = property.indexOf('=');
+                    if (equals <= 0) {
+                        throw new IllegalArgumentException("trinospot.benchmark.worker-properties: expected key=value, got '" + property + "'");
+                    }
+                    spec.workerProperty(property.substring(0, equals).trim(), property.substring(equals + 1).trim());
+                });
+        try (TrinoCluster cluster = TrinoCluster.start(spec.build())) {
             Lake.ensure(cluster, SpotScenario.Q39_SF1);
             String sql = longTasks
                     ? SpotScenario.longTaskQuery(SpotScenario.Q39_SF1.qualifiedLakeSchema(), HASH_ROUNDS)

@@ -96,8 +96,8 @@ final class SpotScenario
                 .property("query.remote-task.max-error-duration", "10s")
                 // Under retry-policy=TASK the coordinator holds back all scheduling of a query for retry-initial-delay
                 // (default 10s, doubling up to retry-max-delay) after a task fails with an INTERNAL_ERROR or EXTERNAL
-                // error, which is what a task failed by the watcher gets: with the default its retry starts 10 s after
-                // the watcher failed it. Spot clusters want it short.
+                // error, as the tasks of a worker killed without notice do (the watcher's own failures are retried at
+                // once). Spot clusters want it short.
                 .property("retry-initial-delay", "1s")
                 .workerProperty("shutdown.grace-period", WORKER_GRACE_PERIOD)
                 // spot-coordinator as trino-config renders it by default: the announcement catalog the agents call,
