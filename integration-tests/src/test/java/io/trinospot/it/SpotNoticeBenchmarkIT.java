@@ -35,7 +35,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code -Dtrinospot.benchmark.query=long|q39}, default long: {@link SpotScenario#longTaskQuery};
  * {@code -Dtrinospot.benchmark.error-codes=REMOTE_HOST_GONE,ADMINISTRATIVELY_PREEMPTED} to compare the agent's
  * {@code watcher.drain.error-code} values in the same run, notices taking them in turn after the windows;
- * {@code -Dtrinospot.benchmark.worker-properties=task.info.max-age=1m} for Trino settings of every worker, {@code ;} between them).
+ * {@code -Dtrinospot.benchmark.worker-properties=task.info.max-age=1m} for Trino settings of every worker, {@code ;} between
+ * them, and {@code |} between arms: {@code task.info.max-age=5m|task.info.max-age=2m} runs the benchmark on one cluster
+ * each, one after the other).
  * Writes a Markdown table to {@code target/spot-benchmark.md}.
  */
 class SpotNoticeBenchmarkIT
@@ -65,8 +67,24 @@ class SpotNoticeBenchmarkIT
             default -> throw new IllegalArgumentException("trinospot.benchmark.query must be long or q39: " + workload);
         };
 
+        List<String> arms = Arrays.stream(System.getProperty("trinospot.benchmark.worker-properties", "").split("\\|")).map(String::trim).toList();
+        Path out = Path.of("target", "spot-benchmark.md");
+        Files.createDirectories(out.getParent());
+        StringBuilder armsDone = new StringBuilder();
+        for (String arm : arms) {
+            String heading = arm.isEmpty() ? "" : "## Workers with " + arm + "\n\n";
+            armsDone.append(heading).append(runArm(arm, notices, baselines, windows, errorCodes, idleWindow, workload, longTasks, armsDone + heading, out)).append('\n');
+        }
+        System.out.println(Files.readString(out));
+    }
+
+    /** One cluster whose workers have {@code workerProperties}; writes what is done so far after {@code before} to {@code out}, returns its report. */
+    private static String runArm(String workerProperties, int notices, int baselines, List<Duration> windows, List<String> errorCodes, Duration idleWindow, String workload,
+            boolean longTasks, String before, Path out)
+            throws IOException
+    {
         ClusterSpec.Builder spec = SpotScenario.clusterSpec(ExchangeKind.LOCAL).coordinatorJmx(true);
-        Arrays.stream(System.getProperty("trinospot.benchmark.worker-properties", "").split(";"))
+        Arrays.stream(workerProperties.split(";"))
                 .map(String::trim)
                 .filter(property -> !property.isEmpty())
                 .forEach(property -> {
@@ -101,8 +119,7 @@ class SpotNoticeBenchmarkIT
                 int noticesPerBaseline = baselines == 0 ? Integer.MAX_VALUE : Math.max(1, (notices + baselines - 1) / baselines);
                 int noticesDone = 0;
                 int baselinesDone = 0;
-                Path out = Path.of("target", "spot-benchmark.md");
-                Files.createDirectories(out.getParent());
+                String report = "";
                 while (noticesDone < notices || baselinesDone < baselines) {
                     boolean baseline = baselinesDone < baselines && (noticesDone >= notices || (noticesDone > 0 && noticesDone >= (baselinesDone + 1) * noticesPerBaseline));
                     int round = noticesDone + baselinesDone;
@@ -130,11 +147,11 @@ class SpotNoticeBenchmarkIT
                     }
                     System.out.printf("round %d took %d s; load average %s%n", round + 1, Duration.between(started, Instant.now()).toSeconds(), loadAverage());
                     // Written after every round: a run stopped early still leaves its figures.
-                    String report = report(workload, reference, withWatcher, without, footprint)
+                    report = report(workload, reference, withWatcher, without, footprint)
                             + (noticesDone < notices || baselinesDone < baselines ? "\n(partial: " + noticesDone + " of " + notices + " notices, " + baselinesDone + " of " + baselines + " baselines)\n" : "");
-                    Files.writeString(out, report);
+                    Files.writeString(out, before + report);
                 }
-                System.out.println(Files.readString(out));
+                return report;
             }
         }
     }
