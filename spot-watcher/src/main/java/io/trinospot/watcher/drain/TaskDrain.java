@@ -73,6 +73,8 @@ final class TaskDrain
     private Instant nextDiscovery = Instant.MIN;
     // The first full list, started off the drain's thread when the worker took SHUTTING_DOWN; taken by the first read.
     private FirstListRead firstList;
+    // Set on the drain's thread when the worker took SHUTTING_DOWN; read by the first list's thread.
+    private final AtomicBoolean shutdownTaken = new AtomicBoolean();
     private final Duration earlyFailDelay;
     private final Duration earlyFailMaxDelay;
     private Instant earlyFailsFrom;
@@ -151,22 +153,32 @@ final class TaskDrain
     }
 
     /**
-     * The worker took SHUTTING_DOWN at {@code at}; ticks may start. The first full task list is started at once, off the
-     * drain's thread: the first tick waits for the coordinator's first answer (the announcement, a second or so on a
-     * busy cluster) before it reads tasks, and the list takes seconds on a busy worker; read one after the other, both
-     * delayed every early failure.
+     * Starts the first full task list off the drain's thread, at the notice: the list takes seconds on a busy worker,
+     * and so do the state change (a busy worker is slow to answer that too) and the coordinator's first answer (the
+     * announcement), which the drain's thread waits for before it reads tasks; one after the other, they delayed
+     * every early failure. A list requested before the worker took SHUTTING_DOWN may miss a task placed just before;
+     * the drain lists again once it has judged this one.
      */
-    void shutdownAccepted(Instant at)
+    void startFirstList()
     {
-        shutdownAt = at;
-        earlyFailsFrom = at.plus(earlyFailMaxDelay);
-        askCoordinator = true;
-        firstList = new FirstListRead(worker, clock, at);
+        firstList = new FirstListRead(worker, clock, clock.instant(), shutdownTaken);
         try {
             questions.execute(firstList);
         }
         catch (RejectedExecutionException e) {
             // The agent is stopping; the first read reads the list itself.
+        }
+    }
+
+    /** The worker took SHUTTING_DOWN at {@code at}; ticks may start. */
+    void shutdownAccepted(Instant at)
+    {
+        shutdownAt = at;
+        shutdownTaken.set(true);
+        earlyFailsFrom = at.plus(earlyFailMaxDelay);
+        askCoordinator = true;
+        if (firstList == null) {
+            startFirstList();
         }
     }
 
@@ -182,14 +194,17 @@ final class TaskDrain
         private final InstantSource clock;
         private final AtomicBoolean started = new AtomicBoolean();
         private final CompletableFuture<List<TaskSnapshot>> tasks = new CompletableFuture<>();
-        private final Instant shutdownAt;
+        private final Instant createdAt;
+        private final AtomicBoolean shutdownTaken;
+        private volatile boolean requestedBeforeShutdown;
         private volatile Duration took = Duration.ZERO;
 
-        FirstListRead(WorkerApi worker, InstantSource clock, Instant shutdownAt)
+        FirstListRead(WorkerApi worker, InstantSource clock, Instant createdAt, AtomicBoolean shutdownTaken)
         {
             this.worker = worker;
             this.clock = clock;
-            this.shutdownAt = shutdownAt;
+            this.createdAt = createdAt;
+            this.shutdownTaken = shutdownTaken;
         }
 
         @Override
@@ -213,9 +228,10 @@ final class TaskDrain
         private List<TaskSnapshot> readTimed()
                 throws TrinoWorkerException
         {
-            Instant start = clock.instant();
+            requestedBeforeShutdown = !shutdownTaken.get();
+            Instant requestedAt = clock.instant();
             List<TaskSnapshot> list = worker.tasks();
-            took = Duration.between(start, clock.instant());
+            took = Duration.between(requestedAt, clock.instant());
             return list;
         }
 
@@ -244,10 +260,16 @@ final class TaskDrain
             }
         }
 
-        /** From SHUTTING_DOWN to the list in hand, and how long the request itself took. */
+        /** Whether the list was asked for before the worker took SHUTTING_DOWN. */
+        boolean requestedBeforeShutdown()
+        {
+            return requestedBeforeShutdown;
+        }
+
+        /** From the drain's start to the list in hand, and how long the request itself took. */
         String timing(Instant now)
         {
-            return "%d ms after SHUTTING_DOWN (the request took %d ms)".formatted(Duration.between(shutdownAt, now).toMillis(), took.toMillis());
+            return "%d ms after the drain started (the request took %d ms)".formatted(Duration.between(createdAt, now).toMillis(), took.toMillis());
         }
     }
 
@@ -584,6 +606,10 @@ final class TaskDrain
                 if (listed.isBefore(earlyFailsFrom) && earlyFailsFrom.isBefore(nextDiscovery)) {
                     // Whatever arrived during the early-fail hold is looked for right after the hold ends.
                     nextDiscovery = earlyFailsFrom;
+                }
+                if (first != null && first.requestedBeforeShutdown()) {
+                    // Asked for before SHUTTING_DOWN: a task placed meanwhile is looked for on the next tick.
+                    nextDiscovery = listed;
                 }
             }
             else {

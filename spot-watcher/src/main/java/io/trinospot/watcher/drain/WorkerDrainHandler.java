@@ -251,6 +251,7 @@ public final class WorkerDrainHandler
                 step -> executor.execute(guarded("drain for " + cause, step)));
         drain.ifPresent(TaskDrain::end);
         drain = Optional.of(newDrain);
+        newDrain.startFirstList();
         // Retried past a deadline that is already near or gone: while the instance runs, stopping new work still helps.
         Instant latest = now.plus(SpotInstanceActionMonitor.DEFAULT_NOTICE);
         Instant giveUpAt = deadline.isAfter(latest) ? deadline : latest;

@@ -275,6 +275,22 @@ class TestWorkerDrainHandler
         assertThat(worker.failed).containsExactly("doomed");
     }
 
+    @Test
+    void theFirstTaskListIsAskedForAtTheNoticeAndAgainOnceTheWorkerIsShuttingDown()
+    {
+        worker.tasks = List.of(running("doomed", START.minusSeconds(60), 10, 1));
+        // The coordinator places a task after the list was asked for, before the worker took SHUTTING_DOWN.
+        worker.beforeShutdown = () -> worker.tasks = List.of(running("doomed", START.minusSeconds(60), 10, 1), notStarted("placed-late", START, 4));
+        handlerAskingOn(Runnable::run).onEvent(spotNotice(Duration.ofSeconds(120)));
+        scheduler.runDue();
+        assertThat(worker.taskPollsAtShutdown).as("the list asked for before the state change").isEqualTo(1);
+        assertThat(worker.failed).containsExactly("doomed");
+
+        scheduler.advance(POLL_INTERVAL);
+        assertThat(worker.taskPolls).as("listed again on the next tick").isEqualTo(2);
+        assertThat(worker.failed).containsExactly("doomed", "placed-late");
+    }
+
     // The questions' executor as seen by the tests of the estimates: the first task list, also read off the drain's
     // thread, is left to the drain (which then reads it itself).
     private static java.util.concurrent.Executor estimatesOnly(List<Runnable> questions)
@@ -1140,6 +1156,9 @@ class TestWorkerDrainHandler
         Duration coordinatorAnswersIn = Duration.ZERO;
         // Runs while the drain's thread waits for the coordinator's answer, as other threads do.
         Runnable whileCoordinatorAnswers = () -> {};
+        // Runs as the worker takes SHUTTING_DOWN, as the coordinator may do.
+        Runnable beforeShutdown = () -> {};
+        int taskPollsAtShutdown = -1;
         int taskPollsWhenCoordinatorFirstAnswered = -1;
         final List<Question> coordinatorBudgets = new ArrayList<>();
         int otherActiveWorkers = 5;
@@ -1160,6 +1179,10 @@ class TestWorkerDrainHandler
         {
             if (failSetState-- > 0) {
                 throw new TrinoWorkerException("connection refused");
+            }
+            if (state == NodeState.SHUTTING_DOWN && taskPollsAtShutdown < 0) {
+                beforeShutdown.run();
+                taskPollsAtShutdown = taskPolls;
             }
             states.add(state);
             if (state == NodeState.SHUTTING_DOWN) {
