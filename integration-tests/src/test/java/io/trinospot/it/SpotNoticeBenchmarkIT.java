@@ -73,7 +73,8 @@ class SpotNoticeBenchmarkIT
         StringBuilder armsDone = new StringBuilder();
         for (String arm : arms) {
             String heading = arm.isEmpty() ? "" : "## Workers with " + arm + "\n\n";
-            armsDone.append(heading).append(runArm(arm, notices, baselines, windows, errorCodes, idleWindow, workload, longTasks, armsDone + heading, out)).append('\n');
+            String before = armsDone + heading;
+            armsDone.append(heading).append(runArm(arm, notices, baselines, windows, errorCodes, idleWindow, workload, longTasks, before, out)).append('\n');
         }
         System.out.println(Files.readString(out));
     }

@@ -43,6 +43,7 @@ class RendererTest
                 retry-initial-delay=1s
                 retry-policy=TASK
                 shutdown.grace-period=30s
+                task.info.max-age=2m
                 """.formatted(TestConfigs.SHARED_SECRET));
         assertThat(load(etc.file("exchange-manager.properties"))).containsOnly(
                 entry("exchange-manager.name", "spot"), entry("exchange.base-directories", "/exchange"), entry("exchange.use-local-hdfs", "true"));
@@ -69,6 +70,8 @@ class RendererTest
         assertThat(config.getProperty("node-scheduler.include-coordinator")).isEqualTo("false");
         assertThat(config.getProperty("discovery.uri")).isEqualTo("http://localhost:8080");
         assertThat(coordinator.files()).doesNotContainKey("spot-watcher.properties");
+        // the agent lists a worker's tasks; a coordinator runs none
+        assertThat(config.getProperty("task.info.max-age")).isNull();
         // the settings that must match across the cluster do
         Properties workerConfig = load(worker.file("config.properties"));
         for (String key : List.of("retry-policy", "exchange.compression-codec")) {

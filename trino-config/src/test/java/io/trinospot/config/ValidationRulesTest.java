@@ -163,6 +163,9 @@ class ValidationRulesTest
                         "error: [hdfs-site] fs.defaultFS: 's3a://bucket' is not an HDFS URI such as hdfs://namenode:8020, so exchange.use-local-hdfs cannot use it"),
                 row("local hdfs with another manager", set(LOCAL_HDFS, "trino-exchange-manager", "exchange-manager.name", "custom"),
                         "error: [trino-exchange-manager] exchange.use-local-hdfs: only the 'spot' exchange manager understands it, not 'custom'"),
+                row("finished tasks forgotten before the coordinator's retries end", set(BASE, "trino-config", "task.info.max-age", "1m"),
+                        "warning: [trino-config] task.info.max-age: 1m is not longer than query.remote-task.max-error-duration (1m): a worker may forget a finished "
+                                + "task before a coordinator that could not reach it asks for its final state"),
                 row("grace period as long as the notice", set(BASE, "trino-config", "shutdown.grace-period", "2m"),
                         "error: [trino-config] shutdown.grace-period: 2m is not shorter than the 2-minute Spot notice; a worker told to shut down would be killed before it drains"),
                 row("grace period longer than the notice", set(BASE, "trino-config", "shutdown.grace-period", "150s"),

@@ -35,6 +35,7 @@ import static io.trinospot.config.validate.KnownKeys.INCLUDE_COORDINATOR;
 import static io.trinospot.config.validate.KnownKeys.NODE_DATA_DIR;
 import static io.trinospot.config.validate.KnownKeys.NODE_ENVIRONMENT;
 import static io.trinospot.config.validate.KnownKeys.SHUTDOWN_GRACE_PERIOD;
+import static io.trinospot.config.validate.KnownKeys.TASK_INFO_MAX_AGE;
 
 /** Turns a configurations file into the etc/ of one coordinator or worker. Pure: no I/O. */
 public final class TrinoEtcRenderer
@@ -116,6 +117,7 @@ public final class TrinoEtcRenderer
         }
         else {
             defaults.put(DISCOVERY_URI, Defaults.WORKER_DISCOVERY_URI);
+            defaults.put(TASK_INFO_MAX_AGE, Defaults.WORKER_TASK_INFO_MAX_AGE);
         }
         Map<String, String> merged = merge(defaults, config.find(TRINO_CONFIG));
         merged.put(COORDINATOR, Boolean.toString(role == Role.COORDINATOR));

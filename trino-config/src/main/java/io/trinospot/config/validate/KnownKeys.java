@@ -39,6 +39,8 @@ public final class KnownKeys
     public static final String EXCHANGE_ENCRYPTION_ENABLED = "exchange.encryption-enabled";
     public static final String FTE_EXCHANGE_ENCRYPTION_ENABLED = "fault-tolerant-execution.exchange-encryption-enabled";
     public static final String SHUTDOWN_GRACE_PERIOD = "shutdown.grace-period";
+    public static final String TASK_INFO_MAX_AGE = "task.info.max-age";
+    public static final String REMOTE_TASK_MAX_ERROR_DURATION = "query.remote-task.max-error-duration";
     public static final String COORDINATOR = "coordinator";
     public static final String INCLUDE_COORDINATOR = "node-scheduler.include-coordinator";
     public static final String HTTP_PORT = "http-server.http.port";
@@ -103,7 +105,8 @@ public final class KnownKeys
                     entry(FTE_EXCHANGE_ENCRYPTION_ENABLED, BOOLEAN),
                     entry(SHUTDOWN_GRACE_PERIOD, DURATION),
                     entry("query.low-memory-killer.delay", DURATION),
-                    entry("query.remote-task.max-error-duration", DURATION),
+                    entry(REMOTE_TASK_MAX_ERROR_DURATION, DURATION),
+                    entry(TASK_INFO_MAX_AGE, DURATION),
                     entry("query.max-execution-time", DURATION),
                     entry("query.max-run-time", DURATION),
                     entry("query.max-cpu-time", DURATION),
@@ -132,6 +135,7 @@ public final class KnownKeys
             entry(COMPRESSION_CODEC, TRINO_CONFIG),
             entry(COMPRESSION_ENABLED, TRINO_CONFIG),
             entry(SHUTDOWN_GRACE_PERIOD, TRINO_CONFIG),
+            entry(TASK_INFO_MAX_AGE, TRINO_CONFIG),
             entry(DISCOVERY_URI, TRINO_CONFIG),
             entry(HTTP_PORT, TRINO_CONFIG),
             entry(SHARED_SECRET, TRINO_CONFIG),

@@ -41,9 +41,11 @@ import static io.trinospot.config.validate.KnownKeys.EXCHANGE_MANAGER_NAME;
 import static io.trinospot.config.validate.KnownKeys.FS_DEFAULT_FS;
 import static io.trinospot.config.validate.KnownKeys.HDFS_CONFIG_RESOURCES;
 import static io.trinospot.config.validate.KnownKeys.NODE_ID;
+import static io.trinospot.config.validate.KnownKeys.REMOTE_TASK_MAX_ERROR_DURATION;
 import static io.trinospot.config.validate.KnownKeys.RETRY_POLICY;
 import static io.trinospot.config.validate.KnownKeys.SHARED_SECRET;
 import static io.trinospot.config.validate.KnownKeys.SHUTDOWN_GRACE_PERIOD;
+import static io.trinospot.config.validate.KnownKeys.TASK_INFO_MAX_AGE;
 import static io.trinospot.config.validate.KnownKeys.USE_LOCAL_HDFS;
 
 /** Finds every problem of a configurations file at once: structure, value types and the rules across keys. */
@@ -215,6 +217,7 @@ public final class Validator
         exchange.ifPresent(e -> checkExchange(config, e, role, problems));
         config.find(SPOT_WATCHER).ifPresent(watcher -> checkWatcher(watcher, problems));
         checkGracePeriod(config, problems);
+        checkTaskInfoMaxAge(config, problems);
         if (task) {
             for (Classification catalog : config.classifications()) {
                 Optional<String> connector = catalog.get(CONNECTOR_NAME).filter(PINNED_CONNECTORS::contains);
@@ -332,6 +335,23 @@ public final class Validator
         if (used >= Defaults.SPOT_NOTICE.getValue(TimeUnit.MILLISECONDS)) {
             problems.add(Problem.warning(TRINO_CONFIG, SHUTDOWN_GRACE_PERIOD, "Trino waits it twice while shutting down; twice " + value.get() + " plus the watcher's "
                     + margin + " safety margin leaves no time for tasks within the " + Defaults.SPOT_NOTICE_TEXT + " Spot notice"));
+        }
+    }
+
+    // Trino 483's query.remote-task.max-error-duration
+    private static final String TRINO_MAX_ERROR_DURATION = "1m";
+
+    private static void checkTaskInfoMaxAge(Configurations config, List<Problem> problems)
+    {
+        String maxAge = config.property(TRINO_CONFIG, TASK_INFO_MAX_AGE).orElse(Defaults.WORKER_TASK_INFO_MAX_AGE);
+        Optional<String> errorDuration = config.property(TRINO_CONFIG, REMOTE_TASK_MAX_ERROR_DURATION);
+        if (KeyType.DURATION.check(maxAge).isPresent() || errorDuration.map(value -> KeyType.DURATION.check(value).isPresent()).orElse(false)) {
+            return;
+        }
+        String retries = errorDuration.orElse(TRINO_MAX_ERROR_DURATION);
+        if (Duration.valueOf(maxAge).compareTo(Duration.valueOf(retries)) <= 0) {
+            problems.add(Problem.warning(TRINO_CONFIG, TASK_INFO_MAX_AGE, maxAge + " is not longer than " + REMOTE_TASK_MAX_ERROR_DURATION + " (" + retries
+                    + "): a worker may forget a finished task before a coordinator that could not reach it asks for its final state"));
         }
     }
 
