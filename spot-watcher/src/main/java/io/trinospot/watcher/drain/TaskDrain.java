@@ -31,7 +31,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The task side of one drain: on each tick, reads the worker's tasks, applies the policy and fails the tasks
- * it says to fail. The full task list (which holds every task the worker retains, finished ones for 15 minutes)
+ * it says to fail. The full task list (which holds every task the worker retains, finished ones for task.info.max-age)
  * is read every few seconds to find new tasks; in between, only the live tasks are read, one by one, so a busy
  * worker's long list does not slow down the decisions. Decisions are made on those one-by-one reads, which carry
  * each task's pipeline statistics. Each task is failed at most once and counted once. Not thread-safe: ticked from one thread.

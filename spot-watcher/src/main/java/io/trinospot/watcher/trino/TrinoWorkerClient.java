@@ -96,7 +96,7 @@ public final class TrinoWorkerClient
     public List<TaskSnapshot> tasks()
             throws TrinoWorkerException
     {
-        // The list holds every TaskInfo the worker still retains (finished ones for 15 minutes): still large on a
+        // The list holds every TaskInfo the worker still retains (finished ones for task.info.max-age): still large on a
         // busy worker. It is parsed as a stream, keeping only what the policy reads, so it fits the agent's small heap.
         // ?summarize drops each running task's pipeline statistics (driver counts and times stay): the full
         // list took seconds to produce and read on a busy worker, which delayed every drain decision.
