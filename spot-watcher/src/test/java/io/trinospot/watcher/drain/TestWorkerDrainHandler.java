@@ -118,7 +118,7 @@ class TestWorkerDrainHandler
     {
         // Inventory's scan 10 s in, no driver done, 1,028,192 of the 11,745,000 rows the planner expects read; a 30 s
         // notice leaves 15 s to the cutoff. Its driver counts alone would let it run (about 10 s more).
-        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
+        String taskId = SCAN_TASK;
         worker.tasks = List.of(scanTask(taskId));
         worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 11745000.0)))));
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(30)));
@@ -134,7 +134,7 @@ class TestWorkerDrainHandler
     @Test
     void withoutThePlannersEstimateAScanIsJudgedByItsDriverCounts()
     {
-        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
+        String taskId = SCAN_TASK;
         worker.tasks = List.of(scanTask(taskId));
         worker.estimatesError = new TrinoWorkerException("GET http://coordinator:8080/v1/query/20261203_104210_00082_n7r5v: answered 403");
         handler(Duration.ofSeconds(15), Duration.ofMinutes(10)).onEvent(spotNotice(Duration.ofSeconds(30)));
@@ -149,12 +149,8 @@ class TestWorkerDrainHandler
     @Test
     void thePlannersEstimateIsReadOffTheDrainsThreadAndDecidesOnceItArrives()
     {
-        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
-        worker.tasks = List.of(scanTask(taskId));
-        worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 11745000.0)))));
-        List<Runnable> questions = new ArrayList<>();
-        handlerAskingOn(estimatesOnly(questions)).onEvent(spotNotice(Duration.ofSeconds(30)));
-        scheduler.runDue();
+        String taskId = SCAN_TASK;
+        List<Runnable> questions = drainOfAScanTask(11745000.0, Duration.ofSeconds(30));
         scheduler.advance(Duration.ofSeconds(1));
         assertThat(questions).as("asked once, and the drain went on without the answer").hasSize(1);
         assertThat(worker.taskReads).as("task reads while the coordinator had not answered").isGreaterThanOrEqualTo(10);
@@ -171,12 +167,8 @@ class TestWorkerDrainHandler
     @Test
     void theEstimatesAreActedOnWhenTheyArriveNotAtTheNextTick()
     {
-        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
-        worker.tasks = List.of(scanTask(taskId));
-        worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 11745000.0)))));
-        List<Runnable> questions = new ArrayList<>();
-        handlerAskingOn(estimatesOnly(questions)).onEvent(spotNotice(Duration.ofSeconds(30)));
-        scheduler.runDue();
+        String taskId = SCAN_TASK;
+        List<Runnable> questions = drainOfAScanTask(11745000.0, Duration.ofSeconds(30));
         scheduler.advance(Duration.ofMillis(520));
         assertThat(worker.failed).as("let run by its driver counts until the estimates come").isEmpty();
 
@@ -192,12 +184,8 @@ class TestWorkerDrainHandler
     {
         // A 20 s notice leaves 5 s to the cutoff: the driver counts (about 10 s more) call for failing the scan now;
         // the planner expects 1,100,000 rows, of which 1,028,192 are read, so about 1 s more.
-        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
-        worker.tasks = List.of(scanTask(taskId));
-        worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", 1_100_000.0)))));
-        List<Runnable> questions = new ArrayList<>();
-        handlerAskingOn(estimatesOnly(questions)).onEvent(spotNotice(Duration.ofSeconds(20)));
-        scheduler.runDue();
+        String taskId = SCAN_TASK;
+        List<Runnable> questions = drainOfAScanTask(1_100_000.0, Duration.ofSeconds(20));
         scheduler.advance(Duration.ofSeconds(1));
         assertThat(worker.failed).as("failed before its estimates came").isEmpty();
 
@@ -210,7 +198,7 @@ class TestWorkerDrainHandler
     @Test
     void anEarlyFailureWaitsForTheEstimatesTwoSecondsAtMost()
     {
-        String taskId = "20261203_104210_00082_n7r5v.1.0.0";
+        String taskId = SCAN_TASK;
         worker.tasks = List.of(scanTask(taskId));
         List<Runnable> questions = new ArrayList<>();
         handlerAskingOn(estimatesOnly(questions)).onEvent(spotNotice(Duration.ofSeconds(20)));
@@ -289,6 +277,22 @@ class TestWorkerDrainHandler
         scheduler.advance(POLL_INTERVAL);
         assertThat(worker.taskPolls).as("listed again on the next tick").isEqualTo(2);
         assertThat(worker.failed).containsExactly("doomed", "placed-late");
+    }
+
+    private static final String SCAN_TASK = "20261203_104210_00082_n7r5v.1.0.0";
+
+    /**
+     * A notice {@code deadlineIn} ahead to a worker running {@link #scanTask} as {@link #SCAN_TASK}, whose scan the
+     * planner expects {@code expectedRows} from; returns the questions the drain has asked off its thread, unanswered.
+     */
+    private List<Runnable> drainOfAScanTask(double expectedRows, Duration deadlineIn)
+    {
+        worker.tasks = List.of(scanTask(SCAN_TASK));
+        worker.estimates = Optional.of(new QueryEstimates(Map.of(1, new QueryEstimates.Stage(1, Map.of("0", expectedRows)))));
+        List<Runnable> questions = new ArrayList<>();
+        handlerAskingOn(estimatesOnly(questions)).onEvent(spotNotice(deadlineIn));
+        scheduler.runDue();
+        return questions;
     }
 
     // The questions' executor as seen by the tests of the estimates: the first task list, also read off the drain's
