@@ -18,10 +18,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -116,6 +119,8 @@ class SpotNoticeBenchmarkIT
                 kinds.forEach(kind -> withWatcher.put(kind, new ArrayList<>()));
                 String agentCode = "";
                 List<SpotScenario.RoundResult> without = new ArrayList<>();
+                // What the victim's agent logged about each notice's drain.
+                Map<SpotScenario.RoundResult, DrainLog> drains = new HashMap<>();
                 // Baselines are spread among the notices, so a run stopped early still has some of each.
                 int noticesPerBaseline = baselines == 0 ? Integer.MAX_VALUE : Math.max(1, (notices + baselines - 1) / baselines);
                 int noticesDone = 0;
@@ -144,11 +149,12 @@ class SpotNoticeBenchmarkIT
                         System.out.println("notice " + noticesDone + "/" + notices + " (" + kind.label() + "): " + result.summary()
                                 + "; failed early by the watcher " + fleet.metric(result.spec().victim(), "trinospot_watcher_tasks_failed_early_total"));
                         withWatcher.get(kind).add(result);
+                        drains.put(result, DrainLog.read(cluster.node(result.spec().victim()).nodeDir().resolve("var/log/spot-watcher.log"), result.notice()));
                         fleet.replaceWorker(result.spec().victim(), Duration.ofMinutes(3));
                     }
                     System.out.printf("round %d took %d s; load average %s%n", round + 1, Duration.between(started, Instant.now()).toSeconds(), loadAverage());
                     // Written after every round: a run stopped early still leaves its figures.
-                    report = report(workload, reference, withWatcher, without, footprint)
+                    report = report(workload, reference, withWatcher, drains, without, footprint)
                             + (noticesDone < notices || baselinesDone < baselines ? "\n(partial: " + noticesDone + " of " + notices + " notices, " + baselinesDone + " of " + baselines + " baselines)\n" : "");
                     Files.writeString(out, before + report);
                 }
@@ -191,12 +197,13 @@ class SpotNoticeBenchmarkIT
         }
     }
 
-    private static String report(String workload, QueryResult reference, Map<NoticeKind, List<SpotScenario.RoundResult>> withByKind, List<SpotScenario.RoundResult> without, String footprint)
+    private static String report(String workload, QueryResult reference, Map<NoticeKind, List<SpotScenario.RoundResult>> withByKind, Map<SpotScenario.RoundResult, DrainLog> drains,
+            List<SpotScenario.RoundResult> without, String footprint)
     {
         StringBuilder text = new StringBuilder();
         for (Map.Entry<NoticeKind, List<SpotScenario.RoundResult>> entry : withByKind.entrySet()) {
             text.append("Notice ").append(entry.getKey().label()).append(":\n\n");
-            table(text, entry.getValue(), without);
+            table(text, entry.getValue(), drains, without);
             text.append('\n');
         }
         text.append("Workload ").append(workload).append(", fault-free on 3 workers: ").append(reference.wallTime().toMillis()).append(" ms. Load average at the end: ").append(loadAverage()).append(".\n\n");
@@ -204,8 +211,9 @@ class SpotNoticeBenchmarkIT
         return text.toString();
     }
 
-    private static void table(StringBuilder text, List<SpotScenario.RoundResult> with, List<SpotScenario.RoundResult> without)
+    private static void table(StringBuilder text, List<SpotScenario.RoundResult> with, Map<SpotScenario.RoundResult, DrainLog> drains, List<SpotScenario.RoundResult> without)
     {
+        List<DrainLog> drainsWith = with.stream().map(result -> drains.getOrDefault(result, new DrainLog(Optional.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.empty()))).toList();
         text.append("| measure | with watcher (%d notices) | without watcher (%d kills) |%n".formatted(with.size(), without.size()));
         text.append("|---|---|---|\n");
         row(text, "notice → worker SHUTTING_DOWN, p50 / p99 / max", stats(with, SpotScenario.RoundResult::workerShutdownLatency), "never");
@@ -220,6 +228,10 @@ class SpotNoticeBenchmarkIT
         // its own poll, up to 10 s after the change), then the retry follows after retry-initial-delay.
         row(text, "coordinator shows shutting_down → last doomed task rescheduled, p50 / p99 / max",
                 stats(with, result -> result.lastRescheduleLatency().flatMap(rescheduled -> result.coordinatorShutdownLatency().map(rescheduled::minus))), "-");
+        // Where the agent's part of it went (its log): the first full task list, then the first task failed.
+        row(text, "notice → the agent's first full task list in hand, p50 / p99 / max", durations(drainsWith.stream().map(DrainLog::listInHand).toList()), "-");
+        row(text, "that list: the request, p50 / max; tasks in it, min–max", listFigures(drainsWith), "-");
+        row(text, "notice → the agent failed its first task, p50 / p99 / max", durations(drainsWith.stream().map(DrainLog::firstFailed).toList()), "-");
         row(text, "tasks started on the worker after it showed shutting_down", String.valueOf(with.stream().mapToInt(result -> result.startedAfterShutdownVisible().size()).sum()), "-");
         row(text, "task-seconds thrown away per round (mean / total)", thrown(with), thrown(without));
         row(text, "failed on the victim before deadline − safety margin (total)", String.valueOf(with.stream().mapToInt(SpotScenario.RoundResult::failedOnVictimBeforeCutoff).sum()), "-");
@@ -244,7 +256,22 @@ class SpotNoticeBenchmarkIT
 
     private static String stats(List<SpotScenario.RoundResult> results, Function<SpotScenario.RoundResult, Optional<Duration>> metric)
     {
-        List<Long> values = results.stream().map(metric).flatMap(Optional::stream).map(Duration::toMillis).sorted().toList();
+        return durations(results.stream().map(metric).toList());
+    }
+
+    private static String listFigures(List<DrainLog> drains)
+    {
+        List<Long> requests = drains.stream().flatMapToLong(drain -> drain.listRequestMillis().stream()).sorted().boxed().toList();
+        List<Integer> tasks = drains.stream().flatMapToInt(drain -> drain.tasksListed().stream()).sorted().boxed().toList();
+        if (requests.isEmpty()) {
+            return "-";
+        }
+        return "%d / %d ms; %d–%d".formatted(percentile(requests, 50), requests.getLast(), tasks.getFirst(), tasks.getLast());
+    }
+
+    private static String durations(List<Optional<Duration>> measured)
+    {
+        List<Long> values = measured.stream().flatMap(Optional::stream).map(Duration::toMillis).sorted().toList();
         if (values.isEmpty()) {
             return "-";
         }
