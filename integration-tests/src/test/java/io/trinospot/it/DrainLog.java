@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 record DrainLog(Optional<Duration> listInHand, OptionalLong listRequestMillis, OptionalInt tasksListed, Optional<Duration> firstFailed)
 {
+    static final DrainLog NOTHING_LOGGED = new DrainLog(Optional.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.empty());
+
     private static final Pattern LIST = Pattern.compile("task list in hand .*\\(the request took (\\d+) ms\\): (\\d+) tasks");
 
     static DrainLog read(Path agentLog, Instant notice)

@@ -23,8 +23,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -213,7 +211,7 @@ class SpotNoticeBenchmarkIT
 
     private static void table(StringBuilder text, List<SpotScenario.RoundResult> with, Map<SpotScenario.RoundResult, DrainLog> drains, List<SpotScenario.RoundResult> without)
     {
-        List<DrainLog> drainsWith = with.stream().map(result -> drains.getOrDefault(result, new DrainLog(Optional.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.empty()))).toList();
+        List<DrainLog> drainsWith = with.stream().map(result -> drains.getOrDefault(result, DrainLog.NOTHING_LOGGED)).toList();
         text.append("| measure | with watcher (%d notices) | without watcher (%d kills) |%n".formatted(with.size(), without.size()));
         text.append("|---|---|---|\n");
         row(text, "notice → worker SHUTTING_DOWN, p50 / p99 / max", stats(with, SpotScenario.RoundResult::workerShutdownLatency), "never");

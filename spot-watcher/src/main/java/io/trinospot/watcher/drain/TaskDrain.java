@@ -71,7 +71,7 @@ final class TaskDrain
     private final Executor drainThread;
     private final InstantSource clock;
     private Instant nextDiscovery = Instant.MIN;
-    // The first full list, started off the drain's thread when the worker took SHUTTING_DOWN; taken by the first read.
+    // The first full list, started off the drain's thread at the notice; taken by the first read.
     private FirstListRead firstList;
     // Set on the drain's thread when the worker took SHUTTING_DOWN; read by the first list's thread.
     private final AtomicBoolean shutdownTaken = new AtomicBoolean();
@@ -161,7 +161,7 @@ final class TaskDrain
      */
     void startFirstList()
     {
-        firstList = new FirstListRead(worker, clock, clock.instant(), shutdownTaken);
+        firstList = new FirstListRead(worker, clock, shutdownTaken);
         try {
             questions.execute(firstList);
         }
@@ -177,9 +177,6 @@ final class TaskDrain
         shutdownTaken.set(true);
         earlyFailsFrom = at.plus(earlyFailMaxDelay);
         askCoordinator = true;
-        if (firstList == null) {
-            startFirstList();
-        }
     }
 
     /**
@@ -199,11 +196,11 @@ final class TaskDrain
         private volatile boolean requestedBeforeShutdown;
         private volatile Duration took = Duration.ZERO;
 
-        FirstListRead(WorkerApi worker, InstantSource clock, Instant createdAt, AtomicBoolean shutdownTaken)
+        FirstListRead(WorkerApi worker, InstantSource clock, AtomicBoolean shutdownTaken)
         {
             this.worker = worker;
             this.clock = clock;
-            this.createdAt = createdAt;
+            this.createdAt = clock.instant();
             this.shutdownTaken = shutdownTaken;
         }
 

@@ -69,10 +69,12 @@ public final class TrinoWorkerClient
         this.baseUri = requireNonNull(baseUri, "baseUri is null");
         this.jwt = new InternalJwt(sharedSecret, "trino-spot-watcher");
         requireNonNull(errorCodeName, "errorCodeName is null");
-        if (!DrainErrorCode.names().contains(errorCodeName)) {
-            throw new IllegalArgumentException("unsupported error code: " + errorCodeName);
+        try {
+            this.errorCode = DrainErrorCode.valueOf(errorCodeName);
         }
-        this.errorCode = DrainErrorCode.valueOf(errorCodeName);
+        catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("unsupported error code: " + errorCodeName, e);
+        }
         this.requestTimeout = requireNonNull(requestTimeout, "requestTimeout is null");
         this.clock = requireNonNull(clock, "clock is null");
     }
