@@ -17,9 +17,9 @@ import static java.nio.file.StandardOpenOption.CREATE;
 import static java.nio.file.StandardOpenOption.WRITE;
 
 /**
- * Copies benchmark tables into the lake once and reuses them: the S3 server keeps its buckets under the
- * runtime cache, and a marker per table records a copy that completed. A table without a marker is a
- * copy that died half-way and is dropped and copied again.
+ * Copies benchmark tables into the lake once and reuses them: the S3 server keeps its buckets under the per-user
+ * cache ({@link RuntimeLayout#cacheDir()}), shared by every checkout, and a marker per table records a copy that
+ * completed. A table without a marker is a copy that died half-way and is dropped and copied again.
  */
 public final class Lake
 {
@@ -63,7 +63,7 @@ public final class Lake
      */
     public static Path markerDir(TrinoCluster cluster, String schema)
     {
-        // The S3 lake outlives clusters (its bucket is under the runtime cache); an HDFS lake lives and dies with its cluster.
+        // The S3 lake outlives clusters (its bucket is under the per-user cache); an HDFS lake lives and dies with its cluster.
         return cluster.spec().lake() == LakeStorage.S3
                 ? cluster.runtime().cacheDir().resolve("lake-loaded").resolve(schema)
                 : cluster.workDir().resolve("lake-loaded").resolve(schema);
