@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,8 @@ import java.util.UUID;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 import static java.util.Objects.requireNonNull;
 
@@ -73,7 +76,8 @@ final class ClassDataArchive
 
     /**
      * Sets the launcher jar's time from its content: each checkout builds it anew, and the JVM maps an archive only
-     * when every class-path jar has the time it had at recording. The time is in the past (before 2005), so the
+     * when every class-path jar has the time (and size) it had at recording. The content is the jar's entries (name,
+     * size, CRC), not its bytes, which also hold each entry's build time. The time is in the past (before 2005), so the
      * build's copy, which replaces an older file only, still replaces it with a rebuilt one.
      */
     static void pinLauncherTime(Path launcherJar)
@@ -83,7 +87,11 @@ final class ClassDataArchive
         }
         try {
             CRC32 crc = new CRC32();
-            crc.update(Files.readAllBytes(launcherJar));
+            try (ZipFile jar = new ZipFile(launcherJar.toFile())) {
+                jar.stream()
+                        .sorted(Comparator.comparing(ZipEntry::getName))
+                        .forEach(entry -> crc.update((entry.getName() + "\0" + entry.getSize() + "\0" + entry.getCrc() + "\n").getBytes(StandardCharsets.UTF_8)));
+            }
             FileTime pinned = FileTime.from(Instant.EPOCH.plusSeconds(crc.getValue() & 0x3FFF_FFFFL));
             if (!Files.getLastModifiedTime(launcherJar).equals(pinned)) {
                 Files.setLastModifiedTime(launcherJar, pinned);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,11 +44,24 @@ class TestClassDataArchive
         Path lib = Files.createDirectories(runtimeDir.resolve("trino-server-483/lib"));
         Files.writeString(lib.resolve("trino-main-483.jar"), "main");
         Files.writeString(lib.resolve("guava.jar"), "guava");
-        Files.writeString(lib.resolve("trino-spot-launcher.jar"), "launcher");
+        writeLauncher(lib.resolve("trino-spot-launcher.jar"), "launcher", launcherBuilt);
         Files.setLastModifiedTime(lib.resolve("trino-main-483.jar"), FROM_MAVEN_REPOSITORY);
         Files.setLastModifiedTime(lib.resolve("guava.jar"), FROM_MAVEN_REPOSITORY);
         Files.setLastModifiedTime(lib.resolve("trino-spot-launcher.jar"), launcherBuilt);
         return new RuntimeLayout(runtimeDir, javaHome, dir.resolve("user-cache"));
+    }
+
+    /** A jar as the build writes it: its entries carry the time it was built. */
+    private static void writeLauncher(Path jar, String classFile, FileTime built)
+            throws IOException
+    {
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+            JarEntry entry = new JarEntry("io/trinospot/launcher/Launcher.class");
+            entry.setLastModifiedTime(built);
+            out.putNextEntry(entry);
+            out.write(classFile.getBytes(StandardCharsets.UTF_8));
+            out.closeEntry();
+        }
     }
 
     @Test
@@ -125,6 +141,8 @@ class TestClassDataArchive
         recording.finish(true);
 
         RuntimeLayout other = checkout("checkout-2", FileTime.from(Instant.parse("2026-12-04T05:00:00Z")));
+        assertThat(Files.readAllBytes(other.launcherJar())).as("each build writes its time into the jar")
+                .isNotEqualTo(Files.readAllBytes(runtime.launcherJar()));
         ClassDataArchive second = ClassDataArchive.of(other);
         assertThat(second.path()).isEqualTo(first.path());
         assertThat(second.useOptions()).startsWith("-XX:SharedArchiveFile=" + first.path());
@@ -141,7 +159,7 @@ class TestClassDataArchive
     {
         Path first = ClassDataArchive.of(runtime).path();
         RuntimeLayout changed = checkout("checkout-2", FileTime.from(Instant.parse("2026-12-04T05:00:00Z")));
-        Files.writeString(changed.launcherJar(), "launcher, changed");
+        writeLauncher(changed.launcherJar(), "launcher, changed", FileTime.from(Instant.parse("2026-12-04T05:00:00Z")));
         assertThat(ClassDataArchive.of(changed).path()).isNotEqualTo(first);
         assertThat(Files.getLastModifiedTime(changed.launcherJar())).isNotEqualTo(Files.getLastModifiedTime(runtime.launcherJar()));
     }
