@@ -4,6 +4,9 @@ import io.trinospot.harness.Dataset;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +23,20 @@ class TestBenchmarkQueries
             assertThat(query.sql()).as(query.id()).startsWithIgnoringCase("SELECT").doesNotContain("--").doesNotEndWith(";");
             assertThat(query.dataset().lakeSchema()).isEqualTo("tpch_sf1");
         }
+    }
+
+    @Test
+    void everyTpcdsQueryReadsOnlyTablesTheBenchmarkCopiesIntoTheLake()
+    {
+        List<BenchmarkQuery> queries = BenchmarkQueries.all("tpcds", "sf1");
+        assertThat(queries).hasSize(BenchmarkQueries.TPCDS_QUERIES.size());
+        Pattern table = Pattern.compile("lake\\.tpcds_sf1\\.([a-z_]+)");
+        Set<String> read = new TreeSet<>();
+        for (BenchmarkQuery query : queries) {
+            assertThat(query.sql()).as(query.id()).doesNotContain("--").doesNotContain("${schema}").doesNotEndWith(";");
+            table.matcher(query.sql()).results().map(match -> match.group(1)).forEach(read::add);
+        }
+        assertThat(read).containsExactlyInAnyOrderElementsOf(Dataset.TPCDS_BENCHMARK_TABLES);
     }
 
     @Test
