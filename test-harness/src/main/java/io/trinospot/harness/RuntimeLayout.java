@@ -63,8 +63,11 @@ public record RuntimeLayout(Path runtimeDir, Path javaHome, Path cacheDir)
         return Path.of(requireNonNull(userHome, "user.home is not set"), ".cache", "trino-spot");
     }
 
-    private void check()
+    void check()
     {
+        if (!Files.isDirectory(runtimeDir)) {
+            throw new IllegalStateException("No runtimes built under " + runtimeDir + ": run ./mvnw install -DskipTests once");
+        }
         if (!Files.isDirectory(trinoLibDir())) {
             throw new IllegalStateException("No Trino server assembled under " + trinoServerDir()
                     + ": run ./mvnw -pl runtime -am package");

@@ -1,13 +1,24 @@
 package io.trinospot.harness;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestRuntimeLayout
 {
+    @Test
+    void aCheckoutWithoutItsRuntimesBuiltIsToldHowToBuildThem(@TempDir Path checkout)
+    {
+        RuntimeLayout layout = new RuntimeLayout(checkout.resolve("runtime/target"), Path.of(System.getProperty("java.home")), checkout.resolve("cache"));
+        assertThatThrownBy(layout::check)
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("No runtimes built under " + checkout.resolve("runtime/target") + ": run ./mvnw install -DskipTests once");
+    }
+
     @Test
     void theCacheIsPerUserUnlessTheHarnessIsToldOtherwise()
     {
