@@ -65,9 +65,6 @@ public record RuntimeLayout(Path runtimeDir, Path javaHome, Path cacheDir)
 
     void check()
     {
-        if (!Files.isDirectory(runtimeDir)) {
-            throw new IllegalStateException("No runtimes built under " + runtimeDir + ": run ./mvnw install -DskipTests once");
-        }
         if (!Files.isDirectory(trinoLibDir())) {
             throw new IllegalStateException("No Trino server assembled under " + trinoServerDir()
                     + ": run ./mvnw -pl runtime -am package");
@@ -125,6 +122,9 @@ public record RuntimeLayout(Path runtimeDir, Path javaHome, Path cacheDir)
 
     private Path single(String prefix)
     {
+        if (!Files.isDirectory(runtimeDir)) {
+            throw new IllegalStateException("No runtimes built under " + runtimeDir + ": run ./mvnw install -DskipTests once");
+        }
         try (var dirs = Files.list(runtimeDir)) {
             return dirs.filter(path -> path.getFileName().toString().startsWith(prefix))
                     .findFirst()
