@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import static io.trinospot.config.LegacyKeysTest.load;
@@ -188,6 +189,28 @@ class RendererTest
                 "trino-exchange-manager", props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x")));
         assertThat(load(TrinoEtcRenderer.render(own, Role.COORDINATOR).file("config.properties")).getProperty("retry-initial-delay")).isEqualTo("5s");
         assertThat(load(TrinoEtcRenderer.render(exchange, Role.COORDINATOR).file("config.properties")).getProperty("retry-initial-delay")).isNull();
+    }
+
+    @Test
+    void spoolingClustersGetLz4ExchangeCompressionUnlessTheFileSetsOne()
+            throws Exception
+    {
+        Map<String, String> exchange = props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x");
+        for (String policy : List.of("TASK", "query")) {
+            Configurations spooling = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", policy), "trino-exchange-manager", exchange));
+            for (Role role : Role.values()) {
+                assertThat(load(TrinoEtcRenderer.render(spooling, role).file("config.properties")).getProperty("exchange.compression-codec")).isEqualTo("LZ4");
+            }
+        }
+        Configurations own = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK", "exchange.compression-codec", "ZSTD"),
+                "trino-exchange-manager", exchange));
+        assertThat(load(TrinoEtcRenderer.render(own, Role.WORKER).file("config.properties")).getProperty("exchange.compression-codec")).isEqualTo("ZSTD");
+        Configurations legacyOff = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK", "exchange.compression-enabled", "false"),
+                "trino-exchange-manager", exchange));
+        assertThat(load(TrinoEtcRenderer.render(legacyOff, Role.WORKER).file("config.properties")).getProperty("exchange.compression-codec")).isEqualTo("NONE");
+        // without spooling the pipelined exchange keeps Trino's own default
+        Configurations pipelined = TestConfigs.withSecret(TestConfigs.of("trino-config", props("query.max-memory", "1GB")));
+        assertThat(load(TrinoEtcRenderer.render(pipelined, Role.WORKER).file("config.properties")).getProperty("exchange.compression-codec")).isNull();
     }
 
     @Test

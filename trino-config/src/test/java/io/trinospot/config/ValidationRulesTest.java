@@ -190,9 +190,13 @@ class ValidationRulesTest
                                 + "coordinator and workers must agree or every query fails",
                         "exchange.compression-codec=ZSTD"),
                 row("compression differs through the legacy key", remove(BASE, "trino-config", "exchange.compression-codec"), Role.WORKER,
+                        "error: [trino-config] exchange.compression-codec: --set makes exchange compression NONE on this worker but the file gives LZ4 to the other nodes; "
+                                + "coordinator and workers must agree or every query fails",
+                        "exchange.compression-enabled=false"),
+                row("compression set on one node without retries", remove(remove(BASE, "trino-config", "exchange.compression-codec"), "trino-config", "retry-policy"), Role.WORKER,
                         "error: [trino-config] exchange.compression-codec: --set makes exchange compression LZ4 on this worker but the file gives NONE to the other nodes; "
                                 + "coordinator and workers must agree or every query fails",
-                        "exchange.compression-enabled=true"),
+                        "exchange.compression-codec=LZ4"),
                 row("--set unknown classification", BASE, Role.WORKER,
                         "error: [trino-cfg] retry-policy: --set names an unknown classification", "trino-cfg:retry-policy=TASK"),
                 row("worker without discovery.uri", remove(BASE, "trino-config", "discovery.uri"), Role.WORKER,
@@ -273,6 +277,14 @@ class ValidationRulesTest
                 PropertyOverride.parse("trino-node:node.id=worker-7").orElseThrow(),
                 PropertyOverride.parse("http-server.http.port=8081").orElseThrow());
         assertThat(Validator.validate(BASE, Optional.of(Role.WORKER), overrides).problems()).isEmpty();
+    }
+
+    @Test
+    void anOverrideGivingTheRenderedCompressionDefaultAgrees()
+    {
+        // the file leaves the codec out, so every node renders LZ4 under TASK: a --set of LZ4 on one node changes nothing
+        Configurations file = remove(BASE, "trino-config", "exchange.compression-codec");
+        assertThat(Validator.validate(file, Optional.of(Role.WORKER), List.of(PropertyOverride.parse("exchange.compression-codec=LZ4").orElseThrow())).problems()).isEmpty();
     }
 
     @Test

@@ -34,7 +34,13 @@ public final class Defaults
     public static final String LOGGER = "io.trino";
     public static final String LOG_LEVEL = "INFO";
     public static final String RETRY_POLICY = "NONE";
+    /** Trino's exchange compression, which a node runs with when nothing sets it and nothing is spooled. */
     public static final String COMPRESSION_CODEC = "NONE";
+    /**
+     * Exchange compression under retry-policy TASK or QUERY, where every stage's output is written to the spool and
+     * read back: less to write and read outweighs the CPU of LZ4 (README.md gives the figures).
+     */
+    public static final String SPOOLING_COMPRESSION_CODEC = "LZ4";
     /** Our exchange plugin's name (module exchange-plugin). */
     public static final String EXCHANGE_MANAGER_NAME = "spot";
 
@@ -43,4 +49,10 @@ public final class Defaults
     public static final String SPOT_NOTICE_TEXT = "2-minute";
 
     private Defaults() {}
+
+    /** The exchange compression a node runs with under {@code retryPolicy} when the file does not set one. */
+    public static String compressionCodec(String retryPolicy)
+    {
+        return retryPolicy.equalsIgnoreCase("NONE") ? COMPRESSION_CODEC : SPOOLING_COMPRESSION_CODEC;
+    }
 }

@@ -28,12 +28,14 @@ import static io.trinospot.config.model.Classifications.SPOT_WATCHER;
 import static io.trinospot.config.model.Classifications.TRINO_CONFIG;
 import static io.trinospot.config.model.Classifications.TRINO_LOG;
 import static io.trinospot.config.model.Classifications.TRINO_NODE;
+import static io.trinospot.config.validate.KnownKeys.COMPRESSION_CODEC;
 import static io.trinospot.config.validate.KnownKeys.COORDINATOR;
 import static io.trinospot.config.validate.KnownKeys.DISCOVERY_URI;
 import static io.trinospot.config.validate.KnownKeys.HTTP_PORT;
 import static io.trinospot.config.validate.KnownKeys.INCLUDE_COORDINATOR;
 import static io.trinospot.config.validate.KnownKeys.NODE_DATA_DIR;
 import static io.trinospot.config.validate.KnownKeys.NODE_ENVIRONMENT;
+import static io.trinospot.config.validate.KnownKeys.RETRY_POLICY;
 import static io.trinospot.config.validate.KnownKeys.SHUTDOWN_GRACE_PERIOD;
 import static io.trinospot.config.validate.KnownKeys.TASK_INFO_MAX_AGE;
 
@@ -108,8 +110,12 @@ public final class TrinoEtcRenderer
         Map<String, String> defaults = new LinkedHashMap<>();
         defaults.put(HTTP_PORT, Defaults.HTTP_PORT);
         defaults.put(SHUTDOWN_GRACE_PERIOD, Defaults.SHUTDOWN_GRACE_PERIOD);
-        if (config.property(TRINO_CONFIG, "retry-policy").map(policy -> policy.equalsIgnoreCase("TASK")).orElse(false)) {
+        String retryPolicy = config.property(TRINO_CONFIG, RETRY_POLICY).orElse(Defaults.RETRY_POLICY);
+        if (retryPolicy.equalsIgnoreCase("TASK")) {
             defaults.put("retry-initial-delay", Defaults.TASK_RETRY_INITIAL_DELAY);
+        }
+        if (!retryPolicy.equalsIgnoreCase("NONE")) {
+            defaults.put(COMPRESSION_CODEC, Defaults.compressionCodec(retryPolicy));
         }
         if (role == Role.COORDINATOR) {
             defaults.put(INCLUDE_COORDINATOR, "false");

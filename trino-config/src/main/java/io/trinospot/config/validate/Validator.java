@@ -119,15 +119,15 @@ public final class Validator
     private static void checkOverridesKeepClusterSettings(Configurations file, Configurations effective, Optional<Role> role, List<Problem> problems)
     {
         String node = role.map(r -> "this " + r.label()).orElse("this node");
-        // unset means Trino's default, which the other nodes then run with
+        // unset means the rendered default, which the other nodes then run with
         String filePolicy = retryPolicy(file).orElse(Defaults.RETRY_POLICY);
         String nodePolicy = retryPolicy(effective).orElse(Defaults.RETRY_POLICY);
         if (!filePolicy.equals(nodePolicy)) {
             problems.add(Problem.error(TRINO_CONFIG, RETRY_POLICY, "--set makes it " + nodePolicy + " on " + node + " but the file gives " + filePolicy
                     + " to the other nodes; coordinator and workers must agree or every query fails"));
         }
-        String fileCodec = compressionCodec(file).orElse(Defaults.COMPRESSION_CODEC);
-        String nodeCodec = compressionCodec(effective).orElse(Defaults.COMPRESSION_CODEC);
+        String fileCodec = compressionCodec(file).orElse(Defaults.compressionCodec(filePolicy));
+        String nodeCodec = compressionCodec(effective).orElse(Defaults.compressionCodec(nodePolicy));
         if (!fileCodec.equals(nodeCodec)) {
             problems.add(Problem.error(TRINO_CONFIG, COMPRESSION_CODEC, "--set makes exchange compression " + nodeCodec + " on " + node + " but the file gives "
                     + fileCodec + " to the other nodes; coordinator and workers must agree or every query fails"));
