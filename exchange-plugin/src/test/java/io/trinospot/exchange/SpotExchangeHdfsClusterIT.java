@@ -91,7 +91,7 @@ class SpotExchangeHdfsClusterIT
     {
         assumeTrue(Boolean.getBoolean("trinospot.benchmark.tpcds"), "set -Dtrinospot.benchmark.tpcds=true for the benchmark runner's check");
         Lake.ensure(cluster, Dataset.tpch("tiny"));
-        FteRunner runner = new FteRunner(System.out::println);
+        FteRunner runner = new FteRunner(System.out::println, 1);
         List<Measurement> measurements = runner.run(cluster, "hdfs", List.of(FteMode.NONE, FteMode.parse("TASK-LZ4")),
                 BenchmarkQueries.select("tpch:q1,q3,q6", "tiny"), false);
         runner.assertSameRows();

@@ -39,6 +39,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * asked, e.g. {@code -Dtrinospot.fte.queries=tpch} (all 22 TPC-H queries), or a short run with
  * {@code -Dtrinospot.fte.queries=tpch:q1,q3,q6 -Dtrinospot.fte.storages=hdfs -Dtrinospot.fte.modes=NONE,TASK-LZ4};
  * optional {@code -Dtrinospot.fte.scale=sf1} (TPC-H scale), {@code -Dtrinospot.fte.workers=3}, and
+ * {@code -Dtrinospot.fte.timed-runs=3} (each mode's median of three timed runs), and
  * {@code -Dtrinospot.fte.variants=defaults;small-tasks:fault-tolerant-execution-task-memory=256MB} to compare
  * coordinator settings (a cluster per storage and variant, see {@link ClusterVariant}).
  * Writes {@code target/fte-benchmark.md} and {@code target/fte-benchmark.svg}; fails if any run's rows differ from NONE.
@@ -61,6 +62,7 @@ class FteCostBenchmarkIT
                 .map(FteMode::parse)
                 .collect(Collectors.toSet());
         int workers = Integer.getInteger("trinospot.fte.workers", 3);
+        int timedRuns = Integer.getInteger("trinospot.fte.timed-runs", 1);
         List<ClusterVariant> variants = ClusterVariant.parseAll(System.getProperty("trinospot.fte.variants", ""));
         Set<Dataset> datasets = queries.stream().map(BenchmarkQuery::dataset).collect(Collectors.toCollection(LinkedHashSet::new));
 
@@ -77,7 +79,7 @@ class FteCostBenchmarkIT
                         .collect(Collectors.joining(", ")));
         System.out.printf("FTE cost benchmark: %d queries, storages %s, commit %s, load average %s%n", queries.size(), storageNames, commit, loadAtStart);
 
-        FteRunner runner = new FteRunner(System.out::println);
+        FteRunner runner = new FteRunner(System.out::println, timedRuns);
         for (SpoolStorage storage : storages) {
             List<FteMode> storageModes = storage.modes(modes);
             if (storageModes.size() < 2) {
@@ -102,7 +104,7 @@ class FteCostBenchmarkIT
                             variant.coordinatorProperties().isEmpty() ? "Trino's defaults" : variant.coordinatorProperties(), storageModes);
                     runner.run(cluster, label, storageModes, queries, true);
                 }
-                write(runner, new RunInfo(started, Instant.now(), commit, loadAtStart, RunInfo.loadAverage(), selection, storageNames), queries, markdown, chart);
+                write(runner, new RunInfo(started, Instant.now(), commit, loadAtStart, RunInfo.loadAverage(), selection, storageNames, timedRuns), queries, markdown, chart);
             }
         }
 

@@ -19,7 +19,9 @@ public final class FteReport
         text.append(String.format(Locale.ROOT, "Run %s to %s (%d min), commit %s, load average at start %s, at end %s.%n",
                 run.started().truncatedTo(ChronoUnit.SECONDS), run.ended().truncatedTo(ChronoUnit.SECONDS), Duration.between(run.started(), run.ended()).toMinutes(), run.commit(), run.loadAtStart(), run.loadAtEnd()));
         text.append("Queries: ").append(run.queries()).append("; storages: ").append(run.storages()).append(".\n");
-        text.append("Each query ran once untimed per mode, then once timed, the order of the modes rotated from query to query; ")
+        text.append("Each query ran once untimed per mode, then ")
+                .append(run.timedRuns() == 1 ? "once timed, the order of the modes rotated from query to query; "
+                        : run.timedRuns() + " times timed, the order of the modes rotated from query to query and from one timed round to the next, each mode's median wall and CPU time kept; ")
                 .append("ratios are to NONE on the same cluster. Exchanged: the output of every stage but the root one, before compression ")
                 .append("(Trino's `stageStats.outputDataSize`), spooled under QUERY and TASK.\n\n");
 

@@ -19,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,8 +28,9 @@ import java.util.function.Consumer;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Runs a query set in several modes on one cluster after another: per query, once untimed in every mode, then once
- * timed, the modes' order rotated from query to query. Every run's rows are compared with the first NONE run of the
+ * Runs a query set in several modes on one cluster after another: per query, once untimed in every mode, then
+ * {@code timedRuns} times timed, the modes' order rotated from query to query and from one timed round to the next;
+ * a mode's measurement is the median of its timed runs. Every run's rows are compared with the first NONE run of the
  * same query, on any cluster; a difference is reported at once and kept for {@link #assertSameRows()}.
  */
 public final class FteRunner
@@ -42,9 +44,15 @@ public final class FteRunner
     private final List<Measurement> measurements = new ArrayList<>();
     private final List<String> differences = new ArrayList<>();
 
-    public FteRunner(Consumer<String> progress)
+    private final int timedRuns;
+
+    public FteRunner(Consumer<String> progress, int timedRuns)
     {
         this.progress = requireNonNull(progress, "progress is null");
+        if (timedRuns < 1) {
+            throw new IllegalArgumentException("timedRuns must be at least 1: " + timedRuns);
+        }
+        this.timedRuns = timedRuns;
     }
 
     /** Runs {@code queries} in {@code modes} (NONE among them) on {@code cluster}, whose spool is {@code storage}. */
@@ -67,14 +75,20 @@ public final class FteRunner
                         runs.add(new Run(mode, execute(cluster, query, mode, query.sql())));
                     }
                 }
+                Map<FteMode, List<Measurement>> timed = new LinkedHashMap<>();
+                for (int round = 0; round < timedRuns; round++) {
+                    for (FteMode mode : ModeRotation.forQuery(modes, index + round)) {
+                        QueryResult result = execute(cluster, query, mode, query.sql());
+                        runs.add(new Run(mode, result));
+                        QueryCost cost = cost(http, cluster, result.queryId());
+                        Measurement measurement = new Measurement(query.id(), storage, mode.name(), result.wallTime().toMillis(), cost.cpuMillis(), cost.exchangedBytes(), result.rowCount());
+                        timed.computeIfAbsent(mode, ignored -> new ArrayList<>()).add(measurement);
+                        progress.accept(String.format(Locale.ROOT, "%s %s %s: %d ms, CPU %d ms, exchanged %.1f MiB, %d rows",
+                                storage, query.id(), mode, measurement.wallMillis(), measurement.cpuMillis(), measurement.exchangedBytes() / (double) (1 << 20), measurement.rows()));
+                    }
+                }
                 for (FteMode mode : order) {
-                    QueryResult result = execute(cluster, query, mode, query.sql());
-                    runs.add(new Run(mode, result));
-                    QueryCost cost = cost(http, cluster, result.queryId());
-                    Measurement measurement = new Measurement(query.id(), storage, mode.name(), result.wallTime().toMillis(), cost.cpuMillis(), cost.exchangedBytes(), result.rowCount());
-                    measured.add(measurement);
-                    progress.accept(String.format(Locale.ROOT, "%s %s %s: %d ms, CPU %d ms, exchanged %.1f MiB, %d rows",
-                            storage, query.id(), mode, measurement.wallMillis(), measurement.cpuMillis(), measurement.exchangedBytes() / (double) (1 << 20), measurement.rows()));
+                    measured.add(Measurement.median(timed.get(mode)));
                 }
                 compare(query, storage, runs);
             }

@@ -9,10 +9,13 @@ import java.util.concurrent.TimeUnit;
 import static java.util.Objects.requireNonNull;
 
 /** When and on what the benchmark ran: the machine is shared, so its load belongs next to every figure. */
-public record RunInfo(Instant started, Instant ended, String commit, String loadAtStart, String loadAtEnd, String queries, String storages)
+public record RunInfo(Instant started, Instant ended, String commit, String loadAtStart, String loadAtEnd, String queries, String storages, int timedRuns)
 {
     public RunInfo
     {
+        if (timedRuns < 1) {
+            throw new IllegalArgumentException("timedRuns must be at least 1: " + timedRuns);
+        }
         requireNonNull(started, "started is null");
         requireNonNull(ended, "ended is null");
         requireNonNull(commit, "commit is null");

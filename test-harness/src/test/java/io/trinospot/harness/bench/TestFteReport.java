@@ -25,7 +25,7 @@ class TestFteReport
     @Test
     void markdownHasTheRunTheSummaryAndEveryRun()
     {
-        RunInfo run = new RunInfo(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:30:00Z"), "abc1234", "1.00 0.50 0.20", "2.00 1.00 0.50", "tpch:q1,q3", "hdfs");
+        RunInfo run = new RunInfo(Instant.parse("2026-01-01T10:00:00Z"), Instant.parse("2026-01-01T10:30:00Z"), "abc1234", "1.00 0.50 0.20", "2.00 1.00 0.50", "tpch:q1,q3", "hdfs", 1);
         String markdown = FteReport.markdown(run, MEASUREMENTS, FteSummary.summarize(MEASUREMENTS), List.of());
         assertThat(markdown)
                 .contains("commit abc1234, load average at start 1.00 0.50 0.20, at end 2.00 1.00 0.50")
@@ -42,10 +42,11 @@ class TestFteReport
     @Test
     void markdownSaysWhichRunsDiffer()
     {
-        RunInfo run = new RunInfo(Instant.parse("2026-01-01T10:00:00.123456Z"), Instant.parse("2026-01-01T10:01:00Z"), "abc1234", "1", "2", "tpch:q1", "hdfs");
+        RunInfo run = new RunInfo(Instant.parse("2026-01-01T10:00:00.123456Z"), Instant.parse("2026-01-01T10:01:00Z"), "abc1234", "1", "2", "tpch:q1", "hdfs", 3);
         String markdown = FteReport.markdown(run, MEASUREMENTS, FteSummary.summarize(MEASUREMENTS), List.of("ROWS DIFFER: hdfs tpch:q1 TASK-LZ4: row 0: expected [1], got [2]\nrow 1: expected [3], got [4]"));
         assertThat(markdown)
                 .contains("Run 2026-01-01T10:00:00Z to")
+                .contains("then 3 times timed, the order of the modes rotated from query to query and from one timed round to the next, each mode's median")
                 .contains("**Rows: 1 run(s) differ from NONE.**")
                 .contains("    ROWS DIFFER: hdfs tpch:q1 TASK-LZ4: row 0: expected [1], got [2]\n    row 1: expected [3], got [4]\n");
     }
