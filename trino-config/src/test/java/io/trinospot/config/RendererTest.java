@@ -214,6 +214,28 @@ class RendererTest
     }
 
     @Test
+    void theCoordinatorOfATaskRetryClusterGetsAPartitionCountForItsWorkers()
+            throws Exception
+    {
+        Map<String, String> exchange = props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x");
+        Configurations three = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK"), "trino-exchange-manager", exchange,
+                "trino-spot-fte", props("fte.workers", "3")));
+        assertThat(load(TrinoEtcRenderer.render(three, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isEqualTo("9");
+        // only the coordinator schedules
+        assertThat(load(TrinoEtcRenderer.render(three, Role.WORKER).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isNull();
+        // the heap and task memory the file gives count: 16G workers hold three 3GB tasks each
+        Configurations big = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK", "fault-tolerant-execution-task-memory", "3GB"),
+                "trino-exchange-manager", exchange, "trino-spot-fte", props("fte.workers", "3"), "trino-spot-jvm", props("jvm.heap-size", "16G")));
+        assertThat(load(TrinoEtcRenderer.render(big, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isEqualTo("27");
+        Configurations own = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK", "fault-tolerant-execution-max-partition-count", "20"),
+                "trino-exchange-manager", exchange, "trino-spot-fte", props("fte.workers", "3")));
+        assertThat(load(TrinoEtcRenderer.render(own, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isEqualTo("20");
+        // without the workers' count Trino's own 50 stays
+        Configurations unsized = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK"), "trino-exchange-manager", exchange));
+        assertThat(load(TrinoEtcRenderer.render(unsized, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isNull();
+    }
+
+    @Test
     void jvmConfigStartsThisJdk()
             throws Exception
     {

@@ -71,7 +71,7 @@ class ValidationRulesTest
         return Stream.of(
                 row("unknown classification", set(BASE, "trino-configs", "retry-policy", "TASK"),
                         "error: [trino-configs] unknown classification; known: trino-config, trino-node, trino-log, trino-exchange-manager, core-site, hdfs-site, "
-                                + "trino-spot-watcher, trino-spot-jvm, trino-spot-node-refresh, trino-connector-<catalog>"),
+                                + "trino-spot-watcher, trino-spot-jvm, trino-spot-node-refresh, trino-spot-fte, trino-connector-<catalog>"),
                 row("catalog name", set(BASE, "trino-connector-My-Cat", "connector.name", "hive"),
                         "error: [trino-connector-My-Cat] 'My-Cat' is not a catalog name (lower case letters, digits and underscores, starting with a letter)"),
                 row("connector.name required", set(BASE, "trino-connector-lake", "hive.metastore", "glue"),
@@ -197,6 +197,10 @@ class ValidationRulesTest
                         "error: [trino-config] exchange.compression-codec: --set makes exchange compression LZ4 on this worker but the file gives NONE to the other nodes; "
                                 + "coordinator and workers must agree or every query fails",
                         "exchange.compression-codec=LZ4"),
+                row("fte workers not a count", set(BASE, "trino-spot-fte", "fte.workers", "0"), "error: [trino-spot-fte] fte.workers: '0' is not a positive integer"),
+                row("fte workers without task retries", set(set(BASE, "trino-config", "retry-policy", "QUERY"), "trino-spot-fte", "fte.workers", "3"),
+                        "warning: [trino-spot-fte] fte.workers: has no effect without retry-policy=TASK (it sizes the fault-tolerant scheduler's partition count)"),
+                row("fte unknown key", set(BASE, "trino-spot-fte", "fte.worker", "3"), "error: [trino-spot-fte] fte.worker: unknown key; known: fte.workers"),
                 row("--set unknown classification", BASE, Role.WORKER,
                         "error: [trino-cfg] retry-policy: --set names an unknown classification", "trino-cfg:retry-policy=TASK"),
                 row("worker without discovery.uri", remove(BASE, "trino-config", "discovery.uri"), Role.WORKER,

@@ -19,9 +19,10 @@ public final class Classifications
     public static final String SPOT_WATCHER = "trino-spot-watcher";
     public static final String SPOT_JVM = "trino-spot-jvm";
     public static final String SPOT_NODE_REFRESH = "trino-spot-node-refresh";
+    public static final String SPOT_FTE = "trino-spot-fte";
 
     public static final List<String> FIXED = List.of(
-            TRINO_CONFIG, TRINO_NODE, TRINO_LOG, EXCHANGE_MANAGER, CORE_SITE, HDFS_SITE, SPOT_WATCHER, SPOT_JVM, SPOT_NODE_REFRESH);
+            TRINO_CONFIG, TRINO_NODE, TRINO_LOG, EXCHANGE_MANAGER, CORE_SITE, HDFS_SITE, SPOT_WATCHER, SPOT_JVM, SPOT_NODE_REFRESH, SPOT_FTE);
 
     // Trino catalog names: lower case letters, digits and underscores
     private static final Pattern CATALOG_NAME = Pattern.compile("[a-z][a-z0-9_]*");

@@ -5,6 +5,7 @@ import io.trinospot.config.model.Classification;
 import io.trinospot.config.model.Classifications;
 import io.trinospot.config.model.Configurations;
 import io.trinospot.config.model.Defaults;
+import io.trinospot.config.model.FteKeys;
 import io.trinospot.config.model.JvmKeys;
 import io.trinospot.config.model.NodeRefreshKeys;
 import io.trinospot.config.model.PropertyOverride;
@@ -22,6 +23,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 import static io.trinospot.config.model.Classifications.EXCHANGE_MANAGER;
+import static io.trinospot.config.model.Classifications.SPOT_FTE;
 import static io.trinospot.config.model.Classifications.SPOT_JVM;
 import static io.trinospot.config.model.Classifications.SPOT_NODE_REFRESH;
 import static io.trinospot.config.model.Classifications.SPOT_WATCHER;
@@ -118,6 +120,14 @@ public final class TrinoEtcRenderer
             defaults.put(COMPRESSION_CODEC, Defaults.compressionCodec(retryPolicy));
         }
         if (role == Role.COORDINATOR) {
+            if (retryPolicy.equalsIgnoreCase("TASK")) {
+                // the scheduler's partition count is the coordinator's alone
+                config.property(SPOT_FTE, FteKeys.WORKERS).ifPresent(workers -> defaults.put(FteKeys.MAX_PARTITION_COUNT, Integer.toString(FteKeys.maxPartitionCount(
+                        Integer.parseInt(workers),
+                        config.property(SPOT_JVM, JvmKeys.HEAP_SIZE).orElse(JvmKeys.DEFAULT_HEAP_SIZE),
+                        config.property(TRINO_CONFIG, FteKeys.HEAP_HEADROOM),
+                        config.property(TRINO_CONFIG, FteKeys.TASK_MEMORY)))));
+            }
             defaults.put(INCLUDE_COORDINATOR, "false");
             defaults.put(DISCOVERY_URI, "http://localhost:" + port);
         }

@@ -1,6 +1,7 @@
 package io.trinospot.config.validate;
 
 import io.trinospot.config.model.Classifications;
+import io.trinospot.config.model.FteKeys;
 import io.trinospot.config.model.JvmKeys;
 import io.trinospot.config.model.NodeRefreshKeys;
 import io.trinospot.watcher.config.TrinoWorkerSettings;
@@ -12,6 +13,7 @@ import java.util.Optional;
 
 import static io.trinospot.config.model.Classifications.CORE_SITE;
 import static io.trinospot.config.model.Classifications.EXCHANGE_MANAGER;
+import static io.trinospot.config.model.Classifications.SPOT_FTE;
 import static io.trinospot.config.model.Classifications.SPOT_JVM;
 import static io.trinospot.config.model.Classifications.SPOT_NODE_REFRESH;
 import static io.trinospot.config.model.Classifications.SPOT_WATCHER;
@@ -119,6 +121,8 @@ public final class KnownKeys
                     entry("query.max-total-memory", DATA_SIZE),
                     entry("memory.heap-headroom-per-node", DATA_SIZE),
                     entry("fault-tolerant-execution-target-task-input-size", DATA_SIZE),
+                    entry(FteKeys.TASK_MEMORY, DATA_SIZE),
+                    entry(FteKeys.MAX_PARTITION_COUNT, POSITIVE_INTEGER),
                     entry("query.max-hash-partition-count", POSITIVE_INTEGER)),
             EXCHANGE_MANAGER, union(SPOT_EXCHANGE, TRINO_EXCHANGE),
             TRINO_NODE, Map.of(NODE_ENVIRONMENT, KeyType.NODE_ENVIRONMENT),
@@ -127,7 +131,8 @@ public final class KnownKeys
             SPOT_JVM, Map.of(
                     JvmKeys.HEAP_SIZE, KeyType.JVM_SIZE,
                     JvmKeys.EXTRA_OPTIONS, KeyType.JVM_OPTIONS),
-            SPOT_NODE_REFRESH, union(Map.of(NodeRefreshKeys.ENABLED, BOOLEAN), NODE_REFRESH_LISTENER));
+            SPOT_NODE_REFRESH, union(Map.of(NodeRefreshKeys.ENABLED, BOOLEAN), NODE_REFRESH_LISTENER),
+            SPOT_FTE, Map.of(FteKeys.WORKERS, POSITIVE_INTEGER));
 
     /** Keys that only work in one classification; found elsewhere they are ignored or break start-up. */
     private static final Map<String, String> HOMES = Map.ofEntries(

@@ -5,6 +5,7 @@ import io.trinospot.config.model.Classification;
 import io.trinospot.config.model.Classifications;
 import io.trinospot.config.model.Configurations;
 import io.trinospot.config.model.Defaults;
+import io.trinospot.config.model.FteKeys;
 import io.trinospot.config.model.NodeRefreshKeys;
 import io.trinospot.config.model.Problem;
 import io.trinospot.config.model.PropertyOverride;
@@ -28,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import static io.trinospot.config.model.Classifications.CORE_SITE;
 import static io.trinospot.config.model.Classifications.EXCHANGE_MANAGER;
 import static io.trinospot.config.model.Classifications.HDFS_SITE;
+import static io.trinospot.config.model.Classifications.SPOT_FTE;
 import static io.trinospot.config.model.Classifications.SPOT_WATCHER;
 import static io.trinospot.config.model.Classifications.TRINO_CONFIG;
 import static io.trinospot.config.model.Classifications.TRINO_NODE;
@@ -218,6 +220,9 @@ public final class Validator
         config.find(SPOT_WATCHER).ifPresent(watcher -> checkWatcher(watcher, problems));
         checkGracePeriod(config, problems);
         checkTaskInfoMaxAge(config, problems);
+        if (!task && config.property(SPOT_FTE, FteKeys.WORKERS).isPresent()) {
+            problems.add(Problem.warning(SPOT_FTE, FteKeys.WORKERS, "has no effect without retry-policy=TASK (it sizes the fault-tolerant scheduler's partition count)"));
+        }
         if (task) {
             for (Classification catalog : config.classifications()) {
                 Optional<String> connector = catalog.get(CONNECTOR_NAME).filter(PINNED_CONNECTORS::contains);
