@@ -214,25 +214,24 @@ class RendererTest
     }
 
     @Test
-    void theCoordinatorOfATaskRetryClusterGetsAPartitionCountForItsWorkers()
+    void theCoordinatorOfATaskRetryClusterGetsAPartitionCountForItsWorkersCores()
             throws Exception
     {
         Map<String, String> exchange = props("exchange-manager.name", "spot", "exchange.base-directories", "s3://b/x");
-        Configurations three = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK"), "trino-exchange-manager", exchange,
-                "trino-spot-fte", props("fte.workers", "3")));
-        assertThat(load(TrinoEtcRenderer.render(three, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isEqualTo("9");
+        Configurations six = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK"), "trino-exchange-manager", exchange,
+                "trino-spot-fte", props("fte.worker-cores", "6")));
+        assertThat(load(TrinoEtcRenderer.render(six, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isEqualTo("12");
         // only the coordinator schedules
-        assertThat(load(TrinoEtcRenderer.render(three, Role.WORKER).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isNull();
-        // the heap and task memory the file gives count: 16G workers hold three 3GB tasks each
-        Configurations big = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK", "fault-tolerant-execution-task-memory", "3GB"),
-                "trino-exchange-manager", exchange, "trino-spot-fte", props("fte.workers", "3"), "trino-spot-jvm", props("jvm.heap-size", "16G")));
-        assertThat(load(TrinoEtcRenderer.render(big, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isEqualTo("27");
+        assertThat(load(TrinoEtcRenderer.render(six, Role.WORKER).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isNull();
         Configurations own = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK", "fault-tolerant-execution-max-partition-count", "20"),
-                "trino-exchange-manager", exchange, "trino-spot-fte", props("fte.workers", "3")));
+                "trino-exchange-manager", exchange, "trino-spot-fte", props("fte.worker-cores", "6")));
         assertThat(load(TrinoEtcRenderer.render(own, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isEqualTo("20");
-        // without the workers' count Trino's own 50 stays
+        // without the cores Trino's own 50 stays; without task retries there is no such scheduler
         Configurations unsized = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "TASK"), "trino-exchange-manager", exchange));
         assertThat(load(TrinoEtcRenderer.render(unsized, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isNull();
+        Configurations query = TestConfigs.withSecret(TestConfigs.of("trino-config", props("retry-policy", "QUERY"), "trino-exchange-manager", exchange,
+                "trino-spot-fte", props("fte.worker-cores", "6")));
+        assertThat(load(TrinoEtcRenderer.render(query, Role.COORDINATOR).file("config.properties")).getProperty("fault-tolerant-execution-max-partition-count")).isNull();
     }
 
     @Test

@@ -122,11 +122,8 @@ public final class TrinoEtcRenderer
         if (role == Role.COORDINATOR) {
             if (retryPolicy.equalsIgnoreCase("TASK")) {
                 // the scheduler's partition count is the coordinator's alone
-                config.property(SPOT_FTE, FteKeys.WORKERS).ifPresent(workers -> defaults.put(FteKeys.MAX_PARTITION_COUNT, Integer.toString(FteKeys.maxPartitionCount(
-                        Integer.parseInt(workers),
-                        config.property(SPOT_JVM, JvmKeys.HEAP_SIZE).orElse(JvmKeys.DEFAULT_HEAP_SIZE),
-                        config.property(TRINO_CONFIG, FteKeys.HEAP_HEADROOM),
-                        config.property(TRINO_CONFIG, FteKeys.TASK_MEMORY)))));
+                config.property(SPOT_FTE, FteKeys.WORKER_CORES).ifPresent(cores -> defaults.put(FteKeys.MAX_PARTITION_COUNT,
+                        Integer.toString(FteKeys.maxPartitionCount(Integer.parseInt(cores)))));
             }
             defaults.put(INCLUDE_COORDINATOR, "false");
             defaults.put(DISCOVERY_URI, "http://localhost:" + port);

@@ -121,7 +121,7 @@ public final class KnownKeys
                     entry("query.max-total-memory", DATA_SIZE),
                     entry("memory.heap-headroom-per-node", DATA_SIZE),
                     entry("fault-tolerant-execution-target-task-input-size", DATA_SIZE),
-                    entry(FteKeys.TASK_MEMORY, DATA_SIZE),
+                    entry("fault-tolerant-execution-task-memory", DATA_SIZE),
                     entry(FteKeys.MAX_PARTITION_COUNT, POSITIVE_INTEGER),
                     entry("query.max-hash-partition-count", POSITIVE_INTEGER)),
             EXCHANGE_MANAGER, union(SPOT_EXCHANGE, TRINO_EXCHANGE),
@@ -132,7 +132,7 @@ public final class KnownKeys
                     JvmKeys.HEAP_SIZE, KeyType.JVM_SIZE,
                     JvmKeys.EXTRA_OPTIONS, KeyType.JVM_OPTIONS),
             SPOT_NODE_REFRESH, union(Map.of(NodeRefreshKeys.ENABLED, BOOLEAN), NODE_REFRESH_LISTENER),
-            SPOT_FTE, Map.of(FteKeys.WORKERS, POSITIVE_INTEGER));
+            SPOT_FTE, Map.of(FteKeys.WORKER_CORES, POSITIVE_INTEGER));
 
     /** Keys that only work in one classification; found elsewhere they are ignored or break start-up. */
     private static final Map<String, String> HOMES = Map.ofEntries(

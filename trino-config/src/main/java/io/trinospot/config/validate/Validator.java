@@ -220,8 +220,8 @@ public final class Validator
         config.find(SPOT_WATCHER).ifPresent(watcher -> checkWatcher(watcher, problems));
         checkGracePeriod(config, problems);
         checkTaskInfoMaxAge(config, problems);
-        if (!task && config.property(SPOT_FTE, FteKeys.WORKERS).isPresent()) {
-            problems.add(Problem.warning(SPOT_FTE, FteKeys.WORKERS, "has no effect without retry-policy=TASK (it sizes the fault-tolerant scheduler's partition count)"));
+        if (!task && config.property(SPOT_FTE, FteKeys.WORKER_CORES).isPresent()) {
+            problems.add(Problem.warning(SPOT_FTE, FteKeys.WORKER_CORES, "has no effect without retry-policy=TASK (it sizes the fault-tolerant scheduler's partition count)"));
         }
         if (task) {
             for (Classification catalog : config.classifications()) {
