@@ -10,6 +10,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable.InvocationType;
 
 import java.io.IOException;
 import java.net.URI;
@@ -119,12 +121,12 @@ public final class SimulatedWorker
                         json(response, callback, memoryInfo());
                     }
                 }
-                default -> {
+                default ->
                     // Read before answering: a request body left unread makes Jetty reset an HTTP/2 stream (one
                     // upgraded from HTTP/1.1 included), and the client then sees "Stream cancelled", not the 404.
-                    Content.Source.consumeAll(request);
-                    respond(response, callback, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8));
-                }
+                    Content.Source.consumeAll(request, Callback.from(InvocationType.NON_BLOCKING,
+                            () -> respond(response, callback, 404, "text/plain", "Not Found".getBytes(StandardCharsets.UTF_8)),
+                            callback::failed));
             }
         }
         catch (IOException | RuntimeException e) {
@@ -135,7 +137,6 @@ public final class SimulatedWorker
     // Trino's management-write check: the internal bearer passes; a user without special rights is refused (403),
     // a request without credentials is unauthenticated (401).
     private void updateState(Request request, Response response, Callback callback)
-            throws IOException
     {
         if (!token.isValid(request.getHeaders().get(InternalToken.HEADER))) {
             boolean user = request.getHeaders().contains("X-Trino-User");
@@ -147,10 +148,16 @@ public final class SimulatedWorker
             respond(response, callback, 415, "text/plain", new byte[0]);
             return;
         }
+        Content.Source.asString(request, StandardCharsets.UTF_8, Promise.from(
+                body -> applyState(body, response, callback),
+                callback::failed));
+    }
+
+    private void applyState(String body, Response response, Callback callback)
+    {
         WorkerState requested;
         try {
-            JsonNode body = JSON.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
-            requested = WorkerState.valueOf(body.asText());
+            requested = WorkerState.valueOf(JSON.readTree(body).asText());
         }
         catch (IllegalArgumentException | IOException e) {
             respond(response, callback, 400, "text/plain", "Invalid state".getBytes(StandardCharsets.UTF_8));

@@ -32,6 +32,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -74,6 +75,7 @@ public final class SimulatedWorkerFleet
     private final HttpConfiguration httpConfiguration = new HttpConfiguration();
     private final Map<Integer, SimulatedWorker> byPort = new ConcurrentHashMap<>();
     private final ScheduledExecutorService announcer;
+    private final ExecutorService clientExecutor;
     private final HttpClient client;
     private final List<SimulatedWorker> workers = new CopyOnWriteArrayList<>();
     private final Map<String, SimulatedWorker> byId = new ConcurrentHashMap<>();
@@ -108,7 +110,10 @@ public final class SimulatedWorkerFleet
         threads.setDaemon(true);
         threads.setReservedThreads(0);
         this.server = new Server(threads);
-        server.setHandler(new Handler.Abstract()
+        // Every answer comes from memory without blocking, so Jetty may run it on the selector thread that read the
+        // request: the coordinator asks all workers at once every second (memory) and every 5 s (state), and handing
+        // each request to a pool thread grew the pool to over a thousand threads contending for two cores at N=500.
+        server.setHandler(new Handler.Abstract.NonBlocking()
         {
             @Override
             public boolean handle(Request request, Response response, Callback callback)
@@ -128,7 +133,13 @@ public final class SimulatedWorkerFleet
             throw new IllegalStateException("Cannot start the simulated workers' server", e);
         }
         this.announcer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("simulated-worker-announcer").factory());
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        // The client's default executor is an unbounded cached pool; the completions run here only count.
+        this.clientExecutor = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("simulated-worker-client-", 0).factory());
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(clientExecutor)
+                .build();
     }
 
     /** Starts {@code count} more workers, ACTIVE, and returns them; they announce themselves once {@link #startAnnouncing} ran. */
@@ -306,5 +317,6 @@ public final class SimulatedWorkerFleet
             LOG.warning("Stopping the simulated workers' server failed: " + e);
         }
         client.close();
+        clientExecutor.shutdownNow();
     }
 }
