@@ -112,7 +112,7 @@ public final class SimulatedWorkerFleet
         this.server = new Server(threads);
         // Every answer comes from memory without blocking, so Jetty may run it on the selector thread that read the
         // request: the coordinator asks all workers at once every second (memory) and every 5 s (state), and handing
-        // each request to a pool thread grew the pool to over a thousand threads contending for two cores at N=500.
+        // each request to a pool thread grows the pool to a thread per simultaneous request, all contending for cores.
         server.setHandler(new Handler.Abstract.NonBlocking()
         {
             @Override
