@@ -177,6 +177,10 @@ public final class SimulatedWorkerFleet
         // no acceptor thread: the selector accepts; port 0: the kernel picks a free ephemeral port
         ServerConnector connector = new ServerConnector(server, 0, 1,
                 new HttpConnectionFactory(httpConfiguration), new HTTP2CServerConnectionFactory(httpConfiguration));
+        // Each HTTP/2 factory adds a customizer to the shared configuration that, on every request, walks every
+        // connector's protocols (to advertise HTTP/3, which no worker speaks): with one per port, each answer cost
+        // grows with the square of the fleet. A worker's answers need no customizer.
+        httpConfiguration.setCustomizers(List.of());
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -266,6 +270,12 @@ public final class SimulatedWorkerFleet
             paths.add(prefix + field.getKey());
             fieldPaths(prefix + field.getKey() + ".", field.getValue(), paths);
         });
+    }
+
+    /** How many request customizers the workers' shared HTTP configuration holds: none, however many workers. */
+    int requestCustomizers()
+    {
+        return httpConfiguration.getCustomizers().size();
     }
 
     public List<SimulatedWorker> workers()

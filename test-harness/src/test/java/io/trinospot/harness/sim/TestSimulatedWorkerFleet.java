@@ -102,6 +102,21 @@ class TestSimulatedWorkerFleet
     }
 
     @Test
+    void perRequestWorkDoesNotGrowWithTheFleet()
+            throws Exception
+    {
+        List<SimulatedWorker> workers = fleet.add(5);
+
+        // a customizer per port made every answer walk every port
+        assertThat(fleet.requestCustomizers()).isZero();
+        for (SimulatedWorker worker : workers) {
+            HttpResponse<String> response = get(worker, "/v1/info", Map.of());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("Alt-Svc")).isEmpty();
+        }
+    }
+
+    @Test
     void flippedStateShowsInInfoAndStateAndCanBeFlippedBack()
             throws Exception
     {
