@@ -44,7 +44,7 @@ class RendererTest
                 retry-initial-delay=1s
                 retry-policy=TASK
                 shutdown.grace-period=30s
-                task.info.max-age=2m
+                task.info.max-age=65s
                 """.formatted(TestConfigs.SHARED_SECRET));
         assertThat(load(etc.file("exchange-manager.properties"))).containsOnly(
                 entry("exchange-manager.name", "spot"), entry("exchange.base-directories", "/exchange"), entry("exchange.use-local-hdfs", "true"));

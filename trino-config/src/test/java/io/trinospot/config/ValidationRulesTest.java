@@ -166,6 +166,9 @@ class ValidationRulesTest
                 row("finished tasks forgotten before the coordinator's retries end", set(BASE, "trino-config", "task.info.max-age", "1m"),
                         "warning: [trino-config] task.info.max-age: 1m is not longer than query.remote-task.max-error-duration (1m): a worker may forget a finished "
                                 + "task before a coordinator that could not reach it asks for its final state"),
+                row("the coordinator's retries outlast the rendered age", set(BASE, "trino-config", "query.remote-task.max-error-duration", "2m"),
+                        "warning: [trino-config] task.info.max-age: 65s is not longer than query.remote-task.max-error-duration (2m): a worker may forget a finished "
+                                + "task before a coordinator that could not reach it asks for its final state"),
                 row("grace period as long as the notice", set(BASE, "trino-config", "shutdown.grace-period", "2m"),
                         "error: [trino-config] shutdown.grace-period: 2m is not shorter than the 2-minute Spot notice; a worker told to shut down would be killed before it drains"),
                 row("grace period longer than the notice", set(BASE, "trino-config", "shutdown.grace-period", "150s"),
