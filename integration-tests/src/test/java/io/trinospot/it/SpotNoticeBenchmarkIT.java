@@ -176,7 +176,7 @@ class SpotNoticeBenchmarkIT
         long ticksPerSecond = 100; // USER_HZ on Linux
         List<Long> before = workers.stream().map(worker -> SpotFleet.cpuTicks(fleet.watcher(worker).pid()).orElse(0L)).toList();
         Waits.sleep(idle);
-        StringBuilder text = new StringBuilder("Agent footprint, idle for " + idle.toSeconds() + " s (polling IMDS every 1 s):\n");
+        StringBuilder text = new StringBuilder("Agent footprint, idle for " + idle.toSeconds() + " s (the agent's default IMDS polls):\n");
         for (int i = 0; i < workers.size(); i++) {
             long pid = fleet.watcher(workers.get(i)).pid();
             long ticks = SpotFleet.cpuTicks(pid).orElse(0L) - before.get(i);
