@@ -3,6 +3,7 @@ package io.trinospot.exchange;
 import io.trinospot.harness.ClusterSpec;
 import io.trinospot.harness.Dataset;
 import io.trinospot.harness.ExchangeKind;
+import io.trinospot.harness.KillMidQuery;
 import io.trinospot.harness.Lake;
 import io.trinospot.harness.LakeStorage;
 import io.trinospot.harness.Queries;
@@ -10,7 +11,6 @@ import io.trinospot.harness.QueryFailedException;
 import io.trinospot.harness.QueryResult;
 import io.trinospot.harness.ResultComparison;
 import io.trinospot.harness.TrinoCluster;
-import io.trinospot.harness.Waits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -26,10 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -139,15 +137,11 @@ abstract class AbstractSpotExchangeClusterIT
     {
         String q39 = querySet().get("q39");
         QueryResult reference = faultFree("q39");
-        CompletableFuture<QueryResult> underFault = CompletableFuture.supplyAsync(() -> cluster.query(q39));
         // Kill only once the victim really runs part of this query, so in-flight work and spooled output are lost.
-        Waits.until("an unfinished task of q39 on " + VICTIM, Duration.ofSeconds(60), null, () -> cluster.unfinishedTasksOn(VICTIM, "inv_quantity_on_hand") > 0 || underFault.isDone());
-        assertThat(underFault).as("q39 finished before the victim ran any task").isNotDone();
-        long killedAt = System.nanoTime();
-        cluster.kill(VICTIM);
-        QueryResult result = underFault.get(5, TimeUnit.MINUTES);
-        System.out.printf("[%s] q39 with %s SIGKILLed: %d ms (kill to completion %d ms), %d rows%n", exchange(), VICTIM,
-                result.wallTime().toMillis(), (System.nanoTime() - killedAt) / 1_000_000, result.rowCount());
+        KillMidQuery kill = KillMidQuery.start(cluster, q39, VICTIM, "inv_quantity_on_hand", reference, 3);
+        QueryResult result = kill.result().get(5, TimeUnit.MINUTES);
+        System.out.printf("[%s] q39 with %s SIGKILLed: %d ms (kill to completion %d ms), %d rows, %d earlier runs ended before the kill%n", exchange(), VICTIM,
+                result.wallTime().toMillis(), (System.nanoTime() - kill.killedAtNanos()) / 1_000_000, result.rowCount(), kill.missedRuns());
         ResultComparison.assertSameRows(reference, result);
         assertThat(cluster.node(VICTIM).isAlive()).isFalse();
 

@@ -10,7 +10,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -101,29 +100,12 @@ class WorkerKillIT
         }
         assertThat(faultFree.rowCount()).isGreaterThan(0);
 
-        // Kill only once the victim is really working on this query, so the kill destroys in-flight work. The check
-        // samples the coordinator's task list; q39's tasks are short, so a run can end between samples. Such a run must
-        // still have succeeded with the same rows (join() rethrows its failure); then the query is started again.
-        CompletableFuture<QueryResult> underFault;
-        long killedAt;
-        for (int attempt = 1; ; attempt++) {
-            CompletableFuture<QueryResult> running = CompletableFuture.supplyAsync(() -> cluster.query(q39));
-            Waits.until("an unfinished task of q39 on " + VICTIM, Duration.ofSeconds(60), null, () -> running.isDone() || cluster.unfinishedTasksOn(VICTIM, "inv_quantity_on_hand") > 0);
-            if (!running.isDone()) {
-                killedAt = System.nanoTime();
-                cluster.kill(VICTIM);
-                underFault = running;
-                break;
-            }
-            QueryResult missed = running.join();
-            ResultComparison.assertSameRows(faultFree, missed);
-            System.out.printf("q39 run %d finished (%d ms) before a task of it was seen on %s; starting it again%n", attempt, missed.wallTime().toMillis(), VICTIM);
-            assertThat(attempt).as("q39 finished %d times before a task of it was seen on %s", attempt, VICTIM).isLessThan(3);
-        }
+        // Kill only once the victim is really working on this query, so the kill destroys in-flight work.
+        KillMidQuery kill = KillMidQuery.start(cluster, q39, VICTIM, "inv_quantity_on_hand", faultFree, 3);
         assertThat(cluster.node(VICTIM).isAlive()).isFalse();
 
-        QueryResult result = underFault.get(5, TimeUnit.MINUTES);
-        Duration recovery = Duration.ofNanos(System.nanoTime() - killedAt);
+        QueryResult result = kill.result().get(5, TimeUnit.MINUTES);
+        Duration recovery = Duration.ofNanos(System.nanoTime() - kill.killedAtNanos());
         System.out.printf("q39 TASK retries: fault-free %d ms; with %s killed %d ms (kill to completion %d ms), %d rows%n",
                 faultFree.wallTime().toMillis(), VICTIM, result.wallTime().toMillis(), recovery.toMillis(), result.rowCount());
 
