@@ -28,10 +28,13 @@ public final class Defaults
      * How long a worker keeps a finished task's info. The agent's drain starts by listing every task the worker keeps
      * ({@code GET /v1/task}, which carries each finished task's pipeline statistics), and on a busy worker that list
      * takes seconds per few hundred tasks; Trino's 5m kept hundreds. The coordinator takes a task's final info when it
-     * finishes and retries a silent worker for query.remote-task.max-error-duration (1m): a finished task is kept just
-     * past that, so a coordinator that got through again within its retries still finds it.
+     * finishes and retries a silent worker for query.remote-task.max-error-duration
+     * ({@link #TRINO_REMOTE_TASK_MAX_ERROR_DURATION}): a finished task is kept just past that, so a coordinator that got
+     * through again within its retries still finds it.
      */
     public static final String WORKER_TASK_INFO_MAX_AGE = "65s";
+    /** Trino 483's own query.remote-task.max-error-duration: not rendered, so a cluster has it unless its files set one. */
+    public static final String TRINO_REMOTE_TASK_MAX_ERROR_DURATION = "1m";
     public static final String LOGGER = "io.trino";
     public static final String LOG_LEVEL = "INFO";
     public static final String RETRY_POLICY = "NONE";

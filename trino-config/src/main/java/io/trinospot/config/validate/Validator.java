@@ -343,9 +343,6 @@ public final class Validator
         }
     }
 
-    // Trino 483's query.remote-task.max-error-duration
-    private static final String TRINO_MAX_ERROR_DURATION = "1m";
-
     private static void checkTaskInfoMaxAge(Configurations config, List<Problem> problems)
     {
         String maxAge = config.property(TRINO_CONFIG, TASK_INFO_MAX_AGE).orElse(Defaults.WORKER_TASK_INFO_MAX_AGE);
@@ -353,7 +350,7 @@ public final class Validator
         if (KeyType.DURATION.check(maxAge).isPresent() || errorDuration.map(value -> KeyType.DURATION.check(value).isPresent()).orElse(false)) {
             return;
         }
-        String retries = errorDuration.orElse(TRINO_MAX_ERROR_DURATION);
+        String retries = errorDuration.orElse(Defaults.TRINO_REMOTE_TASK_MAX_ERROR_DURATION);
         if (Duration.valueOf(maxAge).compareTo(Duration.valueOf(retries)) <= 0) {
             problems.add(Problem.warning(TRINO_CONFIG, TASK_INFO_MAX_AGE, maxAge + " is not longer than " + REMOTE_TASK_MAX_ERROR_DURATION + " (" + retries
                     + "): a worker may forget a finished task before a coordinator that could not reach it asks for its final state"));
